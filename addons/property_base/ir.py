@@ -1,0 +1,44 @@
+# This file is part of the property-management suite.
+from trytond.pool import Pool, PoolMeta
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.extend([
+                ('property.archive.loan|remind_overdue',
+                    "Remind Overdue Archive Loans"),
+                ('property.vacant.inspection|create_monthly',
+                    "Create Monthly Vacant Unit Inspections"),
+                ])
+        cls._notifications.add('property.archive.loan|remind_overdue')
+        cls._notifications.add('property.vacant.inspection|create_monthly')
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.domain.help += (
+            '\n- "property_sites" as list of ids of the property sites '
+            'the current user is assigned to')
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        pool = Pool()
+        User = pool.get('res.user')
+        key = super()._get_cache_key(model_names)
+        return (*key, User.get_property_sites())
+
+    @classmethod
+    def _get_context(cls, model_name):
+        pool = Pool()
+        User = pool.get('res.user')
+        context = super()._get_context(model_name)
+        context['property_sites'] = User.get_property_sites()
+        return context
