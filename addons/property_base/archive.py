@@ -130,6 +130,7 @@ class ArchiveLoan(ModelSQL, ModelView):
         searcher='search_overdue')
     state = fields.Selection(LOAN_STATES, "State", readonly=True,
         required=True, sort=False)
+    state_string = state.translated('state')
     del _states
 
     @classmethod

@@ -35,7 +35,6 @@ class Key(Workflow, ModelSQL, ModelView):
     holder = fields.Many2One('party.party', "Holder", ondelete='RESTRICT',
         states={
             'readonly': Eval('state') != 'office',
-            'required': Eval('state') == 'handed_over',
             },
         help="Who receives the keys at the next handover.")
     state = fields.Selection(KEY_STATES, "State", readonly=True,

@@ -245,6 +245,12 @@ class Move(Workflow, ModelSQL, ModelView):
                         'property_base.msg_move_open_steps',
                         move=move.rec_name,
                         steps=', '.join(missing)))
+        # Stamped first: the validation of a draft move still sees the
+        # unit in the state the checks above accepted.
+        cls.write(moves, {
+                'completed_by': Transaction().user,
+                'completed_at': dt.datetime.now(),
+                })
         move_ins = [m for m in moves if m.kind == 'move_in']
         move_outs = [m for m in moves if m.kind == 'move_out']
 
@@ -277,10 +283,6 @@ class Move(Workflow, ModelSQL, ModelView):
             if move.unit.state in {'occupied', 'let'}:
                 Unit.empty([move.unit])
         Resident.save(residents + to_close)
-        cls.write(moves, {
-                'completed_by': Transaction().user,
-                'completed_at': dt.datetime.now(),
-                })
 
 
 class MoveLine(ModelSQL, ModelView):
@@ -294,6 +296,7 @@ class MoveLine(ModelSQL, ModelView):
     done = fields.Boolean("Done")
     done_by = fields.Many2One('res.user', "Done by", readonly=True)
     done_at = fields.DateTime("Done at", readonly=True)
+    step_string = step.translated('step')
     notes = fields.Char("Notes",
         help="E.g. the meter readings, the defects found, the key count.")
 

@@ -77,6 +77,7 @@ class Unit(DeactivableMixin, Workflow, ModelSQL, ModelView):
         help="套内面积: usable area inside the unit.")
     state = fields.Selection(UNIT_STATES, "State", readonly=True,
         required=True, sort=False)
+    state_string = state.translated('state')
     handover_date = fields.Date("Handover Date", readonly=True)
     ownerships = fields.One2Many(
         'property.unit.ownership', 'unit', "Ownerships")
@@ -98,11 +99,6 @@ class Unit(DeactivableMixin, Workflow, ModelSQL, ModelView):
         cls._sql_constraints = [
             ('site_code_unique', Unique(t, t.site, t.code),
                 'property_base.msg_unit_code_unique'),
-            ('area_positive', Check(t, t.area > 0),
-                'property_base.msg_unit_area_positive'),
-            ('inner_area_positive',
-                Check(t, (t.inner_area == None) | (t.inner_area > 0)),  # noqa: E711
-                'property_base.msg_unit_inner_area_positive'),
             ]
         cls._sql_indexes.update({
                 Index(t, (t.state, Index.Equality(cardinality='low'))),
@@ -220,6 +216,20 @@ class Unit(DeactivableMixin, Workflow, ModelSQL, ModelView):
                 return ownership.party.mobile or ownership.party.phone
 
     @classmethod
+    def validate_fields(cls, units, field_names):
+        super().validate_fields(units, field_names)
+        # Checked here rather than by an SQL CHECK: SQLite compares its
+        # stored decimals as text.
+        if not field_names or field_names & {'area', 'inner_area'}:
+            for unit in units:
+                if unit.area is not None and unit.area <= 0:
+                    raise ValidationError(gettext(
+                            'property_base.msg_unit_area_positive'))
+                if unit.inner_area is not None and unit.inner_area <= 0:
+                    raise ValidationError(gettext(
+                            'property_base.msg_unit_inner_area_positive'))
+
+    @classmethod
     def validate(cls, units):
         super().validate(units)
         cls.check_ownership_shares(units)
@@ -237,8 +247,8 @@ class Unit(DeactivableMixin, Workflow, ModelSQL, ModelView):
                     raise ValidationError(gettext(
                             'property_base.msg_unit_ownership_shares',
                             unit=unit.rec_name,
-                            total=total.normalize(),
-                            date=(day if day != dt.date.min else '-')))
+                            total=format(total.normalize(), 'f'),
+                            date=(day if day != dt.date.min else '…')))
 
     @classmethod
     def copy(cls, units, default=None):
@@ -298,10 +308,6 @@ class Ownership(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_constraints = [
-            ('share_range', Check(t, (t.share > 0) & (t.share <= 100)),
-                'property_base.msg_ownership_share_range'),
-            ]
         cls._sql_indexes.add(Index(t, (t.unit, Index.Range())))
         cls._order.insert(0, ('from_date', 'DESC NULLS FIRST'))
 
@@ -315,6 +321,10 @@ class Ownership(ModelSQL, ModelView):
     @classmethod
     def validate(cls, ownerships):
         super().validate(ownerships)
+        for ownership in ownerships:
+            if not (0 < ownership.share <= 100):
+                raise ValidationError(gettext(
+                        'property_base.msg_ownership_share_range'))
         Unit = Pool().get('property.unit')
         Unit.check_ownership_shares(
             Unit.browse(list({o.unit.id for o in ownerships})))

@@ -1,10 +1,422 @@
 # This file is part of the property-management suite.
-from trytond.tests.test_tryton import ModuleTestCase
+import datetime as dt
+from decimal import Decimal
+
+from trytond.exceptions import UserError
+from trytond.model.exceptions import ValidationError
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, create_employee)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+TODAY = dt.date.today()
 
 
-class PropertyBaseTestCase(ModuleTestCase):
+def create_estate(units=1):
+    "Create a company, a site, a building and vacant units"
+    pool = Pool()
+    Site = pool.get('property.site')
+    Building = pool.get('property.building')
+    Unit = pool.get('property.unit')
+    company = create_company()
+    site, = Site.create([{'name': "Garden Court", 'code': 'GC',
+                'company': company.id}])
+    building, = Building.create([{
+                'site': site.id, 'code': 'A1', 'name': "Tower A1",
+                'floors': 18}])
+    units = Unit.create([{
+                'building': building.id, 'floor': 12,
+                'number': str(1201 + i), 'area': Decimal('89.50')}
+            for i in range(units)])
+    return company, site, building, units
+
+
+def create_party(name):
+    return Pool().get('party.party').create([{'name': name}])[0]
+
+
+class PropertyBaseTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Property Base module"
     module = 'property_base'
+
+    @with_transaction()
+    def test_unit_code_and_site_from_building(self):
+        "The unit takes its site and a default code from the building"
+        _, site, _, (unit,) = create_estate()
+        self.assertEqual(unit.site, site)
+        self.assertEqual(unit.code, 'A1-1201')
+        self.assertEqual(unit.state, 'vacant')
+        self.assertEqual(unit.rec_name, 'GC/A1-1201')
+
+    @with_transaction()
+    def test_unit_area_must_be_positive(self):
+        "A unit area of zero or less is refused"
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        _, _, building, _ = create_estate()
+        for area in [Decimal(0), Decimal('-12.5')]:
+            with self.subTest(area=area):
+                with self.assertRaisesRegex(
+                        ValidationError, 'greater than zero'):
+                    Unit.create([{'building': building.id,
+                                'number': 'X%s' % area, 'area': area}])
+
+    @with_transaction()
+    def test_unit_code_unique_per_site(self):
+        "The same unit code twice in a site is refused"
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        Building = pool.get('property.building')
+        Site = pool.get('property.site')
+        _, site, building, (unit,) = create_estate()
+        other, = Building.create([{'site': site.id, 'code': 'B2',
+                    'name': "Tower B2", 'floors': 6}])
+        with self.assertRaisesRegex(ValidationError, 'unique within its site'):
+            Unit.create([{'building': other.id, 'number': '1',
+                        'code': unit.code, 'area': Decimal(50)}])
+        # The same code is allowed on another site
+        site2, = Site.create([{'name': "River View", 'code': 'RV',
+                    'company': site.company.id}])
+        building2, = Building.create([{'site': site2.id, 'code': 'A1',
+                    'name': "Block A1", 'floors': 6}])
+        unit2, = Unit.create([{'building': building2.id,
+                    'number': '1201', 'area': Decimal(50)}])
+        self.assertEqual(unit2.code, unit.code)
+
+    @with_transaction()
+    def test_ownership_shares(self):
+        "Ownership shares of a unit must sum to 100 % on every date"
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        Ownership = pool.get('property.unit.ownership')
+        _, _, _, (unit,) = create_estate()
+        wang, li, zhao = map(create_party, ["王伟", "李娜", "赵敏"])
+
+        # Joint owners 50/50, then sold to a single owner: valid
+        Unit.write([unit], {'ownerships': [('create', [
+                            {'party': wang.id, 'share': 50,
+                                'to_date': dt.date(2025, 6, 30)},
+                            {'party': li.id, 'share': 50,
+                                'to_date': dt.date(2025, 6, 30)},
+                            {'party': zhao.id, 'share': 100,
+                                'from_date': dt.date(2025, 7, 1)},
+                            ])]})
+        self.assertEqual(len(unit.ownerships), 3)
+        self.assertEqual(unit.owners, (zhao,))
+
+        # An extra 30 % overlapping the joint ownership: refused
+        with self.assertRaisesRegex(ValidationError, '130'):
+            Ownership.create([{'unit': unit.id, 'party': zhao.id,
+                        'share': 30, 'from_date': dt.date(2025, 1, 1),
+                        'to_date': dt.date(2025, 3, 31)}])
+
+    @with_transaction()
+    def test_ownership_shares_below_100(self):
+        "A single owner with 60 % only is refused"
+        pool = Pool()
+        Ownership = pool.get('property.unit.ownership')
+        _, _, _, (unit, *others) = create_estate(units=4)
+        wang = create_party("王伟")
+        with self.assertRaisesRegex(ValidationError, 'sum to 60 %'):
+            Ownership.create([{'unit': unit.id, 'party': wang.id,
+                        'share': 60}])
+        # A failed create is not rolled back inside a test transaction:
+        # each bad share goes to a unit of its own.
+        for share, other in zip([0, -10, 120], others):
+            with self.subTest(share=share):
+                with self.assertRaisesRegex(ValidationError, 'at most 100'):
+                    Ownership.create([{'unit': other.id, 'party': wang.id,
+                                'share': share}])
+
+    @with_transaction()
+    def test_resident_overlap(self):
+        "The same person resident twice in a unit over overlapping dates"
+        pool = Pool()
+        Resident = pool.get('property.unit.resident')
+        _, _, _, (unit, other_unit) = create_estate(units=2)
+        wang = create_party("王伟")
+        Resident.create([{'unit': unit.id, 'party': wang.id,
+                    'role': 'owner', 'from_date': dt.date(2024, 1, 1),
+                    'to_date': dt.date(2024, 12, 31)}])
+        # Later stay and another unit are fine
+        Resident.create([
+                {'unit': unit.id, 'party': wang.id, 'role': 'owner',
+                    'from_date': dt.date(2025, 1, 1)},
+                {'unit': other_unit.id, 'party': wang.id, 'role': 'tenant',
+                    'from_date': dt.date(2024, 6, 1)},
+                ])
+        with self.assertRaisesRegex(ValidationError, 'overlapping'):
+            Resident.create([{'unit': unit.id, 'party': wang.id,
+                        'role': 'family', 'from_date': dt.date(2024, 12, 1),
+                        'to_date': dt.date(2025, 1, 15)}])
+
+    def _move_in(self, unit, party):
+        Move = Pool().get('property.move')
+        move, = Move.create([{
+                    'kind': 'move_in', 'unit': unit.id, 'party': party.id,
+                    'date': TODAY}])
+        return move
+
+    @with_transaction()
+    def test_move_in_checklist(self):
+        "A move-in gets the seed checklist and records who ticked each step"
+        pool = Pool()
+        MoveLine = pool.get('property.move.line')
+        _, _, _, (unit,) = create_estate()
+        move = self._move_in(unit, create_party("王伟"))
+        steps = [l.step for l in move.lines]
+        self.assertEqual(steps[0], 'delivery_certificate')
+        self.assertEqual(steps[-2], 'keys_handed_over')
+        self.assertFalse(move.lines[-1].required)
+        MoveLine.write([move.lines[0]], {'done': True})
+        line = MoveLine(move.lines[0].id)
+        self.assertEqual(line.done_by.id, Transaction().user)
+        self.assertTrue(line.done_at)
+        MoveLine.write([line], {'done': False})
+        self.assertIsNone(MoveLine(line.id).done_by)
+
+    @with_transaction()
+    def test_move_complete_with_open_step(self):
+        "A move cannot be completed while a required step is open"
+        pool = Pool()
+        Move = pool.get('property.move')
+        MoveLine = pool.get('property.move.line')
+        _, _, _, (unit,) = create_estate()
+        move = self._move_in(unit, create_party("王伟"))
+        required = [l for l in move.lines if l.required]
+        MoveLine.write(required[:-1], {'done': True})
+        with self.assertRaisesRegex(UserError, 'Keys handed over'):
+            Move.complete([move])
+        self.assertEqual(move.state, 'draft')
+        self.assertEqual(unit.state, 'vacant')
+
+    @with_transaction()
+    def test_move_in_completes(self):
+        "Completing a move-in hands the unit and its keys over"
+        pool = Pool()
+        Move = pool.get('property.move')
+        MoveLine = pool.get('property.move.line')
+        Key = pool.get('property.key')
+        Unit = pool.get('property.unit')
+        _, _, _, (unit,) = create_estate()
+        wang = create_party("王伟")
+        Unit.write([unit], {'ownerships': [
+                    ('create', [{'party': wang.id, 'share': 100}])]})
+        key, = Key.create([{'unit': unit.id, 'name': "Entrance door",
+                    'copies': 3}])
+        move = self._move_in(unit, wang)
+        MoveLine.write(list(move.lines), {'done': True})
+        Move.complete([move])
+        self.assertEqual(move.state, 'done')
+        self.assertEqual(move.completed_by.id, Transaction().user)
+        unit = Unit(unit.id)
+        self.assertEqual(unit.state, 'handed_over')
+        self.assertEqual(unit.handover_date, TODAY)
+        resident, = unit.residents
+        self.assertEqual((resident.party, resident.role), (wang, 'owner'))
+        key = Key(key.id)
+        self.assertEqual((key.state, key.holder), ('handed_over', wang))
+        self.assertEqual([l.action for l in key.logs],
+            ['handed_over', 'received'])
+
+    @with_transaction()
+    def test_move_in_unit_not_vacant(self):
+        "Moving into a unit that is not vacant is refused"
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        _, _, _, (unit,) = create_estate()
+        Unit.hand_over([unit], TODAY)
+        with self.assertRaisesRegex(UserError, 'not vacant'):
+            self._move_in(unit, create_party("王伟"))
+
+    @with_transaction()
+    def test_move_out(self):
+        "A move-out ends the residences and takes the keys back"
+        pool = Pool()
+        Move = pool.get('property.move')
+        MoveLine = pool.get('property.move.line')
+        Unit = pool.get('property.unit')
+        Resident = pool.get('property.unit.resident')
+        Key = pool.get('property.key')
+        _, _, _, (unit,) = create_estate()
+        tenant = create_party("陈静")
+        with self.assertRaisesRegex(UserError, 'vacant'):
+            Move.create([{'kind': 'move_out', 'unit': unit.id,
+                        'party': tenant.id}])
+        Unit.hand_over([unit], TODAY - dt.timedelta(days=400))
+        Unit.let([unit])
+        resident, = Resident.create([{'unit': unit.id, 'party': tenant.id,
+                    'role': 'tenant',
+                    'from_date': TODAY - dt.timedelta(days=300)}])
+        key, = Key.create([{'unit': unit.id, 'name': "Door",
+                    'holder': tenant.id}])
+        Key.hand_over([key])
+        move, = Move.create([{'kind': 'move_out', 'unit': unit.id,
+                    'party': tenant.id}])
+        self.assertIn('keys_returned', [l.step for l in move.lines])
+        MoveLine.write(list(move.lines), {'done': True})
+        Move.complete([move])
+        self.assertEqual(Unit(unit.id).state, 'handed_over')
+        self.assertEqual(Resident(resident.id).to_date, TODAY)
+        self.assertEqual(Key(key.id).state, 'office')
+
+    def _loan(self, site):
+        pool = Pool()
+        Archive = pool.get('property.archive')
+        Loan = pool.get('property.archive.loan')
+        company = site.company
+        archive, = Archive.create([{'site': site.id, 'number': 'OA-001',
+                    'name': "Owner file A1-1201"}])
+        borrower = create_employee(company, "Clerk Zhou")
+        loan, = Loan.create([{'archive': archive.id,
+                    'borrower': borrower.id,
+                    'loan_date': TODAY - dt.timedelta(days=10),
+                    'due_date': TODAY - dt.timedelta(days=3)}])
+        return archive, loan
+
+    def _manager_user(self, company):
+        pool = Pool()
+        User = pool.get('res.user')
+        manager = create_employee(company, "Manager Sun")
+        User.write([User(Transaction().user)], {
+                'companies': [('add', [company.id])],
+                'company': company.id,
+                'employees': [('add', [manager.id])],
+                'employee': manager.id})
+        return manager
+
+    @with_transaction()
+    def test_loan_needs_manager_approval(self):
+        "An archive cannot be lent without the manager's approval"
+        pool = Pool()
+        Loan = pool.get('property.archive.loan')
+        company, site, _, _ = create_estate()
+        archive, loan = self._loan(site)
+        with self.assertRaisesRegex(UserError, 'not been approved'):
+            Loan.lend([loan])
+        self.assertEqual(loan.state, 'draft')
+        self.assertEqual(archive.state, 'in_office')
+
+        manager = self._manager_user(company)
+        Loan.approve([loan])
+        self.assertEqual((loan.state, loan.approved_by), ('approved', manager))
+        Loan.lend([loan])
+        self.assertEqual(loan.state, 'out')
+        self.assertEqual(archive.state, 'out')
+        self.assertEqual(
+            Pool().get('property.archive').search([('state', '=', 'out')]),
+            [archive])
+
+    @with_transaction()
+    def test_loan_approver_needs_employee(self):
+        "Approving requires the user to be an employee"
+        pool = Pool()
+        Loan = pool.get('property.archive.loan')
+        _, site, _, _ = create_estate()
+        _, loan = self._loan(site)
+        with self.assertRaisesRegex(UserError, 'linked to an employee'):
+            Loan.approve([loan])
+
+    @with_transaction()
+    def test_return_archive_not_out(self):
+        "Returning an archive that is not out is refused"
+        pool = Pool()
+        Loan = pool.get('property.archive.loan')
+        company, site, _, _ = create_estate()
+        _, loan = self._loan(site)
+        with self.assertRaisesRegex(UserError, 'not out'):
+            Loan.return_([loan])
+        self._manager_user(company)
+        Loan.approve([loan])
+        Loan.lend([loan])
+        Loan.return_([loan])
+        self.assertEqual((loan.state, loan.return_date), ('returned', TODAY))
+        with self.assertRaisesRegex(UserError, 'not out'):
+            Loan.return_([loan])
+
+    @with_transaction()
+    def test_archive_lent_once(self):
+        "An archive already out cannot be lent a second time"
+        pool = Pool()
+        Loan = pool.get('property.archive.loan')
+        company, site, _, _ = create_estate()
+        archive, loan = self._loan(site)
+        second, = Loan.copy([loan])
+        self._manager_user(company)
+        Loan.approve([loan, second])
+        Loan.lend([loan])
+        with self.assertRaisesRegex(UserError, 'already lent out'):
+            Loan.lend([second])
+
+    @with_transaction()
+    def test_remind_overdue(self):
+        "The scheduled action reminds each overdue loan once a day"
+        pool = Pool()
+        Loan = pool.get('property.archive.loan')
+        company, site, _, _ = create_estate()
+        _, loan = self._loan(site)
+        self._manager_user(company)
+        Loan.approve([loan])
+        Loan.lend([loan])
+        self.assertTrue(loan.overdue)
+        self.assertEqual(Loan.search([('overdue', '=', True)]), [loan])
+        self.assertEqual(Loan.remind_overdue(), [loan])
+        self.assertEqual(loan.reminded_on, TODAY)
+        self.assertEqual(Loan.remind_overdue(), [])
+
+    @with_transaction()
+    def test_vacant_inspections_monthly(self):
+        "Every vacant unit gets one inspection a month"
+        pool = Pool()
+        Inspection = pool.get('property.vacant.inspection')
+        Unit = pool.get('property.unit')
+        _, _, _, units = create_estate(units=3)
+        Unit.hand_over(units[:1], TODAY)
+        created = Inspection.create_monthly(dt.date(2026, 11, 20))
+        self.assertEqual(
+            sorted(i.unit.id for i in created),
+            sorted(u.id for u in units[1:]))
+        self.assertEqual({i.period for i in created}, {dt.date(2026, 11, 1)})
+        self.assertEqual(Inspection.create_monthly(dt.date(2026, 11, 28)), [])
+        self.assertEqual(
+            len(Inspection.create_monthly(dt.date(2026, 12, 1))), 2)
+        with self.assertRaisesRegex(ValidationError, 'once per month'):
+            Inspection.create([{'unit': units[1].id,
+                        'period': dt.date(2026, 11, 15)}])
+
+    @with_transaction()
+    def test_estate_tree(self):
+        "The estate tree shows site > building > unit"
+        pool = Pool()
+        Node = pool.get('property.estate.node')
+        _, site, building, units = create_estate(units=2)
+        root, = Node.search([('parent', '=', None)])
+        self.assertEqual((root.kind, root.record), ('site', site))
+        child, = root.children
+        self.assertEqual(child.record, building)
+        self.assertEqual(
+            sorted(c.record.id for c in child.children),
+            sorted(u.id for u in units))
+
+    @with_transaction()
+    def test_search_unit_by_owner_name_or_phone(self):
+        "A unit is found by its owner's name or phone"
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        Party = pool.get('party.party')
+        _, _, _, (unit, other) = create_estate(units=2)
+        wang, = Party.create([{'name': "王伟", 'contact_mechanisms': [
+                        ('create', [{'type': 'mobile',
+                                    'value': '13800138000'}])]}])
+        Unit.write([unit], {'ownerships': [
+                    ('create', [{'party': wang.id, 'share': 100}])]})
+        self.assertEqual(Unit.search([('rec_name', 'ilike', '%王伟%')]),
+            [unit])
+        self.assertEqual(Unit.search([('rec_name', 'ilike', '%13800138%')]),
+            [unit])
+        self.assertEqual(Unit.search([('owners', '=', wang.id)]), [unit])
+        self.assertEqual(unit.owner_phone, '13800138000')
 
 
 del ModuleTestCase
