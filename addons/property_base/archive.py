@@ -150,8 +150,10 @@ class ArchiveLoan(ModelSQL, ModelView):
                     'invisible': ~Eval('state').in_(['draft', 'approved']),
                     'depends': ['state'],
                     },
+                # Shown before the loan is out too, so that a clerk who
+                # tries gets the reason rather than a hidden button.
                 'return_': {
-                    'invisible': Eval('state') != 'out',
+                    'invisible': Eval('state').in_(['returned', 'cancelled']),
                     'icon': 'tryton-back',
                     'depends': ['state'],
                     },

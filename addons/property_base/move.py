@@ -67,7 +67,11 @@ class Move(Workflow, ModelSQL, ModelView):
         'readonly': Eval('state') != 'draft',
         }
 
-    kind = fields.Selection(MOVE_KINDS, "Kind", required=True, states=_states)
+    # The checklist follows the kind and is created with the move.
+    kind = fields.Selection(MOVE_KINDS, "Kind", required=True,
+        states={
+            'readonly': (Eval('state') != 'draft') | (Eval('id', -1) >= 0),
+            })
     # No domain on the unit state: the rule is checked by check_unit_state
     # so that the clerk gets the precise reason.
     unit = fields.Many2One('property.unit', "Unit", required=True,
@@ -79,7 +83,9 @@ class Move(Workflow, ModelSQL, ModelView):
         help="The owner receiving the unit, or the person moving out.")
     date = fields.Date("Date", required=True, states=_states)
     lines = fields.One2Many('property.move.line', 'move', "Checklist",
-        states=_states)
+        states=_states,
+        help="The steps of the office procedure, listed when the move is "
+        "saved; tick each one as it is done.")
     progress = fields.Function(fields.Float("Progress", digits=(1, 2)),
         'get_progress')
     completed_by = fields.Many2One('res.user', "Completed by", readonly=True)
@@ -139,17 +145,6 @@ class Move(Workflow, ModelSQL, ModelView):
     @classmethod
     def search_site(cls, name, clause):
         return [('unit.' + clause[0], *clause[1:])]
-
-    @classmethod
-    def default_lines(cls):
-        return [{'sequence': l.sequence, 'step': l.step,
-                'required': l.required, 'done': False}
-            for l in cls.checklist(cls.default_kind())]
-
-    @fields.depends('kind', 'lines')
-    def on_change_kind(self):
-        if not any(l.done for l in self.lines or []):
-            self.lines = self.checklist(self.kind)
 
     @fields.depends('unit', 'kind', 'party', '_parent_unit.ownerships')
     def on_change_unit(self):
