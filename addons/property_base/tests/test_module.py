@@ -1,6 +1,9 @@
 # This file is part of the property-management suite.
 import datetime as dt
+import os
 from decimal import Decimal
+
+import polib
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
@@ -417,6 +420,24 @@ class PropertyBaseTestCase(CompanyTestMixin, ModuleTestCase):
             [unit])
         self.assertEqual(Unit.search([('owners', '=', wang.id)]), [unit])
         self.assertEqual(unit.owner_phone, '13800138000')
+
+    @with_transaction()
+    def test_zh_CN_translation_complete(self):
+        "Every user-facing string of the module has its Chinese translation"
+        pool = Pool()
+        Translation = pool.get('ir.translation')
+        TranslationSet = pool.get('ir.translation.set', type='wizard')
+        session_id, _, _ = TranslationSet.create()
+        TranslationSet.execute(session_id, {}, 'set_')
+        template = polib.pofile(
+            Translation.translation_export('en', 'property_base').decode())
+        path = os.path.join(
+            os.path.dirname(__file__), '..', 'locale', 'zh_CN.po')
+        translated = {(e.msgctxt, e.msgid): e for e in polib.pofile(path)
+            if e.msgstr or e.msgstr_plural.get(0)}
+        missing = [f'{e.msgctxt} {e.msgid!r}' for e in template
+            if (e.msgctxt, e.msgid) not in translated]
+        self.assertFalse(missing, "untranslated:\n" + "\n".join(missing))
 
 
 del ModuleTestCase
