@@ -421,6 +421,75 @@ class PropertyBaseTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(Unit.search([('owners', '=', wang.id)]), [unit])
         self.assertEqual(unit.owner_phone, '13800138000')
 
+    def _staff_user(self, company, login, group, sites):
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        user, = User.create([{'name': login, 'login': login,
+                    'groups': [('add', [ModelData.get_id(
+                                    'property_base', group)])],
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'property_sites': [('add', [s.id for s in sites])],
+                    }])
+        return user
+
+    @with_transaction()
+    def test_record_rules_confine_staff_to_their_sites(self):
+        "Front desk staff see only the units of the sites assigned to them"
+        pool = Pool()
+        Site = pool.get('property.site')
+        Building = pool.get('property.building')
+        Unit = pool.get('property.unit')
+        company, site, _, units = create_estate(units=2)
+        other_site, = Site.create([{'name': "River View", 'code': 'RV',
+                    'company': company.id}])
+        other_building, = Building.create([{'site': other_site.id,
+                    'code': 'V', 'name': "Villas", 'floors': 3}])
+        other_unit, = Unit.create([{'building': other_building.id,
+                    'number': '101', 'area': Decimal(280)}])
+        clerk = self._staff_user(
+            company, 'clerk', 'group_property_front_desk', [site])
+        admin = self._staff_user(
+            company, 'boss', 'group_property_admin', [])
+        transaction = Transaction()
+        with transaction.set_user(clerk.id), \
+                transaction.set_context(_check_access=True,
+                    company=company.id):
+            self.assertEqual(
+                sorted(u.id for u in Unit.search([])),
+                sorted(u.id for u in units))
+            self.assertEqual(Site.search([]), [site])
+            with self.assertRaises(UserError):
+                Unit.read([other_unit.id], ['code'])
+        with transaction.set_user(admin.id), \
+                transaction.set_context(_check_access=True,
+                    company=company.id):
+            self.assertEqual(len(Unit.search([])), 3)
+
+    @with_transaction()
+    def test_identity_number_hidden_from_front_desk(self):
+        "Only managers and archive keepers read identity document numbers"
+        pool = Pool()
+        Party = pool.get('party.party')
+        company, site, _, _ = create_estate()
+        owner, = Party.create([{'name': "王伟",
+                    'identity_number': '370102198001011234'}])
+        clerk = self._staff_user(
+            company, 'clerk', 'group_property_front_desk', [site])
+        keeper = self._staff_user(
+            company, 'keeper', 'group_property_archive', [site])
+        transaction = Transaction()
+        with transaction.set_user(clerk.id), \
+                transaction.set_context(_check_access=True):
+            with self.assertRaises(UserError):
+                Party.read([owner.id], ['identity_number'])
+        with transaction.set_user(keeper.id), \
+                transaction.set_context(_check_access=True):
+            self.assertEqual(
+                Party.read([owner.id], ['identity_number'])[0][
+                    'identity_number'], '370102198001011234')
+
     @with_transaction()
     def test_zh_CN_translation_complete(self):
         "Every user-facing string of the module has its Chinese translation"
