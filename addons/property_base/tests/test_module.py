@@ -75,9 +75,6 @@ class PropertyBaseTestCase(CompanyTestMixin, ModuleTestCase):
         _, site, building, (unit,) = create_estate()
         other, = Building.create([{'site': site.id, 'code': 'B2',
                     'name': "Tower B2", 'floors': 6}])
-        with self.assertRaisesRegex(ValidationError, 'unique within its site'):
-            Unit.create([{'building': other.id, 'number': '1',
-                        'code': unit.code, 'area': Decimal(50)}])
         # The same code is allowed on another site
         site2, = Site.create([{'name': "River View", 'code': 'RV',
                     'company': site.company.id}])
@@ -86,6 +83,10 @@ class PropertyBaseTestCase(CompanyTestMixin, ModuleTestCase):
         unit2, = Unit.create([{'building': building2.id,
                     'number': '1201', 'area': Decimal(50)}])
         self.assertEqual(unit2.code, unit.code)
+        # Last: on PostgreSQL the violation aborts the transaction
+        with self.assertRaisesRegex(ValidationError, 'unique within its site'):
+            Unit.create([{'building': other.id, 'number': '1',
+                        'code': unit.code, 'area': Decimal(50)}])
 
     @with_transaction()
     def test_ownership_shares(self):
