@@ -1,0 +1,174 @@
+# This file is part of the property-management suite.
+import datetime as dt
+
+from trytond.model import (
+    ModelSQL, ModelView, Unique, fields)
+from trytond.model.exceptions import ValidationError
+from trytond.i18n import gettext
+from trytond.pool import Pool
+from trytond.pyson import Eval, Id
+from trytond.transaction import Transaction
+
+
+class Configuration(ModelSQL, ModelView):
+    "Helpdesk Policy"
+    __name__ = 'property.helpdesk.configuration'
+    # Defaults are the seed manuals' rules (001 投诉处理规定 and 回访制度,
+    # 004 信息分级 and 日未处理工作盘点表).
+    company = fields.Many2One('company.company', "Company", required=True,
+        ondelete='CASCADE')
+    ticket_sequence = fields.Many2One('ir.sequence', "Ticket Sequence",
+        required=True,
+        domain=[
+            ('sequence_type', '=',
+                Id('property_helpdesk', 'sequence_type_ticket')),
+            ('company', 'in', [Eval('company', -1), None]),
+            ])
+    reply_days_verbal = fields.Integer("Reply to Phone/Walk-in (days)",
+        required=True,
+        help="Working days to reply to a phone or walk-in complaint.")
+    reply_days_letter = fields.Integer("Reply to Letter (days)",
+        required=True, help="Working days to answer a complaint letter.")
+    feedback_days = fields.Integer("Feedback (days)", required=True,
+        help="Working days to give feedback on work not done the same day.")
+    done_days = fields.Integer("Done (days)", required=True,
+        help="Working days to finish property-responsibility work.")
+    visit_days = fields.Integer("Return Visit (days)", required=True,
+        help="Working days after resolution to visit the reporter.")
+    complaint_visit_rate = fields.Integer("Complaint Visit Rate (%)",
+        required=True, help="The share of complaints to be visited.")
+    repeat_window = fields.Integer("Repeat Window (days)", required=True,
+        help="A ticket on the same unit and category within this many days "
+        "is a repeat.")
+    level1_minutes = fields.Integer("Level 1 Notice (minutes)",
+        required=True,
+        help="Level 1 information reaches the site manager within this.")
+    level2_minutes = fields.Integer("Level 2 Notice (minutes)",
+        required=True,
+        help="Level 2 information reaches the supervisor within this.")
+    holidays = fields.One2Many('property.helpdesk.holiday', 'configuration',
+        "Holidays", help="Days off besides Saturdays and Sundays.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('company_unique', Unique(t, t.company),
+                'property_helpdesk.msg_configuration_company_unique'),
+            ]
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_ticket_sequence(cls):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        return ModelData.get_id('property_helpdesk', 'sequence_ticket')
+
+    @staticmethod
+    def default_reply_days_verbal():
+        return 1
+
+    @staticmethod
+    def default_reply_days_letter():
+        return 3
+
+    @staticmethod
+    def default_feedback_days():
+        return 2
+
+    @staticmethod
+    def default_done_days():
+        return 5
+
+    @staticmethod
+    def default_visit_days():
+        return 1
+
+    @staticmethod
+    def default_complaint_visit_rate():
+        return 60
+
+    @staticmethod
+    def default_repeat_window():
+        return 30
+
+    @staticmethod
+    def default_level1_minutes():
+        return 5
+
+    @staticmethod
+    def default_level2_minutes():
+        return 10
+
+    def get_rec_name(self, name):
+        return self.company.rec_name
+
+    @classmethod
+    def get(cls, company):
+        "Return the policy of the company, created with defaults if missing"
+        configs = cls.search([('company', '=', company.id)], limit=1)
+        if configs:
+            return configs[0]
+        config = cls(company=company)
+        for name in cls._fields:
+            default = getattr(cls, 'default_' + name, None)
+            if default and name != 'company':
+                setattr(config, name, default())
+        config.save()
+        return config
+
+    @classmethod
+    def validate_fields(cls, configs, field_names):
+        super().validate_fields(configs, field_names)
+        for config in configs:
+            for name in ['reply_days_verbal', 'reply_days_letter',
+                    'feedback_days', 'done_days', 'visit_days',
+                    'repeat_window', 'level1_minutes', 'level2_minutes']:
+                if getattr(config, name) is not None \
+                        and getattr(config, name) < 0:
+                    raise ValidationError(gettext(
+                            'property_helpdesk.msg_configuration_negative',
+                            field=cls._fields[name].string))
+
+    @property
+    def holiday_dates(self):
+        return {h.date for h in self.holidays}
+
+    def is_working_day(self, date):
+        return date.weekday() < 5 and date not in self.holiday_dates
+
+    def add_working_days(self, start, days):
+        """Return the end of the working day `days` working days after the
+        day of `start` (a datetime); 0 means the end of the same working
+        day, or of the next one when `start` falls on a day off."""
+        holidays = self.holiday_dates
+        date = start.date()
+
+        def working(d):
+            return d.weekday() < 5 and d not in holidays
+        while not working(date):
+            date += dt.timedelta(days=1)
+        remaining = days
+        while remaining > 0:
+            date += dt.timedelta(days=1)
+            if working(date):
+                remaining -= 1
+        return dt.datetime.combine(date, dt.time(23, 59, 59))
+
+
+class Holiday(ModelSQL, ModelView):
+    "Helpdesk Holiday"
+    __name__ = 'property.helpdesk.holiday'
+    configuration = fields.Many2One('property.helpdesk.configuration',
+        "Policy", required=True, ondelete='CASCADE')
+    date = fields.Date("Date", required=True)
+    name = fields.Char("Name", required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('date', 'ASC'))

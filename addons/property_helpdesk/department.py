@@ -1,0 +1,46 @@
+# This file is part of the property-management suite.
+from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
+from trytond.pool import PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+
+class Department(DeactivableMixin, ModelSQL, ModelView):
+    "Service Department"
+    __name__ = 'property.department'
+    name = fields.Char("Name", required=True, translate=True)
+    company = fields.Many2One('company.company', "Company", required=True,
+        ondelete='CASCADE')
+    head = fields.Many2One('company.employee', "Head", ondelete='RESTRICT',
+        domain=[('company', '=', Eval('company', -1))])
+    employees = fields.Many2Many('property.department-company.employee',
+        'department', 'employee', "Employees",
+        domain=[('company', '=', Eval('company', -1))],
+        help="The staff who can be assigned the department's tickets and "
+        "work orders.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('name', 'ASC'))
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+
+class DepartmentEmployee(ModelSQL):
+    "Department - Employee"
+    __name__ = 'property.department-company.employee'
+    department = fields.Many2One('property.department', "Department",
+        required=True, ondelete='CASCADE')
+    employee = fields.Many2One('company.employee', "Employee",
+        required=True, ondelete='CASCADE')
+
+
+class Site(metaclass=PoolMeta):
+    __name__ = 'property.site'
+    supervisor = fields.Many2One('company.employee',
+        "Customer Service Supervisor", ondelete='RESTRICT',
+        domain=[('company', '=', Eval('company', -1))],
+        help="Receives level 2 information (information levels, seed 004).")

@@ -1,0 +1,133 @@
+# This file is part of the property-management suite.
+from sql import Literal, Null
+from sql.aggregate import Count, Max, Min, Sum
+from sql.conditionals import Case, Coalesce
+from sql.functions import CurrentTimestamp, DateTrunc
+
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.pool import Pool
+
+
+def _rate(numerator, denominator):
+    return round(100.0 * numerator / denominator, 1) if denominator else None
+
+
+class KPI(ModelSQL, ModelView):
+    "Service KPI"
+    __name__ = 'property.helpdesk.kpi'
+    # One row per site and month of reception, computed by the database
+    # from the stored deadlines, dates and visits (no per-read recompute).
+    site = fields.Many2One('property.site', "Site")
+    month = fields.Date("Month")
+    tickets = fields.Integer("Tickets")
+    repairs = fields.Integer("Repairs")
+    complaints = fields.Integer("Complaints")
+    replied = fields.Integer("Replied")
+    replied_on_time = fields.Integer("Replied on Time")
+    resolved = fields.Integer("Resolved")
+    done_on_time = fields.Integer("Done on Time")
+    reworked = fields.Integer("Reworked")
+    repeats = fields.Integer("Repeats")
+    repairs_resolved = fields.Integer("Repairs Resolved")
+    repairs_visited = fields.Integer("Repairs Visited")
+    complaints_resolved = fields.Integer("Complaints Resolved")
+    complaints_visited = fields.Integer("Complaints Visited")
+    visits = fields.Integer("Visits")
+    satisfied = fields.Integer("Satisfied Visits")
+
+    reply_rate = fields.Function(fields.Float("Replied on Time (%)",
+            digits=(5, 1)), 'get_rate')
+    done_rate = fields.Function(fields.Float("Done on Time (%)",
+            digits=(5, 1), help="Target 98 %."), 'get_rate')
+    rework_rate = fields.Function(fields.Float("Rework (%)",
+            digits=(5, 1), help="Target at most 5 %."), 'get_rate')
+    repair_visit_rate = fields.Function(fields.Float(
+            "Repairs Visited (%)", digits=(5, 1), help="Target 100 %."),
+        'get_rate')
+    complaint_visit_rate = fields.Function(fields.Float(
+            "Complaints Visited (%)", digits=(5, 1), help="Target 60 %."),
+        'get_rate')
+    satisfaction_rate = fields.Function(fields.Float("Satisfaction (%)",
+            digits=(5, 1), help="Target 95 %."), 'get_rate')
+    repeat_rate = fields.Function(fields.Float("Repeats (%)",
+            digits=(5, 1)), 'get_rate')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('month', 'DESC'), ('site', 'ASC'), ('id', 'DESC')]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        ticket = pool.get('property.ticket').__table__()
+        visit = pool.get('property.return_visit').__table__()
+        order = pool.get('property.work_order').__table__()
+
+        visits = visit.select(
+            visit.ticket.as_('ticket'),
+            Count(visit.id).as_('count'),
+            Sum(Case((visit.satisfaction >= 4, 1), else_=0)).as_('satisfied'),
+            group_by=[visit.ticket])
+        orders = order.select(
+            order.ticket.as_('ticket'),
+            Max(order.rework_count).as_('rework'),
+            group_by=[order.ticket])
+        query = ticket.join(visits, 'LEFT',
+            condition=visits.ticket == ticket.id
+            ).join(orders, 'LEFT', condition=orders.ticket == ticket.id)
+
+        def count(condition):
+            return Sum(Case((condition, 1), else_=0))
+        repair = ticket.kind.in_(['repair_unit', 'repair_common'])
+        complaint = ticket.kind == 'complaint'
+        resolved = ticket.resolved_at != Null
+        visited = visits.count > 0
+        month = DateTrunc('month', ticket.received_at)
+        return query.select(
+            Min(ticket.id).as_('id'),
+            Literal(0).as_('create_uid'),
+            CurrentTimestamp().as_('create_date'),
+            Literal(None).as_('write_uid'),
+            Literal(None).as_('write_date'),
+            ticket.site.as_('site'),
+            cls.month.sql_cast(month).as_('month'),
+            Count(ticket.id).as_('tickets'),
+            count(repair).as_('repairs'),
+            count(complaint).as_('complaints'),
+            count(ticket.replied_at != Null).as_('replied'),
+            count((ticket.replied_at != Null)
+                & (ticket.replied_at <= ticket.reply_deadline)
+                ).as_('replied_on_time'),
+            count(resolved).as_('resolved'),
+            count(resolved & (ticket.done_breached == Literal(False))
+                ).as_('done_on_time'),
+            count(Coalesce(orders.rework, 0) > 0).as_('reworked'),
+            count(ticket.is_repeat == Literal(True)).as_('repeats'),
+            count(repair & resolved).as_('repairs_resolved'),
+            count(repair & resolved & visited).as_('repairs_visited'),
+            count(complaint & resolved).as_('complaints_resolved'),
+            count(complaint & resolved & visited).as_('complaints_visited'),
+            Sum(Coalesce(visits.count, 0)).as_('visits'),
+            Sum(Coalesce(visits.satisfied, 0)).as_('satisfied'),
+            where=~ticket.state.in_(['draft', 'cancelled']),
+            group_by=[ticket.site, month])
+
+    @classmethod
+    def get_rate(cls, kpis, names):
+        result = {n: {} for n in names}
+        for kpi in kpis:
+            values = {
+                'reply_rate': (kpi.replied_on_time, kpi.tickets),
+                'done_rate': (kpi.done_on_time, kpi.resolved),
+                'rework_rate': (kpi.reworked, kpi.resolved),
+                'repair_visit_rate': (
+                    kpi.repairs_visited, kpi.repairs_resolved),
+                'complaint_visit_rate': (
+                    kpi.complaints_visited, kpi.complaints_resolved),
+                'satisfaction_rate': (kpi.satisfied, kpi.visits),
+                'repeat_rate': (kpi.repeats, kpi.tickets),
+                }
+            for name in names:
+                result[name][kpi.id] = _rate(*values[name])
+        return result

@@ -1,0 +1,786 @@
+# This file is part of the property-management suite.
+import datetime as dt
+from email.message import EmailMessage
+
+from trytond.config import config as tconfig
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
+from trytond.model import (
+    DeactivableMixin, Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.model.exceptions import AccessError, ValidationError
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval, If
+from trytond.sendmail import send_message_transactional
+from trytond.transaction import Transaction
+
+CHANNELS = [
+    ('phone', "Phone"),
+    ('walk_in', "Walk-in"),
+    ('letter', "Letter"),
+    ('email', "E-mail"),
+    ('patrol', "Patrol"),
+    ('app', "App"),
+    ]
+KINDS = [
+    ('repair_unit', "Repair (in unit)"),
+    ('repair_common', "Repair (common area)"),
+    ('complaint', "Complaint"),
+    ('enquiry', "Enquiry"),
+    ('suggestion', "Suggestion"),
+    ]
+COMPLAINT_TYPES = [
+    (None, ""),
+    ('effective', "Effective"),
+    ('help', "Communicative: help"),
+    ('consultation', "Communicative: consultation"),
+    ('venting', "Communicative: venting"),
+    ]
+LEVELS = [
+    ('1', "Level 1 (manager in 5 min)"),
+    ('2', "Level 2 (supervisor in 10 min)"),
+    ('3', "Level 3 (receiver)"),
+    ]
+STATES = [
+    ('draft', "Draft"),
+    ('open', "Open"),
+    ('assigned', "Assigned"),
+    ('in_progress', "In Progress"),
+    ('resolved', "Resolved"),
+    ('visited', "Visited"),
+    ('closed', "Closed"),
+    ('cancelled', "Cancelled"),
+    ]
+OPEN_STATES = ['open', 'assigned', 'in_progress']
+ESCALATION_REASONS = [
+    ('level', "Information level notice"),
+    ('repeat', "Repeated report"),
+    ('reply_overdue', "Reply overdue"),
+    ('done_overdue', "Work overdue"),
+    ]
+
+
+class Category(DeactivableMixin, ModelSQL, ModelView):
+    "Ticket Category"
+    __name__ = 'property.ticket.category'
+    name = fields.Char("Name", required=True, translate=True)
+    code = fields.Char("Code", required=True)
+    department = fields.Many2One('property.department',
+        "Responsible Department", ondelete='RESTRICT',
+        help="The department whose staff handle the category's tickets.")
+    default_level = fields.Selection(LEVELS, "Default Level", required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('name', 'ASC'))
+
+    @staticmethod
+    def default_default_level():
+        return '3'
+
+
+class Ticket(Workflow, ModelSQL, ModelView):
+    "Service Ticket"
+    __name__ = 'property.ticket'
+    _rec_name = 'number'
+    _states = {
+        'readonly': ~Eval('state').in_(['draft', 'open']),
+        }
+
+    number = fields.Char("Number", readonly=True)
+    company = fields.Many2One('company.company', "Company", required=True,
+        ondelete='RESTRICT', states={'readonly': Eval('state') != 'draft'})
+    site = fields.Many2One('property.site', "Site", required=True,
+        ondelete='RESTRICT', states=_states,
+        domain=[('company', '=', Eval('company', -1))])
+    unit = fields.Many2One('property.unit', "Unit", ondelete='RESTRICT',
+        states=_states,
+        domain=[If(Bool(Eval('site')), ('site', '=', Eval('site', -1)), ())],
+        help="Empty for the common areas.")
+    reporter = fields.Many2One('party.party', "Reporter",
+        ondelete='RESTRICT', states=_states,
+        context={'company': Eval('company', -1)}, depends={'company'},
+        help="Defaults to a resident of the unit.")
+    contact_phone = fields.Char("Contact Phone", states=_states)
+    channel = fields.Selection(CHANNELS, "Channel", required=True,
+        states=_states)
+    kind = fields.Selection(KINDS, "Kind", required=True, states=_states)
+    complaint_type = fields.Selection(COMPLAINT_TYPES, "Complaint Type",
+        states={
+            'invisible': Eval('kind') != 'complaint',
+            'required': Eval('kind') == 'complaint',
+            'readonly': _states['readonly'],
+            },
+        help="Effective complaints concern a failure of the service; "
+        "communicative ones ask for help, advice or a hearing.")
+    category = fields.Many2One('property.ticket.category', "Category",
+        required=True, ondelete='RESTRICT', states=_states)
+    department = fields.Function(fields.Many2One('property.department',
+            "Department"), 'on_change_with_department')
+    description = fields.Text("Description", required=True, states=_states)
+    property_responsibility = fields.Boolean("Property Responsibility",
+        states=_states,
+        help="The work falls to the property office: done the same day, "
+        "feedback within 2 and done within 5 working days.")
+    first_receiver = fields.Many2One('company.employee', "First Receiver",
+        readonly=True, ondelete='RESTRICT',
+        help="首问负责人: who took the report; never changes.")
+    assignee = fields.Many2One('company.employee', "Assignee",
+        ondelete='RESTRICT',
+        domain=[If(Bool(Eval('department')),
+                ('id', 'in', Eval('department_employees', [])), ())],
+        states={
+            'readonly': ~Eval('state').in_(['draft', 'open', 'assigned']),
+            'required': Eval('state').in_(['assigned', 'in_progress']),
+            })
+    department_employees = fields.Function(fields.Many2Many(
+            'company.employee', None, None, "Department Employees"),
+        'on_change_with_department_employees')
+    level = fields.Selection(LEVELS, "Information Level", required=True,
+        sort=False, states={'readonly': Eval('state') != 'draft'})
+    is_repeat = fields.Boolean("Repeat", readonly=True)
+    repeat_of = fields.Many2One('property.ticket', "Repeat of",
+        readonly=True, ondelete='SET NULL')
+    collective_issue = fields.Many2One('property.collective_issue',
+        "Collective Issue", ondelete='SET NULL',
+        domain=[('site', '=', Eval('site', -1))])
+    received_at = fields.DateTime("Received at", required=True,
+        states=_states)
+    replied_at = fields.DateTime("Replied at", readonly=True)
+    resolved_at = fields.DateTime("Resolved at", readonly=True)
+    closed_at = fields.DateTime("Closed at", readonly=True)
+    target_date = fields.Date("Same-day Target", readonly=True)
+    reply_deadline = fields.DateTime("Reply Deadline", readonly=True)
+    feedback_deadline = fields.DateTime("Feedback Deadline", readonly=True)
+    done_deadline = fields.DateTime("Done Deadline", readonly=True)
+    visit_deadline = fields.DateTime("Visit Deadline", readonly=True)
+    reply_breached = fields.Boolean("Reply Breached", readonly=True)
+    done_breached = fields.Boolean("Done Breached", readonly=True)
+    visit_required = fields.Boolean("Return Visit Required",
+        states={'readonly': ~Eval('state').in_(['draft', 'open', 'assigned',
+                    'in_progress', 'resolved'])},
+        help="Repairs and effective complaints are visited after "
+        "resolution; the ticket cannot close before.")
+    resolution = fields.Text("Resolution",
+        states={'readonly': Eval('state').in_(['closed', 'cancelled'])})
+    work_orders = fields.One2Many('property.work_order', 'ticket',
+        "Work Orders",
+        states={'readonly': ~Eval('state').in_(OPEN_STATES)})
+    visits = fields.One2Many('property.return_visit', 'ticket',
+        "Return Visits", readonly=True)
+    history = fields.One2Many('property.ticket.history', 'ticket', "History",
+        readonly=True)
+    escalations = fields.One2Many('property.ticket.escalation', 'ticket',
+        "Escalations", readonly=True)
+    state = fields.Selection(STATES, "State", readonly=True, required=True,
+        sort=False)
+    state_string = state.translated('state')
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.state, Index.Equality(cardinality='low')),
+                    where=t.state.in_(OPEN_STATES + ['resolved'])),
+                Index(t, (t.unit, Index.Range()),
+                    (t.category, Index.Range()),
+                    (t.received_at, Index.Range())),
+                Index(t, (t.site, Index.Range()),
+                    (t.received_at, Index.Range())),
+                })
+        cls._order = [('received_at', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'open'),
+            ('open', 'assigned'),
+            ('assigned', 'in_progress'),
+            ('assigned', 'resolved'),
+            ('in_progress', 'resolved'),
+            ('open', 'resolved'),
+            ('resolved', 'in_progress'),
+            ('resolved', 'visited'),
+            ('resolved', 'closed'),
+            ('visited', 'closed'),
+            ('draft', 'cancelled'),
+            ('open', 'cancelled'),
+            ('assigned', 'cancelled'),
+            ('in_progress', 'cancelled'),
+            ('cancelled', 'draft'),
+            }
+        cls._buttons.update({
+                'open': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'assign': {
+                    'invisible': Eval('state') != 'open',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'start': {
+                    'invisible': Eval('state') != 'assigned',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'resolve': {
+                    'invisible': ~Eval('state').in_(OPEN_STATES),
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'reopen': {
+                    'invisible': Eval('state') != 'resolved',
+                    'icon': 'tryton-back',
+                    'depends': ['state'],
+                    },
+                'close': {
+                    'invisible': ~Eval('state').in_(['resolved', 'visited']),
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': ~Eval('state').in_(['draft'] + OPEN_STATES),
+                    'icon': 'tryton-cancel',
+                    'depends': ['state'],
+                    },
+                'draft': {
+                    'invisible': Eval('state') != 'cancelled',
+                    'icon': 'tryton-undo',
+                    'depends': ['state'],
+                    },
+                'reply': {
+                    'invisible': (~Eval('state').in_(OPEN_STATES)
+                        | Bool(Eval('replied_at'))),
+                    'depends': ['state', 'replied_at'],
+                    },
+                })
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @staticmethod
+    def default_channel():
+        return 'phone'
+
+    @staticmethod
+    def default_kind():
+        return 'repair_unit'
+
+    @staticmethod
+    def default_level():
+        return '3'
+
+    @staticmethod
+    def default_property_responsibility():
+        return True
+
+    @staticmethod
+    def default_received_at():
+        return dt.datetime.now()
+
+    @staticmethod
+    def default_first_receiver():
+        return Transaction().context.get('employee')
+
+    @staticmethod
+    def default_is_repeat():
+        return False
+
+    @staticmethod
+    def default_reply_breached():
+        return False
+
+    @staticmethod
+    def default_done_breached():
+        return False
+
+    @classmethod
+    def default_visit_required(cls):
+        return True
+
+    @fields.depends('category')
+    def on_change_with_department(self, name=None):
+        return self.category.department if self.category else None
+
+    @fields.depends('category', '_parent_category.department')
+    def on_change_with_department_employees(self, name=None):
+        if self.category and self.category.department:
+            return [e.id for e in self.category.department.employees]
+        return []
+
+    @fields.depends('unit', 'reporter', 'site', 'contact_phone',
+        '_parent_unit.site', '_parent_unit.residents',
+        '_parent_unit.ownerships')
+    def on_change_unit(self):
+        if not self.unit:
+            return
+        self.site = self.unit.site
+        if not self.reporter:
+            residents = [r for r in self.unit.residents if r.is_current]
+            residents.sort(key=lambda r: r.role != 'owner')
+            if residents:
+                self.reporter = residents[0].party
+            elif self.unit.current_ownerships():
+                self.reporter = self.unit.current_ownerships()[0].party
+            self.on_change_reporter()
+
+    @fields.depends('reporter', 'contact_phone')
+    def on_change_reporter(self):
+        if self.reporter and not self.contact_phone:
+            self.contact_phone = self.reporter.mobile or self.reporter.phone
+
+    @fields.depends('kind', 'complaint_type', 'visit_required', 'category',
+        'level', '_parent_category.default_level')
+    def on_change_kind(self):
+        self.visit_required = self.needs_visit()
+        if self.kind != 'complaint':
+            self.complaint_type = None
+        self.on_change_category()
+
+    @fields.depends(methods=['on_change_kind'])
+    def on_change_complaint_type(self):
+        self.visit_required = self.needs_visit()
+
+    @fields.depends('category', 'level', 'kind', 'complaint_type',
+        '_parent_category.default_level')
+    def on_change_category(self):
+        level = self.category.default_level if self.category else '3'
+        # An effective complaint is office-level information (level 2).
+        if self.kind == 'complaint' and self.complaint_type == 'effective':
+            level = min(level, '2')
+        self.level = level
+
+    @fields.depends('kind', 'complaint_type')
+    def needs_visit(self):
+        "Repairs are all visited; so are effective complaints (seed 001)"
+        return bool(self.kind in {'repair_unit', 'repair_common'}
+            or (self.kind == 'complaint'
+                and self.complaint_type == 'effective'))
+
+    def get_rec_name(self, name):
+        return self.number or '(%s)' % self.id
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        bool_op = 'AND' if operator.startswith(('!', 'not ')) else 'OR'
+        return [bool_op,
+            ('number', operator, operand, *extra),
+            ('unit.code', operator, operand, *extra),
+            ('reporter.name', operator, operand, *extra),
+            ]
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if mode == 'create' and values.get('kind') \
+                and 'visit_required' not in values:
+            values['visit_required'] = cls(
+                kind=values['kind'],
+                complaint_type=values.get('complaint_type')).needs_visit()
+        return values
+
+    @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        Configuration = pool.get('property.helpdesk.configuration')
+        Company = pool.get('company.company')
+        vlist = [v.copy() for v in vlist]
+        for values in vlist:
+            if not values.get('number'):
+                company = Company(values.get('company')
+                    or cls.default_company())
+                values['number'] = Configuration.get(
+                    company).ticket_sequence.get()
+        tickets = super().create(vlist)
+        cls._record_history(tickets, None)
+        return tickets
+
+    @classmethod
+    def on_write(cls, tickets, values):
+        callbacks = super().on_write(tickets, values)
+        if 'state' in values:
+            previous = {t: t.state for t in tickets
+                if t.state != values['state']}
+            if previous:
+                callbacks.append(
+                    lambda: cls._record_history(list(previous), previous))
+        return callbacks
+
+    @classmethod
+    def _record_history(cls, tickets, previous):
+        History = Pool().get('property.ticket.history')
+        now = dt.datetime.now()
+        History.save([History(ticket=t, date=now,
+                    user=Transaction().user,
+                    from_state=previous[t] if previous else None,
+                    to_state=t.state) for t in tickets])
+
+    @classmethod
+    def check_modification(cls, mode, tickets, values=None, external=False):
+        super().check_modification(
+            mode, tickets, values=values, external=external)
+        if mode == 'write' and 'first_receiver' in values:
+            for ticket in tickets:
+                if (ticket.first_receiver
+                        and ticket.first_receiver.id
+                        != values['first_receiver']):
+                    raise AccessError(gettext(
+                            'property_helpdesk.msg_ticket_first_receiver',
+                            ticket=ticket.rec_name))
+        if mode == 'delete':
+            for ticket in tickets:
+                if ticket.state not in {'draft', 'cancelled'}:
+                    raise AccessError(gettext(
+                            'property_helpdesk.msg_ticket_delete',
+                            ticket=ticket.rec_name))
+
+    @classmethod
+    def validate(cls, tickets):
+        super().validate(tickets)
+        for ticket in tickets:
+            ticket.check_unit_site()
+            ticket.check_assignee()
+
+    def check_unit_site(self):
+        if self.unit and self.unit.site != self.site:
+            raise ValidationError(gettext(
+                    'property_helpdesk.msg_ticket_unit_site',
+                    unit=self.unit.rec_name, site=self.site.rec_name))
+
+    def check_assignee(self):
+        department = self.category.department
+        if (self.assignee and department
+                and self.assignee not in department.employees):
+            raise ValidationError(gettext(
+                    'property_helpdesk.msg_ticket_assignee_department',
+                    employee=self.assignee.rec_name,
+                    department=department.rec_name))
+
+    @classmethod
+    def copy(cls, tickets, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['number', 'replied_at', 'resolved_at', 'closed_at',
+                'target_date', 'reply_deadline', 'feedback_deadline',
+                'done_deadline', 'visit_deadline', 'repeat_of',
+                'work_orders', 'visits', 'history', 'escalations',
+                'first_receiver', 'resolution']:
+            default.setdefault(name, None)
+        default.setdefault('received_at', dt.datetime.now())
+        default.setdefault('is_repeat', False)
+        default.setdefault('reply_breached', False)
+        default.setdefault('done_breached', False)
+        return super().copy(tickets, default=default)
+
+    # Deadlines -----------------------------------------------------------
+
+    def get_policy(self):
+        return Pool().get('property.helpdesk.configuration').get(
+            self.company)
+
+    def compute_deadlines(self, policy):
+        received = self.received_at
+        reply_days = (policy.reply_days_letter
+            if self.channel in {'letter', 'email'}
+            else policy.reply_days_verbal)
+        self.reply_deadline = policy.add_working_days(received, reply_days)
+        if self.property_responsibility:
+            self.target_date = policy.add_working_days(received, 0).date()
+            self.feedback_deadline = policy.add_working_days(
+                received, policy.feedback_days)
+            self.done_deadline = policy.add_working_days(
+                received, policy.done_days)
+        else:
+            self.target_date = self.feedback_deadline = None
+            self.done_deadline = None
+
+    # Repeats and information levels --------------------------------------
+
+    def find_earlier_reports(self, policy):
+        if not self.unit:
+            return []
+        since = self.received_at - dt.timedelta(days=policy.repeat_window)
+        return self.search([
+                ('id', '!=', self.id),
+                ('unit', '=', self.unit.id),
+                ('category', '=', self.category.id),
+                ('received_at', '>=', since),
+                ('received_at', '<=', self.received_at),
+                ('state', 'not in', ['draft', 'cancelled']),
+                ], order=[('received_at', 'DESC'), ('id', 'DESC')])
+
+    def escalation_target(self, level):
+        "The employee to inform for information of that level"
+        if level == '1':
+            return self.site.manager
+        if level == '2':
+            return self.site.supervisor or self.site.manager
+
+    @classmethod
+    def notify(cls, escalations):
+        "Inform the employees of new escalations: in the client and by mail"
+        pool = Pool()
+        User = pool.get('res.user')
+        Notification = pool.get('res.notification')
+        ModelData = pool.get('ir.model.data')
+        now = dt.datetime.now()
+        action = ModelData.get_id('property_helpdesk', 'act_ticket_form')
+        notifications = []
+        for escalation in escalations:
+            employee = escalation.notified
+            if not employee:
+                continue
+            ticket = escalation.ticket
+            text = gettext('property_helpdesk.msg_ticket_escalation_notice',
+                ticket=ticket.rec_name, level=ticket.level,
+                reason=escalation.reason_string,
+                description=(ticket.description or '')[:120])
+            for user in User.search([('employees', '=', employee.id)]):
+                notifications.append(Notification(user=user,
+                        label=ticket.rec_name, description=text,
+                        icon='tryton-warning', action=action,
+                        action_value=f'[{ticket.id}]'))
+            sender = ticket.company.party.email or tconfig.get(
+                'email', 'from', default=None)
+            if employee.party.email and sender:
+                msg = EmailMessage()
+                msg['From'] = sender
+                msg['To'] = employee.party.email
+                msg['Subject'] = ticket.rec_name
+                msg.set_content(text)
+                send_message_transactional(msg)
+            escalation.notified_at = now
+        Notification.save(notifications)
+        pool.get('property.ticket.escalation').save(escalations)
+
+    def new_escalation(self, reason, to_level, minutes=None):
+        Escalation = Pool().get('property.ticket.escalation')
+        now = dt.datetime.now()
+        return Escalation(ticket=self, date=now, reason=reason,
+            from_level=self.level, to_level=to_level,
+            notified=self.escalation_target(to_level),
+            notify_by=(now + dt.timedelta(minutes=minutes)
+                if minutes is not None else None))
+
+    # Workflow --------------------------------------------------------------
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('open')
+    def open(cls, tickets):
+        escalations = []
+        for ticket in tickets:
+            policy = ticket.get_policy()
+            ticket.compute_deadlines(policy)
+            earlier = ticket.find_earlier_reports(policy)
+            if earlier:
+                ticket.is_repeat = True
+                ticket.repeat_of = earlier[0]
+                # A second report is level 2; the third goes to the
+                # manager (seed 001 交接班程序, 004 信息分级).
+                level = '1' if len(earlier) >= 2 else '2'
+                if level < ticket.level:
+                    escalations.append(ticket.new_escalation(
+                            'repeat', level,
+                            policy.level1_minutes if level == '1'
+                            else policy.level2_minutes))
+                    ticket.level = level
+            elif ticket.level in {'1', '2'}:
+                escalations.append(ticket.new_escalation(
+                        'level', ticket.level,
+                        policy.level1_minutes if ticket.level == '1'
+                        else policy.level2_minutes))
+        cls.save(tickets)
+        cls.notify(escalations)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('assigned')
+    def assign(cls, tickets):
+        now = dt.datetime.now()
+        for ticket in tickets:
+            if not ticket.assignee:
+                raise UserError(gettext(
+                        'property_helpdesk.msg_ticket_no_assignee',
+                        ticket=ticket.rec_name))
+            ticket.check_assignee()
+            if not ticket.replied_at:
+                ticket.replied_at = now
+        cls.save(tickets)
+
+    @classmethod
+    @ModelView.button
+    def reply(cls, tickets):
+        "The reporter has been answered (first reply)"
+        cls.write([t for t in tickets if not t.replied_at],
+            {'replied_at': dt.datetime.now()})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('in_progress')
+    def start(cls, tickets):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('resolved')
+    def resolve(cls, tickets):
+        now = dt.datetime.now()
+        for ticket in tickets:
+            unfinished = [w.rec_name for w in ticket.work_orders
+                if w.state not in {'done', 'cancelled'}]
+            if unfinished:
+                raise UserError(gettext(
+                        'property_helpdesk.msg_ticket_work_orders_open',
+                        ticket=ticket.rec_name,
+                        work_orders=', '.join(unfinished)))
+            ticket.resolved_at = now
+            ticket.replied_at = ticket.replied_at or now
+            if ticket.done_deadline and now > ticket.done_deadline:
+                ticket.done_breached = True
+            ticket.visit_deadline = ticket.get_policy().add_working_days(
+                now, ticket.get_policy().visit_days)
+        cls.save(tickets)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('in_progress')
+    def reopen(cls, tickets):
+        cls.write(tickets, {'resolved_at': None, 'visit_deadline': None})
+
+    @classmethod
+    @Workflow.transition('visited')
+    def visit(cls, tickets):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('closed')
+    def close(cls, tickets):
+        for ticket in tickets:
+            if ticket.visit_required and not ticket.visits:
+                raise UserError(gettext(
+                        'property_helpdesk.msg_ticket_close_no_visit',
+                        ticket=ticket.rec_name))
+        cls.write(tickets, {'closed_at': dt.datetime.now()})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, tickets):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, tickets):
+        pass
+
+    # Scheduled actions -----------------------------------------------------
+
+    @classmethod
+    def escalate(cls, now=None):
+        """Scheduled action: raise tickets whose reply or work is overdue
+        one level up the chain and inform the person responsible"""
+        pool = Pool()
+        Cron = pool.get('ir.cron')
+        if now is None:
+            now = dt.datetime.now()
+        tickets = cls.search([
+                ('state', 'in', OPEN_STATES),
+                ['OR',
+                    [('reply_breached', '=', False),
+                        ('replied_at', '=', None),
+                        ('reply_deadline', '<', now)],
+                    [('done_breached', '=', False),
+                        ('done_deadline', '<', now)],
+                    ],
+                ])
+        escalations = []
+        for ticket in tickets:
+            policy = ticket.get_policy()
+            for reason, breached, deadline, replied in [
+                    ('reply_overdue', 'reply_breached', 'reply_deadline',
+                        ticket.replied_at),
+                    ('done_overdue', 'done_breached', 'done_deadline',
+                        None)]:
+                limit = getattr(ticket, deadline)
+                if getattr(ticket, breached) or replied or not limit \
+                        or limit >= now:
+                    continue
+                setattr(ticket, breached, True)
+                level = str(max(1, int(ticket.level) - 1))
+                escalations.append(ticket.new_escalation(reason, level,
+                        policy.level1_minutes if level == '1'
+                        else policy.level2_minutes))
+                ticket.level = level
+        cls.save(tickets)
+        cls.notify(escalations)
+        if escalations:
+            Cron.notify('tryton-warning',
+                'property_helpdesk.act_ticket_escalated', None,
+                'property_helpdesk.msg_tickets_escalated',
+                n=len(escalations), count=len(escalations))
+        return escalations
+
+    @classmethod
+    def list_visits_due(cls, now=None):
+        "Scheduled action: tell the front desk which visits are due"
+        pool = Pool()
+        Cron = pool.get('ir.cron')
+        if now is None:
+            now = dt.datetime.now()
+        due = cls.search([
+                ('state', '=', 'resolved'),
+                ('visit_required', '=', True),
+                ])
+        overdue = [t for t in due
+            if t.visit_deadline and t.visit_deadline < now]
+        if due:
+            Cron.notify('tryton-info', 'property_helpdesk.act_visit_due',
+                None, 'property_helpdesk.msg_visits_due',
+                n=len(due), count=len(due), overdue=len(overdue))
+        return due, overdue
+
+
+class TicketHistory(ModelSQL, ModelView):
+    "Ticket History"
+    __name__ = 'property.ticket.history'
+    ticket = fields.Many2One('property.ticket', "Ticket", required=True,
+        ondelete='CASCADE')
+    date = fields.DateTime("Date", required=True)
+    user = fields.Many2One('res.user', "User", ondelete='RESTRICT')
+    from_state = fields.Selection([(None, "")] + STATES, "From")
+    to_state = fields.Selection(STATES, "To", required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+
+class TicketEscalation(ModelSQL, ModelView):
+    "Ticket Escalation"
+    __name__ = 'property.ticket.escalation'
+    ticket = fields.Many2One('property.ticket', "Ticket", required=True,
+        ondelete='CASCADE')
+    date = fields.DateTime("Date", required=True)
+    reason = fields.Selection(ESCALATION_REASONS, "Reason", required=True)
+    reason_string = reason.translated('reason')
+    from_level = fields.Selection(LEVELS, "From Level")
+    to_level = fields.Selection(LEVELS, "To Level", required=True)
+    notified = fields.Many2One('company.employee', "Informed",
+        ondelete='RESTRICT')
+    notify_by = fields.DateTime("Inform by")
+    notified_at = fields.DateTime("Informed at")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]

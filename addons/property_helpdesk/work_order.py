@@ -1,0 +1,197 @@
+# This file is part of the property-management suite.
+import datetime as dt
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.model.exceptions import ValidationError
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval, If
+
+STATES = [
+    ('draft', "Draft"),
+    ('dispatched', "Dispatched"),
+    ('done', "Done"),
+    ('cancelled', "Cancelled"),
+    ]
+
+
+class WorkOrder(Workflow, ModelSQL, ModelView):
+    "Work Order"
+    __name__ = 'property.work_order'
+    _states = {
+        'readonly': Eval('state') != 'draft',
+        }
+    ticket = fields.Many2One('property.ticket', "Ticket", required=True,
+        ondelete='CASCADE', states=_states)
+    site = fields.Function(fields.Many2One('property.site', "Site"),
+        'on_change_with_site', searcher='search_site')
+    department = fields.Many2One('property.department', "Department",
+        required=True, ondelete='RESTRICT', states=_states)
+    technician = fields.Many2One('company.employee', "Technician",
+        ondelete='RESTRICT',
+        domain=[If(Bool(Eval('department_employees')),
+                ('id', 'in', Eval('department_employees', [])), ())],
+        states={
+            'readonly': ~Eval('state').in_(['draft', 'dispatched']),
+            'required': Eval('state') == 'dispatched',
+            })
+    department_employees = fields.Function(fields.Many2Many(
+            'company.employee', None, None, "Department Employees"),
+        'on_change_with_department_employees')
+    description = fields.Text("Work to Do", required=True, states=_states)
+    dispatched_at = fields.DateTime("Dispatched at", readonly=True)
+    done_at = fields.DateTime("Done at", readonly=True)
+    report = fields.Text("Completion Report",
+        states={'readonly': Eval('state').in_(['done', 'cancelled'])})
+    materials = fields.Text("Materials",
+        states={'readonly': Eval('state').in_(['done', 'cancelled'])})
+    hours = fields.Numeric("Hours", digits=(6, 2),
+        states={'readonly': Eval('state').in_(['done', 'cancelled'])})
+    paid_service = fields.Boolean("Paid Service",
+        states={'readonly': Eval('state').in_(['done', 'cancelled'])},
+        help="The owner pays for the work (有偿服务).")
+    amount = fields.Numeric("Amount", digits=(16, 2),
+        states={
+            'invisible': ~Eval('paid_service'),
+            'required': Bool(Eval('paid_service')),
+            'readonly': Eval('state').in_(['done', 'cancelled']),
+            })
+    rework_count = fields.Integer("Rework", readonly=True,
+        help="How many times the finished job was reopened (返修).")
+    state = fields.Selection(STATES, "State", readonly=True, required=True,
+        sort=False)
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.ticket, Index.Range())))
+        cls._order = [('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'dispatched'),
+            ('dispatched', 'done'),
+            ('done', 'dispatched'),
+            ('draft', 'cancelled'),
+            ('dispatched', 'cancelled'),
+            }
+        cls._buttons.update({
+                'dispatch': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'finish': {
+                    'invisible': Eval('state') != 'dispatched',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'reopen': {
+                    'invisible': Eval('state') != 'done',
+                    'icon': 'tryton-back',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': ~Eval('state').in_(['draft', 'dispatched']),
+                    'icon': 'tryton-cancel',
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @staticmethod
+    def default_rework_count():
+        return 0
+
+    @staticmethod
+    def default_paid_service():
+        return False
+
+    @fields.depends('ticket', '_parent_ticket.site')
+    def on_change_with_site(self, name=None):
+        return self.ticket.site if self.ticket else None
+
+    @classmethod
+    def search_site(cls, name, clause):
+        return [('ticket.' + clause[0], *clause[1:])]
+
+    @fields.depends('ticket', 'department', 'description',
+        '_parent_ticket.category', '_parent_ticket.description')
+    def on_change_ticket(self):
+        if self.ticket:
+            if not self.department and self.ticket.category:
+                self.department = self.ticket.category.department
+            if not self.description:
+                self.description = self.ticket.description
+
+    @fields.depends('department', '_parent_department.employees')
+    def on_change_with_department_employees(self, name=None):
+        if self.department:
+            return [e.id for e in self.department.employees]
+        return []
+
+    def get_rec_name(self, name):
+        return f'{self.ticket.rec_name}/{self.id}'
+
+    @classmethod
+    def validate(cls, work_orders):
+        super().validate(work_orders)
+        for order in work_orders:
+            if (order.technician
+                    and order.technician not in order.department.employees):
+                raise ValidationError(gettext(
+                        'property_helpdesk.msg_work_order_technician',
+                        employee=order.technician.rec_name,
+                        department=order.department.rec_name))
+            if order.paid_service and (order.amount or 0) < 0:
+                raise ValidationError(gettext(
+                        'property_helpdesk.msg_work_order_amount'))
+            if order.hours is not None and order.hours < 0:
+                raise ValidationError(gettext(
+                        'property_helpdesk.msg_work_order_hours'))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('dispatched')
+    def dispatch(cls, work_orders):
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        for order in work_orders:
+            if not order.technician:
+                raise ValidationError(gettext(
+                        'property_helpdesk.msg_work_order_no_technician',
+                        work_order=order.rec_name))
+        cls.write(work_orders, {'dispatched_at': dt.datetime.now()})
+        Ticket.start([w.ticket for w in work_orders
+                if w.ticket.state == 'assigned'])
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('done')
+    def finish(cls, work_orders):
+        cls.write(work_orders, {'done_at': dt.datetime.now()})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('dispatched')
+    def reopen(cls, work_orders):
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        for order in work_orders:
+            order.rework_count = (order.rework_count or 0) + 1
+            order.done_at = None
+        cls.save(work_orders)
+        # The job is not done any more: neither is its ticket.
+        Ticket.reopen([w.ticket for w in work_orders
+                if w.ticket.state == 'resolved'])
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, work_orders):
+        pass
+
