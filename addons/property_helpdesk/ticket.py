@@ -2,7 +2,6 @@
 import datetime as dt
 from email.message import EmailMessage
 
-from trytond.config import config as tconfig
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import (
@@ -442,20 +441,22 @@ class Ticket(Workflow, ModelSQL, ModelView):
                             ticket=ticket.rec_name))
 
     @classmethod
-    def validate(cls, tickets):
-        super().validate(tickets)
+    def _validate(cls, tickets, field_names=None):
+        # The business reasons first: they tell the clerk more than the
+        # generic domain error of the same fields.
         for ticket in tickets:
             ticket.check_unit_site()
             ticket.check_assignee()
+        super()._validate(tickets, field_names=field_names)
 
     def check_unit_site(self):
-        if self.unit and self.unit.site != self.site:
+        if self.unit and self.site and self.unit.site != self.site:
             raise ValidationError(gettext(
                     'property_helpdesk.msg_ticket_unit_site',
                     unit=self.unit.rec_name, site=self.site.rec_name))
 
     def check_assignee(self):
-        department = self.category.department
+        department = self.category.department if self.category else None
         if (self.assignee and department
                 and self.assignee not in department.employees):
             raise ValidationError(gettext(
@@ -546,8 +547,8 @@ class Ticket(Workflow, ModelSQL, ModelView):
                         label=ticket.rec_name, description=text,
                         icon='tryton-warning', action=action,
                         action_value=f'[{ticket.id}]'))
-            sender = ticket.company.party.email or tconfig.get(
-                'email', 'from', default=None)
+            # E-mail only when the company has an address to send from
+            sender = ticket.company.party.email
             if employee.party.email and sender:
                 msg = EmailMessage()
                 msg['From'] = sender

@@ -138,10 +138,10 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
         return f'{self.ticket.rec_name}/{self.id}'
 
     @classmethod
-    def validate(cls, work_orders):
-        super().validate(work_orders)
+    def _validate(cls, work_orders, field_names=None):
+        # Before the generic domain error of the technician field
         for order in work_orders:
-            if (order.technician
+            if (order.technician and order.department
                     and order.technician not in order.department.employees):
                 raise ValidationError(gettext(
                         'property_helpdesk.msg_work_order_technician',
@@ -153,6 +153,7 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
             if order.hours is not None and order.hours < 0:
                 raise ValidationError(gettext(
                         'property_helpdesk.msg_work_order_hours'))
+        super()._validate(work_orders, field_names=field_names)
 
     @classmethod
     @ModelView.button

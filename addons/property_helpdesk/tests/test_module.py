@@ -1,11 +1,435 @@
 # This file is part of the property-management suite.
-from trytond.modules.company.tests import CompanyTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+import datetime as dt
+from decimal import Decimal
+from unittest.mock import patch
+
+from trytond.exceptions import UserError
+from trytond.model.exceptions import ValidationError
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, create_employee)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+# A Friday, so that deadlines cross a weekend
+FRIDAY = dt.datetime(2026, 11, 20, 10, 30)
+
+
+def create_helpdesk():
+    "A site with a unit, an engineering department and categories"
+    pool = Pool()
+    Site = pool.get('property.site')
+    Building = pool.get('property.building')
+    Unit = pool.get('property.unit')
+    Department = pool.get('property.department')
+    Category = pool.get('property.ticket.category')
+    Party = pool.get('party.party')
+    company = create_company()
+    manager = create_employee(company, "Manager Sun")
+    supervisor = create_employee(company, "Supervisor Li")
+    technician = create_employee(company, "Plumber Zhao")
+    clerk = create_employee(company, "Clerk Zhou")
+    manager.party.contact_mechanisms = [
+        {'type': 'email', 'value': 'sun@example.com'}]
+    manager.party.save()
+    site, other_site = Site.create([{
+                'name': "Garden Court", 'code': 'GC', 'company': company.id,
+                'manager': manager.id, 'supervisor': supervisor.id,
+                }, {
+                'name': "River View", 'code': 'RV', 'company': company.id,
+                'manager': manager.id,
+                }])
+    building, other_building = Building.create([
+            {'site': site.id, 'code': 'A1', 'name': "A1", 'floors': 18},
+            {'site': other_site.id, 'code': 'V', 'name': "V", 'floors': 3},
+            ])
+    unit, other_unit = Unit.create([
+            {'building': building.id, 'number': '1201',
+                'area': Decimal(90)},
+            {'building': other_building.id, 'number': '101',
+                'area': Decimal(300)},
+            ])
+    engineering, = Department.create([{'name': "Engineering",
+                'company': company.id,
+                'employees': [('add', [technician.id])]}])
+    plumbing, = Category.create([{'name': "Plumbing", 'code': 'PLB',
+                'department': engineering.id}])
+    owner, = Party.create([{'name': "王伟"}])
+    return dict(company=company, site=site, other_site=other_site,
+        unit=unit, other_unit=other_unit, engineering=engineering,
+        plumbing=plumbing, technician=technician, clerk=clerk,
+        manager=manager, supervisor=supervisor, owner=owner)
+
+
+def create_ticket(env, **values):
+    Ticket = Pool().get('property.ticket')
+    defaults = {
+        'company': env['company'].id, 'site': env['site'].id,
+        'unit': env['unit'].id, 'reporter': env['owner'].id,
+        'channel': 'phone', 'kind': 'repair_unit',
+        'category': env['plumbing'].id,
+        'description': "Kitchen sink leaking",
+        'received_at': FRIDAY,
+        }
+    defaults.update(values)
+    ticket, = Ticket.create([defaults])
+    return ticket
 
 
 class PropertyHelpdeskTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Property Helpdesk module"
     module = 'property_helpdesk'
+
+    @with_transaction()
+    def test_working_days(self):
+        "Deadlines count working days, skipping weekends and holidays"
+        pool = Pool()
+        Configuration = pool.get('property.helpdesk.configuration')
+        company = create_company()
+        policy = Configuration.get(company)
+        end = dt.time(23, 59, 59)
+        # Friday + 1 working day is Monday
+        self.assertEqual(policy.add_working_days(FRIDAY, 1),
+            dt.datetime.combine(dt.date(2026, 11, 23), end))
+        # Same day
+        self.assertEqual(policy.add_working_days(FRIDAY, 0),
+            dt.datetime.combine(dt.date(2026, 11, 20), end))
+        # A report on Saturday counts from Monday
+        saturday = FRIDAY + dt.timedelta(days=1)
+        self.assertEqual(policy.add_working_days(saturday, 0).date(),
+            dt.date(2026, 11, 23))
+        self.assertEqual(policy.add_working_days(saturday, 3).date(),
+            dt.date(2026, 11, 26))
+        # With Monday and Tuesday off, Friday + 1 is Wednesday
+        Configuration.write([policy], {'holidays': [('create', [
+                            {'date': dt.date(2026, 11, 23),
+                                'name': "Holiday"},
+                            {'date': dt.date(2026, 11, 24),
+                                'name': "Holiday"},
+                            ])]})
+        policy = Configuration(policy.id)
+        self.assertEqual(policy.add_working_days(FRIDAY, 1).date(),
+            dt.date(2026, 11, 25))
+        self.assertEqual(policy.add_working_days(FRIDAY, 5).date(),
+            dt.date(2026, 12, 1))
+
+    @with_transaction()
+    def test_open_sets_deadlines(self):
+        "Opening a ticket stores its deadlines from the company policy"
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        env = create_helpdesk()
+        ticket = create_ticket(env)
+        self.assertTrue(ticket.number)
+        self.assertTrue(ticket.visit_required)
+        Ticket.open([ticket])
+        self.assertEqual(ticket.state, 'open')
+        self.assertEqual(ticket.target_date, dt.date(2026, 11, 20))
+        self.assertEqual(ticket.reply_deadline.date(), dt.date(2026, 11, 23))
+        self.assertEqual(ticket.feedback_deadline.date(),
+            dt.date(2026, 11, 24))
+        self.assertEqual(ticket.done_deadline.date(), dt.date(2026, 11, 27))
+        letter = create_ticket(env, channel='letter', kind='complaint',
+            complaint_type='help')
+        Ticket.open([letter])
+        self.assertEqual(letter.reply_deadline.date(), dt.date(2026, 11, 25))
+        self.assertFalse(letter.visit_required)
+        self.assertEqual(
+            [(h.from_state, h.to_state) for h in ticket.history],
+            [('draft', 'open'), (None, 'draft')])
+
+    @with_transaction()
+    def test_repeats(self):
+        "A second report is a repeat at level 2, the third goes to level 1"
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        env = create_helpdesk()
+        first = create_ticket(env)
+        Ticket.open([first])
+        self.assertFalse(first.is_repeat)
+        second = create_ticket(env,
+            received_at=FRIDAY + dt.timedelta(days=10))
+        Ticket.open([second])
+        self.assertTrue(second.is_repeat)
+        self.assertEqual((second.repeat_of, second.level), (first, '2'))
+        escalation, = second.escalations
+        self.assertEqual((escalation.reason, escalation.notified),
+            ('repeat', env['supervisor']))
+        third = create_ticket(env,
+            received_at=FRIDAY + dt.timedelta(days=20))
+        Ticket.open([third])
+        self.assertEqual((third.repeat_of, third.level), (second, '1'))
+        self.assertEqual(third.escalations[0].notified, env['manager'])
+        # Outside the 30-day window it is a new problem
+        later = create_ticket(env,
+            received_at=FRIDAY + dt.timedelta(days=60))
+        Ticket.open([later])
+        self.assertFalse(later.is_repeat)
+        self.assertEqual(later.level, '3')
+        # Another category is another problem
+        other = create_ticket(env, category=Pool().get(
+                'property.ticket.category').create([{
+                        'name': "Lift", 'code': 'LFT'}])[0].id,
+            received_at=FRIDAY + dt.timedelta(days=21))
+        Ticket.open([other])
+        self.assertFalse(other.is_repeat)
+
+    @with_transaction()
+    def test_escalation(self):
+        "Overdue tickets go one level up and the responsible is informed"
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        env = create_helpdesk()
+        ticket = create_ticket(env)
+        Ticket.open([ticket])
+        # Not yet overdue on Monday morning
+        monday = dt.datetime(2026, 11, 23, 9, 0)
+        self.assertEqual(Ticket.escalate(monday), [])
+        # Tuesday: the reply (due Monday) is overdue
+        tuesday = dt.datetime(2026, 11, 24, 9, 0)
+        with patch('trytond.modules.property_helpdesk.ticket.'
+                'send_message_transactional') as send:
+            escalation, = Ticket.escalate(tuesday)
+            self.assertFalse(send.called)  # the supervisor has no e-mail
+        self.assertTrue(ticket.reply_breached)
+        self.assertEqual(ticket.level, '2')
+        self.assertEqual((escalation.reason, escalation.notified),
+            ('reply_overdue', env['supervisor']))
+        self.assertTrue(escalation.notified_at)
+        # Escalated once only
+        self.assertEqual(Ticket.escalate(tuesday), [])
+        # The next Monday the work is overdue too: level 1, manager mailed
+        env['company'].party.contact_mechanisms = [
+            {'type': 'email', 'value': 'office@example.com'}]
+        env['company'].party.save()
+        with patch('trytond.modules.property_helpdesk.ticket.'
+                'send_message_transactional') as send:
+            escalation, = Ticket.escalate(dt.datetime(2026, 11, 30, 9, 0))
+            message, = send.call_args[0]
+        self.assertEqual((ticket.level, escalation.reason),
+            ('1', 'done_overdue'))
+        self.assertEqual(message['To'], 'sun@example.com')
+        self.assertTrue(ticket.done_breached)
+
+    @with_transaction()
+    def test_ticket_unit_of_other_site(self):
+        "A ticket for a unit of another site is refused"
+        env = create_helpdesk()
+        with self.assertRaisesRegex(ValidationError, 'does not belong'):
+            create_ticket(env, unit=env['other_unit'].id)
+
+    @with_transaction()
+    def test_assignee_outside_department(self):
+        "Assigning to an employee outside the responsible department"
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        env = create_helpdesk()
+        ticket = create_ticket(env)
+        Ticket.open([ticket])
+        with self.assertRaisesRegex(ValidationError, 'not in the department'):
+            Ticket.write([ticket], {'assignee': env['clerk'].id})
+
+    @with_transaction()
+    def test_resolve_with_open_work_orders(self):
+        "A ticket whose work orders are not finished cannot be resolved"
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        WorkOrder = pool.get('property.work_order')
+        env = create_helpdesk()
+        ticket = create_ticket(env)
+        Ticket.open([ticket])
+        Ticket.write([ticket], {'assignee': env['technician'].id})
+        Ticket.assign([ticket])
+        self.assertTrue(ticket.replied_at)
+        order, = WorkOrder.create([{'ticket': ticket.id,
+                    'department': env['engineering'].id,
+                    'technician': env['technician'].id,
+                    'description': "Replace the trap"}])
+        WorkOrder.dispatch([order])
+        self.assertEqual(ticket.state, 'in_progress')
+        with self.assertRaisesRegex(UserError, 'not finished'):
+            Ticket.resolve([ticket])
+        self.assertEqual(ticket.state, 'in_progress')
+        WorkOrder.finish([order])
+        Ticket.resolve([ticket])
+        self.assertEqual(ticket.state, 'resolved')
+        # Reopening the job counts as rework and reopens the ticket
+        WorkOrder.reopen([order])
+        self.assertEqual((order.rework_count, order.state), (1, 'dispatched'))
+        self.assertEqual(ticket.state, 'in_progress')
+
+    @with_transaction()
+    def test_technician_outside_department(self):
+        "A work order goes to a member of its department"
+        pool = Pool()
+        WorkOrder = pool.get('property.work_order')
+        env = create_helpdesk()
+        ticket = create_ticket(env)
+        with self.assertRaisesRegex(ValidationError, 'not a member'):
+            WorkOrder.create([{'ticket': ticket.id,
+                        'department': env['engineering'].id,
+                        'technician': env['clerk'].id,
+                        'description': "Fix"}])
+
+    def _resolved(self, env, **values):
+        Ticket = Pool().get('property.ticket')
+        ticket = create_ticket(env, **values)
+        Ticket.open([ticket])
+        Ticket.resolve([ticket])
+        return ticket
+
+    @with_transaction()
+    def test_close_without_required_visit(self):
+        "A ticket that needs a visit cannot close without one"
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        Visit = pool.get('property.return_visit')
+        env = create_helpdesk()
+        ticket = self._resolved(env)
+        with self.assertRaisesRegex(UserError, 'requires a return visit'):
+            Ticket.close([ticket])
+        self.assertEqual(ticket.state, 'resolved')
+        Visit.create([{'ticket': ticket.id, 'satisfaction': 5}])
+        self.assertEqual(ticket.state, 'visited')
+        Ticket.close([ticket])
+        self.assertEqual(ticket.state, 'closed')
+        # An enquiry needs no visit
+        enquiry = self._resolved(env, kind='enquiry')
+        Ticket.close([enquiry])
+        self.assertEqual(enquiry.state, 'closed')
+
+    @with_transaction()
+    def test_visit_unresolved_ticket(self):
+        "A visit on a ticket that is not resolved is refused"
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        Visit = pool.get('property.return_visit')
+        env = create_helpdesk()
+        ticket = create_ticket(env)
+        Ticket.open([ticket])
+        with self.assertRaisesRegex(ValidationError, 'only a resolved'):
+            Visit.create([{'ticket': ticket.id, 'satisfaction': 4}])
+        self.assertEqual(Visit.search([]), [])
+
+    @with_transaction()
+    def test_visit_satisfaction_scale(self):
+        "Satisfaction outside the five levels is refused"
+        pool = Pool()
+        Visit = pool.get('property.return_visit')
+        env = create_helpdesk()
+        for value, ticket in zip([0, 6, -1], [self._resolved(env,
+                        received_at=FRIDAY + dt.timedelta(days=40 * i))
+                    for i in range(3)]):
+            with self.subTest(value=value):
+                with self.assertRaisesRegex(ValidationError, 'from 1'):
+                    Visit.create([{'ticket': ticket.id,
+                                'satisfaction': value}])
+
+    @with_transaction()
+    def test_visit_new_issue_becomes_ticket(self):
+        "A new issue raised in a visit becomes a new ticket"
+        pool = Pool()
+        Visit = pool.get('property.return_visit')
+        env = create_helpdesk()
+        ticket = self._resolved(env)
+        visit, = Visit.create([{'ticket': ticket.id, 'satisfaction': 4,
+                    'new_issue': "Bathroom fan noisy"}])
+        Visit.create_ticket([visit])
+        self.assertEqual(visit.new_ticket.description, "Bathroom fan noisy")
+        self.assertEqual(visit.new_ticket.unit, ticket.unit)
+
+    @with_transaction()
+    def test_first_receiver_never_changes(self):
+        "The first receiver is recorded once"
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        env = create_helpdesk()
+        ticket = create_ticket(env, first_receiver=env['clerk'].id)
+        with self.assertRaisesRegex(UserError, 'never changes'):
+            Ticket.write([ticket], {'first_receiver': env['manager'].id})
+
+    @with_transaction()
+    def test_patrol_failed_check_creates_ticket(self):
+        "A failed patrol check becomes a common-area ticket in one click"
+        pool = Pool()
+        Patrol = pool.get('property.patrol')
+        PatrolLine = pool.get('property.patrol.line')
+        env = create_helpdesk()
+        patrol, = Patrol.create([{'site': env['site'].id,
+                    'inspector': env['clerk'].id,
+                    'lines': [('create', [
+                                {'item': "Lobby lights", 'result': 'ok'},
+                                {'item': "Basement pump",
+                                    'result': 'fail', 'note': "Leaking",
+                                    'category': env['plumbing'].id},
+                                ])]}])
+        ticket, = PatrolLine.create_ticket(list(patrol.lines))
+        self.assertEqual((ticket.kind, ticket.channel, ticket.state),
+            ('repair_common', 'patrol', 'open'))
+        self.assertEqual(patrol.failed, 1)
+        self.assertEqual(PatrolLine.create_ticket(list(patrol.lines)), [])
+
+    @with_transaction()
+    def test_collective_issue(self):
+        "Several owners' tickets answered at once by an open letter"
+        pool = Pool()
+        Issue = pool.get('property.collective_issue')
+        env = create_helpdesk()
+        tickets = [create_ticket(env, kind='complaint',
+                complaint_type='consultation', unit=None,
+                description="Why is the lift out of order?")
+            for _ in range(3)]
+        issue, = Issue.create([{'name': "Lift A1 out of order",
+                    'site': env['site'].id,
+                    'tickets': [('add', [t.id for t in tickets])]}])
+        with self.assertRaisesRegex(UserError, 'open letter'):
+            Issue.answer_all([issue])
+        Issue.write([issue], {'answer': "The lift is repaired on Monday."})
+        Issue.answer_all([issue])
+        self.assertEqual({t.state for t in tickets}, {'resolved'})
+        self.assertEqual({t.resolution for t in tickets},
+            {"The lift is repaired on Monday."})
+
+    @with_transaction()
+    def test_shift_handover_lists_open_tickets(self):
+        "The handover lists the open tickets and needs both signatures"
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        Handover = pool.get('property.shift.handover')
+        env = create_helpdesk()
+        ticket = create_ticket(env)
+        Ticket.open([ticket])
+        handover, = Handover.create([{'site': env['site'].id,
+                    'from_employee': env['clerk'].id,
+                    'to_employee': env['manager'].id,
+                    'items': "2 radios, key cabinet key"}])
+        self.assertEqual(list(handover.tickets), [ticket])
+        Handover.confirm_from([handover])
+        self.assertEqual(handover.state, 'draft')
+        Handover.confirm_to([handover])
+        self.assertEqual(handover.state, 'confirmed')
+
+    @with_transaction()
+    def test_kpi(self):
+        "The KPIs count tickets per site and month"
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        Visit = pool.get('property.return_visit')
+        KPI = pool.get('property.helpdesk.kpi')
+        env = create_helpdesk()
+        repair = self._resolved(env)
+        Visit.create([{'ticket': repair.id, 'satisfaction': 5}])
+        complaint = self._resolved(env, kind='complaint',
+            complaint_type='effective', unit=None)
+        Ticket.close([self._resolved(env, kind='enquiry', unit=None)])
+        kpi, = KPI.search([])
+        self.assertEqual(kpi.site, env['site'])
+        self.assertEqual(kpi.month, dt.date(2026, 11, 1))
+        self.assertEqual((kpi.tickets, kpi.repairs, kpi.complaints),
+            (3, 1, 1))
+        self.assertEqual(kpi.repair_visit_rate, 100.0)
+        self.assertEqual(kpi.complaint_visit_rate, 0.0)
+        self.assertEqual(kpi.satisfaction_rate, 100.0)
+        self.assertTrue(complaint.visit_required)
 
 
 del ModuleTestCase
