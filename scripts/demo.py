@@ -10,6 +10,7 @@ through their buttons) so the demo data obeys every rule of the suite.
 """
 import argparse
 import datetime as dt
+import importlib
 import random
 import sys
 import time
@@ -19,6 +20,8 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = ("伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀英 霞 平 刚 桂英"
     " 华 建华 建国 志强 文 斌 鹏 婷 玉兰 海燕 晨 宇 欣怡 子涵 浩然 梓萱 俊杰").split()
 COMPANY_NAME = "锦绣物业服务有限公司"
+# The addons with a demo part, in the order of their dependencies
+ADDONS = ['property_helpdesk']
 
 
 def log(message, start=[time.monotonic()]):
@@ -41,12 +44,26 @@ def main():
     pool.init()
     with Transaction().start(args.database, 0, context={}) as transaction:
         Company = pool.get('company.company')
+        Module = pool.get('ir.module')
         if Company.search([('party.name', '=', COMPANY_NAME)]):
-            log("demo estate already loaded: nothing to do")
-            return 0
-        Demo(pool).build()
+            log("demo estate already loaded")
+        else:
+            Demo(pool).build()
+        # Each addon adds its part of the demo (and skips it when present),
+        # so that an addon activated later still gets its demo data.
+        activated = {m.name for m in Module.search([
+                    ('state', '=', 'activated'),
+                    ('name', 'like', 'property_%'),
+                    ])}
+        for name in ADDONS:
+            if name in activated:
+                module = importlib.import_module(f'trytond.modules.{name}.demo')
+                company, = Company.search([('party.name', '=', COMPANY_NAME)])
+                with transaction.set_context(company=company.id,
+                        companies=[company.id]):
+                    module.build(pool, company, random.Random(2026), log)
         transaction.commit()
-    log("demo estate loaded")
+    log("demo estate ready")
     return 0
 
 

@@ -1,5 +1,6 @@
 # This file is part of the property-management suite.
 import datetime as dt
+import os
 from decimal import Decimal
 from unittest.mock import patch
 
@@ -7,6 +8,7 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee)
+from trytond.modules.property_base.tests.tools import untranslated
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
@@ -430,6 +432,13 @@ class PropertyHelpdeskTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(kpi.complaint_visit_rate, 0.0)
         self.assertEqual(kpi.satisfaction_rate, 100.0)
         self.assertTrue(complaint.visit_required)
+
+    @with_transaction()
+    def test_zh_CN_translation_complete(self):
+        "Every user-facing string of the module has its Chinese translation"
+        missing = untranslated('property_helpdesk', os.path.join(
+                os.path.dirname(__file__), '..', 'locale', 'zh_CN.po'))
+        self.assertFalse(missing, "untranslated:\n" + "\n".join(missing))
 
 
 del ModuleTestCase

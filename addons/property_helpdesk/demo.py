@@ -1,0 +1,355 @@
+# This file is part of the property-management suite.
+"""Demo part of the helpdesk: three months of tickets of a living estate.
+
+Called by scripts/demo.py with the demo company in the context. The
+tickets go through the module's own workflow (open, dispatch, work
+orders, resolve, visit, close); their timestamps are then set back to
+when each step happened so that the deadlines and KPIs read like a real
+quarter of an office's work."""
+import datetime as dt
+from decimal import Decimal
+
+from trytond.pool import Pool
+
+CATEGORIES = [
+    # code, name, department key, default level, weight
+    ('PLB', "给排水", 'engineering', '3', 22),
+    ('ELE', "电气照明", 'engineering', '3', 16),
+    ('LFT', "电梯", 'engineering', '2', 8),
+    ('CLN', "保洁", 'environment', '3', 10),
+    ('GRN', "绿化", 'environment', '3', 5),
+    ('SEC', "安全秩序", 'security', '1', 4),
+    ('PRK', "停车", 'security', '3', 8),
+    ('NOI', "噪音扰民", 'security', '3', 7),
+    ('FEE', "收费", 'service', '3', 8),
+    ('DEC', "装修", 'service', '3', 5),
+    ('OTH', "其他", 'service', '3', 7),
+    ]
+DEPARTMENTS = [
+    ('engineering', "工程部", ["赵德明", "钱永刚", "孙立军", "李国庆"]),
+    ('environment', "环境部", ["周桂兰", "吴秀珍"]),
+    ('security', "秩序维护部", ["郑大伟", "王志刚"]),
+    ('service', "客服部", []),
+    ]
+PROBLEMS = {
+    'PLB': ["厨房水槽漏水", "卫生间下水道堵塞", "楼上渗水至顶棚", "水压偏低",
+        "热水器进水阀滴水"],
+    'ELE': ["楼道灯不亮", "户内跳闸", "单元门禁失灵", "地下室照明损坏"],
+    'LFT': ["电梯异响", "电梯按钮失灵", "电梯困人", "电梯门关不严"],
+    'CLN': ["楼道垃圾未清", "电梯轿厢有异味", "地下车库积水未清"],
+    'GRN': ["绿化带杂草过多", "树枝遮挡窗户", "草坪喷灌漏水"],
+    'SEC': ["陌生人尾随进入单元", "消防通道被占用", "监控画面中断"],
+    'PRK': ["车位被占", "道闸无法识别车牌", "车库标线模糊"],
+    'NOI': ["夜间装修噪音", "楼上宠物吠叫", "广场舞噪音"],
+    'FEE': ["物业费账单疑问", "水电费预存咨询", "发票开具咨询"],
+    'DEC': ["装修手续咨询", "邻居装修垃圾堆放", "装修时间咨询"],
+    'OTH': ["快递柜故障", "小区公告咨询", "信报箱损坏"],
+    }
+HOLIDAYS = [
+    (dt.date(2026, 10, 1), "国庆节"), (dt.date(2026, 10, 2), "国庆节"),
+    (dt.date(2026, 10, 3), "国庆节"), (dt.date(2026, 10, 4), "国庆节"),
+    (dt.date(2026, 10, 5), "国庆节"), (dt.date(2026, 10, 6), "国庆节"),
+    (dt.date(2026, 10, 7), "国庆节"), (dt.date(2027, 1, 1), "元旦"),
+    ]
+
+
+def build(pool, company, rng, log):
+    Ticket = pool.get('property.ticket')
+    if Ticket.search([], limit=1):
+        log("helpdesk demo already loaded")
+        return
+    staff = _staff(pool, company)
+    categories = _categories(pool, staff)
+    tickets = _tickets(pool, company, rng, staff, categories)
+    log(f"helpdesk: {len(tickets)} tickets over three months, "
+        f"{len(categories)} categories, {len(staff['departments'])} "
+        "departments")
+    _patrols_and_handovers(pool, rng, staff, categories)
+    log("helpdesk: patrols, a collective issue and shift handovers")
+
+
+def _employee(pool, company, name):
+    Party = pool.get('party.party')
+    Employee = pool.get('company.employee')
+    party, = Party.create([{'name': name}])
+    employee, = Employee.create([{'party': party.id, 'company': company.id,
+                'start_date': dt.date(2021, 5, 1)}])
+    return employee
+
+
+def _staff(pool, company):
+    Department = pool.get('property.department')
+    Site = pool.get('property.site')
+    Configuration = pool.get('property.helpdesk.configuration')
+    Employee = pool.get('company.employee')
+    departments, members = {}, {}
+    clerks = Employee.search([('party.name', 'in', ["周敏", "吴婷"])])
+    for key, name, people in DEPARTMENTS:
+        employees = [_employee(pool, company, p) for p in people]
+        if key == 'service':
+            employees = clerks
+        department, = Department.create([{'name': name,
+                    'company': company.id,
+                    'head': employees[0].id if employees else None,
+                    'employees': [('add', [e.id for e in employees])]}])
+        departments[key] = department
+        members[key] = employees
+    supervisor = _employee(pool, company, "李秀梅")
+    sites = Site.search([('company', '=', company.id)])
+    Site.write(sites, {'supervisor': supervisor.id})
+    policy = Configuration.get(company)
+    Configuration.write([policy], {'holidays': [('create', [
+                        {'date': d, 'name': n} for d, n in HOLIDAYS])]})
+    return {'departments': departments, 'members': members,
+        'supervisor': supervisor, 'clerks': clerks, 'sites': sites}
+
+
+def _categories(pool, staff):
+    Category = pool.get('property.ticket.category')
+    records = Category.create([{'code': code, 'name': name,
+                'department': staff['departments'][dept].id,
+                'default_level': level}
+            for code, name, dept, level, _ in CATEGORIES])
+    return {c.code: c for c in records}
+
+
+def _tickets(pool, company, rng, staff, categories):
+    Ticket = pool.get('property.ticket')
+    WorkOrder = pool.get('property.work_order')
+    Visit = pool.get('property.return_visit')
+    History = pool.get('property.ticket.history')
+    Unit = pool.get('property.unit')
+    now = dt.datetime.now().replace(second=0, microsecond=0)
+    homes = Unit.search([('state', 'in', ['occupied', 'let']),
+            ('type', '!=', 'parking')])
+    codes = [c for c, *_ in CATEGORIES]
+    weights = [w for *_, w in CATEGORIES]
+
+    # Reports arrive over the last 91 days, during office hours mostly;
+    # a few units report the same problem again (repeats).
+    plans = []
+    for _ in range(330):
+        received = now - dt.timedelta(days=rng.uniform(0.05, 91))
+        received = received.replace(hour=rng.choice(
+                [8, 9, 9, 10, 10, 11, 13, 14, 15, 16, 17, 19, 21]))
+        plans.append(received)
+    plans.sort()
+    values, repeat_pool = [], []
+    for received in plans:
+        code = rng.choices(codes, weights)[0]
+        if repeat_pool and rng.random() < 0.06:
+            unit, code = rng.choice(repeat_pool)
+        else:
+            unit = rng.choice(homes) if code in {
+                'PLB', 'ELE', 'NOI', 'FEE', 'DEC'} \
+                or rng.random() < 0.3 else None
+        if unit:
+            repeat_pool.append((unit, code))
+        kind = ('complaint' if code in {'NOI', 'SEC', 'PRK'}
+            or rng.random() < 0.12 else
+            'enquiry' if code in {'FEE', 'DEC', 'OTH'} else
+            'repair_unit' if unit else 'repair_common')
+        complaint_type = (rng.choice(['effective', 'effective', 'help',
+                    'consultation', 'venting'])
+            if kind == 'complaint' else None)
+        site = unit.site if unit else rng.choice(staff['sites'])
+        residents = [r for r in unit.residents if r.is_current] \
+            if unit else []
+        reporter = residents[0].party if residents else None
+        category = categories[code]
+        values.append({
+                'company': company.id, 'site': site.id,
+                'unit': unit.id if unit else None,
+                'reporter': reporter.id if reporter else None,
+                'contact_phone': (reporter.mobile if reporter else None),
+                'channel': rng.choice(['phone'] * 6 + ['walk_in'] * 3
+                    + ['app', 'letter']),
+                'kind': kind, 'complaint_type': complaint_type,
+                'category': category.id,
+                'level': ('2' if complaint_type == 'effective'
+                    and category.default_level == '3'
+                    else category.default_level),
+                'property_responsibility': code not in {'NOI', 'DEC'},
+                'description': rng.choice(PROBLEMS[code]),
+                'first_receiver': rng.choice(staff['clerks']).id,
+                'received_at': received,
+                })
+    tickets = Ticket.create(values)
+    # Opened one by one, oldest first: repeats find their earlier reports.
+    # The last two calls are still being written down (draft).
+    tickets, drafts = tickets[:-2], tickets[-2:]
+    for ticket in tickets:
+        Ticket.open([ticket])
+
+    history_dates = {}
+    orders, visits, to_close, to_cancel = [], [], [], []
+    for ticket in tickets:
+        age = (now - ticket.received_at).total_seconds() / 86400
+        received = ticket.received_at
+        late = rng.random() < 0.03
+        resolve_hours = (rng.uniform(100, 200) if late
+            else rng.uniform(0.5, 7))
+        resolved_at = received + dt.timedelta(hours=resolve_hours)
+        replied_at = received + dt.timedelta(minutes=rng.randint(5, 90))
+        target = ('cancelled' if rng.random() < 0.03 else
+            'closed' if age > 7 and rng.random() < 0.92 else
+            rng.choice(['open', 'assigned', 'in_progress', 'resolved',
+                    'visited', 'closed']) if age < 7 else 'resolved')
+        if resolved_at > now and target in {'resolved', 'visited',
+                'closed'}:
+            target = 'in_progress'
+        if target == 'cancelled':
+            to_cancel.append(ticket)
+            continue
+        if target == 'open':
+            continue
+        department_key = next(d for c, _, d, *_ in CATEGORIES
+            if c == ticket.category.code)
+        members = staff['members'][department_key] or staff['clerks']
+        ticket.assignee = rng.choice(members)
+        ticket.save()
+        Ticket.assign([ticket])
+        dates = {'open': received + dt.timedelta(minutes=2),
+            'assigned': replied_at}
+        if target == 'assigned':
+            history_dates[ticket.id] = dates
+            ticket.replied_at = replied_at
+            continue
+        if ticket.kind.startswith('repair') or rng.random() < 0.5:
+            order, = WorkOrder.create([{'ticket': ticket.id,
+                        'department': ticket.department.id,
+                        'technician': ticket.assignee.id,
+                        'description': ticket.description}])
+            WorkOrder.dispatch([order])
+            orders.append((order, replied_at, resolved_at))
+        else:
+            Ticket.start([ticket])
+        dates['in_progress'] = replied_at + dt.timedelta(minutes=20)
+        if target == 'in_progress':
+            history_dates[ticket.id] = dates
+            ticket.replied_at = replied_at
+            continue
+        for order, *_ in orders[-1:]:
+            if order.ticket == ticket:
+                order.report = "已处理完毕, 业主确认"
+                order.hours = Decimal(rng.randint(1, 8)) / 2
+                if rng.random() < 0.08:
+                    order.paid_service = True
+                    order.amount = Decimal(rng.choice([30, 50, 80, 120]))
+                order.save()
+                WorkOrder.finish([order])
+                if rng.random() < 0.04:
+                    WorkOrder.reopen([order])
+                    WorkOrder.finish([order])
+        ticket.resolution = "已处理, 已向报事人反馈"
+        ticket.save()
+        Ticket.resolve([ticket])
+        ticket.replied_at = replied_at
+        ticket.resolved_at = resolved_at
+        ticket.done_breached = bool(ticket.done_deadline
+            and resolved_at > ticket.done_deadline)
+        ticket.visit_deadline = ticket.get_policy().add_working_days(
+            resolved_at, 1)
+        dates['resolved'] = resolved_at
+        history_dates[ticket.id] = dates
+        wants_visit = ticket.visit_required or rng.random() < 0.2
+        if target == 'resolved' or not wants_visit:
+            if target in {'visited', 'closed'} and not ticket.visit_required:
+                to_close.append((ticket, resolved_at
+                        + dt.timedelta(hours=rng.uniform(1, 24))))
+            continue
+        visited_at = resolved_at + dt.timedelta(hours=rng.uniform(1, 20))
+        visits.append((ticket, visited_at))
+        if target == 'closed':
+            to_close.append((ticket, visited_at + dt.timedelta(hours=1)))
+    Ticket.save(tickets)
+
+    visit_records = Visit.create([{
+                'ticket': t.id, 'date': d,
+                'method': rng.choice(['phone'] * 4 + ['door']),
+                'visitor': staff['supervisor'].id,
+                'satisfaction': rng.choices([5, 4, 3, 2],
+                    [70, 25, 4, 1])[0],
+                'comments': rng.choice(["满意", "维修及时", "态度很好",
+                        "希望以后更快一些", ""]),
+                } for t, d in visits])
+    for (ticket, visited_at), _ in zip(visits, visit_records):
+        history_dates[ticket.id]['visited'] = visited_at
+    Ticket.close([t for t, _ in to_close])
+    for ticket, closed_at in to_close:
+        ticket.closed_at = closed_at
+        history_dates[ticket.id]['closed'] = closed_at
+    Ticket.save([t for t, _ in to_close])
+    Ticket.cancel(to_cancel)
+    for order, dispatched, done in orders:
+        order.dispatched_at = dispatched + dt.timedelta(minutes=10)
+        if order.state == 'done':
+            order.done_at = done
+    WorkOrder.save([o for o, *_ in orders])
+
+    # The history tells when each step really happened
+    lines = History.search([('ticket', 'in', [t.id for t in tickets])])
+    for line in lines:
+        if line.from_state is None:
+            line.date = line.ticket.received_at
+        else:
+            line.date = history_dates.get(line.ticket.id, {}).get(
+                line.to_state, line.date)
+    History.save(lines)
+    return tickets + drafts
+
+
+def _patrols_and_handovers(pool, rng, staff, categories):
+    Patrol = pool.get('property.patrol')
+    PatrolLine = pool.get('property.patrol.line')
+    Handover = pool.get('property.shift.handover')
+    Issue = pool.get('property.collective_issue')
+    Ticket = pool.get('property.ticket')
+    Employee = pool.get('company.employee')
+    Building = pool.get('property.building')
+    now = dt.datetime.now().replace(second=0, microsecond=0)
+    inspector, = Employee.search([('party.name', '=', "郑强")])
+    site = staff['sites'][0]
+    buildings = Building.search([('site', '=', site.id)])
+    patrols = []
+    for days in range(6, -1, -1):
+        building = buildings[days % len(buildings)]
+        patrols.append({'site': site.id, 'building': building.id,
+                'inspector': inspector.id,
+                'date': now - dt.timedelta(days=days, hours=2),
+                'route': f"{building.name} 1-{building.floors} 层及地下室",
+                'lines': [('create', [
+                            {'sequence': 1, 'item': "楼道照明",
+                                'result': 'ok'},
+                            {'sequence': 2, 'item': "消防通道及器材",
+                                'result': 'ok'},
+                            {'sequence': 3, 'item': "电梯运行",
+                                'result': 'fail' if days == 2 else 'ok',
+                                'category': categories['LFT'].id,
+                                'note': "3号梯运行有异响"
+                                if days == 2 else None},
+                            {'sequence': 4, 'item': "公共区域卫生",
+                                'result': 'ok'},
+                            ])]})
+    patrols = Patrol.create(patrols)
+    PatrolLine.create_ticket([l for p in patrols for l in p.lines])
+    Patrol.do(patrols[:-1])
+
+    noise = Ticket.search([('category.code', '=', 'NOI'),
+            ('state', 'in', ['open', 'assigned', 'in_progress']),
+            ('site', '=', site.id)], limit=3)
+    if noise:
+        Issue.create([{'name': "关于夜间噪音问题的公开信",
+                    'site': site.id, 'category': categories['NOI'].id,
+                    'description': "多位业主反映夜间噪音",
+                    'answer': "管理处已加强夜间巡查, 并张贴文明公约。",
+                    'tickets': [('add', [t.id for t in noise])]}])
+    clerks = staff['clerks']
+    handovers = Handover.create([{'site': site.id,
+                'date': now - dt.timedelta(days=d, hours=h),
+                'from_employee': clerks[d % 2].id,
+                'to_employee': clerks[(d + 1) % 2].id,
+                'items': "对讲机 2 部, 钥匙柜钥匙 1 把, 业主寄存快递 3 件"}
+            for d, h in [(2, 4), (1, 4), (0, 4)]])
+    Handover.confirm_from(handovers)
+    Handover.confirm_to(handovers[:-1])
