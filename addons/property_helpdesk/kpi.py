@@ -1,5 +1,5 @@
 # This file is part of the property-management suite.
-from sql import Literal, Null
+from sql import Cast, Column, Literal, Null
 from sql.aggregate import Count, Max, Min, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import CurrentTimestamp, DateTrunc
@@ -9,7 +9,8 @@ from trytond.pool import Pool
 
 
 def _rate(numerator, denominator):
-    return round(100.0 * numerator / denominator, 1) if denominator else None
+    return (round(100.0 * float(numerator) / float(denominator), 1)
+        if denominator else None)
 
 
 class KPI(ModelSQL, ModelView):
@@ -60,7 +61,16 @@ class KPI(ModelSQL, ModelView):
     @classmethod
     def table_query(cls):
         pool = Pool()
-        ticket = pool.get('property.ticket').__table__()
+        table = pool.get('property.ticket').__table__()
+        # The month is computed in a sub-query: PostgreSQL does not match
+        # the parameters of date_trunc between SELECT and GROUP BY.
+        ticket = table.select(
+            *(Column(table, name) for name in [
+                    'id', 'site', 'kind', 'replied_at', 'reply_deadline',
+                    'resolved_at', 'done_breached', 'is_repeat']),
+            cls.month.sql_cast(DateTrunc('month', table.received_at)
+                ).as_('month'),
+            where=~table.state.in_(['draft', 'cancelled']))
         visit = pool.get('property.return_visit').__table__()
         order = pool.get('property.work_order').__table__()
 
@@ -78,12 +88,12 @@ class KPI(ModelSQL, ModelView):
             ).join(orders, 'LEFT', condition=orders.ticket == ticket.id)
 
         def count(condition):
-            return Sum(Case((condition, 1), else_=0))
+            # Cast: PostgreSQL sums integers into numerics
+            return Cast(Sum(Case((condition, 1), else_=0)), 'INTEGER')
         repair = ticket.kind.in_(['repair_unit', 'repair_common'])
         complaint = ticket.kind == 'complaint'
         resolved = ticket.resolved_at != Null
         visited = visits.count > 0
-        month = DateTrunc('month', ticket.received_at)
         return query.select(
             Min(ticket.id).as_('id'),
             Literal(0).as_('create_uid'),
@@ -91,7 +101,7 @@ class KPI(ModelSQL, ModelView):
             Literal(None).as_('write_uid'),
             Literal(None).as_('write_date'),
             ticket.site.as_('site'),
-            cls.month.sql_cast(month).as_('month'),
+            ticket.month.as_('month'),
             Count(ticket.id).as_('tickets'),
             count(repair).as_('repairs'),
             count(complaint).as_('complaints'),
@@ -108,10 +118,10 @@ class KPI(ModelSQL, ModelView):
             count(repair & resolved & visited).as_('repairs_visited'),
             count(complaint & resolved).as_('complaints_resolved'),
             count(complaint & resolved & visited).as_('complaints_visited'),
-            Sum(Coalesce(visits.count, 0)).as_('visits'),
-            Sum(Coalesce(visits.satisfied, 0)).as_('satisfied'),
-            where=~ticket.state.in_(['draft', 'cancelled']),
-            group_by=[ticket.site, month])
+            Cast(Sum(Coalesce(visits.count, 0)), 'INTEGER').as_('visits'),
+            Cast(Sum(Coalesce(visits.satisfied, 0)), 'INTEGER'
+                ).as_('satisfied'),
+            group_by=[ticket.site, ticket.month])
 
     @classmethod
     def get_rate(cls, kpis, names):
