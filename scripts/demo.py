@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Build the demo estate: a property company running two sites.
 
-    .venv/bin/python scripts/demo.py -c trytond.conf -d property
+    .venv/bin/python scripts/demo.py -c var/trytond.conf -d property
+
+(make run writes var/trytond.conf: trytond.conf with absolute paths.)
 
 Deterministic (seeded) and idempotent: when the demo company exists the
 script says so and changes nothing. It uses the models' own methods
@@ -34,7 +36,7 @@ def main():
     parser.add_argument('-d', '--database', required=True)
     args = parser.parse_args()
 
-    from trytond.config import config
+    from trytond import config
     config.update_etc(args.config)
     from trytond.pool import Pool
     from trytond.transaction import Transaction

@@ -1,0 +1,549 @@
+"""Reusable parts of the browser end-to-end tests.
+
+* :class:`TrytonServer` creates a fresh SQLite database in a temporary
+  folder, activates the given modules, marks the module configuration wizard
+  done and serves the sao web client on a free loopback port.
+  ``server.query(code)`` runs Python with proteus against that database in a
+  separate process and returns the JSON-able value of ``result``.
+* :class:`Browser` starts Debian's Chromium through Python Playwright and
+  returns :class:`Sao` pages, which know how to log in, open a menu entry,
+  click the toolbar and fill fields in sao.
+
+A new flow looks like::
+
+    with TrytonServer(['property_base']) as server, Browser() as browser:
+        sao = browser.open(server, 'my_flow')
+        sao.login(server.login, server.password)
+        sao.open_menu('Property', 'Buildings')
+        sao.new()
+        sao.fill('name', 'A')
+        sao.save()
+        server.query("result = Model.get('property.building').find()[0].name")
+
+Screenshots land in tests/artifacts/<flow>/ (gitignored).
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))))
+ARTIFACTS = os.path.join(ROOT, 'tests', 'artifacts')
+SAO_ROOT = os.environ.get(
+    'SAO_ROOT', os.path.join(ROOT, 'var', 'sao', 'package'))
+BIN = os.path.dirname(sys.executable)
+CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
+CHROMIUM_ARGS = [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+    '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync',
+    ]
+TIMEOUT = 30  # seconds, for any single wait in the browser
+
+# Executed by ``python -c`` in a child process for TrytonServer.query().
+_QUERY = r'''
+import json, sys
+from proteus import Model, Wizard, config as pconfig
+conf, db = sys.argv[1], sys.argv[2]
+config = pconfig.set_trytond(database=db, config_file=conf)
+scope = {'Model': Model, 'Wizard': Wizard, 'config': config, 'result': None}
+exec(sys.stdin.read(), scope)
+sys.stdout.write('\n@@RESULT@@' + json.dumps(scope['result'], default=str))
+'''
+
+
+def free_port():
+    "A free TCP port on the loopback interface"
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def _die_with_parent():
+    "In the child: get SIGTERM when the test process dies (Linux)"
+    try:
+        import ctypes
+        import signal
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+def clean_env(**extra):
+    """The environment for child Tryton processes: without the TRYTOND_*
+    and test framework variables of the running tests, so that only the
+    configuration file counts"""
+    env = {k: v for k, v in os.environ.items()
+        if not k.startswith('TRYTOND_')
+        and k not in {'DB_NAME', 'DB_CACHE', 'TRYTONPASSFILE'}}
+    env.update(extra)
+    return env
+
+
+class TrytonServer:
+    "A throwaway database and trytond serving sao, on a free port"
+
+    def __init__(self, modules, database='e2e', login='admin',
+            password='e2e-admin-password', languages=('en',), name=None):
+        self.modules = list(modules)
+        self.database = database
+        self.login = login
+        self.password = password
+        self.languages = list(languages)
+        self.name = name or '-'.join(self.modules)
+        self.port = None
+        self.process = None
+        self.tmp = None
+        self.conf = None
+        self.log_path = None
+
+    @property
+    def url(self):
+        return f'http://127.0.0.1:{self.port}/'
+
+    # -- set-up ---------------------------------------------------------------
+    def __enter__(self):
+        try:
+            self.create_database()
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def _write_conf(self):
+        self.port = free_port()
+        self.conf = os.path.join(self.tmp, 'trytond.conf')
+        with open(self.conf, 'w') as fp:
+            fp.write(
+                "[database]\n"
+                "uri = sqlite://\n"
+                f"path = {os.path.join(self.tmp, 'db')}\n"
+                "[web]\n"
+                f"root = {SAO_ROOT}\n"
+                f"listen = 127.0.0.1:{self.port}\n"
+                "[session]\n"
+                "max_attempt = 100\n")
+
+    def create_database(self):
+        "Create the database, activate the modules, finish the config wizard"
+        if not os.path.isfile(os.path.join(SAO_ROOT, 'index.html')):
+            raise RuntimeError(
+                f"sao is not installed in {SAO_ROOT}: run scripts/setup.sh")
+        self.tmp = tempfile.mkdtemp(prefix='property-e2e-')
+        os.makedirs(os.path.join(self.tmp, 'db'))
+        self._write_conf()
+        # trytond-admin needs the SQLite file to exist
+        open(os.path.join(self.tmp, 'db', self.database + '.sqlite'),
+            'w').close()
+        passfile = os.path.join(self.tmp, 'password')
+        with open(passfile, 'w') as fp:
+            fp.write(self.password + '\n')
+        cmd = [os.path.join(BIN, 'trytond-admin'), '-c', self.conf,
+            '-d', self.database, '--all', '--activate-dependencies',
+            '--email', 'admin@example.com', '-l', *self.languages,
+            '-u', *self.modules]
+        self._run(cmd, 'trytond-admin', env=clean_env(TRYTONPASSFILE=passfile))
+        # The first screen would otherwise be the module configuration wizard
+        self.query(
+            "Item = Model.get('ir.module.config_wizard.item')\n"
+            "items = Item.find([('state', '!=', 'done')])\n"
+            "for item in items:\n"
+            "    item.state = 'done'\n"
+            "Item.save(items)\n"
+            "result = len(items)\n")
+
+    def _run(self, cmd, label, **kwargs):
+        log = os.path.join(self.tmp, label + '.log')
+        with open(log, 'w') as fp:
+            proc = subprocess.run(cmd, stdout=fp, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, cwd=ROOT, **kwargs)
+        if proc.returncode:
+            with open(log) as fp:
+                output = fp.read()
+            raise RuntimeError(
+                f"{label} failed ({proc.returncode}):\n{output[-5000:]}")
+
+    def query(self, code):
+        """Run ``code`` with proteus on the database in a child process
+        (``Model``, ``Wizard`` and ``config`` are defined) and return the
+        value it assigned to ``result`` (through JSON)"""
+        proc = subprocess.run(
+            [sys.executable, '-c', _QUERY, self.conf, self.database],
+            input=code, capture_output=True, text=True, cwd=ROOT,
+            env=clean_env(), timeout=300)
+        if proc.returncode or '@@RESULT@@' not in proc.stdout:
+            raise RuntimeError(
+                f"query failed ({proc.returncode}):\n{code}\n"
+                f"{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
+        return json.loads(proc.stdout.rsplit('@@RESULT@@', 1)[1])
+
+    # -- server ---------------------------------------------------------------
+    def start(self, timeout=60):
+        "Start trytond (with -d: needed for the login of trytond 8.0.12)"
+        self.log_path = os.path.join(self.tmp, 'trytond.log')
+        log = open(self.log_path, 'w')
+        self.process = subprocess.Popen(
+            [os.path.join(BIN, 'trytond'), '-c', self.conf,
+                '-d', self.database],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            cwd=ROOT, env=clean_env(), start_new_session=True,
+            # even if this process is killed, the server goes with it
+            preexec_fn=_die_with_parent)
+        log.close()
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"trytond exited with {self.process.returncode}:\n"
+                    + self.log_tail())
+            try:
+                with urllib.request.urlopen(self.url, timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    "trytond did not answer in time:\n" + self.log_tail())
+            time.sleep(0.2)
+
+    def log_tail(self, size=5000):
+        try:
+            with open(self.log_path) as fp:
+                return fp.read()[-size:]
+        except (OSError, TypeError):
+            return ''
+
+    def stop(self):
+        "Stop trytond and remove the temporary folder (keeps the log)"
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(10)
+            self.process = None
+        if self.tmp:
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            for name in os.listdir(self.tmp):
+                if name.endswith('.log'):
+                    shutil.copy(os.path.join(self.tmp, name), os.path.join(
+                            ARTIFACTS, f'{self.name}-{name}'))
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+
+class Browser:
+    "Debian's Chromium driven by Playwright, with a fresh profile"
+
+    def __init__(self, headless=True):
+        self.headless = headless
+        self.playwright = None
+        self.context = None
+        self.profile = None
+
+    def __enter__(self):
+        from playwright.sync_api import sync_playwright
+        self.profile = tempfile.mkdtemp(prefix='property-chromium-')
+        self.playwright = sync_playwright().start()
+        try:
+            self.context = self.playwright.chromium.launch_persistent_context(
+                self.profile, executable_path=CHROMIUM,
+                headless=self.headless, args=CHROMIUM_ARGS,
+                viewport={'width': 1280, 'height': 800},
+                locale='en-US')
+            self.context.set_default_timeout(TIMEOUT * 1000)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        if self.context is not None:
+            try:
+                self.context.close()
+            except Exception:
+                pass
+            self.context = None
+        if self.playwright is not None:
+            self.playwright.stop()
+            self.playwright = None
+        if self.profile:
+            shutil.rmtree(self.profile, ignore_errors=True)
+            self.profile = None
+
+    def open(self, server, flow):
+        "A new page on the server's web client; screenshots go to flow/"
+        page = self.context.new_page()
+        sao = Sao(page, server, flow)
+        page.goto(server.url + '#' + server.database)
+        page.wait_for_selector('.login-dialog #login', state='visible')
+        return sao
+
+
+class Sao:
+    "Helpers to drive the sao web client"
+
+    def __init__(self, page, server, flow):
+        self.page = page
+        self.server = server
+        self.flow = flow
+        self.step = 0
+        self.errors = []
+        page.on('pageerror', lambda exc: self.errors.append(str(exc)))
+        self.folder = os.path.join(ARTIFACTS, flow)
+        shutil.rmtree(self.folder, ignore_errors=True)
+        os.makedirs(self.folder, exist_ok=True)
+
+    # -- general ----------------------------------------------------------
+    def screenshot(self, name):
+        "Save tests/artifacts/<flow>/NN-<name>.png"
+        self.step += 1
+        name = re.sub(r'[^\w.-]+', '_', name)
+        path = os.path.join(self.folder, f'{self.step:02d}-{name}.png')
+        self.page.screenshot(path=path)
+        return path
+
+    def wait_idle(self, timeout=TIMEOUT):
+        """Wait until sao is idle: no AJAX request and no action running in
+        the current tab, twice 100 ms apart (sao ignores clicks while an
+        action runs)"""
+        script = """() => {
+            if (!window.jQuery || jQuery.active !== 0) { return false; }
+            const tab = (Sao.Tab && Sao.Tab.tabs) ?
+                Sao.Tab.tabs.get_current() : null;
+            return !(tab && tab._action_running);
+        }"""
+        deadline = time.monotonic() + timeout
+        ok = 0
+        while ok < 2:
+            if self.page.evaluate(script):
+                ok += 1
+            else:
+                ok = 0
+            if time.monotonic() > deadline:
+                raise TimeoutError("sao stayed busy")
+            self.page.wait_for_timeout(100)
+
+    @property
+    def tab(self):
+        "The active tab's pane"
+        return self.page.locator('#tabcontent .tab-pane.active')
+
+    # -- login / menu -----------------------------------------------------
+    def login(self, login, password):
+        "Log in through the two dialogs (user name, then password)"
+        page = self.page
+        page.fill('.login-dialog #login', login)
+        page.click('.login-dialog button[type="submit"]')
+        page.wait_for_selector('#ask-dialog-entry', state='visible')
+        page.fill('#ask-dialog-entry', password)
+        self.screenshot('login-password')
+        page.click('.ask-dialog .modal-footer .btn-primary')
+        page.wait_for_selector('#menu tbody tr', state='visible')
+        self.wait_idle()
+        self.screenshot('logged-in')
+
+    def _menu_label(self, label, after=None):
+        "The label cell of menu row ``label`` (below row ``after``)"
+        rows = (after.locator('xpath=following-sibling::tr') if after
+            else self.page.locator('#menu tbody tr'))
+        selector = f'div.column-char[title="{label}"]'
+        return rows.filter(has=self.page.locator(selector)).first, \
+            rows.locator(selector).first
+
+    def open_menu(self, *path):
+        """Open a menu entry by its labels, e.g. open_menu('Property',
+        'Buildings'): the parents are expanded, the last one is opened"""
+        row = None
+        for i, label in enumerate(path):
+            parent = row
+            row, cell = self._menu_label(label, after=parent)
+            cell.wait_for(state='visible')
+            if i < len(path) - 1:
+                # Expand the parent with its expander (clicking the label
+                # would also open the parent's own action, if it has one)
+                _, child = self._menu_label(path[i + 1], after=row)
+                for attempt in range(5):
+                    if child.is_visible():
+                        break
+                    row.locator('.expander').first.click()
+                    try:
+                        child.wait_for(state='visible', timeout=3000)
+                        break
+                    except Exception:
+                        # the tree redraws just after it appears: retry
+                        row, cell = self._menu_label(label, after=parent)
+                        _, child = self._menu_label(path[i + 1], after=row)
+                else:
+                    raise TimeoutError(f"menu {label} did not expand")
+                continue
+            tabs = self.page.locator('#tablist li').count()
+            for attempt in range(5):
+                cell.click()
+                try:
+                    self.page.wait_for_function(
+                        '(n) => document.querySelectorAll("#tablist li")'
+                        '.length > n', arg=tabs, timeout=3000)
+                    break
+                except Exception:
+                    continue  # a lost click: retry
+            else:
+                raise TimeoutError(f"menu {' > '.join(path)} did not open")
+        self.wait_idle()
+        self.screenshot('open-' + '-'.join(path))
+
+    # -- toolbar ----------------------------------------------------------
+    def click_toolbar(self, button_id):
+        "Click a toolbar button of the active tab (new_, save, switch_, …)"
+        self.close_infobar()
+        self.wait_idle()
+        self.tab.locator(f'button#{button_id}').first.click()
+        self.wait_idle()
+
+    def new(self):
+        self.click_toolbar('new_')
+        self.screenshot('new')
+
+    def save(self, expect_saved=True):
+        "Save the current record; returns the message shown"
+        self.click_toolbar('save')
+        message = self.message()
+        self.screenshot('saved')
+        if expect_saved and 'saved' not in message.lower():
+            raise AssertionError(f"record not saved: {message!r}")
+        self.close_infobar()
+        return message
+
+    def switch_view(self):
+        self.click_toolbar('switch_')
+
+    def message(self, timeout=TIMEOUT):
+        """The text of the tab's infobar ("Record saved.", a missing
+        field, …) or of an error/warning dialog, whichever shows first"""
+        infobar = '#tabcontent .tab-pane.active .infobar .alert'
+        dialog = '.modal.in .modal-body'
+        try:
+            self.page.wait_for_function(
+                """([a, b]) => [...document.querySelectorAll(a + ',' + b)]
+                    .some(e => e.offsetParent !== null
+                        && e.innerText.trim())""",
+                arg=[infobar, dialog], timeout=timeout * 1000)
+        except Exception:
+            return ''
+        for selector in (infobar, dialog):
+            for element in self.page.locator(selector).all():
+                if element.is_visible() and element.inner_text().strip():
+                    return element.inner_text().replace(
+                        '\u00d7', '').strip()
+        return ''
+
+    def close_infobar(self):
+        "'Record saved.' covers the toolbar until closed"
+        for button in self.tab.locator(
+                '.infobar .alert button.close').all():
+            if button.is_visible():
+                button.click()
+
+    # -- fields -----------------------------------------------------------
+    def field(self, name):
+        "The editable input of field ``name`` in the active tab's form"
+        # Integer/numeric widgets have a text and a number input with the
+        # same name, and show one at a time: take the visible one.
+        return self.tab.locator(
+            f'.form [name="{name}"]:is(input, select, textarea):visible').first
+
+    def fill(self, name, value):
+        "Type a value in a char/integer/numeric/date field; commits on Tab"
+        entry = self.field(name)
+        entry.click()
+        entry.fill(str(value))
+        entry.press('Tab')
+        self.wait_idle()
+
+    def select(self, name, label=None, value=None):
+        "Choose a selection field's option by its label or its value"
+        entry = self.field(name)
+        if label is not None:
+            entry.select_option(label=label)
+        else:
+            # sao stores the JSON of the value in the option
+            entry.select_option(value=json.dumps(value))
+        entry.press('Tab')
+        self.wait_idle()
+
+    def value(self, name):
+        return self.field(name).input_value()
+
+    def record_value(self, name):
+        "The value of field ``name`` of the current record, as sao holds it"
+        return self.page.evaluate(
+            """(name) => {
+                const screen = Sao.Tab.tabs.get_current().screen;
+                const record = screen.current_record;
+                return record ? record.field_get(name) : null;
+            }""", name)
+
+    def fill_many2one(self, name, text, pick=None):
+        """Type ``text`` in a Many2One and take the completion entry that
+        contains ``pick`` (default: ``text``); without completion the search
+        dialog opens on Tab and its first matching row is taken"""
+        pick = text if pick is None else pick
+        entry = self.field(name)
+        entry.click()
+        entry.fill(text)
+        widget = self.tab.locator(
+            f'.form .form-many2one:has(input[name="{name}"])').first
+        item = widget.locator('li.completion a').filter(has_text=pick).first
+        selected = """(name) => {
+            const record = Sao.Tab.tabs.get_current().screen.current_record;
+            return !!(record && record.field_get(name));
+        }"""
+        try:
+            item.wait_for(state='visible', timeout=5000)
+        except Exception:
+            # no completion: Tab searches, a dialog opens if not unique
+            entry.press('Tab')
+            self.wait_idle()
+            dialog = self.page.locator('.modal.in .modal-dialog').last
+            if dialog.count() and dialog.is_visible():
+                dialog.locator('tbody tr').filter(has_text=pick).first.click()
+                dialog.locator('.modal-footer .btn-primary').click()
+        else:
+            # The completion list may be redrawn under the pointer (it is
+            # refreshed per input event): retry a lost click.
+            for attempt in range(5):
+                try:
+                    item.click(timeout=3000)
+                    self.page.wait_for_function(
+                        selected, arg=name, timeout=2000)
+                    break
+                except Exception:
+                    continue
+        # The record gets the value asynchronously; leaving the field
+        # before that would clear it.
+        try:
+            self.page.wait_for_function(selected, arg=name, timeout=10000)
+        except Exception:
+            self.screenshot(f'{name}-not-selected')
+            raise AssertionError(f"{name}: nothing selected for {text!r}")
+        self.wait_idle()
+        value = entry.input_value()
+        if pick not in value:
+            raise AssertionError(
+                f"{name}: {value!r} selected instead of {pick!r}")
+        return value

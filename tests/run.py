@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Run the suite's tests for one database backend.
+
+    .venv/bin/python tests/run.py --backend sqlite [--browser]
+    TRYTOND_DATABASE__URI=postgresql://... .venv/bin/python tests/run.py \
+        --backend postgresql
+
+Runs, in this order:
+  * the unittest package ``trytond.modules.<name>.tests`` of every addon in
+    addons/ (test_*.py modules, ``load_tests`` honoured, so scenario_*.rst
+    doctests are included),
+  * cross-module tests: tests/test_*.py at the top of tests/,
+  * with --browser, the browser end-to-end tests in tests/browser/.
+Prints a per-backend summary, optionally writes it as JSON (--summary FILE)
+and exits non-zero on any failure or error.
+"""
+import argparse
+import importlib
+import json
+import os
+import pkgutil
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TESTS_DIR = os.path.join(ROOT, 'tests')
+ADDONS_DIR = os.path.join(ROOT, 'addons')
+
+
+def addons():
+    "Names of the addons in addons/ (folders holding a tryton.cfg)"
+    return sorted(
+        name for name in os.listdir(ADDONS_DIR)
+        if os.path.isfile(os.path.join(ADDONS_DIR, name, 'tryton.cfg')))
+
+
+def failed_load(name, exc_info):
+    "A test case that reports an import/load error as an error"
+    text = ''.join(traceback.format_exception(*exc_info))
+
+    def test(self=None):
+        raise ImportError(f"could not load {name}:\n{text}")
+    return unittest.FunctionTestCase(test, description=f'load {name}')
+
+
+def load_package(loader, name):
+    "Tests of a package: its load_tests, or those of its test* modules"
+    try:
+        package = importlib.import_module(name)
+    except Exception:
+        return failed_load(name, sys.exc_info())
+    if hasattr(package, 'load_tests') or not hasattr(package, '__path__'):
+        return loader.loadTestsFromModule(package)
+    suite = unittest.TestSuite()
+    for info in sorted(pkgutil.iter_modules(package.__path__),
+            key=lambda i: i.name):
+        if not info.name.startswith('test'):
+            continue
+        modname = f'{name}.{info.name}'
+        try:
+            module = importlib.import_module(modname)
+        except Exception:
+            suite.addTest(failed_load(modname, sys.exc_info()))
+            continue
+        # loadTestsFromModule calls the module's load_tests if it has one
+        suite.addTests(loader.loadTestsFromModule(module))
+    return suite
+
+
+class Result(unittest.TextTestResult):
+    "Remembers one outcome per test (a failing subtest fails its test)"
+    RANK = {'passed': 0, 'skipped': 1, 'failed': 2}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcomes = {}
+
+    def _set(self, test, outcome):
+        key = test.id()
+        old = self.outcomes.get(key)
+        if old is None or self.RANK[outcome] > self.RANK[old]:
+            self.outcomes[key] = outcome
+
+    def startTest(self, test):
+        super().startTest(test)
+        self._set(test, 'passed')
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self._set(test, 'failed')
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self._set(test, 'failed')
+
+    def addSubTest(self, test, subtest, err):
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            self._set(test, 'failed')
+
+    def addSkip(self, test, reason):
+        super().addSkip(test, reason)
+        self._set(test, 'skipped')
+
+    def addUnexpectedSuccess(self, test):
+        super().addUnexpectedSuccess(test)
+        self._set(test, 'failed')
+
+    def counts(self):
+        values = list(self.outcomes.values())
+        counts = {k: values.count(k) for k in self.RANK}
+        # errors outside of any test (e.g. in setUpClass) count as failures
+        started = set(self.outcomes)
+        for test, _ in self.errors + self.failures:
+            test = getattr(test, 'test_case', test)  # a subtest's test
+            if test.id() not in started:
+                counts['failed'] += 1
+                started.add(test.id())
+        return counts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--backend', choices=['sqlite', 'postgresql'],
+        default='sqlite')
+    parser.add_argument('--browser', action='store_true',
+        help="also run the browser end-to-end tests (tests/browser)")
+    parser.add_argument('--browser-only', action='store_true',
+        help="run only the browser end-to-end tests")
+    parser.add_argument('--summary', metavar='FILE',
+        help="write the counts as JSON to FILE")
+    parser.add_argument('-k', dest='patterns', action='append',
+        help="only run tests matching the pattern (as unittest -k)")
+    parser.add_argument('-q', '--quiet', action='store_true')
+    parser.add_argument('modules', nargs='*',
+        help="addons to test (default: all in addons/)")
+    args = parser.parse_args()
+
+    # The test framework reads its settings from the environment when
+    # trytond.tests.test_tryton is imported: set them first.
+    os.environ.pop('TRYTOND_CONFIG', None)
+    # no network here: skip the tests that need one
+    os.environ.setdefault('TEST_NETWORK', '0')
+    # Clean up (finally clauses, servers, temporary folders) also when
+    # terminated: unittest lets only KeyboardInterrupt stop the whole run.
+    def terminate(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+    signal.signal(signal.SIGTERM, terminate)
+    cache = None
+    if args.backend == 'sqlite':
+        # cache activated databases as files in a temporary folder
+        cache = tempfile.mkdtemp(prefix='property-dbcache-sqlite-')
+        os.environ['TRYTOND_DATABASE__URI'] = 'sqlite://'
+        os.environ['DB_NAME'] = ':memory:'
+        os.environ['DB_CACHE'] = cache
+    else:
+        uri = os.environ.get('TRYTOND_DATABASE__URI', '')
+        if not uri.startswith('postgresql'):
+            parser.error("--backend postgresql needs TRYTOND_DATABASE__URI "
+                "(see scripts/pgcluster.sh)")
+        os.environ.setdefault('DB_NAME', 'test_property')
+        # cache activated databases as template databases on the server
+        os.environ['DB_CACHE'] = 'postgresql://'
+
+    loader = unittest.TestLoader()
+    if args.patterns:
+        loader.testNamePatterns = [
+            p if '*' in p else f'*{p}*' for p in args.patterns]
+    suite = unittest.TestSuite()
+    if not args.browser_only:
+        for name in (args.modules or addons()):
+            suite.addTest(load_package(loader, f'trytond.modules.{name}.tests'))
+        sys.path.insert(0, TESTS_DIR)
+        for filename in sorted(os.listdir(TESTS_DIR)):
+            if filename.startswith('test_') and filename.endswith('.py'):
+                suite.addTest(load_package(loader, filename[:-3]))
+    if args.browser or args.browser_only:
+        if TESTS_DIR not in sys.path:
+            sys.path.insert(0, TESTS_DIR)
+        suite.addTest(load_package(loader, 'browser'))
+
+    print(f"=== {args.backend}: running {suite.countTestCases()} tests",
+        flush=True)
+    runner = unittest.TextTestRunner(
+        stream=sys.stdout, verbosity=1 if args.quiet else 2,
+        resultclass=Result)
+    start = time.monotonic()
+    try:
+        result = runner.run(suite)
+    finally:
+        if cache:
+            shutil.rmtree(cache, ignore_errors=True)
+    duration = time.monotonic() - start
+    counts = result.counts()
+    failed_ids = sorted(k for k, v in result.outcomes.items() if v == 'failed')
+    print(f"=== {args.backend} summary: {counts['passed']} passed, "
+        f"{counts['failed']} failed, {counts['skipped']} skipped "
+        f"in {duration:.1f}s", flush=True)
+    for test_id in failed_ids:
+        print(f"    FAILED {test_id}")
+    if args.summary:
+        with open(args.summary, 'w') as fp:
+            json.dump(dict(counts, backend=args.backend,
+                    seconds=round(duration, 1), failed_tests=failed_ids),
+                fp, indent=2)
+    total = sum(counts.values())
+    return 0 if counts['failed'] == 0 and total > 0 else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
