@@ -9,6 +9,8 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
+from .common import rec_name_domain
+
 ARCHIVE_KINDS = [
     ('owner', "Owner File"),
     ('move_in', "Move-in Documents"),
@@ -73,12 +75,7 @@ class Archive(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        bool_op = 'AND' if operator.startswith(('!', 'not ')) else 'OR'
-        return [bool_op,
-            ('number', operator, operand, *extra),
-            ('name', operator, operand, *extra),
-            ]
+        return rec_name_domain(clause, ('number', 'name'))
 
     @classmethod
     def get_state(cls, archives, name):

@@ -2,6 +2,8 @@
 from trytond.model import (
     Check, DeactivableMixin, ModelSQL, ModelView, Unique, fields)
 
+from .common import rec_name_domain
+
 BUILDING_TYPES = [
     ('residential', "Residential"),
     ('commercial', "Commercial"),
@@ -51,15 +53,7 @@ class Building(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('name', operator, operand, *extra),
-            ('code', operator, operand, *extra),
-            ]
+        return rec_name_domain(clause, ('name', 'code'))
 
     @classmethod
     def get_unit_count(cls, buildings, name):

@@ -10,6 +10,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .common import rec_name_domain
+
 
 class Site(DeactivableMixin, ModelSQL, ModelView):
     "Property Site"
@@ -78,15 +80,7 @@ class Site(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('name', operator, operand, *extra),
-            ('code', operator, operand, *extra),
-            ]
+        return rec_name_domain(clause, ('name', 'code'))
 
 
 class UserSite(ModelSQL):

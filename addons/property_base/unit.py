@@ -5,12 +5,13 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import (
-    Check, DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow,
+    DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow,
     fields)
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.transaction import Transaction
+
+from .common import rec_name_domain
 
 UNIT_TYPES = [
     ('apartment', "Apartment"),
@@ -178,18 +179,9 @@ class Unit(DeactivableMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('code', operator, operand, *extra),
-            ('ownerships.party.name', operator, operand, *extra),
-            ('ownerships.party.contact_mechanisms.value',
-                operator, operand, *extra),
-            ('residents.party.name', operator, operand, *extra),
-            ]
+        return rec_name_domain(clause, ('code', 'ownerships.party.name',
+                'ownerships.party.contact_mechanisms.value',
+                'residents.party.name'))
 
     def current_ownerships(self, date=None):
         if date is None:

@@ -9,7 +9,6 @@ quarter of an office's work."""
 import datetime as dt
 from decimal import Decimal
 
-from trytond.pool import Pool
 
 CATEGORIES = [
     # code, name, department key, default level, weight

@@ -11,6 +11,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.sendmail import send_message_transactional
 from trytond.transaction import Transaction
+from trytond.modules.property_base.common import rec_name_domain
 
 CHANNELS = [
     ('phone', "Phone"),
@@ -367,13 +368,7 @@ class Ticket(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        bool_op = 'AND' if operator.startswith(('!', 'not ')) else 'OR'
-        return [bool_op,
-            ('number', operator, operand, *extra),
-            ('unit.code', operator, operand, *extra),
-            ('reporter.name', operator, operand, *extra),
-            ]
+        return rec_name_domain(clause, ('number', 'unit.code', 'reporter.name'))
 
     @classmethod
     def preprocess_values(cls, mode, values):

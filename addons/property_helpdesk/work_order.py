@@ -1,6 +1,5 @@
 # This file is part of the property-management suite.
 import datetime as dt
-from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
