@@ -7,7 +7,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 
 class Configuration(ModelSQL, ModelView):
@@ -108,6 +108,7 @@ class Configuration(ModelSQL, ModelView):
         return self.company.rec_name
 
     @classmethod
+    @without_check_access
     def get(cls, company):
         "Return the policy of the company, created with defaults if missing"
         configs = cls.search([('company', '=', company.id)], limit=1)

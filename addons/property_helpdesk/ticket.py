@@ -10,7 +10,7 @@ from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.sendmail import send_message_transactional
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.modules.property_base.common import rec_name_domain
 
 CHANNELS = [
@@ -411,10 +411,12 @@ class Ticket(Workflow, ModelSQL, ModelView):
     def _record_history(cls, tickets, previous):
         History = Pool().get('property.ticket.history')
         now = dt.datetime.now()
-        History.save([History(ticket=t, date=now,
-                    user=Transaction().user,
-                    from_state=previous[t] if previous else None,
-                    to_state=t.state) for t in tickets])
+        # Staff read the history; only the ticket itself writes it.
+        with without_check_access():
+            History.save([History(ticket=t, date=now,
+                        user=Transaction().user,
+                        from_state=previous[t] if previous else None,
+                        to_state=t.state) for t in tickets])
 
     @classmethod
     def check_modification(cls, mode, tickets, values=None, external=False):

@@ -11,6 +11,7 @@ from trytond.modules.company.tests import (
 from trytond.modules.property_base.tests.tools import untranslated
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 # A Friday, so that deadlines cross a weekend
 FRIDAY = dt.datetime(2026, 11, 20, 10, 30)
@@ -432,6 +433,37 @@ class PropertyHelpdeskTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(kpi.complaint_visit_rate, 0.0)
         self.assertEqual(kpi.satisfaction_rate, 100.0)
         self.assertTrue(complaint.visit_required)
+
+    @with_transaction()
+    def test_front_desk_works_on_own_site_only(self):
+        "Front desk takes tickets of its site and sees no other site's"
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        env = create_helpdesk()
+        other = create_ticket(env, site=env['other_site'].id,
+            unit=env['other_unit'].id)
+        clerk, = User.create([{'name': "Clerk", 'login': 'clerk',
+                    'groups': [('add', [ModelData.get_id(
+                                    'property_base',
+                                    'group_property_front_desk')])],
+                    'companies': [('add', [env['company'].id])],
+                    'company': env['company'].id,
+                    'employees': [('add', [env['clerk'].id])],
+                    'employee': env['clerk'].id,
+                    'property_sites': [('add', [env['site'].id])],
+                    }])
+        transaction = Transaction()
+        with transaction.set_user(clerk.id), \
+                transaction.set_context(_check_access=True,
+                    company=env['company'].id, employee=env['clerk'].id):
+            ticket = create_ticket(env)
+            self.assertEqual(ticket.first_receiver, env['clerk'])
+            Ticket.open([ticket])
+            self.assertEqual(Ticket.search([]), [ticket])
+            with self.assertRaises(UserError):
+                Ticket.read([other.id], ['number'])
 
     @with_transaction()
     def test_zh_CN_translation_complete(self):
