@@ -119,6 +119,12 @@ class Configuration(ModelSQL, ModelView):
             default = getattr(cls, 'default_' + name, None)
             if default and name != 'company':
                 setattr(config, name, default())
+        # Each company numbers its tickets with a sequence of its own.
+        Sequence = Pool().get('ir.sequence')
+        config.ticket_sequence, = Sequence.copy([config.ticket_sequence],
+            default={'company': company.id,
+                'name': f'{config.ticket_sequence.name} '
+                f'({company.rec_name})'})
         config.save()
         return config
 

@@ -123,6 +123,8 @@ class PropertyHelpdeskTestCase(CompanyTestMixin, ModuleTestCase):
         env = create_helpdesk()
         ticket = create_ticket(env)
         self.assertTrue(ticket.number)
+        self.assertEqual(
+            ticket.get_policy().ticket_sequence.company, env['company'])
         self.assertTrue(ticket.visit_required)
         Ticket.open([ticket])
         self.assertEqual(ticket.state, 'open')
