@@ -66,7 +66,7 @@ class KPI(ModelSQL, ModelView):
         # the parameters of date_trunc between SELECT and GROUP BY.
         ticket = table.select(
             *(Column(table, name) for name in [
-                    'id', 'site', 'kind', 'replied_at', 'reply_deadline',
+                    'id', 'company', 'site', 'kind', 'replied_at', 'reply_deadline',
                     'resolved_at', 'done_breached', 'is_repeat']),
             cls.month.sql_cast(DateTrunc('month', table.received_at)
                 ).as_('month'),
@@ -100,7 +100,8 @@ class KPI(ModelSQL, ModelView):
             CurrentTimestamp().as_('create_date'),
             Literal(None).as_('write_uid'),
             Literal(None).as_('write_date'),
-            ticket.site.as_('site'),
+            *(column.as_(name)
+                for name, column in cls._group_columns(ticket)),
             ticket.month.as_('month'),
             Count(ticket.id).as_('tickets'),
             count(repair).as_('repairs'),
@@ -121,7 +122,14 @@ class KPI(ModelSQL, ModelView):
             Cast(Sum(Coalesce(visits.count, 0)), 'INTEGER').as_('visits'),
             Cast(Sum(Coalesce(visits.satisfied, 0)), 'INTEGER'
                 ).as_('satisfied'),
-            group_by=[ticket.site, ticket.month])
+            group_by=[ticket.month] + [column
+                for _, column in cls._group_columns(ticket)
+                if not isinstance(column, Literal)])
+
+    @classmethod
+    def _group_columns(cls, ticket):
+        "The columns (name, expression) a row stands for, besides the month"
+        return [('site', ticket.site)]
 
     @classmethod
     def get_rate(cls, kpis, names):
@@ -141,3 +149,21 @@ class KPI(ModelSQL, ModelView):
             for name in names:
                 result[name][kpi.id] = _rate(*values[name])
         return result
+
+
+class CompanyKPI(KPI):
+    "Company Service KPI"
+    __name__ = 'property.helpdesk.kpi.company'
+    # The same figures for all the sites of a company together: rates of
+    # several sites cannot be added up in a graph.
+    company = fields.Many2One('company.company', "Company")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.site.states = {'invisible': True}
+        cls._order = [('month', 'DESC'), ('company', 'ASC'), ('id', 'DESC')]
+
+    @classmethod
+    def _group_columns(cls, ticket):
+        return [('company', ticket.company), ('site', Literal(None))]

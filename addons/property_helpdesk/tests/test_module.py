@@ -435,6 +435,10 @@ class PropertyHelpdeskTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(kpi.complaint_visit_rate, 0.0)
         self.assertEqual(kpi.satisfaction_rate, 100.0)
         self.assertTrue(complaint.visit_required)
+        company_kpi, = pool.get('property.helpdesk.kpi.company').search([])
+        self.assertEqual((company_kpi.company, company_kpi.tickets),
+            (env['company'], 3))
+        self.assertEqual(company_kpi.repair_visit_rate, 100.0)
 
     @with_transaction()
     def test_front_desk_works_on_own_site_only(self):
