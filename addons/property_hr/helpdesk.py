@@ -1,0 +1,78 @@
+# This file is part of the property-management suite.
+"What property_hr adds when property_helpdesk is activated too"
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from trytond.pool import Pool, PoolMeta
+
+
+class Ticket(metaclass=PoolMeta):
+    __name__ = 'property.ticket'
+
+    def check_assignee(self):
+        super().check_assignee()
+        # No training, no post: nor tickets (不培训不上岗).
+        if self.assignee and self.assignee.property_post:
+            self.assignee.check_qualified()
+
+
+class WorkOrder(metaclass=PoolMeta):
+    __name__ = 'property.work_order'
+
+    @classmethod
+    def _validate(cls, work_orders, field_names=None):
+        for order in work_orders:
+            if order.technician and order.technician.property_post:
+                order.technician.check_qualified()
+        super()._validate(work_orders, field_names=field_names)
+
+
+class Appraisal(metaclass=PoolMeta):
+    __name__ = 'property.appraisal'
+
+    @classmethod
+    def get_sources(cls):
+        return super().get_sources() + [
+            ('helpdesk_on_time', "Tickets Done on Time"),
+            ('helpdesk_visit', "Return Visits Made"),
+            ('helpdesk_satisfaction', "Satisfaction of Visits"),
+            ]
+
+    def source_score(self, source):
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        Visit = pool.get('property.return_visit')
+        end = self.month + relativedelta(months=1)
+        if source == 'helpdesk_on_time':
+            tickets = Ticket.search([
+                    ('assignee', '=', self.employee.id),
+                    ('resolved_at', '>=', self.month),
+                    ('resolved_at', '<', end),
+                    ])
+            if tickets:
+                return Decimal(100) * sum(
+                    1 for t in tickets if not t.done_breached) / len(tickets)
+            return None
+        if source in {'helpdesk_visit', 'helpdesk_satisfaction'}:
+            visits = Visit.search([
+                    ('visitor', '=', self.employee.id),
+                    ('date', '>=', self.month),
+                    ('date', '<', end),
+                    ])
+            if source == 'helpdesk_visit':
+                due = Ticket.search([
+                        ('assignee', '=', self.employee.id),
+                        ('visit_required', '=', True),
+                        ('resolved_at', '>=', self.month),
+                        ('resolved_at', '<', end),
+                        ])
+                visited = [t for t in due if t.visits]
+                if due:
+                    return Decimal(100) * len(visited) / len(due)
+                return None
+            if visits:
+                return Decimal(100) * sum(
+                    1 for v in visits if v.satisfaction >= 4) / len(visits)
+            return None
+        return super().source_score(source)
