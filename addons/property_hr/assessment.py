@@ -83,13 +83,15 @@ class Assessment(Workflow, ModelSQL, ModelView):
 
     @fields.depends('session', 'course', 'site', 'date', 'lines',
         '_parent_session.course', '_parent_session.site',
-        '_parent_session.date', '_parent_session.lines')
+        '_parent_session.date', '_parent_session.lines',
+        methods=['on_change_course'])
     def on_change_session(self):
         "Score sheet of the session's attendees"
         Line = Pool().get('property.assessment.line')
         if not self.session:
             return
         self.course = self.session.course
+        self.on_change_course()
         self.site = self.session.site
         self.date = self.session.date
         if not self.lines:

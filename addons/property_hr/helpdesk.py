@@ -1,5 +1,6 @@
 # This file is part of the property-management suite.
 "What property_hr adds when property_helpdesk is activated too"
+import datetime as dt
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -43,11 +44,13 @@ class Appraisal(metaclass=PoolMeta):
         pool = Pool()
         Ticket = pool.get('property.ticket')
         Visit = pool.get('property.return_visit')
-        end = self.month + relativedelta(months=1)
+        # Tickets and visits are dated with a time
+        start = dt.datetime.combine(self.month, dt.time())
+        end = start + relativedelta(months=1)
         if source == 'helpdesk_on_time':
             tickets = Ticket.search([
                     ('assignee', '=', self.employee.id),
-                    ('resolved_at', '>=', self.month),
+                    ('resolved_at', '>=', start),
                     ('resolved_at', '<', end),
                     ])
             if tickets:
@@ -57,14 +60,14 @@ class Appraisal(metaclass=PoolMeta):
         if source in {'helpdesk_visit', 'helpdesk_satisfaction'}:
             visits = Visit.search([
                     ('visitor', '=', self.employee.id),
-                    ('date', '>=', self.month),
+                    ('date', '>=', start),
                     ('date', '<', end),
                     ])
             if source == 'helpdesk_visit':
                 due = Ticket.search([
                         ('assignee', '=', self.employee.id),
                         ('visit_required', '=', True),
-                        ('resolved_at', '>=', self.month),
+                        ('resolved_at', '>=', start),
                         ('resolved_at', '<', end),
                         ])
                 visited = [t for t in due if t.visits]
