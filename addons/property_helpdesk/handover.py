@@ -61,7 +61,9 @@ class ShiftHandover(Workflow, ModelSQL, ModelView):
 
     @staticmethod
     def default_date():
-        return dt.datetime.now()
+        # Without microseconds, as stored: the web client drops them
+        # when it saves the form, which changes the record then.
+        return dt.datetime.now().replace(microsecond=0)
 
     def get_rec_name(self, name):
         return f'{self.site.rec_name} {self.date:%Y-%m-%d %H:%M}'

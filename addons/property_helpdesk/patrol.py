@@ -51,7 +51,9 @@ class Patrol(Workflow, ModelSQL, ModelView):
 
     @staticmethod
     def default_date():
-        return dt.datetime.now()
+        # Without microseconds, as stored: the web client drops them
+        # when it saves the form, which changes the record then.
+        return dt.datetime.now().replace(microsecond=0)
 
     @staticmethod
     def default_inspector():

@@ -282,7 +282,9 @@ class Ticket(Workflow, ModelSQL, ModelView):
 
     @staticmethod
     def default_received_at():
-        return dt.datetime.now()
+        # Without microseconds, as stored: the web client drops them
+        # when it saves the form, which changes the record then.
+        return dt.datetime.now().replace(microsecond=0)
 
     @staticmethod
     def default_first_receiver():

@@ -7,7 +7,8 @@
   separate process and returns the JSON-able value of ``result``.
 * :class:`Browser` starts Debian's Chromium through Python Playwright and
   returns :class:`Sao` pages, which know how to log in, open a menu entry,
-  click the toolbar and fill fields in sao.
+  click the toolbar, fill fields, click form buttons (by their name, e.g.
+  ``click_button('open', state='open')``) and switch tabs in sao.
 
 A new flow looks like::
 
@@ -57,6 +58,31 @@ scope = {'Model': Model, 'Wizard': Wizard, 'config': config, 'result': None}
 exec(sys.stdin.read(), scope)
 sys.stdout.write('\n@@RESULT@@' + json.dumps(scope['result'], default=str))
 '''
+
+
+# The company every flow needs (sites belong to one): run it with
+# server.query() before logging in, so that it is in the user's context.
+SETUP_COMPANY = """
+from trytond.modules.company.tests.tools import create_company
+from proteus import Model
+Party = Model.get('party.party')
+party = Party(name='E2E Property Services Co.')
+party.save()
+create_company(party=party, currency='CNY')
+result = True
+"""
+
+
+def missing():
+    "What the browser tests need but is missing"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "python playwright is not installed"
+    if not os.path.exists(CHROMIUM):
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    if not os.path.isfile(os.path.join(SAO_ROOT, 'index.html')):
+        return "sao is not installed (scripts/setup.sh)"
 
 
 def free_port():
@@ -432,6 +458,10 @@ class Sao:
     def switch_view(self):
         self.click_toolbar('switch_')
 
+    def reload(self):
+        "Reload the current record from the server (toolbar Reload/Undo)"
+        self.click_toolbar('reload')
+
     def message(self, timeout=TIMEOUT):
         """The text of the tab's infobar ("Record saved.", a missing
         field, …) or of an error/warning dialog, whichever shows first"""
@@ -547,3 +577,72 @@ class Sao:
             raise AssertionError(
                 f"{name}: {value!r} selected instead of {pick!r}")
         return value
+
+    # -- form buttons -----------------------------------------------------
+    def click_button(self, name, state=None, field='state', timeout=TIMEOUT):
+        """Click the form button whose name attribute is ``name`` (the
+        model's button method; its label is the ir.model.button string).
+        With ``state``, wait until the record's ``field`` holds it: sao
+        saves the record, calls the method and reloads the record."""
+        button = self.tab.locator(
+            f'.form button[name="{name}"]:visible').first
+        for attempt in range(3):
+            self.close_infobar()
+            self.wait_idle()
+            button.click()
+            self.wait_idle()
+            if state is None or self.wait_value(
+                    field, state, timeout=timeout / 3, fail=False):
+                break
+            message = self.message(timeout=1)
+            if message or not button.is_visible():
+                # the server refused (error dialog) or the button went
+                # away: not a lost click, don't click again
+                self.screenshot(f'{name}-failed')
+                raise AssertionError(
+                    f"button {name}: {field} is "
+                    f"{self.record_value(field)!r}, not {state!r}: "
+                    f"{message!r}")
+            # a click lost while sao was busy: click again
+        else:
+            self.screenshot(f'{name}-failed')
+            raise AssertionError(
+                f"button {name}: {field} stayed "
+                f"{self.record_value(field)!r}, not {state!r}")
+        self.wait_idle()
+        self.screenshot(f'button-{name}')
+
+    def wait_value(self, name, value, timeout=TIMEOUT, fail=True):
+        """Wait until field ``name`` of the current record holds ``value``
+        (as record_value gives it); returns whether it did"""
+        try:
+            self.page.wait_for_function(
+                """([name, value]) => {
+                    const tab = Sao.Tab.tabs.get_current();
+                    const record = tab && tab.screen.current_record;
+                    return !!record && JSON.stringify(
+                        record.field_get(name)) === JSON.stringify(value);
+                }""", arg=[name, value], timeout=timeout * 1000)
+        except Exception:
+            if fail:
+                self.screenshot(f'{name}-not-{value}')
+                raise AssertionError(
+                    f"{name} is {self.record_value(name)!r}, "
+                    f"not {value!r}")
+            return False
+        return True
+
+    # -- tabs -------------------------------------------------------------
+    def current_tab(self):
+        "The id of the active tab (for show_tab)"
+        return self.page.evaluate("() => Sao.Tab.tabs.get_current().id")
+
+    def show_tab(self, tab_id):
+        "Bring the tab ``tab_id`` (from current_tab) to the front"
+        self.close_infobar()
+        self.wait_idle()
+        # its name: the link also holds the tab's close button
+        self.page.locator(f'#tablist a[href="#{tab_id}"] > span').click()
+        self.page.wait_for_function(
+            "(id) => Sao.Tab.tabs.get_current().id === id", arg=tab_id)
+        self.wait_idle()

@@ -5,29 +5,7 @@ import time
 import unittest
 from decimal import Decimal
 
-from .harness import CHROMIUM, SAO_ROOT, Browser, TrytonServer
-
-SETUP_COMPANY = """
-from trytond.modules.company.tests.tools import create_company
-from proteus import Model
-Party = Model.get('party.party')
-party = Party(name='E2E Property Services Co.')
-party.save()
-create_company(party=party, currency='CNY')
-result = True
-"""
-
-
-def missing():
-    "What the browser test needs but is missing"
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "python playwright is not installed"
-    if not os.path.exists(CHROMIUM):
-        return f"{CHROMIUM} is missing (apt-get install chromium)"
-    if not os.path.isfile(os.path.join(SAO_ROOT, 'index.html')):
-        return "sao is not installed (scripts/setup.sh)"
+from .harness import SETUP_COMPANY, Browser, TrytonServer, missing
 
 
 class PropertyBaseBrowserTestCase(unittest.TestCase):
