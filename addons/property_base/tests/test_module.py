@@ -7,7 +7,8 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee)
-from trytond.modules.property_base.tests.tools import untranslated
+from trytond.modules.property_base.tests.tools import (
+    datetime_list_columns, untranslated)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -489,6 +490,11 @@ class PropertyBaseTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(
                 Party.read([owner.id], ['identity_number'])[0][
                     'identity_number'], '370102198001011234')
+
+    @with_transaction()
+    def test_list_datetime_columns(self):
+        "Date-time columns of the lists have a widget the web client draws"
+        self.assertEqual(datetime_list_columns('property_base'), [])
 
     @with_transaction()
     def test_zh_CN_translation_complete(self):

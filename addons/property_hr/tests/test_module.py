@@ -9,7 +9,8 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee)
-from trytond.modules.property_base.tests.tools import untranslated
+from trytond.modules.property_base.tests.tools import (
+    datetime_list_columns, untranslated)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -317,6 +318,11 @@ class PropertyHrTestCase(CompanyTestMixin, ModuleTestCase):
             Ticket.write([ticket], {'assignee': env['employee'].id})
         self._qualify(env, env['employee'])
         Ticket.write([ticket], {'assignee': env['employee'].id})
+
+    @with_transaction()
+    def test_list_datetime_columns(self):
+        "Date-time columns of the lists have a widget the web client draws"
+        self.assertEqual(datetime_list_columns('property_hr'), [])
 
     @with_transaction()
     def test_zh_CN_translation_complete(self):
