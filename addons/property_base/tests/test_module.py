@@ -1,14 +1,12 @@
 # This file is part of the property-management suite.
 import datetime as dt
-import os
 from decimal import Decimal
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee)
-from trytond.modules.property_base.tests.tools import (
-    datetime_list_columns, untranslated)
+from trytond.modules.property_base.tests.tools import SuiteModuleTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -39,7 +37,8 @@ def create_party(name):
     return Pool().get('party.party').create([{'name': name}])[0]
 
 
-class PropertyBaseTestCase(CompanyTestMixin, ModuleTestCase):
+class PropertyBaseTestCase(
+        SuiteModuleTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test Property Base module"
     module = 'property_base'
 
@@ -491,16 +490,5 @@ class PropertyBaseTestCase(CompanyTestMixin, ModuleTestCase):
                 Party.read([owner.id], ['identity_number'])[0][
                     'identity_number'], '370102198001011234')
 
-    @with_transaction()
-    def test_list_datetime_columns(self):
-        "Date-time columns of the lists have a widget the web client draws"
-        self.assertEqual(datetime_list_columns('property_base'), [])
-
-    @with_transaction()
-    def test_zh_CN_translation_complete(self):
-        "Every user-facing string of the module has its Chinese translation"
-        missing = untranslated('property_base', os.path.join(
-                os.path.dirname(__file__), '..', 'locale', 'zh_CN.po'))
-        self.assertFalse(missing, "untranslated:\n" + "\n".join(missing))
 
 del ModuleTestCase

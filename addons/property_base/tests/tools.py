@@ -1,8 +1,12 @@
 # This file is part of the property-management suite.
 "Test helpers shared by the suite's addons"
+import importlib
+import os
+
 import polib
 
 from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
 
 
 def untranslated(module, po_path):
@@ -38,3 +42,22 @@ def datetime_list_columns(module):
                     and not field.get('widget')):
                 problems.append(f'{view.name}: {field.get("name")}')
     return problems
+
+
+class SuiteModuleTestMixin:
+    "Checks every addon of the suite passes; set `module` as for Tryton"
+
+    @with_transaction()
+    def test_list_datetime_columns(self):
+        "Date-time columns of the lists have a widget the web client draws"
+        self.assertEqual(datetime_list_columns(self.module), [])
+
+    @with_transaction()
+    def test_zh_CN_translation_complete(self):
+        "Every user-facing string of the module has its Chinese translation"
+        path = os.path.join(os.path.dirname(
+                importlib.import_module(
+                    f'trytond.modules.{self.module}').__file__),
+            'locale', 'zh_CN.po')
+        missing = untranslated(self.module, path)
+        self.assertFalse(missing, "untranslated:\n" + "\n".join(missing))

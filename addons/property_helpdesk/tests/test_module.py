@@ -1,6 +1,5 @@
 # This file is part of the property-management suite.
 import datetime as dt
-import os
 from decimal import Decimal
 from unittest.mock import patch
 
@@ -8,8 +7,7 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee)
-from trytond.modules.property_base.tests.tools import (
-    datetime_list_columns, untranslated)
+from trytond.modules.property_base.tests.tools import SuiteModuleTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -79,7 +77,8 @@ def create_ticket(env, **values):
     return ticket
 
 
-class PropertyHelpdeskTestCase(CompanyTestMixin, ModuleTestCase):
+class PropertyHelpdeskTestCase(
+        SuiteModuleTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test Property Helpdesk module"
     module = 'property_helpdesk'
 
@@ -471,18 +470,6 @@ class PropertyHelpdeskTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(Ticket.search([]), [ticket])
             with self.assertRaises(UserError):
                 Ticket.read([other.id], ['number'])
-
-    @with_transaction()
-    def test_list_datetime_columns(self):
-        "Date-time columns of the lists have a widget the web client draws"
-        self.assertEqual(datetime_list_columns('property_helpdesk'), [])
-
-    @with_transaction()
-    def test_zh_CN_translation_complete(self):
-        "Every user-facing string of the module has its Chinese translation"
-        missing = untranslated('property_helpdesk', os.path.join(
-                os.path.dirname(__file__), '..', 'locale', 'zh_CN.po'))
-        self.assertFalse(missing, "untranslated:\n" + "\n".join(missing))
 
 
 del ModuleTestCase

@@ -1,6 +1,5 @@
 # This file is part of the property-management suite.
 import datetime as dt
-import os
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -9,8 +8,7 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee)
-from trytond.modules.property_base.tests.tools import (
-    datetime_list_columns, untranslated)
+from trytond.modules.property_base.tests.tools import SuiteModuleTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -61,7 +59,8 @@ def shift(code):
     return Pool().get('property.shift').search([('code', '=', code)])[0]
 
 
-class PropertyHrTestCase(CompanyTestMixin, ModuleTestCase):
+class PropertyHrTestCase(
+        SuiteModuleTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test Property HR module"
     module = 'property_hr'
     extras = ['property_helpdesk']
@@ -318,18 +317,6 @@ class PropertyHrTestCase(CompanyTestMixin, ModuleTestCase):
             Ticket.write([ticket], {'assignee': env['employee'].id})
         self._qualify(env, env['employee'])
         Ticket.write([ticket], {'assignee': env['employee'].id})
-
-    @with_transaction()
-    def test_list_datetime_columns(self):
-        "Date-time columns of the lists have a widget the web client draws"
-        self.assertEqual(datetime_list_columns('property_hr'), [])
-
-    @with_transaction()
-    def test_zh_CN_translation_complete(self):
-        "Every user-facing string of the module has its Chinese translation"
-        missing = untranslated('property_hr', os.path.join(
-                os.path.dirname(__file__), '..', 'locale', 'zh_CN.po'))
-        self.assertFalse(missing, "untranslated:\n" + "\n".join(missing))
 
 
 del ModuleTestCase
