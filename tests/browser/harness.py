@@ -7,8 +7,10 @@
   separate process and returns the JSON-able value of ``result``.
 * :class:`Browser` starts Debian's Chromium through Python Playwright and
   returns :class:`Sao` pages, which know how to log in, open a menu entry,
-  click the toolbar, fill fields, click form buttons (by their name, e.g.
-  ``click_button('open', state='open')``) and switch tabs in sao.
+  open a record of a list, click the toolbar, fill fields, add rows to an
+  editable One2Many list (``add_row('lines', {'employee': 'Chen',
+  'score': 86})``), click form buttons (by their name, e.g.
+  ``click_button('open', state='open')``) and switch and close tabs in sao.
 
 A new flow looks like::
 
@@ -534,15 +536,22 @@ class Sao:
         dialog opens on Tab and its first matching row is taken"""
         pick = text if pick is None else pick
         entry = self.field(name)
-        entry.click()
-        entry.fill(text)
         widget = self.tab.locator(
             f'.form .form-many2one:has(input[name="{name}"])').first
-        item = widget.locator('li.completion a').filter(has_text=pick).first
         selected = """(name) => {
             const record = Sao.Tab.tabs.get_current().screen.current_record;
             return !!(record && record.field_get(name));
         }"""
+        return self._complete(widget, entry, text, pick, selected, name)
+
+    def _complete(self, widget, entry, text, pick, selected, arg):
+        """Type ``text`` in the Many2One ``entry`` of ``widget`` and take
+        the completion entry holding ``pick``, until the JavaScript
+        function ``selected(arg)`` holds"""
+        label = arg if isinstance(arg, str) else arg[-1]
+        entry.click()
+        entry.fill(text)
+        item = widget.locator('li.completion a').filter(has_text=pick).first
         try:
             item.wait_for(state='visible', timeout=5000)
         except Exception:
@@ -560,23 +569,138 @@ class Sao:
                 try:
                     item.click(timeout=3000)
                     self.page.wait_for_function(
-                        selected, arg=name, timeout=2000)
+                        selected, arg=arg, timeout=2000)
                     break
                 except Exception:
                     continue
         # The record gets the value asynchronously; leaving the field
         # before that would clear it.
         try:
-            self.page.wait_for_function(selected, arg=name, timeout=10000)
+            self.page.wait_for_function(selected, arg=arg, timeout=10000)
         except Exception:
-            self.screenshot(f'{name}-not-selected')
-            raise AssertionError(f"{name}: nothing selected for {text!r}")
+            self.screenshot(f'{label}-not-selected')
+            raise AssertionError(f"{label}: nothing selected for {text!r}")
         self.wait_idle()
         value = entry.input_value()
         if pick not in value:
             raise AssertionError(
-                f"{name}: {value!r} selected instead of {pick!r}")
+                f"{label}: {value!r} selected instead of {pick!r}")
         return value
+
+    # -- lists ------------------------------------------------------------
+    def open_record(self, text):
+        """Open, in the form view, the row of the active tab's list that
+        contains ``text`` (a double click on its cell with the text)"""
+        row = self.tab.locator('.treeview tbody tr').filter(
+            has_text=text).first
+        # A Many2One cell shows its text as a link that opens the linked
+        # record: double click the cell right of its text.
+        cell = row.locator('td').filter(has_text=text).last
+        in_form = """() => {
+            const screen = Sao.Tab.tabs.get_current().screen;
+            return screen.current_view.view_type === 'form'
+                && !!screen.current_record;
+        }"""
+        for attempt in range(5):
+            self.wait_idle()
+            box = cell.bounding_box()
+            cell.dblclick(position={
+                    'x': box['width'] - 3, 'y': box['height'] / 2})
+            try:
+                self.page.wait_for_function(in_form, timeout=3000)
+                break
+            except Exception:
+                continue  # the list was redrawn under the pointer: retry
+        else:
+            self.screenshot('open-record-failed')
+            raise TimeoutError(f"row {text!r} did not open")
+        self.wait_idle()
+        self.screenshot('record-' + text)
+
+    # -- One2Many ---------------------------------------------------------
+    def one2many(self, name):
+        """The widget of the One2Many field ``name`` in the active tab's
+        form (marked with data-e2e-field, since sao names none of its
+        elements after the field)"""
+        self.page.evaluate("""(name) => {
+            const view = Sao.Tab.tabs.get_current().screen.current_view;
+            const widgets = (view.widgets || {})[name];
+            if (!widgets || !widgets.length) {
+                throw new Error('no One2Many ' + name + ' in the form');
+            }
+            widgets[0].el.attr('data-e2e-field', name);
+            widgets[0].but_new.attr('data-e2e-button', 'new');
+        }""", name)
+        return self.tab.locator(f'.form [data-e2e-field="{name}"]').first
+
+    _ROW = """([name, column]) => {
+        const view = Sao.Tab.tabs.get_current().screen.current_view;
+        const screen = view.widgets[name][0].screen;
+        const record = screen.current_record;
+        if (column === null) {
+            return screen.group.length;
+        }
+        const value = record ? record.field_get(column) : null;
+        // a Numeric is a Number object (Sao.Decimal)
+        return value instanceof Number ? value.valueOf() : value;
+    }"""
+
+    def row_count(self, name):
+        "The number of rows of the One2Many ``name`` (deleted ones too)"
+        self.one2many(name)
+        return self.page.evaluate(self._ROW, [name, None])
+
+    def row_value(self, name, column):
+        "The value of ``column`` of the current row of One2Many ``name``"
+        return self.page.evaluate(self._ROW, [name, column])
+
+    def add_row(self, name, values):
+        """Add a row to the editable One2Many list ``name`` with its New
+        button and fill its cells in order: ``values`` maps column names
+        to text; a Many2One cell takes the completion entry containing the
+        text. The row stays in the form until it is saved."""
+        widget = self.one2many(name)
+        count = self.row_count(name)
+        self.close_infobar()
+        self.wait_idle()
+        widget.locator('button[data-e2e-button="new"]').click()
+        self.page.wait_for_function(
+            "([name, count]) => Sao.Tab.tabs.get_current().screen"
+            ".current_view.widgets[name][0].screen.group.length > count",
+            arg=[name, count])
+        self.wait_idle()
+        # The new row is in edit mode: its cells hold the editing widgets
+        # in span.widget-editable (their td lacks the class "edited" when
+        # sao made the row editable before it was in the page, about one
+        # time in eight, and no cell has the focus then).
+        row = widget.locator('tbody tr:has(.widget-editable :visible)').first
+        row.wait_for(state='visible')
+        for column, text in values.items():
+            text = str(text)
+            entry = row.locator(f'.widget-editable [name="{column}"]'
+                ':is(input, select, textarea):visible').first
+            many2one = row.locator(
+                f'.editabletree-many2one:has(input[name="{column}"])')
+            if many2one.count():
+                self._complete(many2one.first, entry, text, text,
+                    """([name, column]) => {
+                        const view =
+                            Sao.Tab.tabs.get_current().screen.current_view;
+                        const record =
+                            view.widgets[name][0].screen.current_record;
+                        return !!(record && record.field_get(column));
+                    }""", [name, column])
+            elif entry.evaluate('(e) => e.tagName') == 'SELECT':
+                entry.select_option(label=text)
+                entry.press('Tab')
+            else:
+                entry.click()
+                entry.fill(text)
+                # Tab commits the cell and moves to the next one
+                entry.press('Tab')
+            self.wait_idle()
+        self.screenshot(f'{name}-row-added')
+        return self.row_count(name)
 
     # -- form buttons -----------------------------------------------------
     def click_button(self, name, state=None, field='state', timeout=TIMEOUT):
@@ -636,6 +760,18 @@ class Sao:
     def current_tab(self):
         "The id of the active tab (for show_tab)"
         return self.page.evaluate("() => Sao.Tab.tabs.get_current().id")
+
+    def close_tab(self, tab_id=None):
+        """Close the tab ``tab_id`` (default: the active one) with its
+        close button; its record must be saved"""
+        self.close_infobar()
+        self.wait_idle()
+        if tab_id is None:
+            tab_id = self.current_tab()
+        self.page.locator(f'#tablist a[href="#{tab_id}"] button.close').click()
+        self.page.wait_for_function(
+            "(id) => !document.getElementById('nav-' + id)", arg=tab_id)
+        self.wait_idle()
 
     def show_tab(self, tab_id):
         "Bring the tab ``tab_id`` (from current_tab) to the front"
