@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -782,3 +783,17 @@ class Sao:
         self.page.wait_for_function(
             "(id) => Sao.Tab.tabs.get_current().id === id", arg=tab_id)
         self.wait_idle()
+
+
+class BrowserTestCase(unittest.TestCase):
+    "Base of the flows: skipped without a browser, except under make test"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        reason = missing()
+        if reason:
+            # Under `make test` everything is installed: fail, don't skip.
+            if os.environ.get('CI') or os.environ.get('REQUIRE_BROWSER'):
+                raise RuntimeError(reason)
+            raise unittest.SkipTest(reason)

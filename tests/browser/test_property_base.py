@@ -1,24 +1,13 @@
 """Browser end-to-end test of property_base: site, building and unit are
 created through the sao forms and then checked in the database."""
-import os
 import time
-import unittest
 from decimal import Decimal
 
-from .harness import SETUP_COMPANY, Browser, TrytonServer, missing
+from .harness import SETUP_COMPANY, Browser, BrowserTestCase, TrytonServer
 
 
-class PropertyBaseBrowserTestCase(unittest.TestCase):
+class PropertyBaseBrowserTestCase(BrowserTestCase):
     "Create a site, a building and a unit in sao"
-
-    @classmethod
-    def setUpClass(cls):
-        reason = missing()
-        if reason:
-            # Under `make test` everything is installed: fail, don't skip.
-            if os.environ.get('CI') or os.environ.get('REQUIRE_BROWSER'):
-                raise RuntimeError(reason)
-            raise unittest.SkipTest(reason)
 
     def test_site_building_unit(self):
         timings = {}

@@ -2,12 +2,10 @@
 fire-safety course is not qualified for her post; the exam she passes is
 recorded and confirmed in the sao forms, which qualifies her. The scores
 are then checked in the database."""
-import os
 import time
-import unittest
 from decimal import Decimal
 
-from .harness import SETUP_COMPANY, Browser, TrytonServer, missing
+from .harness import SETUP_COMPANY, Browser, BrowserTestCase, TrytonServer
 
 EMPLOYEE = 'E2E Receptionist Chen'
 SITE = 'E2E Staff Garden'
@@ -72,17 +70,8 @@ result = {
 """
 
 
-class PropertyHrBrowserTestCase(unittest.TestCase):
+class PropertyHrBrowserTestCase(BrowserTestCase):
     "An exam passed in sao qualifies an employee for her post"
-
-    @classmethod
-    def setUpClass(cls):
-        reason = missing()
-        if reason:
-            # Under `make test` everything is installed: fail, don't skip.
-            if os.environ.get('CI') or os.environ.get('REQUIRE_BROWSER'):
-                raise RuntimeError(reason)
-            raise unittest.SkipTest(reason)
 
     def test_exam_qualifies(self):
         timings = {}
