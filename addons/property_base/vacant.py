@@ -9,6 +9,8 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .common import MonthMixin
+
 INSPECTION_STATES = [
     ('planned', "Planned"),
     ('done', "Done"),
@@ -16,9 +18,10 @@ INSPECTION_STATES = [
     ]
 
 
-class VacantInspection(Workflow, ModelSQL, ModelView):
+class VacantInspection(MonthMixin, Workflow, ModelSQL, ModelView):
     "Vacant Unit Inspection"
     __name__ = 'property.vacant.inspection'
+    _month_fields = ('period',)
     _states = {
         'readonly': Eval('state') != 'planned',
         }
@@ -93,13 +96,6 @@ class VacantInspection(Workflow, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.unit.rec_name} {self.period:%Y-%m}'
-
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        values = super().preprocess_values(mode, values)
-        if values.get('period'):
-            values['period'] = values['period'].replace(day=1)
-        return values
 
     @classmethod
     def check_modification(cls, mode, inspections, values=None,

@@ -4,6 +4,7 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
+from trytond.modules.property_base.common import now
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 
@@ -61,9 +62,7 @@ class ShiftHandover(Workflow, ModelSQL, ModelView):
 
     @staticmethod
     def default_date():
-        # Without microseconds, as stored: the web client drops them
-        # when it saves the form, which changes the record then.
-        return dt.datetime.now().replace(microsecond=0)
+        return now()
 
     def get_rec_name(self, name):
         return f'{self.site.rec_name} {self.date:%Y-%m-%d %H:%M}'

@@ -2,6 +2,7 @@
 import datetime as dt
 
 from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.modules.property_base.common import now
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -51,9 +52,7 @@ class Patrol(Workflow, ModelSQL, ModelView):
 
     @staticmethod
     def default_date():
-        # Without microseconds, as stored: the web client drops them
-        # when it saves the form, which changes the record then.
-        return dt.datetime.now().replace(microsecond=0)
+        return now()
 
     @staticmethod
     def default_inspector():

@@ -11,7 +11,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.sendmail import send_message_transactional
 from trytond.transaction import Transaction, without_check_access
-from trytond.modules.property_base.common import rec_name_domain
+from trytond.modules.property_base.common import now, rec_name_domain
 
 CHANNELS = [
     ('phone', "Phone"),
@@ -282,9 +282,7 @@ class Ticket(Workflow, ModelSQL, ModelView):
 
     @staticmethod
     def default_received_at():
-        # Without microseconds, as stored: the web client drops them
-        # when it saves the form, which changes the record then.
-        return dt.datetime.now().replace(microsecond=0)
+        return now()
 
     @staticmethod
     def default_first_receiver():

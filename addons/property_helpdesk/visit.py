@@ -1,9 +1,9 @@
 # This file is part of the property-management suite.
-import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError
+from trytond.modules.property_base.common import now
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -61,9 +61,7 @@ class ReturnVisit(ModelSQL, ModelView):
 
     @staticmethod
     def default_date():
-        # Without microseconds, as stored: the web client drops them
-        # when it saves the form, which changes the record then.
-        return dt.datetime.now().replace(microsecond=0)
+        return now()
 
     @staticmethod
     def default_method():

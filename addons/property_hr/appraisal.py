@@ -7,6 +7,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import ValidationError
+from trytond.modules.property_base.common import MonthMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -40,13 +41,10 @@ class Template(DeactivableMixin, ModelSQL, ModelView):
             check_weights(template, template.lines)
 
 
-class TemplateLine(ModelSQL, ModelView):
-    "Appraisal Criterion"
-    __name__ = 'property.appraisal.template.line'
-    template = fields.Many2One('property.appraisal.template', "Template",
-        required=True, ondelete='CASCADE')
+class CriterionMixin:
+    "A weighted criterion of an appraisal or of its template"
+    __slots__ = ()
     sequence = fields.Integer("Sequence")
-    name = fields.Char("Criterion", required=True, translate=True)
     weight = fields.Numeric("Weight (%)", digits=(5, 2), required=True)
     source = fields.Selection('get_sources', "Source", required=True,
         help="Where the score comes from: entered by the reviewer, the "
@@ -66,7 +64,15 @@ class TemplateLine(ModelSQL, ModelView):
         return Pool().get('property.appraisal').get_sources()
 
 
-class Appraisal(Workflow, ModelSQL, ModelView):
+class TemplateLine(CriterionMixin, ModelSQL, ModelView):
+    "Appraisal Criterion"
+    __name__ = 'property.appraisal.template.line'
+    template = fields.Many2One('property.appraisal.template', "Template",
+        required=True, ondelete='CASCADE')
+    name = fields.Char("Criterion", required=True, translate=True)
+
+
+class Appraisal(MonthMixin, Workflow, ModelSQL, ModelView):
     "Monthly Appraisal"
     __name__ = 'property.appraisal'
     _states = {'readonly': Eval('state') != 'draft'}
@@ -151,13 +157,6 @@ class Appraisal(Workflow, ModelSQL, ModelView):
     def get_rec_name(self, name):
         return f'{self.employee.rec_name} {self.month:%Y-%m}'
 
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        values = super().preprocess_values(mode, values)
-        if values.get('month'):
-            values['month'] = values['month'].replace(day=1)
-        return values
-
     def get_total(self, name):
         return sum((l.weight * (l.score or 0) / 100 for l in self.lines),
             Decimal(0)).quantize(Decimal('0.01'))
@@ -238,30 +237,14 @@ class Appraisal(Workflow, ModelSQL, ModelView):
         pass
 
 
-class AppraisalLine(ModelSQL, ModelView):
+class AppraisalLine(CriterionMixin, ModelSQL, ModelView):
     "Appraisal Line"
     __name__ = 'property.appraisal.line'
     appraisal = fields.Many2One('property.appraisal', "Appraisal",
         required=True, ondelete='CASCADE')
-    sequence = fields.Integer("Sequence")
     name = fields.Char("Criterion", required=True)
-    weight = fields.Numeric("Weight (%)", digits=(5, 2), required=True)
-    source = fields.Selection('get_sources', "Source", required=True)
     score = fields.Numeric("Score", digits=(5, 1),
         help="From 0 to 100.")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('sequence', 'ASC NULLS LAST'), ('id', 'ASC')]
-
-    @staticmethod
-    def default_source():
-        return 'manual'
-
-    @classmethod
-    def get_sources(cls):
-        return Pool().get('property.appraisal').get_sources()
 
     @classmethod
     def validate_fields(cls, lines, field_names):

@@ -9,6 +9,7 @@ from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import ValidationError
 from trytond.exceptions import UserError
+from trytond.modules.property_base.common import MonthMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import timezone as tz
@@ -46,7 +47,7 @@ class Shift(ModelSQL, ModelView):
         return start, end
 
 
-class Roster(Workflow, ModelSQL, ModelView):
+class Roster(MonthMixin, Workflow, ModelSQL, ModelView):
     "Roster"
     __name__ = 'property.roster'
     _states = {'readonly': Eval('state') != 'draft'}
@@ -104,13 +105,6 @@ class Roster(Workflow, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.site.rec_name} {self.post.rec_name} {self.month:%Y-%m}'
-
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        values = super().preprocess_values(mode, values)
-        if values.get('month'):
-            values['month'] = values['month'].replace(day=1)
-        return values
 
     def get_deadline(self, name):
         return (self.month - relativedelta(months=1)).replace(

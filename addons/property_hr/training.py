@@ -1,6 +1,7 @@
 # This file is part of the property-management suite.
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.modules.property_base.common import MonthMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -46,7 +47,7 @@ class Course(DeactivableMixin, ModelSQL, ModelView):
         return 60
 
 
-class Plan(Workflow, ModelSQL, ModelView):
+class Plan(MonthMixin, Workflow, ModelSQL, ModelView):
     "Training Plan"
     __name__ = 'property.training.plan'
     name = fields.Char("Name", required=True)
@@ -83,13 +84,6 @@ class Plan(Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_state():
         return 'draft'
-
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        values = super().preprocess_values(mode, values)
-        if values.get('month'):
-            values['month'] = values['month'].replace(day=1)
-        return values
 
     @classmethod
     @ModelView.button
