@@ -1,0 +1,817 @@
+# This file is part of the property-management suite.
+"""Billing runs: a month of fees billed to posted customer invoices
+
+Exactly once: every billed fee is a property.billing.line whose key (unit,
+fee type, service period, payer) is unique in the database, and a unit's
+lines, invoices and posting are written in the transaction of its batch.
+A rerun, a run that crashed midway or two runs at once therefore bill
+every fee once and never leave a unit half billed: a batch that meets
+lines committed meanwhile by another run starts over on a fresh snapshot
+and skips them."""
+import datetime as dt
+import json
+from collections import defaultdict
+from decimal import Decimal
+from itertools import groupby
+
+from sql.aggregate import Count, Sum
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.model.exceptions import SQLConstraintError, ValidationError
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, TransactionError
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
+
+from trytond.modules.property_base.common import MonthMixin
+
+from .fee import MONTHS, VACANT_STATES, month_end, price_of
+
+STATES = [
+    ('draft', "Draft"),
+    ('processing', "Processing"),
+    ('done', "Done"),
+    ]
+
+
+class BillingConflict(TransactionError):
+    """Another run committed lines of the batch meanwhile: start the batch
+    over on a fresh snapshot, which sees and skips them"""
+
+
+def _segments(periods, start, end):
+    """Split [start, end] by the periods (from_date, to_date, key, rank),
+    giving (from, to, key) with the best ranked key covering each day"""
+    days = {start, end + dt.timedelta(days=1)}
+    for from_date, to_date, _, _ in periods:
+        if from_date and start < from_date <= end:
+            days.add(from_date)
+        if to_date and start <= to_date < end:
+            days.add(to_date + dt.timedelta(days=1))
+    days = sorted(days)
+    result = []
+    for begin, after in zip(days, days[1:]):
+        finish = after - dt.timedelta(days=1)
+        covering = [(rank, key) for f, t, key, rank in periods
+            if (f or dt.date.min) <= begin and (t is None or finish <= t)]
+        key = max(covering)[1] if covering else None
+        if result and result[-1][2] == key and key is not None:
+            result[-1] = (result[-1][0], finish, key)
+        elif key is not None:
+            result.append((begin, finish, key))
+    return result
+
+
+def payer_segments(unit, payer, start, end):
+    """The parties paying a unit's fee over [start, end] with their days:
+    the main owner (largest share), or for a tenant-paid fee the tenant
+    while the lease runs and the owner otherwise"""
+    owners = [(o.from_date, o.to_date, o.party.id,
+            (o.share, -o.id)) for o in unit.ownerships]
+    segments = _segments(owners, start, end)
+    if payer == 'tenant':
+        tenants = [(r.from_date, r.to_date, r.party.id, (1, -r.id))
+            for r in unit.residents if r.role == 'tenant']
+        leased = _segments(tenants, start, end)
+        if leased:
+            result = []
+            for begin, finish, owner in segments:
+                cursor = begin
+                for t_begin, t_finish, tenant in leased:
+                    if t_finish < begin or t_begin > finish:
+                        continue
+                    t_begin, t_finish = max(t_begin, begin), min(
+                        t_finish, finish)
+                    if cursor < t_begin:
+                        result.append(
+                            (cursor, t_begin - dt.timedelta(days=1), owner))
+                    result.append((t_begin, t_finish, tenant))
+                    cursor = t_finish + dt.timedelta(days=1)
+                if cursor <= finish:
+                    result.append((cursor, finish, owner))
+            # tenants' days on units without an owner are billed too
+            covered = {d for b, f, _ in result
+                for d in range((b - start).days, (f - start).days + 1)}
+            for t_begin, t_finish, tenant in leased:
+                if (t_begin - start).days not in covered:
+                    result.append((t_begin, t_finish, tenant))
+            segments = sorted(result)
+    days = defaultdict(int)
+    for begin, finish, party in segments:
+        days[party] += (finish - begin).days + 1
+    return sorted(days.items(), key=lambda x: -x[1])
+
+
+class Run(MonthMixin, Workflow, ModelSQL, ModelView):
+    "Billing Run"
+    __name__ = 'property.billing.run'
+    _month_fields = ('period',)
+    _states = {'readonly': Eval('state') != 'draft'}
+    company = fields.Many2One('company.company', "Company", required=True,
+        ondelete='CASCADE', states=_states)
+    period = fields.Date("Month", required=True, states=_states,
+        help="The month billed: fees in advance for it, fees in arrears "
+        "(meters) for the month before.")
+    invoice_date = fields.Date("Invoice Date", required=True,
+        states=_states)
+    site = fields.Many2One('property.site', "Site", ondelete='RESTRICT',
+        states=_states,
+        domain=[('company', '=', Eval('company', -1))],
+        help="Leave empty to bill every site of the company.")
+    state = fields.Selection(STATES, "State", readonly=True, required=True)
+    batches = fields.One2Many('property.billing.run.batch', 'run',
+        "Batches", readonly=True)
+    lines = fields.One2Many('property.billing.line', 'run', "Billed Lines",
+        readonly=True)
+    units_total = fields.Integer("Units", readonly=True)
+    progress = fields.Function(fields.Float("Progress", digits=(1, 4)),
+        'get_figures')
+    units_billed = fields.Function(fields.Integer("Units Billed"),
+        'get_figures')
+    invoice_count = fields.Function(fields.Integer("Invoices"),
+        'get_figures')
+    amount = fields.Function(fields.Numeric("Amount", digits=(16, 2)),
+        'get_figures')
+    held = fields.Function(fields.Integer("Held Fees",
+            help="Metered fees held out because a reading awaits review."),
+        'get_figures')
+    started_at = fields.DateTime("Started at", readonly=True)
+    done_at = fields.DateTime("Done at", readonly=True)
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.company, Index.Range()),
+                (t.period, Index.Range())))
+        cls._order = [('period', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'processing'),
+            ('processing', 'done'),
+            ('done', 'processing'),
+            }
+        cls._buttons.update({
+                'process': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'resume': {
+                    'invisible': Eval('state') == 'draft',
+                    'depends': ['state'],
+                    },
+                'open_invoices': {
+                    'invisible': Eval('state') == 'draft',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @staticmethod
+    def default_period():
+        return Pool().get('ir.date').today().replace(day=1)
+
+    @staticmethod
+    def default_invoice_date():
+        return Pool().get('ir.date').today()
+
+    def get_rec_name(self, name):
+        name = self.period.strftime('%Y-%m')
+        if self.site:
+            name += f' {self.site.rec_name}'
+        return name
+
+    @classmethod
+    def get_figures(cls, runs, names):
+        pool = Pool()
+        Batch = pool.get('property.billing.run.batch')
+        Line = pool.get('property.billing.line')
+        cursor = Transaction().connection.cursor()
+        batch = Batch.__table__()
+        line = Line.__table__()
+        ids = [r.id for r in runs]
+        result = {n: {i: None for i in ids} for n in names}
+        done = defaultdict(int)
+        held = defaultdict(int)
+        cursor.execute(*batch.select(batch.run, Sum(batch.unit_count),
+                Sum(batch.held),
+                where=(batch.run.in_(ids)) & (batch.state == 'done'),
+                group_by=[batch.run]))
+        for run_id, count, held_count in cursor:
+            done[run_id] = count or 0
+            held[run_id] = held_count or 0
+        figures = {}
+        cursor.execute(*line.select(line.run,
+                Count(line.unit, distinct=True),
+                Count(line.invoice, distinct=True), Sum(line.amount),
+                where=line.run.in_(ids), group_by=[line.run]))
+        for run_id, units, invoices, amount in cursor:
+            figures[run_id] = (units, invoices, amount)
+        for run in runs:
+            units, invoices, amount = figures.get(run.id, (0, 0, 0))
+            if 'progress' in names:
+                result['progress'][run.id] = (
+                    done[run.id] / run.units_total
+                    if run.units_total else
+                    (1.0 if run.state == 'done' else 0.0))
+            if 'units_billed' in names:
+                result['units_billed'][run.id] = units
+            if 'invoice_count' in names:
+                result['invoice_count'][run.id] = invoices
+            if 'amount' in names:
+                result['amount'][run.id] = Decimal(amount or 0).quantize(
+                    Decimal('0.01'))
+            if 'held' in names:
+                result['held'][run.id] = held[run.id]
+        return result
+
+    @classmethod
+    def check_modification(cls, mode, runs, values=None, external=False):
+        super().check_modification(
+            mode, runs, values=values, external=external)
+        if mode == 'delete':
+            for run in runs:
+                if run.state != 'draft':
+                    raise ValidationError(gettext(
+                            'property_billing.msg_run_delete',
+                            run=run.rec_name))
+
+    def check_period(self):
+        "The invoices of the run are posted in an open accounting period"
+        Period = Pool().get('account.period')
+        periods = Period.search([
+                ('company', '=', self.company.id),
+                ('start_date', '<=', self.invoice_date),
+                ('end_date', '>=', self.invoice_date),
+                ('type', '=', 'standard'),
+                ], limit=1)
+        if not periods:
+            raise ValidationError(gettext(
+                    'property_billing.msg_run_no_period',
+                    run=self.rec_name, date=self.invoice_date))
+        period, = periods
+        if period.state != 'open':
+            raise ValidationError(gettext(
+                    'property_billing.msg_run_period_closed',
+                    run=self.rec_name, period=period.rec_name))
+
+    def check_not_billed(self):
+        "A month is billed by one run; what it missed is billed by resuming"
+        others = self.search([
+                ('id', '!=', self.id),
+                ('company', '=', self.company.id),
+                ('period', '=', self.period),
+                ('state', '!=', 'draft'),
+                ['OR',
+                    ('site', '=', None),
+                    ('site', '=', self.site.id if self.site else None),
+                    ] if self.site else (),
+                ], limit=1)
+        if others:
+            raise ValidationError(gettext(
+                    'property_billing.msg_run_period_billed',
+                    run=self.rec_name, other=others[0].rec_name))
+
+    def _unit_domain(self):
+        domain = [('site.company', '=', self.company.id)]
+        if self.site:
+            domain.append(('site', '=', self.site.id))
+        return domain
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('processing')
+    def process(cls, runs):
+        pool = Pool()
+        Batch = pool.get('property.billing.run.batch')
+        Unit = pool.get('property.unit')
+        Configuration = pool.get('property.billing.configuration')
+        for run in runs:
+            run.check_period()
+            run.check_not_billed()
+        batches = []
+        for run in runs:
+            size = Configuration.get(run.company).batch_size
+            unit_ids = [u.id for u in Unit.search(run._unit_domain(),
+                    order=[('id', 'ASC')])]
+            run.units_total = len(unit_ids)
+            run.started_at = dt.datetime.now().replace(microsecond=0)
+            for number, i in enumerate(range(0, len(unit_ids), size), 1):
+                chunk = unit_ids[i:i + size]
+                batches.append(Batch(run=run, sequence=number,
+                        unit_ids=json.dumps(chunk), unit_count=len(chunk),
+                        state='pending', held=0))
+        cls.save(runs)
+        Batch.save(batches)
+        cls._enqueue(runs)
+
+    @classmethod
+    @ModelView.button
+    def resume(cls, runs):
+        """Bill what the run has not billed yet: batches that did not
+        finish, and on a finished run every unit again, where only what
+        was missed (a reviewed reading, a late handover) is new"""
+        pool = Pool()
+        Batch = pool.get('property.billing.run.batch')
+        for run in runs:
+            run.check_period()
+        done = [r for r in runs if r.state == 'done']
+        if done:
+            Batch.write([b for r in done for b in r.batches],
+                {'state': 'pending'})
+            cls.write(done, {'state': 'processing', 'done_at': None})
+        cls._enqueue(runs)
+
+    @classmethod
+    def _enqueue(cls, runs):
+        Batch = Pool().get('property.billing.run.batch')
+        pending = Batch.search([
+                ('run', 'in', [r.id for r in runs]),
+                ('state', '=', 'pending'),
+                ], order=[('run', 'ASC'), ('sequence', 'ASC')])
+        if not pending:
+            cls.finish(runs)
+            return
+        with Transaction().set_context(queue_name='property_billing'):
+            for batch in pending:
+                Batch.__queue__.process([batch])
+
+    @classmethod
+    def finish(cls, runs):
+        Batch = Pool().get('property.billing.run.batch')
+        runs = [r for r in runs if r.state == 'processing']
+        pending = {b.run.id for b in Batch.search([
+                    ('run', 'in', [r.id for r in runs]),
+                    ('state', '=', 'pending'),
+                    ])}
+        finished = [r for r in runs if r.id not in pending]
+        if finished:
+            cls.write(finished, {
+                    'state': 'done',
+                    'done_at': dt.datetime.now().replace(microsecond=0),
+                    })
+
+    def bill(self, units):
+        "Bill the units; return how many fees were held for review"
+        return _bill(self, units)
+
+    @classmethod
+    @ModelView.button_action('account_invoice.act_invoice_out_form')
+    def open_invoices(cls, runs):
+        Line = Pool().get('property.billing.line')
+        lines = Line.search([('run', 'in', [r.id for r in runs])])
+        return {
+            'res_id': [],
+            'pyson_domain': json.dumps(
+                [('id', 'in', list({l.invoice.id for l in lines
+                                if l.invoice}))]),
+            }
+
+    @classmethod
+    def bill_month(cls, date=None):
+        """Scheduled action: on the billing day, bill the month for every
+        company not billed yet; finish runs whose batches all ended"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Company = pool.get('company.company')
+        Configuration = pool.get('property.billing.configuration')
+        if date is None:
+            date = Date.today()
+        cls.finish(cls.search([('state', '=', 'processing')]))
+        month = date.replace(day=1)
+        runs = []
+        for company in Company.search([]):
+            config = Configuration.get(company)
+            if date.day < config.billing_day:
+                continue
+            if cls.search([
+                        ('company', '=', company.id),
+                        ('period', '=', month),
+                        ('state', '!=', 'draft'),
+                        ], limit=1):
+                continue
+            with Transaction().set_context(company=company.id):
+                runs.append(cls(company=company, period=month,
+                        invoice_date=date))
+        if runs:
+            cls.save(runs)
+            cls.process(runs)
+        return runs
+
+
+class Batch(ModelSQL, ModelView):
+    "Billing Run Batch"
+    __name__ = 'property.billing.run.batch'
+    run = fields.Many2One('property.billing.run', "Run", required=True,
+        ondelete='CASCADE')
+    sequence = fields.Integer("Number", readonly=True)
+    unit_ids = fields.Text("Unit IDs", readonly=True)
+    unit_count = fields.Integer("Units", readonly=True)
+    held = fields.Integer("Held Fees", readonly=True)
+    state = fields.Selection([
+            ('pending', "Pending"),
+            ('done', "Done"),
+            ], "State", readonly=True, required=True)
+    done_at = fields.DateTime("Done at", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.run, Index.Range()),
+                (t.state, Index.Equality())))
+        cls._order = [('run', 'DESC'), ('sequence', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def process(cls, batches):
+        pool = Pool()
+        Run = pool.get('property.billing.run')
+        Unit = pool.get('property.unit')
+        for batch in batches:
+            if batch.state != 'pending':
+                continue
+            units = Unit.search([
+                    ('id', 'in', json.loads(batch.unit_ids)),
+                    ], order=[('id', 'ASC')])
+            batch.held = batch.run.bill(units)
+            batch.state = 'done'
+            batch.done_at = dt.datetime.now().replace(microsecond=0)
+            batch.save()
+        Run.finish(list({b.run for b in batches}))
+
+
+class Line(ModelSQL, ModelView):
+    "Billed Fee"
+    __name__ = 'property.billing.line'
+    run = fields.Many2One('property.billing.run', "Run", required=True,
+        ondelete='RESTRICT', readonly=True)
+    company = fields.Many2One('company.company', "Company", required=True,
+        ondelete='RESTRICT', readonly=True)
+    site = fields.Many2One('property.site', "Site", required=True,
+        ondelete='RESTRICT', readonly=True)
+    building = fields.Many2One('property.building', "Building",
+        required=True, ondelete='RESTRICT', readonly=True)
+    unit = fields.Many2One('property.unit', "Unit", required=True,
+        ondelete='RESTRICT', readonly=True)
+    fee_type = fields.Many2One('property.fee.type', "Fee Type",
+        required=True, ondelete='RESTRICT', readonly=True)
+    party = fields.Many2One('party.party', "Payer", required=True,
+        ondelete='RESTRICT', readonly=True,
+        context={'company': Eval('company', -1)}, depends={'company'})
+    period_start = fields.Date("From", required=True, readonly=True)
+    period_end = fields.Date("To", required=True, readonly=True)
+    period_key = fields.Date("Period Key", readonly=True,
+        help="The service period of a periodic fee; empty for charges.")
+    charge = fields.Many2One('property.fee.charge', "Charge",
+        ondelete='RESTRICT', readonly=True)
+    month = fields.Date("Month", required=True, readonly=True,
+        help="The month of the run that billed the fee.")
+    description = fields.Char("Description", readonly=True)
+    quantity = fields.Numeric("Quantity", digits=(16, 2), readonly=True)
+    unit_price = fields.Numeric("Unit Price", digits=(16, 4),
+        readonly=True)
+    days = fields.Integer("Days", readonly=True)
+    period_days = fields.Integer("Days in Period", readonly=True)
+    discount = fields.Numeric("Discount (%)", digits=(5, 2), readonly=True)
+    amount = fields.Numeric("Amount", digits=(16, 2), readonly=True)
+    invoice = fields.Many2One('account.invoice', "Invoice",
+        ondelete='RESTRICT', readonly=True)
+    invoice_state = fields.Function(fields.Selection(
+            'get_invoice_states', "Invoice State"), 'get_invoice_state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            # The exactly-once guarantee: see the module docstring.
+            ('fee_period_unique',
+                Unique(t, t.unit, t.fee_type, t.period_key, t.party),
+                'property_billing.msg_line_fee_period_unique'),
+            ('charge_unique', Unique(t, t.charge),
+                'property_billing.msg_line_charge_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.run, Index.Range())),
+                Index(t, (t.invoice, Index.Range())),
+                Index(t, (t.site, Index.Range()), (t.month, Index.Range())),
+                })
+        cls._order = [('unit', 'ASC'), ('fee_type', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def get_invoice_states(cls):
+        Invoice = Pool().get('account.invoice')
+        return [(None, '')] + Invoice.fields_get(['state'])['state'][
+            'selection']
+
+    def get_invoice_state(self, name):
+        return self.invoice.state if self.invoice else None
+
+    def get_rec_name(self, name):
+        return f'{self.unit.rec_name} {self.fee_type.rec_name} ' \
+            f'{self.period_start}'
+
+
+def _bill(run, units):
+    """Bill the fees due on the units for the run's month; return how many
+    metered fees were held for review"""
+    pool = Pool()
+    FeeType = pool.get('property.fee.type')
+    Assignment = pool.get('property.fee.assignment')
+    Line = pool.get('property.billing.line')
+    Reading = pool.get('property.meter.reading')
+    Charge = pool.get('property.fee.charge')
+    company = run.company
+    currency = company.currency
+    month = run.period
+    unit_ids = [u.id for u in units]
+    if not units:
+        return 0
+
+    periods = {}
+    for fee_type in FeeType.search([
+                ('company', '=', company.id),
+                ('method', '!=', 'one_off'),
+                ]):
+        period = fee_type.service_period(month)
+        if period:
+            periods[fee_type] = period
+    if periods:
+        first = min(p[0] for p in periods.values())
+        last = max(p[1] for p in periods.values())
+        assignments = Assignment.search([
+                ('fee_type', 'in', [f.id for f in periods]),
+                ('site', 'in', list({u.site.id for u in units})),
+                ('start_date', '<=', last),
+                ['OR', ('end_date', '=', None), ('end_date', '>=', first)],
+                ])
+    else:
+        assignments = []
+    by_fee = defaultdict(list)
+    for assignment in assignments:
+        by_fee[assignment.fee_type].append(assignment)
+
+    billed = set()
+    for line in Line.search([
+                ('unit', 'in', unit_ids),
+                ('period_key', 'in', list({p[0] for p in periods.values()})
+                    or [None]),
+                ]):
+        billed.add((line.unit.id, line.fee_type.id, line.period_key))
+    readings = defaultdict(list)
+    metered = [f for f in periods if f.method == 'metered']
+    if metered:
+        for reading in Reading.search([
+                    ('meter.unit', 'in', unit_ids),
+                    ('meter.fee_type', 'in', [f.id for f in metered]),
+                    ('billing_line', '=', None),
+                    ('date', '<=', last),
+                    ], order=[('date', 'ASC')]):
+            readings[(reading.meter.unit.id, reading.meter.fee_type.id)
+                ].append(reading)
+    charges = defaultdict(list)
+    for charge in Charge.search([
+                ('unit', 'in', unit_ids),
+                ('company', '=', company.id),
+                ('billed', '=', False),
+                ('date', '<=', month_end(month)),
+                ], order=[('date', 'ASC'), ('id', 'ASC')]):
+        charges[charge.unit.id].append(charge)
+
+    held = 0
+    to_create = []   # (values, readings)
+    for unit in units:
+        base = {
+            'run': run.id,
+            'company': company.id,
+            'site': unit.site.id,
+            'building': unit.building.id,
+            'unit': unit.id,
+            'month': month,
+            }
+        for fee_type, (start, end) in periods.items():
+            if (unit.id, fee_type.id, start) in billed:
+                continue
+            chosen = Assignment.most_specific(
+                by_fee.get(fee_type, []), unit, start, end)
+            if not chosen:
+                continue
+            assignment, = chosen
+            period_days = (end - start).days + 1
+            label = f'{fee_type.name} {start:%Y-%m}'
+            if end.month != start.month or end.year != start.year:
+                label += f'~{end:%Y-%m}'
+            if fee_type.method == 'metered':
+                unit_readings = [r for r in readings.get(
+                        (unit.id, fee_type.id), [])
+                    if start <= r.date <= end]
+                if not unit_readings:
+                    continue
+                if any(r.state == 'flagged' for r in unit_readings):
+                    held += 1
+                    continue
+                quantity = sum(r.consumption for r in unit_readings)
+                payers = payer_segments(
+                    unit, assignment.payer, end, end)
+                if not payers or quantity <= 0:
+                    continue
+                party, _ = payers[0]
+                unit_price = assignment.rate.quantize(Decimal('0.0001'))
+                to_create.append((dict(base,
+                            fee_type=fee_type.id, party=party,
+                            period_start=start, period_end=end,
+                            period_key=start,
+                            description=label,
+                            quantity=quantity, unit_price=unit_price,
+                            days=period_days, period_days=period_days,
+                            discount=Decimal(0),
+                            amount=currency.round(quantity * unit_price)),
+                        unit_readings))
+                continue
+            if fee_type.method == 'area':
+                quantity = unit.area or Decimal(0)
+            else:
+                quantity = Decimal(1)
+            discount = (fee_type.vacant_discount or Decimal(0)
+                if unit.state in VACANT_STATES else Decimal(0))
+            for party, days in payer_segments(
+                    unit, assignment.payer, start, end):
+                fraction = Decimal(days) / Decimal(period_days)
+                unit_price = price_of(assignment.rate,
+                    MONTHS[fee_type.frequency], fraction, discount)
+                amount = currency.round(quantity * unit_price)
+                if not amount:
+                    continue
+                description = label
+                if days != period_days:
+                    description += f' ({days}/{period_days})'
+                to_create.append((dict(base,
+                            fee_type=fee_type.id, party=party,
+                            period_start=start, period_end=end,
+                            period_key=start, description=description,
+                            quantity=quantity, unit_price=unit_price,
+                            days=days, period_days=period_days,
+                            discount=discount, amount=amount), []))
+        for charge in charges.get(unit.id, []):
+            to_create.append((dict(base,
+                        fee_type=charge.fee_type.id, party=charge.party.id,
+                        period_start=charge.date, period_end=charge.date,
+                        period_key=None, charge=charge.id,
+                        description=charge.description,
+                        quantity=Decimal(1), unit_price=charge.amount,
+                        days=None, period_days=None, discount=Decimal(0),
+                        amount=charge.amount), []))
+    if not to_create:
+        return held
+    try:
+        lines = Line.create([v for v, _ in to_create])
+    except SQLConstraintError as exception:
+        # Only the exactly-once keys can fail here: another run billed some
+        # of these fees since this transaction started.
+        raise BillingConflict() from exception
+    to_write = []
+    for line, (_, line_readings) in zip(lines, to_create):
+        if line_readings:
+            to_write.extend((line_readings, {'billing_line': line.id}))
+    if to_write:
+        Reading.write(*to_write)
+    _invoice(run, lines)
+    return held
+
+
+def _invoice(run, lines):
+    "One invoice per payer and unit with a line per fee, posted together"
+    pool = Pool()
+    Invoice = pool.get('account.invoice')
+    Line = pool.get('property.billing.line')
+    Address = pool.get('party.address')
+    Configuration = pool.get('property.billing.configuration')
+    Journal = pool.get('account.journal')
+    config = Configuration.get(run.company)
+    journal, = Journal.search([('type', '=', 'revenue')], limit=1)
+
+    def key(line):
+        return (line.unit.id, line.party.id)
+    lines = sorted(lines, key=lambda l: (key(l), l.fee_type.code, l.id))
+    groups = [(k, list(g)) for k, g in groupby(lines, key=key)]
+
+    # Owners without an address get their unit as invoice address.
+    no_address = {}
+    for _, group in groups:
+        party = group[0].party
+        if not party.addresses and party.id not in no_address:
+            no_address[party.id] = Address(party=party,
+                street=group[0].unit.rec_name,
+                city=group[0].site.rec_name)
+    if no_address:
+        Address.save(list(no_address.values()))
+
+    invoices = []
+    for (_, _), group in groups:
+        first = group[0]
+        party = first.party
+        invoice = Invoice(
+            company=run.company,
+            type='out',
+            journal=journal,
+            party=party,
+            invoice_address=party.address_get(type='invoice'),
+            currency=run.company.currency,
+            account=party.account_receivable_used,
+            payment_term=(config.payment_term
+                or party.customer_payment_term),
+            invoice_date=run.invoice_date,
+            description=f'{first.unit.rec_name} {run.period:%Y-%m}',
+            property_unit=first.unit,
+            property_period=run.period,
+            )
+        invoice_lines = []
+        for line in group:
+            product = line.fee_type.product
+            invoice_lines.append(dict(
+                    type='line',
+                    product=product.id,
+                    description=line.description,
+                    quantity=float(line.quantity),
+                    unit=product.default_uom.id,
+                    unit_price=line.unit_price,
+                    account=product.account_revenue_used.id,
+                    taxes=[t.id for t in product.customer_taxes_used],
+                    origin=str(line),
+                    ))
+        invoice.lines = invoice_lines
+        invoices.append((invoice, group))
+    # (saving computes the taxes of the draft invoices)
+    Invoice.save([i for i, _ in invoices])
+    to_write = []
+    for invoice, group in invoices:
+        to_write.extend((group, {'invoice': invoice.id}))
+    Line.write(*to_write)
+    Invoice.post([i for i, _ in invoices])
+
+
+class CreateRunStart(ModelView):
+    "Run Billing"
+    __name__ = 'property.billing.run.create.start'
+    company = fields.Many2One('company.company', "Company", required=True,
+        readonly=True)
+    period = fields.Date("Month", required=True,
+        help="Any day of the month to bill.")
+    invoice_date = fields.Date("Invoice Date", required=True)
+    site = fields.Many2One('property.site', "Site",
+        domain=[('company', '=', Eval('company', -1))],
+        help="Leave empty to bill every site.")
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @staticmethod
+    def default_period():
+        return Pool().get('ir.date').today().replace(day=1)
+
+    @staticmethod
+    def default_invoice_date():
+        return Pool().get('ir.date').today()
+
+
+class CreateRun(Wizard):
+    "Run Billing"
+    __name__ = 'property.billing.run.create'
+    start = StateView('property.billing.run.create.start',
+        'property_billing.billing_run_create_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Bill", 'bill', 'tryton-ok', default=True),
+            ])
+    bill = StateTransition()
+    open_ = StateAction('property_billing.act_billing_run_form')
+
+    def transition_bill(self):
+        Run = Pool().get('property.billing.run')
+        run = Run(company=self.start.company,
+            period=self.start.period.replace(day=1),
+            invoice_date=self.start.invoice_date,
+            site=self.start.site)
+        run.save()
+        Run.process([run])
+        return 'open_'
+
+    def do_open_(self, action):
+        Run = Pool().get('property.billing.run')
+        runs = Run.search([
+                ('company', '=', self.start.company.id),
+                ('period', '=', self.start.period.replace(day=1)),
+                ], order=[('id', 'DESC')], limit=1)
+        action['res_id'] = [r.id for r in runs]
+        action['views'].reverse()
+        return action, {}

@@ -1,0 +1,76 @@
+# This file is part of the property-management suite.
+"With property_helpdesk: finished paid work orders (有偿服务) are billed"
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+
+class Charge(metaclass=PoolMeta):
+    __name__ = 'property.fee.charge'
+
+    @classmethod
+    def _get_origin(cls):
+        return super()._get_origin() + ['property.work_order']
+
+
+class WorkOrder(metaclass=PoolMeta):
+    __name__ = 'property.work_order'
+    charges = fields.One2Many('property.fee.charge', 'origin', "Charges",
+        readonly=True)
+
+    @classmethod
+    def finish(cls, orders):
+        super().finish(orders)
+        cls.create_charges(orders)
+
+    @classmethod
+    def create_charges(cls, orders):
+        """Charge the payer of each finished paid work order once, with the
+        paid service fee of its company's billing policy"""
+        pool = Pool()
+        Charge = pool.get('property.fee.charge')
+        Configuration = pool.get('property.billing.configuration')
+        charges = []
+        for order in orders:
+            ticket = order.ticket
+            if (order.state != 'done' or not order.paid_service
+                    or not order.amount or order.charges
+                    or not ticket.unit or not ticket.reporter):
+                continue
+            company = ticket.unit.site.company
+            config = Configuration.get(company)
+            if not config.service_fee_type:
+                continue
+            done_at = order.done_at or ticket.create_date
+            charges.append(Charge(company=company, unit=ticket.unit,
+                    fee_type=config.service_fee_type,
+                    party=ticket.reporter,
+                    date=done_at.date(),
+                    description=f'{config.service_fee_type.name} '
+                    f'{ticket.rec_name}',
+                    amount=order.amount,
+                    origin=order))
+        Charge.save(charges)
+        return charges
+
+
+class Run(metaclass=PoolMeta):
+    __name__ = 'property.billing.run'
+
+    @classmethod
+    def process(cls, runs):
+        # Work orders finished before the paid service fee was configured
+        # are charged now, so the run bills them.
+        WorkOrder = Pool().get('property.work_order')
+        for run in runs:
+            domain = [
+                ('state', '=', 'done'),
+                ('paid_service', '=', True),
+                ('charges', '=', None),
+                ('ticket.unit.site.company', '=', run.company.id),
+                ]
+            if run.site:
+                domain.append(('ticket.unit.site', '=', run.site.id))
+            with Transaction().set_context(company=run.company.id):
+                WorkOrder.create_charges(WorkOrder.search(domain))
+        super().process(runs)

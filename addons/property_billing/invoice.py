@@ -1,0 +1,108 @@
+# This file is part of the property-management suite.
+from collections import namedtuple
+
+from trytond.model import Index, fields
+from trytond.modules.company import CompanyReport
+from trytond.pool import Pool, PoolMeta
+from trytond.report import Report
+from trytond.transaction import Transaction
+
+StatementLine = namedtuple('StatementLine',
+    ['date', 'document', 'debit', 'credit', 'balance', 'currency'])
+
+
+class Invoice(metaclass=PoolMeta):
+    __name__ = 'account.invoice'
+    property_unit = fields.Many2One('property.unit', "Unit",
+        ondelete='RESTRICT', readonly=True,
+        help="The unit whose fees the invoice bills.")
+    property_site = fields.Many2One('property.site', "Site",
+        ondelete='RESTRICT', readonly=True)
+    property_period = fields.Date("Fee Month", readonly=True)
+    property_lines = fields.One2Many('property.billing.line', 'invoice',
+        "Billed Fees", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.property_site, Index.Range()),
+                (t.property_period, Index.Range())))
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('property_unit') and 'property_site' not in values:
+            Unit = Pool().get('property.unit')
+            values['property_site'] = Unit(values['property_unit']).site.id
+        return values
+
+    @classmethod
+    def copy(cls, invoices, default=None):
+        default = dict(default or {})
+        default.setdefault('property_lines', None)
+        return super().copy(invoices, default=default)
+
+
+class InvoiceLine(metaclass=PoolMeta):
+    __name__ = 'account.invoice.line'
+
+    @classmethod
+    def _get_origin(cls):
+        return super()._get_origin() + ['property.billing.line']
+
+
+class FeeNotice(CompanyReport):
+    "Fee Notice (缴费通知单)"
+    __name__ = 'property.fee.notice'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['balance'] = lambda party: party.receivable
+        return context
+
+
+class Statement(Report):
+    "Statement of Account (业主对账单)"
+    __name__ = 'property.statement'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Company = pool.get('company.company')
+        Date = pool.get('ir.date')
+        context = super().get_context(records, header, data)
+        company_id = Transaction().context.get('company')
+        company = Company(company_id) if company_id else None
+        context['company'] = company
+        context['today'] = Date.today()
+        context['statement'] = lambda party: cls.statement(party, company)
+        context['balance'] = lambda party: party.receivable
+        context['units'] = lambda party: ', '.join(sorted(
+                {o.unit.rec_name for o in party.ownerships}))
+        return context
+
+    @classmethod
+    def statement(cls, party, company):
+        """The posted receivable lines of the owner, oldest first, with the
+        running balance: invoices billed, payments received"""
+        MoveLine = Pool().get('account.move.line')
+        domain = [
+            ('party', '=', party.id),
+            ('account.type.receivable', '=', True),
+            ('move.state', '=', 'posted'),
+            ]
+        if company:
+            domain.append(('move.company', '=', company.id))
+        balance = 0
+        result = []
+        for line in MoveLine.search(domain,
+                order=[('date', 'ASC'), ('id', 'ASC')]):
+            balance += line.debit - line.credit
+            origin = line.move.origin
+            document = (origin.rec_name if origin
+                else line.description or line.move.rec_name)
+            result.append(StatementLine(line.date, document, line.debit,
+                    line.credit, balance, line.account.company.currency))
+        return result

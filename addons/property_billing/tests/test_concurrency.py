@@ -1,0 +1,253 @@
+# This file is part of the property-management suite.
+"""Exactly-once billing under real transactions (PostgreSQL): two runs
+of one month at the same time, and a run interrupted midway then resumed
+
+These tests commit, so they work on a database of their own, dropped
+when they end."""
+import json
+import threading
+import unittest
+from decimal import Decimal
+from unittest.mock import patch
+
+from trytond import backend
+from trytond.modules.company.tests import set_company
+from trytond.pool import Pool
+from trytond.tests.test_tryton import (
+    DB_NAME, activate_module, drop_db)
+from trytond.transaction import Transaction, TransactionError
+from trytond.worker import run_task
+
+from .tools import MONTH, create_estate
+
+POSTGRESQL = backend.name == 'postgresql'
+
+
+def in_transaction(func, context=None):
+    """Call func in a committed transaction of its own, started over with
+    the tables it locks taken first, as the server does"""
+    extras = {}
+    for _ in range(10):
+        try:
+            with Transaction().start(DB_NAME, 0, context=context or {},
+                    **extras) as transaction:
+                result = func(transaction)
+                transaction.tasks.clear()  # the worker takes them
+            return result
+        except TransactionError as error:
+            error.fix(extras)
+    raise AssertionError("too many restarts")
+
+
+def queued_batches(database=DB_NAME):
+    "The queue's billing tasks not finished yet, as a worker sees them"
+    with Transaction().start(database, 0, readonly=True):
+        Queue = Pool().get('ir.queue')
+        return [t.id for t in Queue.search([
+                    ('finished_at', '=', None),
+                    ('name', '=', 'property_billing'),
+                    ], order=[('id', 'ASC')])]
+
+
+def work():
+    "Run the queued billing tasks until none is left, as trytond-worker"
+    for _ in range(20):
+        tasks = queued_batches()
+        if not tasks:
+            return
+        for task_id in tasks:
+            run_task(DB_NAME, task_id)
+    raise AssertionError("billing tasks still queued")
+
+
+@unittest.skipUnless(POSTGRESQL,
+    "concurrent transactions need PostgreSQL (SQLite runs one at a time)")
+class BillingConcurrencyTestCase(unittest.TestCase):
+    "Test exactly-once billing across transactions"
+
+    @classmethod
+    def setUpClass(cls):
+        drop_db()
+        activate_module(['property_billing'])
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+
+    def setUp(self):
+        in_transaction(self.create_estates)
+
+    def create_estates(self, transaction):
+        pool = Pool()
+        Assignment = pool.get('property.fee.assignment')
+        Configuration = pool.get('property.billing.configuration')
+        first = create_estate(extra=20)
+        company = first['company']
+        second = create_estate("River View", 'RV', company=company,
+            extra=20)
+        with set_company(company):
+            Assignment.create([{
+                        'fee_type': e['fee_types'][code].id,
+                        'site': e['site'].id, 'rate': rate,
+                        'start_date': MONTH.replace(year=MONTH.year - 1),
+                        } for e in [first, second]
+                    for code, rate in [('PF', Decimal('1.85')),
+                        ('PK', Decimal('300'))]])
+            config = Configuration.get(company)
+            config.batch_size = 5
+            config.save()
+        self.company = company.id
+        self.sites = [first['site'].id, second['site'].id]
+
+    def tearDown(self):
+        drop_db()
+        activate_module(['property_billing'])
+
+    def start_run(self, site=None, barrier=None):
+        "Create and process a run in a transaction of its own; return it"
+        def start(transaction):
+            Run = Pool().get('property.billing.run')
+            run, = Run.create([{'company': self.company, 'period': MONTH,
+                        'invoice_date': MONTH, 'site': site}])
+            if barrier:
+                # both runs exist before either is committed
+                barrier.wait(timeout=60)
+            Run.process([run])
+            return run.id
+        return in_transaction(start, {'company': self.company})
+
+    def billed(self, site=None):
+        """Per unit code: the fees billed (fee, payer, amount, invoice
+        state) and the invoices"""
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            pool = Pool()
+            Line = pool.get('property.billing.line')
+            Invoice = pool.get('account.invoice')
+            domain = [('company', '=', self.company)]
+            if site:
+                domain.append(('site', '=', site))
+            result = {}
+            def key(unit):
+                # within a site by code, to compare two sites alike
+                return unit.code if site else unit.rec_name
+            for line in Line.search(domain):
+                result.setdefault(key(line.unit), []).append((
+                        line.fee_type.code, line.party.name, line.amount,
+                        line.invoice.state))
+            invoices = Invoice.search([('company', '=', self.company)]
+                + ([('property_site', '=', site)] if site else []))
+            totals = {}
+            for invoice in invoices:
+                totals.setdefault(key(invoice.property_unit), []).append(
+                    (invoice.party.name, invoice.total_amount, invoice.state))
+            numbers = sorted(int(i.number) for i in Invoice.search(
+                    [('company', '=', self.company)]))
+            return ({k: sorted(v) for k, v in result.items()},
+                {k: sorted(v) for k, v in totals.items()}, numbers)
+
+    def test_two_runs_at_once(self):
+        "Two runs of one month at the same time bill every unit once"
+        barrier = threading.Barrier(2)
+        runs, errors = [], []
+
+        def start():
+            try:
+                runs.append(self.start_run(barrier=barrier))
+            except Exception as exception:
+                errors.append(exception)
+        threads = [threading.Thread(target=start) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(len(runs), 2)
+
+        # two workers take the batches of both runs at the same time
+        tasks = queued_batches()
+        self.assertEqual(len(tasks), 2 * 10)   # 48 units by 5, per run
+        threads = [threading.Thread(target=lambda ids: [
+                    run_task(DB_NAME, i) for i in ids], args=(tasks[i::2],))
+            for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        work()
+
+        lines, invoices, numbers = self.billed()
+        self.assertEqual(len(lines), 48)
+        for code, fees in lines.items():
+            self.assertEqual([f[0] for f in fees], ['PF', 'PK'], code)
+            self.assertTrue(all(f[3] == 'posted' for f in fees), code)
+        self.assertEqual(sum(len(v) for v in invoices.values()), 48)
+        self.assertTrue(all(len(v) == 1 for v in invoices.values()))
+        # numbered from the invoice sequence without a gap
+        self.assertEqual(numbers, list(range(numbers[0], numbers[0] + 48)))
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            Run = Pool().get('property.billing.run')
+            self.assertEqual({r.state for r in Run.browse(runs)}, {'done'})
+            self.assertEqual(
+                sum(r.invoice_count for r in Run.browse(runs)), 48)
+
+    def test_interrupted_run(self):
+        "A run that crashes midway and is resumed equals one that did not"
+        interrupted, uninterrupted = self.sites
+        run = self.start_run(site=interrupted)
+        tasks = queued_batches()
+        self.assertEqual(len(tasks), 5)
+        def third_batch(transaction):
+            Batch = Pool().get('property.billing.run.batch')
+            batch, = Batch.search([('run', '=', run), ('sequence', '=', 3)])
+            return set(json.loads(batch.unit_ids))
+        doomed = in_transaction(third_batch)
+        Invoice = Pool(DB_NAME).get('account.invoice')
+        post = Invoice.post.__func__
+
+        def crash(cls, invoices):
+            if {i.property_unit.id for i in invoices} & doomed:
+                # the third batch dies after its lines and invoices exist
+                raise RuntimeError("worker killed")
+            return post(cls, invoices)
+        with patch.object(Invoice, 'post', classmethod(crash)), \
+                self.assertLogs('trytond.worker', 'CRITICAL') as logs:
+            for task_id in tasks[:3]:
+                run_task(DB_NAME, task_id)
+        self.assertIn("worker killed", logs.output[0])
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            pool = Pool()
+            Run = pool.get('property.billing.run')
+            Line = pool.get('property.billing.line')
+            record = Run(run)
+            self.assertEqual(record.state, 'processing')
+            self.assertEqual(
+                [b.state for b in sorted(record.batches,
+                        key=lambda b: b.sequence)],
+                ['done', 'done', 'pending', 'pending', 'pending'])
+            # nothing of the crashed batch is left: no unit half billed
+            billed = {l.unit.id for l in Line.search([('run', '=', run)])}
+            self.assertEqual(len(billed), 10)
+            self.assertFalse(billed & doomed)
+            self.assertEqual(record.progress, 10 / 24)
+
+        # the remaining tasks are dropped; finance resumes the run
+        left = queued_batches()
+        with Transaction().start(DB_NAME, 0) as transaction:
+            Queue = Pool().get('ir.queue')
+            Queue.delete(Queue.browse(left))
+        def resume(transaction):
+            Run = Pool().get('property.billing.run')
+            Run.resume([Run(run)])
+        in_transaction(resume, {'company': self.company})
+        work()
+
+        self.start_run(site=uninterrupted)
+        work()
+        self.assertEqual(self.billed(interrupted)[:2],
+            self.billed(uninterrupted)[:2])
+        _, invoices, numbers = self.billed()
+        self.assertEqual(numbers, list(range(numbers[0], numbers[0] + 48)))
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            Run = Pool().get('property.billing.run')
+            self.assertEqual(Run(run).state, 'done')
+            self.assertEqual(Run(run).progress, 1.0)

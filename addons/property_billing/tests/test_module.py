@@ -1,0 +1,553 @@
+# This file is part of the property-management suite.
+import datetime as dt
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from trytond.exceptions import UserError
+from trytond.model.exceptions import ValidationError
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_employee, set_company)
+from trytond.modules.property_base.tests.tools import SuiteModuleTestMixin
+from trytond.modules.property_billing.billing_run import (
+    _segments)
+from trytond.modules.property_billing.fee import price_of, service_period
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+from .tools import MONTH, bill, create_estate
+
+D = Decimal
+
+
+def month_days(month):
+    return ((month + relativedelta(months=1)) - month).days
+
+
+class PropertyBillingTestCase(
+        SuiteModuleTestMixin, CompanyTestMixin, ModuleTestCase):
+    "Test Property Billing module"
+    module = 'property_billing'
+    extras = ['property_helpdesk']
+
+    # -- pure amount rules ------------------------------------------------
+
+    def test_service_period(self):
+        "Monthly, quarterly and yearly periods in advance and in arrears"
+        nov = dt.date(2026, 11, 1)
+        self.assertEqual(service_period('monthly', 'advance', nov),
+            (nov, dt.date(2026, 11, 30)))
+        self.assertEqual(service_period('monthly', 'arrears', nov),
+            (dt.date(2026, 10, 1), dt.date(2026, 10, 31)))
+        self.assertIsNone(service_period('quarterly', 'advance', nov))
+        self.assertEqual(
+            service_period('quarterly', 'advance', dt.date(2026, 10, 1)),
+            (dt.date(2026, 10, 1), dt.date(2026, 12, 31)))
+        self.assertEqual(
+            service_period('quarterly', 'arrears', dt.date(2027, 1, 1)),
+            (dt.date(2026, 10, 1), dt.date(2026, 12, 31)))
+        self.assertEqual(
+            service_period('yearly', 'advance', dt.date(2027, 1, 15)),
+            (dt.date(2027, 1, 1), dt.date(2027, 12, 31)))
+        self.assertIsNone(service_period('yearly', 'advance', nov))
+
+    def test_price_rounding(self):
+        "Area × rate: price to 4 digits, amount to the cent"
+        price = price_of(D('1.85'))
+        self.assertEqual(price, D('1.8500'))
+        self.assertEqual((D('89.37') * price).quantize(D('0.01')),
+            D('165.33'))
+        # quarterly: three months of the monthly rate
+        self.assertEqual(price_of(D('1.85'), months=3), D('5.5500'))
+        # prorated 12 of 30 days, then 30 % vacant discount
+        self.assertEqual(price_of(D('2.00'), fraction=D(12) / D(30)),
+            D('0.8000'))
+        self.assertEqual(price_of(D('2.00'), discount=D(30)), D('1.4000'))
+        self.assertEqual(
+            price_of(D('1.85'), fraction=D(12) / D(31)), D('0.7161'))
+
+    def test_segments(self):
+        "Payer segments: the best ranked holder covers each day"
+        start, end = dt.date(2026, 11, 1), dt.date(2026, 11, 30)
+        periods = [
+            (None, dt.date(2026, 11, 9), 'seller', (100, -1)),
+            (dt.date(2026, 11, 10), None, 'buyer', (100, -2)),
+            ]
+        self.assertEqual(_segments(periods, start, end), [
+                (start, dt.date(2026, 11, 9), 'seller'),
+                (dt.date(2026, 11, 10), end, 'buyer'),
+                ])
+        # nobody owns the first days: they are not billed
+        self.assertEqual(_segments(periods[1:], start, end), [
+                (dt.date(2026, 11, 10), end, 'buyer')])
+
+    # -- amounts of a run --------------------------------------------------
+
+    def _assign(self, estate, code, rate, **values):
+        Assignment = Pool().get('property.fee.assignment')
+        assignment, = Assignment.create([dict({
+                        'fee_type': estate['fee_types'][code].id,
+                        'site': estate['site'].id,
+                        'rate': rate,
+                        'start_date': MONTH - relativedelta(years=1),
+                        }, **values)])
+        return assignment
+
+    def _run(self, estate, month=MONTH, **values):
+        Run = Pool().get('property.billing.run')
+        run, = Run.create([dict({'company': estate['company'].id,
+                        'period': month, 'invoice_date': month},
+                    **values)])
+        return run
+
+    def _lines(self, run):
+        Line = Pool().get('property.billing.line')
+        return {(l.unit.number, l.fee_type.code, l.party.name): l
+            for l in Line.search([('run', '=', run.id)])}
+
+    @with_transaction()
+    def test_area_rate(self):
+        "Area × rate billed to a posted invoice per payer and unit"
+        estate = create_estate()
+        with set_company(estate['company']):
+            self._assign(estate, 'PF', D('1.85'))
+            run = bill(self._run(estate))
+            self.assertEqual(run.state, 'done')
+            lines = self._lines(run)
+            self.assertEqual(len(lines), 4)
+            line = lines[('301', 'PF', "Wang Fang")]
+            self.assertEqual(line.quantity, D('89.37'))
+            self.assertEqual(line.unit_price, D('1.8500'))
+            self.assertEqual(line.amount, D('165.33'))
+            self.assertEqual(lines[('502', 'PF', "Liu Yang")].amount,
+                D('185.46'))   # 100.25 × 1.85 = 185.4625
+            invoice = line.invoice
+            self.assertEqual(invoice.state, 'posted')
+            self.assertEqual(invoice.total_amount, D('165.33'))
+            self.assertEqual(invoice.party.name, "Wang Fang")
+            self.assertEqual(invoice.property_unit, line.unit)
+            self.assertTrue(invoice.move)
+            self.assertEqual(run.invoice_count, 4)
+            self.assertEqual(run.progress, 1.0)
+            self.assertEqual(run.amount,
+                sum(l.amount for l in lines.values()))
+
+    @with_transaction()
+    def test_most_specific_assignment(self):
+        "A unit's rate wins over its building's, over its site's"
+        estate = create_estate()
+        b1, b2 = estate['buildings']
+        u301 = estate['units'][0]
+        with set_company(estate['company']):
+            self._assign(estate, 'PF', D('1.50'))
+            self._assign(estate, 'PF', D('1.80'), building=b1.id)
+            self._assign(estate, 'PF', D('2.00'), building=b1.id,
+                unit=u301.id)
+            lines = self._lines(bill(self._run(estate)))
+            self.assertEqual(lines[('301', 'PF', "Wang Fang")].unit_price,
+                D('2.0000'))
+            self.assertEqual(lines[('302', 'PF', "Li Wei")].unit_price,
+                D('1.8000'))
+            self.assertEqual(lines[('501', 'PF', "Zhang Min")].unit_price,
+                D('1.5000'))
+
+    @with_transaction()
+    def test_proration_move_in(self):
+        "An owner from the 10th pays the days from the 10th"
+        pool = Pool()
+        Ownership = pool.get('property.unit.ownership')
+        estate = create_estate()
+        u301 = estate['units'][0]
+        with set_company(estate['company']):
+            ownership, = u301.ownerships
+            Ownership.write([ownership],
+                {'from_date': MONTH + dt.timedelta(days=9)})
+            self._assign(estate, 'PF', D('2.00'))
+            lines = self._lines(bill(self._run(estate)))
+            days = month_days(MONTH)
+            line = lines[('301', 'PF', "Wang Fang")]
+            self.assertEqual(line.days, days - 9)
+            self.assertEqual(line.period_days, days)
+            price = price_of(D('2.00'), fraction=D(days - 9) / D(days))
+            self.assertEqual(line.unit_price, price)
+            self.assertEqual(line.amount,
+                (D('89.37') * price).quantize(D('0.01')))
+
+    @with_transaction()
+    def test_proration_sale(self):
+        "A unit sold mid-month bills seller and buyer their days"
+        pool = Pool()
+        Ownership = pool.get('property.unit.ownership')
+        Party = pool.get('party.party')
+        estate = create_estate()
+        u301 = estate['units'][0]
+        with set_company(estate['company']):
+            ownership, = u301.ownerships
+            sale = MONTH + dt.timedelta(days=14)
+            Ownership.write([ownership],
+                {'to_date': sale - dt.timedelta(days=1)})
+            buyer, = Party.create([{'name': "Zhao Lei"}])
+            Ownership.create([{'unit': u301.id, 'party': buyer.id,
+                        'from_date': sale}])
+            self._assign(estate, 'PF', D('2.00'))
+            lines = self._lines(bill(self._run(estate)))
+            days = month_days(MONTH)
+            seller = lines[('301', 'PF', "Wang Fang")]
+            buyer_line = lines[('301', 'PF', "Zhao Lei")]
+            self.assertEqual(seller.days + buyer_line.days, days)
+            self.assertEqual(seller.days, 14)
+            self.assertNotEqual(seller.invoice, buyer_line.invoice)
+
+    @with_transaction()
+    def test_vacant_discount(self):
+        "A unit handed over but not lived in pays with the discount"
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        estate = create_estate()
+        u301 = estate['units'][0]
+        with set_company(estate['company']):
+            Unit.empty([u301])
+            self._assign(estate, 'PF', D('2.00'))
+            lines = self._lines(bill(self._run(estate)))
+            line = lines[('301', 'PF', "Wang Fang")]
+            self.assertEqual(line.discount, D(30))
+            self.assertEqual(line.unit_price, D('1.4000'))
+            self.assertEqual(line.amount, D('125.12'))  # 89.37 × 1.4
+            self.assertEqual(lines[('302', 'PF', "Li Wei")].discount, D(0))
+
+    @with_transaction()
+    def test_tenant_payer(self):
+        "A tenant-paid fee bills the tenant for the lease days"
+        pool = Pool()
+        Resident = pool.get('property.unit.resident')
+        Party = pool.get('party.party')
+        estate = create_estate()
+        u302 = estate['units'][1]
+        with set_company(estate['company']):
+            tenant, = Party.create([{'name': "Sun Li"}])
+            Resident.create([{'unit': u302.id, 'party': tenant.id,
+                        'role': 'tenant',
+                        'from_date': MONTH + dt.timedelta(days=10)}])
+            self._assign(estate, 'PK', D('300'), payer='tenant')
+            lines = self._lines(bill(self._run(estate)))
+            days = month_days(MONTH)
+            self.assertEqual(lines[('302', 'PK', "Sun Li")].days, days - 10)
+            self.assertEqual(lines[('302', 'PK', "Li Wei")].days, 10)
+            self.assertEqual(lines[('301', 'PK', "Wang Fang")].amount,
+                D('300.00'))
+
+    def _meter(self, estate, unit, readings):
+        pool = Pool()
+        Meter = pool.get('property.meter')
+        Reading = pool.get('property.meter.reading')
+        meter, = Meter.create([{'unit': unit.id, 'number': f'W{unit.id}',
+                    'fee_type': estate['fee_types']['WA'].id}])
+        for date, value in readings:
+            Reading.create([{'meter': meter.id, 'date': date,
+                        'value': value}])
+        return meter
+
+    @with_transaction()
+    def test_metered(self):
+        "Metered: the previous month's consumption times the price"
+        estate = create_estate()
+        u301 = estate['units'][0]
+        previous = MONTH - relativedelta(months=1)
+        with set_company(estate['company']):
+            meter = self._meter(estate, u301, [
+                    (previous - relativedelta(months=1, day=25), D('100')),
+                    (previous + dt.timedelta(days=24), D('112.5')),
+                    ])
+            reading = meter.readings[0]
+            self.assertEqual(reading.consumption, D('12.5'))
+            self._assign(estate, 'WA', D('4.20'))
+            run = bill(self._run(estate))
+            lines = self._lines(run)
+            self.assertEqual(len(lines), 1)
+            line = lines[('301', 'WA', "Wang Fang")]
+            self.assertEqual(line.quantity, D('12.5'))
+            self.assertEqual(line.amount, D('52.50'))
+            self.assertEqual(line.period_start, previous)
+            reading, = [r for r in meter.readings if r.billing_line]
+            self.assertEqual(reading.billing_line, line)
+
+    @with_transaction()
+    def test_meter_replaced(self):
+        "A replaced meter: old meter to its end plus the new one's reading"
+        estate = create_estate()
+        with set_company(estate['company']):
+            meter = self._meter(estate, estate['units'][0], [
+                    (MONTH - dt.timedelta(days=40), D('950')),
+                    ])
+            Reading = Pool().get('property.meter.reading')
+            reading, = Reading.create([{'meter': meter.id,
+                        'date': MONTH - dt.timedelta(days=10),
+                        'value': D('3'), 'replaced': True,
+                        'old_meter_end': D('960')}])
+            self.assertEqual(reading.consumption, D('13'))
+
+    @with_transaction()
+    def test_abnormal_reading_held(self):
+        "A consumption far above average is held until reviewed"
+        pool = Pool()
+        Reading = pool.get('property.meter.reading')
+        estate = create_estate()
+        previous = MONTH - relativedelta(months=1)
+        with set_company(estate['company']):
+            meter = self._meter(estate, estate['units'][0], [
+                    (previous - relativedelta(months=3), D('100')),
+                    (previous - relativedelta(months=2), D('110')),
+                    (previous - relativedelta(months=1), D('120')),
+                    (previous + dt.timedelta(days=20), D('200')),
+                    ])
+            last = meter.readings[0]
+            self.assertEqual(last.consumption, D('80'))
+            self.assertEqual(last.average, D('10'))
+            self.assertEqual(last.state, 'flagged')
+            self._assign(estate, 'WA', D('4.20'))
+            run = bill(self._run(estate))
+            self.assertEqual(run.held, 1)
+            self.assertEqual(self._lines(run), {})
+
+            Reading.review([last])
+            run = bill(run)
+            line, = self._lines(run).values()
+            self.assertEqual(line.amount, D('336.00'))
+            self.assertEqual(run.held, 0)
+
+    @with_transaction()
+    def test_paid_work_order_billed(self):
+        "A finished paid work order is billed on the next run"
+        pool = Pool()
+        Configuration = pool.get('property.billing.configuration')
+        Ticket = pool.get('property.ticket')
+        Category = pool.get('property.ticket.category')
+        Department = pool.get('property.department')
+        WorkOrder = pool.get('property.work_order')
+        Charge = pool.get('property.fee.charge')
+        estate = create_estate()
+        u301 = estate['units'][0]
+        with set_company(estate['company']):
+            config = Configuration.get()
+            config.service_fee_type = estate['fee_types']['SV']
+            config.save()
+            technician = create_employee(estate['company'], "Zhou Qiang")
+            department, = Department.create([{'name': "Engineering",
+                        'company': estate['company'].id,
+                        'employees': [('add', [technician.id])]}])
+            category, = Category.create([{'name': "Plumbing",
+                        'code': 'PLB', 'department': department.id}])
+            ticket, = Ticket.create([{'company': estate['company'].id,
+                        'site': estate['site'].id, 'unit': u301.id,
+                        'reporter': estate['owners'][0].id,
+                        'channel': 'phone', 'kind': 'repair_unit',
+                        'category': category.id,
+                        'description': "Leaking tap"}])
+            order, = WorkOrder.create([{'ticket': ticket.id,
+                        'department': department.id,
+                        'technician': technician.id,
+                        'description': "Replace the tap",
+                        'paid_service': True, 'amount': D('80')}])
+            WorkOrder.dispatch([order])
+            WorkOrder.finish([order])
+            charge, = Charge.search([])
+            self.assertEqual(charge.amount, D('80'))
+            self.assertEqual(charge.origin, order)
+            lines = self._lines(bill(self._run(estate)))
+            line = lines[('301', 'SV', "Wang Fang")]
+            self.assertEqual(line.amount, D('80.00'))
+            self.assertTrue(Charge(charge.id).billed)
+            # billed once: the next month does not bill it again
+            lines = self._lines(bill(self._run(estate,
+                        month=MONTH + relativedelta(months=1),
+                        invoice_date=MONTH)))
+            self.assertNotIn(('301', 'SV', "Wang Fang"), lines)
+
+    # -- exactly once ----------------------------------------------------
+
+    @with_transaction()
+    def test_rerun_bills_nothing_twice(self):
+        "Resuming a finished run and reprocessing a batch bill nothing"
+        pool = Pool()
+        Line = pool.get('property.billing.line')
+        Invoice = pool.get('account.invoice')
+        Batch = pool.get('property.billing.run.batch')
+        estate = create_estate()
+        with set_company(estate['company']):
+            self._assign(estate, 'PF', D('1.85'))
+            self._assign(estate, 'PK', D('300'))
+            run = bill(self._run(estate))
+            count = Line.search_count([])
+            invoices = Invoice.search_count([])
+            self.assertEqual(count, 8)
+            self.assertEqual(invoices, 4)
+            bill(run)
+            for batch in run.batches:
+                batch.state = 'pending'
+                batch.save()
+                Batch.process([batch])
+            self.assertEqual(Line.search_count([]), count)
+            self.assertEqual(Invoice.search_count([]), invoices)
+
+    @with_transaction()
+    def test_unique_key(self):
+        "The database refuses a fee billed twice for a unit and period"
+        pool = Pool()
+        Line = pool.get('property.billing.line')
+        estate = create_estate()
+        with set_company(estate['company']):
+            self._assign(estate, 'PF', D('1.85'))
+            run = bill(self._run(estate))
+            line = run.lines[0]
+            values = {f: getattr(line, f) for f in [
+                    'run', 'company', 'site', 'building', 'unit',
+                    'fee_type', 'party', 'period_start', 'period_end',
+                    'period_key', 'month', 'amount']}
+            values = {k: getattr(v, 'id', v) for k, v in values.items()}
+            with self.assertRaises(UserError):
+                Line.create([values])
+
+    # -- bad input ---------------------------------------------------------
+
+    @with_transaction()
+    def test_negative_rate(self):
+        "A negative rate is refused"
+        estate = create_estate()
+        with set_company(estate['company']):
+            with self.assertRaisesRegex(ValidationError, 'negative'):
+                self._assign(estate, 'PF', D('-1.85'))
+
+    @with_transaction()
+    def test_overlapping_assignments(self):
+        "Two rates of one fee on one unit over the same days are refused"
+        estate = create_estate()
+        u301 = estate['units'][0]
+        b1 = estate['buildings'][0]
+        with set_company(estate['company']):
+            self._assign(estate, 'PF', D('2'), building=b1.id,
+                unit=u301.id, end_date=MONTH + dt.timedelta(days=5))
+            # after the first ends, a new rate is fine
+            self._assign(estate, 'PF', D('2.2'), building=b1.id,
+                unit=u301.id, start_date=MONTH + dt.timedelta(days=6))
+            # on the same unit and days, refused
+            with self.assertRaisesRegex(ValidationError, 'overlaps'):
+                self._assign(estate, 'PF', D('2.4'), building=b1.id,
+                    unit=u301.id, start_date=MONTH)
+
+    @with_transaction()
+    def test_decreasing_reading(self):
+        "A reading below the previous one is refused unless replaced"
+        pool = Pool()
+        Reading = pool.get('property.meter.reading')
+        estate = create_estate()
+        with set_company(estate['company']):
+            meter = self._meter(estate, estate['units'][0], [
+                    (MONTH - dt.timedelta(days=30), D('500'))])
+            with self.assertRaisesRegex(ValidationError, 'lower'):
+                Reading.create([{'meter': meter.id,
+                            'date': MONTH - dt.timedelta(days=1),
+                            'value': D('499')}])
+            self.assertEqual(len(Reading.search([])), 1)
+
+    @with_transaction()
+    def test_closed_period(self):
+        "A month whose accounting period is closed is not billed"
+        pool = Pool()
+        Period = pool.get('account.period')
+        Line = pool.get('property.billing.line')
+        estate = create_estate()
+        with set_company(estate['company']):
+            self._assign(estate, 'PF', D('1.85'))
+            period, = Period.search([
+                    ('start_date', '<=', MONTH), ('end_date', '>=', MONTH),
+                    ('type', '=', 'standard')])
+            Period.close([period])
+            run = self._run(estate)
+            with self.assertRaisesRegex(ValidationError, 'closed'):
+                bill(run)
+            self.assertEqual(Line.search_count([]), 0)
+
+    @with_transaction()
+    def test_period_already_billed(self):
+        "A second run over a billed month is refused"
+        pool = Pool()
+        Line = pool.get('property.billing.line')
+        estate = create_estate()
+        with set_company(estate['company']):
+            self._assign(estate, 'PF', D('1.85'))
+            bill(self._run(estate))
+            count = Line.search_count([])
+            with self.assertRaisesRegex(ValidationError, 'already billed'):
+                bill(self._run(estate))
+            self.assertEqual(Line.search_count([]), count)
+
+    @with_transaction()
+    def test_delete_posted_invoice(self):
+        "A posted fee invoice cannot be deleted"
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        estate = create_estate()
+        with set_company(estate['company']):
+            self._assign(estate, 'PF', D('1.85'))
+            run = bill(self._run(estate))
+            invoice = run.lines[0].invoice
+            with self.assertRaises(UserError):
+                Invoice.delete([invoice])
+            self.assertEqual(Invoice(invoice.id).state, 'posted')
+
+    # -- collection --------------------------------------------------------
+
+    @with_transaction()
+    def test_collection_rate(self):
+        "Paying one invoice of four shows in the collection rate"
+        pool = Pool()
+        Journal = pool.get('account.journal')
+        Account = pool.get('account.account')
+        Method = pool.get('account.invoice.payment.method')
+        Rate = pool.get('property.collection.rate.fee')
+        Ageing = pool.get('property.arrears.ageing')
+        estate = create_estate()
+        company = estate['company']
+        with set_company(company):
+            self._assign(estate, 'PF', D('2.00'))
+            run = bill(self._run(estate))
+            cash, = Account.search([('code', '=', '1.1.1'),
+                    ('company', '=', company.id)])
+            journal, = Journal.search([('type', '=', 'cash')], limit=1)
+            method, = Method.create([{'name': "Cash", 'company': company.id,
+                        'journal': journal.id, 'credit_account': cash.id,
+                        'debit_account': cash.id}])
+            lines = self._lines(run)
+            invoice = lines[('302', 'PF', "Li Wei")].invoice  # 240.00
+            invoice.pay_invoice(D('240.00'), method, MONTH)
+            invoice = lines[('301', 'PF', "Wang Fang")].invoice  # 178.74
+            invoice.pay_invoice(D('78.74'), method, MONTH)
+            rate, = Rate.search([])
+            billed = sum(l.amount for l in lines.values())
+            self.assertEqual(rate.billed, billed)
+            self.assertEqual(rate.collected, D('318.74'))
+            self.assertEqual(rate.rate,
+                round(float(100 * D('318.74') / billed), 1))
+            self.assertEqual(rate.target, 95.0)
+            self.assertFalse(rate.on_target)
+            ageing = Ageing.search([])
+            self.assertEqual(len(ageing), 3)
+            self.assertEqual(sum(a.total for a in ageing),
+                billed - D('318.74'))
+
+    @with_transaction()
+    def test_dunning_procedure_default(self):
+        "New and existing owners are dunned with the fee procedure"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Procedure = pool.get('account.dunning.procedure')
+        estate = create_estate()
+        with set_company(estate['company']):
+            procedure, = Procedure.search([])
+            self.assertEqual([l.overdue.days for l in procedure.levels],
+                [15, 30, 60, 90])
+            owner = Party(estate['owners'][0].id)
+            self.assertEqual(owner.dunning_procedure, procedure)
+
+
+del ModuleTestCase
