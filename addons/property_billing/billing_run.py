@@ -29,6 +29,7 @@ from trytond.wizard import (
 from trytond.modules.property_base.common import MonthMixin
 
 from .fee import MONTHS, VACANT_STATES, month_end, price_of
+from .prepayment import apply_prepayments
 
 STATES = [
     ('draft', "Draft"),
@@ -758,6 +759,7 @@ def _invoice(run, lines):
         to_write.extend((group, {'invoice': invoice.id}))
     Line.write(*to_write)
     Invoice.post([i for i, _ in invoices])
+    apply_prepayments([i for i, _ in invoices])
 
 
 class CreateRunStart(ModelView):

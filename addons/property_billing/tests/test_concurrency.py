@@ -232,7 +232,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
 
         # the remaining tasks are dropped; finance resumes the run
         left = queued_batches()
-        with Transaction().start(DB_NAME, 0) as transaction:
+        with Transaction().start(DB_NAME, 0):
             Queue = Pool().get('ir.queue')
             Queue.delete(Queue.browse(left))
         def resume(transaction):

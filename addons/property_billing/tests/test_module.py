@@ -12,8 +12,10 @@ from trytond.modules.property_base.tests.tools import SuiteModuleTestMixin
 from trytond.modules.property_billing.billing_run import (
     _segments)
 from trytond.modules.property_billing.fee import price_of, service_period
+from trytond.modules.property_billing.prepayment import receive_prepayment
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 from .tools import MONTH, bill, create_estate
 
@@ -534,6 +536,108 @@ class PropertyBillingTestCase(
             self.assertEqual(len(ageing), 3)
             self.assertEqual(sum(a.total for a in ageing),
                 billed - D('318.74'))
+
+    def _cash(self, company):
+        pool = Pool()
+        Journal = pool.get('account.journal')
+        Account = pool.get('account.account')
+        Method = pool.get('account.invoice.payment.method')
+        cash, = Account.search([('code', '=', '1.1.1'),
+                ('company', '=', company.id)])
+        journal, = Journal.search([('type', '=', 'cash')], limit=1)
+        method, = Method.create([{'name': "Cash", 'company': company.id,
+                    'journal': journal.id, 'credit_account': cash.id,
+                    'debit_account': cash.id}])
+        return method
+
+    @with_transaction()
+    def test_prepaid_balance(self):
+        "Prepaid balances pay the next invoices, the rest stays prepaid"
+        pool = Pool()
+        Party = pool.get('party.party')
+        estate = create_estate()
+        company = estate['company']
+        wang, li = estate['owners'][:2]
+        with set_company(company):
+            cash = self._cash(company)
+            receive_prepayment(company, wang, D('300'), cash,
+                MONTH - dt.timedelta(days=3))
+            receive_prepayment(company, li, D('100'), cash,
+                MONTH - dt.timedelta(days=3))
+            self.assertEqual(Party(wang.id).receivable, D('-300'))
+            self.assertRaises(ValidationError, receive_prepayment,
+                company, li, D('-5'), cash, MONTH)
+            self._assign(estate, 'PF', D('1.85'))
+            lines = self._lines(bill(self._run(estate)))
+            wang_invoice = lines[('301', 'PF', "Wang Fang")].invoice
+            li_invoice = lines[('302', 'PF', "Li Wei")].invoice
+            self.assertEqual(wang_invoice.state, 'paid')
+            self.assertEqual(Party(wang.id).receivable, D('-134.67'))
+            self.assertEqual(li_invoice.state, 'posted')
+            self.assertEqual(li_invoice.amount_to_pay, D('122.00'))
+            self.assertEqual(Party(li.id).receivable, D('122.00'))
+
+    @with_transaction()
+    def test_groups_and_sites(self):
+        """Front desk sees its site's invoices and records readings; only
+        finance runs billing; managers read the collection reports"""
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        Invoice = pool.get('account.invoice')
+        Line = pool.get('property.billing.line')
+        Run = pool.get('property.billing.run')
+        Reading = pool.get('property.meter.reading')
+        Rate = pool.get('property.collection.rate')
+        estate = create_estate()
+        company = estate['company']
+        other = create_estate("River View", 'RV', company=company)
+        with set_company(company):
+            for e in [estate, other]:
+                self._assign(e, 'PF', D('1.85'))
+            bill(self._run(estate))
+            meter = self._meter(estate, estate['units'][0], [])
+
+        def user(login, module, group, sites):
+            user, = User.create([{'name': login, 'login': login,
+                        'groups': [('add', [
+                                    ModelData.get_id(module, group)])],
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        'property_sites': [('add', [s.id for s in sites])],
+                        }])
+            return user
+        clerk = user('clerk', 'property_base', 'group_property_front_desk',
+            [estate['site']])
+        manager = user('manager', 'property_base', 'group_property_manager',
+            [estate['site']])
+        transaction = Transaction()
+        context = dict(_check_access=True, company=company.id)
+        with transaction.set_user(clerk.id), \
+                transaction.set_context(**context):
+            invoices = Invoice.search([])
+            self.assertEqual(len(invoices), 4)
+            self.assertEqual({i.property_site for i in invoices},
+                {estate['site']})
+            self.assertEqual(len(Line.search([])), 4)
+            Reading.create([{'meter': meter.id, 'date': MONTH,
+                        'value': D('10')}])
+            with self.assertRaises(UserError):
+                Invoice.post(invoices)
+            with self.assertRaises(UserError):
+                Run.create([{'company': company.id, 'period': MONTH,
+                            'invoice_date': MONTH}])
+            with self.assertRaises(UserError):
+                Rate.search([])
+        with transaction.set_user(manager.id), \
+                transaction.set_context(**context):
+            # one row per building of the manager's own site
+            rates = Rate.search([])
+            self.assertEqual(len(rates), 2)
+            self.assertEqual({r.site for r in rates}, {estate['site']})
+            with self.assertRaises(UserError):
+                Run.create([{'company': company.id, 'period': MONTH,
+                            'invoice_date': MONTH}])
 
     @with_transaction()
     def test_dunning_procedure_default(self):
