@@ -367,15 +367,16 @@ class Run(MonthMixin, Workflow, ModelSQL, ModelView):
         return _bill(self, units)
 
     @classmethod
-    @ModelView.button_action('account_invoice.act_invoice_out_form')
+    @ModelView.button_action('property_billing.act_invoice_fee_form')
     def open_invoices(cls, runs):
+        "The invoices of the runs, whatever their state"
         Line = Pool().get('property.billing.line')
         lines = Line.search([('run', 'in', [r.id for r in runs])])
         return {
-            'res_id': [],
             'pyson_domain': json.dumps(
                 [('id', 'in', list({l.invoice.id for l in lines
                                 if l.invoice}))]),
+            'domains': [],
             }
 
     @classmethod

@@ -1,5 +1,7 @@
 # This file is part of the property-management suite.
+import shutil
 from collections import namedtuple
+from types import SimpleNamespace
 
 from trytond.model import Index, fields
 from trytond.modules.company import CompanyReport
@@ -52,7 +54,26 @@ class InvoiceLine(metaclass=PoolMeta):
         return super()._get_origin() + ['property.billing.line']
 
 
-class FeeNotice(CompanyReport):
+class PdfWhenPossible:
+    "Print as PDF when LibreOffice is on the machine, else as ODT"
+    __slots__ = ()
+
+    @classmethod
+    def convert(cls, report, data, **kwargs):
+        if (not report.extension
+                or report.extension == report.template_extension) \
+                and shutil.which('soffice'):
+            report = SimpleNamespace(report_name=report.report_name,
+                template_extension=report.template_extension,
+                extension='pdf')
+        return super().convert(report, data, **kwargs)
+
+
+class DunningLetter(PdfWhenPossible, metaclass=PoolMeta):
+    __name__ = 'account.dunning.letter'
+
+
+class FeeNotice(PdfWhenPossible, CompanyReport):
     "Fee Notice (缴费通知单)"
     __name__ = 'property.fee.notice'
 
@@ -63,7 +84,7 @@ class FeeNotice(CompanyReport):
         return context
 
 
-class Statement(Report):
+class Statement(PdfWhenPossible, Report):
     "Statement of Account (业主对账单)"
     __name__ = 'property.statement'
 

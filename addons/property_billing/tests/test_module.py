@@ -1,6 +1,8 @@
 # This file is part of the property-management suite.
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
+from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 
@@ -638,6 +640,43 @@ class PropertyBillingTestCase(
             with self.assertRaises(UserError):
                 Run.create([{'company': company.id, 'period': MONTH,
                             'invoice_date': MONTH}])
+
+    @with_transaction()
+    def test_pdf_when_libreoffice(self):
+        """Fee notices, statements and dunning letters print as PDF with
+        LibreOffice on the machine, as ODT without"""
+        pool = Pool()
+        for name in ['property.fee.notice', 'property.statement',
+                'account.dunning.letter']:
+            Report = pool.get(name, type='report')
+            action = SimpleNamespace(report_name=name,
+                template_extension='odt', extension='')
+            with patch('shutil.which', return_value=None):
+                self.assertEqual(Report.convert(action, b'odt'),
+                    ('odt', b'odt'))
+            seen = []
+            with patch('shutil.which', return_value='/usr/bin/soffice'), \
+                    patch('trytond.report.report.Report.convert',
+                        side_effect=lambda report, data, **kw: seen.append(
+                            report.extension)):
+                Report.convert(action, b'odt')
+            self.assertEqual(seen, ['pdf'])
+
+    @with_transaction()
+    def test_bill_month(self):
+        "The scheduled action bills the month once on the billing day"
+        pool = Pool()
+        Run = pool.get('property.billing.run')
+        Batch = pool.get('property.billing.run.batch')
+        estate = create_estate()
+        with set_company(estate['company']):
+            self._assign(estate, 'PF', D('1.85'))
+            run, = Run.bill_month(date=MONTH)
+            self.assertEqual(run.state, 'processing')
+            Batch.process(list(run.batches))
+            self.assertEqual(Run(run.id).state, 'done')
+            self.assertEqual(Run(run.id).invoice_count, 4)
+            self.assertEqual(Run.bill_month(date=MONTH), [])
 
     @with_transaction()
     def test_dunning_procedure_default(self):
