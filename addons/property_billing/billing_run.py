@@ -26,6 +26,7 @@ from trytond.transaction import Transaction, TransactionError
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
+from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import MonthMixin
 
 from .fee import MONTHS, VACANT_STATES, month_end, price_of
@@ -106,7 +107,7 @@ def payer_segments(unit, payer, start, end):
     return sorted(days.items(), key=lambda x: -x[1])
 
 
-class Run(MonthMixin, Workflow, ModelSQL, ModelView):
+class Run(StateAuditMixin, MonthMixin, Workflow, ModelSQL, ModelView):
     "Billing Run"
     __name__ = 'property.billing.run'
     _month_fields = ('period',)

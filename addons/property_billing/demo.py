@@ -28,6 +28,8 @@ def build(pool, company, rng, log):
     log(f"billing: accounts, {len(fee_types)} fee types, {len(meters)} "
         "water meters with readings")
     _users(pool, company)
+    prepaid = _prepayments(pool, company, rng, methods, months[0])
+    log(f"billing: {prepaid} owners left money in advance (预存款)")
     for month, share in zip(months, PAID_SHARE):
         run = _bill(pool, company, month)
         paid = _pay(pool, rng, run, share, methods, today)
@@ -226,6 +228,22 @@ def _users(pool, company):
                 }])
 
 
+def _prepayments(pool, company, rng, methods, first_month):
+    "A few owners prepay at the counter before the first billed month"
+    from .prepayment import receive_prepayment
+    Ownership = pool.get('property.unit.ownership')
+    owners = sorted({o.party for o in Ownership.search([
+                    ('unit.site.company', '=', company.id),
+                    ('unit.state', '=', 'occupied'),
+                    ])}, key=lambda p: p.id)
+    chosen = rng.sample(owners, min(12, len(owners)))
+    for party in chosen:
+        receive_prepayment(company, party,
+            Decimal(rng.choice([200, 300, 500, 1000])), methods[0],
+            first_month - dt.timedelta(days=rng.randint(1, 10)))
+    return len(chosen)
+
+
 def _bill(pool, company, month):
     Run = pool.get('property.billing.run')
     Batch = pool.get('property.billing.run.batch')
@@ -249,6 +267,8 @@ def _pay(pool, rng, run, share, methods, today):
     for invoice in invoices:
         if rng.random() > share:
             continue
+        if invoice.state != 'posted' or not invoice.amount_to_pay:
+            continue   # paid from a prepaid balance
         date = min(today, run.invoice_date
             + dt.timedelta(days=rng.randint(0, 25)))
         method = rng.choices(methods, weights=[2, 3, 5])[0]

@@ -7,6 +7,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import ValidationError
+from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import MonthMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -72,7 +73,7 @@ class TemplateLine(CriterionMixin, ModelSQL, ModelView):
     name = fields.Char("Criterion", required=True, translate=True)
 
 
-class Appraisal(MonthMixin, Workflow, ModelSQL, ModelView):
+class Appraisal(StateAuditMixin, MonthMixin, Workflow, ModelSQL, ModelView):
     "Monthly Appraisal"
     __name__ = 'property.appraisal'
     _states = {'readonly': Eval('state') != 'draft'}

@@ -135,6 +135,14 @@ class PropertyBillingTestCase(
             self.assertEqual(run.progress, 1.0)
             self.assertEqual(run.amount,
                 sum(l.amount for l in lines.values()))
+            # who moved the run through its states, and when
+            self.assertEqual(
+                [(c.from_state, c.to_state) for c in reversed(
+                        run.state_changes)],
+                [(None, 'draft'), ('draft', 'processing'),
+                    ('processing', 'done')])
+            self.assertTrue(all(c.user and c.date
+                    for c in run.state_changes))
 
     @with_transaction()
     def test_most_specific_assignment(self):

@@ -295,6 +295,12 @@ class PropertyHrTestCase(
         self.assertEqual((second.rank, second.star), (2, False))
         Appraisal.review([first])
         self.assertEqual(first.state, 'reviewed')
+        # the review is on the record's trail: who, when, from, to
+        change = first.state_changes[0]
+        self.assertEqual((change.from_state, change.to_state),
+            ('draft', 'reviewed'))
+        self.assertEqual(change.user.id, Transaction().user)
+        self.assertTrue(change.date)
 
     @with_transaction()
     def test_unqualified_cannot_take_tickets(self):

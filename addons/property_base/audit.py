@@ -1,0 +1,81 @@
+# This file is part of the property-management suite.
+"Who changed the state of a record, and when (审计)"
+from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction, without_check_access
+
+from .common import now
+
+
+class StateChange(ModelSQL, ModelView):
+    "State Change"
+    __name__ = 'property.state.change'
+    record = fields.Reference("Record", selection='get_models',
+        required=True, readonly=True)
+    from_state = fields.Char("From", readonly=True)
+    to_state = fields.Char("To", readonly=True)
+    user = fields.Many2One('res.user', "User", readonly=True,
+        ondelete='RESTRICT')
+    date = fields.DateTime("Date", required=True, readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.record, Index.Equality())))
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def get_models(cls):
+        pool = Pool()
+        IrModel = pool.get('ir.model')
+        return [(None, '')] + [(name, IrModel.get_name(name))
+            for name, klass in pool.iterobject()
+            if issubclass(klass, StateAuditMixin)]
+
+    @classmethod
+    def log(cls, changes):
+        "Record the changes: (record, from state, to state)"
+        user = Transaction().user
+        date = now()
+        with without_check_access():
+            cls.create([{
+                        'record': str(record),
+                        'from_state': old,
+                        'to_state': new,
+                        'user': user or None,
+                        'date': date,
+                        } for record, old, new in changes if old != new])
+
+
+class StateAuditMixin:
+    """Keeps the state changes of the records (who, when, from, to), listed
+    on the record"""
+    __slots__ = ()
+    state_changes = fields.One2Many('property.state.change', 'record',
+        "State Changes", readonly=True)
+
+    @classmethod
+    def create(cls, vlist):
+        records = super().create(vlist)
+        Pool().get('property.state.change').log(
+            [(r, None, r.state) for r in records])
+        return records
+
+    @classmethod
+    def write(cls, *args):
+        changes = []
+        actions = iter(args)
+        for records, values in zip(actions, actions):
+            if 'state' in values:
+                changes.extend(
+                    (r, r.state, values['state']) for r in records)
+        super().write(*args)
+        if changes:
+            Pool().get('property.state.change').log(changes)
+
+    @classmethod
+    def copy(cls, records, default=None):
+        default = dict(default or {})
+        default.setdefault('state_changes', None)
+        return super().copy(records, default=default)
