@@ -1,0 +1,267 @@
+# This file is part of the property-management suite.
+"""Who may do what, across the suite's addons
+
+- the access matrix of every suite group on every suite model is the one
+  written down in docs/ACCESS.md (regenerate it with
+  ``.venv/bin/python tests/test_security.py`` after a deliberate change,
+  and review the diff);
+- staff of one site read nothing of another site;
+- identity numbers are unreadable to the front desk, who cannot post
+  invoices nor change appraisals;
+- posted invoices and accounting moves cannot be changed or deleted."""
+import os
+
+if __name__ == '__main__':
+    os.environ.setdefault('DB_NAME', ':memory:')
+
+import datetime as dt  # noqa: E402
+import re
+import sys
+import unittest
+from decimal import Decimal
+
+from trytond.exceptions import UserError
+from trytond.pool import Pool
+from trytond.tests.test_tryton import (
+    DB_NAME, USER, activate_module, with_transaction)
+from trytond.transaction import Transaction
+
+MODULES = ['property_base', 'property_helpdesk', 'property_billing',
+    'property_hr']
+# Models of other modules the suite grants rights on
+EXTRA_MODELS = ['account.invoice', 'account.invoice.line']
+DOC = os.path.join(os.path.dirname(__file__), os.pardir, 'docs',
+    'ACCESS.md')
+RIGHTS = [('read', 'R'), ('write', 'W'), ('create', 'C'), ('delete', 'D')]
+
+
+def suite_groups():
+    "The suite's groups, as (xml id, group)"
+    pool = Pool()
+    ModelData = pool.get('ir.model.data')
+    Group = pool.get('res.group')
+    data = ModelData.search([
+            ('module', 'in', MODULES), ('model', '=', 'res.group')],
+        order=[('module', 'ASC'), ('fs_id', 'ASC')])
+    return [(f'{d.module}.{d.fs_id}', Group(d.db_id)) for d in data]
+
+
+def suite_models():
+    IrModel = Pool().get('ir.model')
+    models = IrModel.search([('module', 'in', MODULES)],
+        order=[('name', 'ASC')])
+    return sorted({m.name for m in models
+            if not Pool().get(m.name).__name__.endswith('.start')}
+        | set(EXTRA_MODELS))
+
+
+def access_matrix(company):
+    """{model: {group xml id: 'RWCD'}}: the rights of a user who is only
+    in that group"""
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelAccess = pool.get('ir.model.access')
+    models = suite_models()
+    matrix = {m: {} for m in models}
+    for xml_id, group in suite_groups():
+        user, = User.create([{'name': xml_id, 'login': xml_id,
+                    'groups': [('add', [group.id])],
+                    'companies': [('add', [company.id])],
+                    'company': company.id}])
+        with Transaction().set_user(user.id):
+            rights = ModelAccess.get_access(models)
+        for model in models:
+            matrix[model][xml_id] = ''.join(
+                letter for name, letter in RIGHTS if rights[model][name])
+    return matrix
+
+
+def write_doc(matrix):
+    groups = sorted({g for rights in matrix.values() for g in rights})
+    short = [g.split('.', 1)[1].replace('group_property_', '')
+        for g in groups]
+    lines = [
+        "# Access rights of the suite",
+        "",
+        "Rights of a user who is in one group only (R read, W write, "
+        "C create, D delete; — none). Record rules confine the site "
+        "groups to the sites assigned to the user (*Own sites*); "
+        "administration and finance see all sites. "
+        "`tests/test_security.py` checks the running rights against this "
+        "table; regenerate it with `.venv/bin/python "
+        "tests/test_security.py` after a deliberate change.",
+        "",
+        "Groups: " + ", ".join(f"`{s}` = {g}" for s, g in zip(short, groups)),
+        "",
+        "| model | " + " | ".join(short) + " |",
+        "| --- |" + " --- |" * len(short),
+        ]
+    for model in sorted(matrix):
+        lines.append(f"| `{model}` | " + " | ".join(
+                matrix[model][g] or '—' for g in groups) + " |")
+    os.makedirs(os.path.dirname(DOC), exist_ok=True)
+    with open(DOC, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+
+
+def read_doc():
+    matrix = {}
+    with open(DOC) as f:
+        text = f.read()
+    groups = dict(re.findall(r"`([a-z_]+)` = ([a-z_]+\.[a-z_]+)", text))
+    header = None
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip('|').split('|')]
+        if cells[0] == 'model':
+            header = [groups[c] for c in cells[1:]]
+        elif header and cells[0].startswith('`'):
+            matrix[cells[0].strip('`')] = {g: ('' if c == '—' else c)
+                for g, c in zip(header, cells[1:])}
+    return matrix
+
+
+class SecurityTestCase(unittest.TestCase):
+    "Test rights and rules across the suite"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module(MODULES)
+
+    def estate(self):
+        """Two sites billed for the month, a ticket on each, a front desk
+        clerk of the first"""
+        from trytond.modules.property_billing.tests.tools import (
+            MONTH, bill, create_estate)
+        from trytond.modules.company.tests import set_company
+        pool = Pool()
+        Assignment = pool.get('property.fee.assignment')
+        Run = pool.get('property.billing.run')
+        Ticket = pool.get('property.ticket')
+        User = pool.get('res.user')
+        Party = pool.get('party.party')
+        ModelData = pool.get('ir.model.data')
+        Department = pool.get('property.department')
+        Category = pool.get('property.ticket.category')
+        first = create_estate()
+        company = first['company']
+        second = create_estate("River View", 'RV', company=company)
+        with set_company(company):
+            department, = Department.create([{'name': "Service",
+                        'company': company.id}])
+            category, = Category.create([{'name': "Noise", 'code': 'NOI',
+                        'department': department.id}])
+            for estate in [first, second]:
+                Assignment.create([{
+                            'fee_type': estate['fee_types']['PF'].id,
+                            'site': estate['site'].id,
+                            'rate': Decimal('1.85'),
+                            'start_date': MONTH - dt.timedelta(days=400),
+                            }])
+                Ticket.create([{'company': company.id,
+                            'site': estate['site'].id,
+                            'unit': estate['units'][0].id,
+                            'reporter': estate['owners'][0].id,
+                            'channel': 'phone', 'kind': 'repair_unit',
+                            'category': category.id,
+                            'description': "Leaking pipe"}])
+            run, = Run.create([{'company': company.id, 'period': MONTH,
+                        'invoice_date': MONTH}])
+            bill(run)
+            Party.write(first['owners'], {'identity_number': '110101'})
+        clerk, = User.create([{'name': "clerk", 'login': 'clerk',
+                    'groups': [('add', [ModelData.get_id('property_base',
+                                        'group_property_front_desk')])],
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'property_sites': [('add', [first['site'].id])],
+                    }])
+        return first, second, clerk
+
+    @with_transaction()
+    def test_access_matrix(self):
+        "The rights of every group on every model are the documented ones"
+        from trytond.modules.company.tests import create_company
+        company = create_company()
+        self.assertEqual(access_matrix(company), read_doc())
+
+    @with_transaction()
+    def test_front_desk(self):
+        """A front desk clerk of one site: nothing of the other site, no
+        identity numbers, no posting, no appraisal changes"""
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        Ticket = pool.get('property.ticket')
+        Invoice = pool.get('account.invoice')
+        Party = pool.get('party.party')
+        ModelAccess = pool.get('ir.model.access')
+        first, second, clerk = self.estate()
+        company = first['company']
+        transaction = Transaction()
+        others = {
+            Unit: second['units'],
+            Ticket: Ticket.search([('site', '=', second['site'].id)]),
+            Invoice: Invoice.search(
+                [('property_site', '=', second['site'].id)]),
+            }
+        with transaction.set_user(clerk.id), \
+                transaction.set_context(_check_access=True,
+                    company=company.id):
+            self.assertEqual(
+                {u.site for u in Unit.search([])}, {first['site']})
+            self.assertEqual(
+                {t.site for t in Ticket.search([])}, {first['site']})
+            invoices = Invoice.search([])
+            self.assertEqual(len(invoices), 4)
+            self.assertEqual(
+                {i.property_site for i in invoices}, {first['site']})
+            for Model, records in others.items():
+                self.assertTrue(records)
+                with self.assertRaises(UserError):
+                    Model.read([r.id for r in records], ['id'])
+            with self.assertRaises(UserError):
+                Party.read([first['owners'][0].id], ['identity_number'])
+            with self.assertRaises(UserError):
+                Invoice.post(invoices)
+            ModelAccess.check('property.appraisal', 'read')
+            for mode in ['write', 'create', 'delete']:
+                with self.assertRaises(UserError):
+                    ModelAccess.check('property.appraisal', mode)
+
+    @with_transaction()
+    def test_posted_is_final(self):
+        "Posted invoices and moves cannot be changed or deleted"
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Move = pool.get('account.move')
+        MoveLine = pool.get('account.move.line')
+        first, _, _ = self.estate()
+        invoice, = Invoice.search([
+                ('property_unit', '=', first['units'][0].id)])
+        self.assertEqual(invoice.state, 'posted')
+        move = invoice.move
+        self.assertEqual(move.state, 'posted')
+        for call in [
+                lambda: Invoice.write([invoice],
+                    {'invoice_date': invoice.invoice_date
+                        - dt.timedelta(days=1)}),
+                lambda: Invoice.delete([invoice]),
+                lambda: Move.write([move], {'date': move.date
+                        - dt.timedelta(days=1)}),
+                lambda: Move.delete([move]),
+                lambda: MoveLine.write([move.lines[0]],
+                    {'debit': move.lines[0].debit + 1}),
+                lambda: MoveLine.delete([move.lines[0]]),
+                ]:
+            with self.assertRaises(UserError):
+                call()
+
+
+if __name__ == '__main__':
+    # Regenerate docs/ACCESS.md from the modules' data
+    os.environ.setdefault('DB_NAME', ':memory:')
+    activate_module(MODULES)
+    from trytond.modules.company.tests import create_company
+    with Transaction().start(DB_NAME, USER, context={}) as transaction:
+        write_doc(access_matrix(create_company()))
+        transaction.rollback()
+    print(f"wrote {os.path.normpath(DOC)}", file=sys.stderr)
