@@ -5,7 +5,12 @@ of one month at the same time, and a run interrupted midway then resumed
 These tests commit, so they work on a database of their own, dropped
 when they end."""
 import json
+import os
+import random
+import subprocess
+import sys
 import threading
+import time
 import unittest
 from decimal import Decimal
 from unittest.mock import patch
@@ -58,6 +63,23 @@ def work():
         for task_id in tasks:
             run_task(DB_NAME, task_id)
     raise AssertionError("billing tasks still queued")
+
+
+# A worker in a process of its own, which the test kills
+WORKER = """
+import sys
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+from trytond.worker import run_task
+database, tasks = sys.argv[1], [int(t) for t in sys.argv[2:]]
+Pool.start()
+with Transaction().start(database, 0, readonly=True):
+    Pool(database).init()
+print('ready', flush=True)
+for task in tasks:
+    run_task(database, task)
+print('finished', flush=True)
+"""
 
 
 @unittest.skipUnless(POSTGRESQL,
@@ -251,3 +273,75 @@ class BillingConcurrencyTestCase(unittest.TestCase):
             Run = Pool().get('property.billing.run')
             self.assertEqual(Run(run).state, 'done')
             self.assertEqual(Run(run).progress, 1.0)
+
+    def test_killed_worker(self):
+        """A worker process killed at a random moment (SIGKILL), its run
+        rerun, bills exactly what a run never killed bills (three seeds)"""
+        left = []
+        for seed in [1, 2, 3]:
+            with self.subTest(seed=seed):
+                left.append(self.kill_and_rerun(seed))
+        # units billed when the worker died, of 24: a kill did land midway
+        self.assertTrue(any(0 < n < 24 for n in left), left)
+
+    def kill_and_rerun(self, seed):
+        rng = random.Random(seed)
+
+        def sites(transaction):
+            pool = Pool()
+            Assignment = pool.get('property.fee.assignment')
+            Company = pool.get('company.company')
+            company = Company(self.company)
+            estates = [create_estate(f"Killed {seed}", f'K{seed}',
+                    company=company, extra=20),
+                create_estate(f"Kept {seed}", f'U{seed}',
+                    company=company, extra=20)]
+            with set_company(company):
+                Assignment.create([{
+                            'fee_type': e['fee_types'][code].id,
+                            'site': e['site'].id, 'rate': rate,
+                            'start_date': MONTH.replace(year=MONTH.year - 1),
+                            } for e in estates
+                        for code, rate in [('PF', Decimal('1.85')),
+                            ('PK', Decimal('300'))]])
+            return [e['site'].id for e in estates]
+        killed, kept = in_transaction(sites, {'company': self.company})
+
+        run = self.start_run(site=killed)
+        tasks = queued_batches()
+        worker = subprocess.Popen(
+            [sys.executable, '-c', WORKER, DB_NAME, *map(str, tasks)],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env=os.environ)
+        try:
+            self.assertEqual(worker.stdout.readline().strip(), 'ready')
+            time.sleep(rng.uniform(0.2, 4.0))
+        finally:
+            worker.kill()
+            worker.wait()
+
+        # what the killed worker left: whole units or nothing
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            pool = Pool()
+            Line = pool.get('property.billing.line')
+            by_unit = {}
+            for line in Line.search([('run', '=', run)]):
+                by_unit.setdefault(line.unit.id, []).append(line)
+            for lines in by_unit.values():
+                self.assertEqual(sorted(l.fee_type.code for l in lines),
+                    ['PF', 'PK'])
+                self.assertEqual({l.invoice.state for l in lines},
+                    {'posted'})
+            left = len(by_unit)
+
+        work()   # the worker restarted takes what is left
+        self.start_run(site=kept)
+        work()
+        self.assertEqual(self.billed(killed)[:2], self.billed(kept)[:2])
+        _, _, numbers = self.billed()
+        self.assertEqual(numbers, list(range(numbers[0],
+                    numbers[0] + len(numbers))))
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            Run = Pool().get('property.billing.run')
+            self.assertEqual(Run(run).state, 'done')
+        return left
