@@ -212,6 +212,8 @@ class Reading(Workflow, ModelSQL, ModelView):
                         meter=meter.rec_name, value=value,
                         previous=last.value))
             consumption = value - last.value
+        # (PostgreSQL keeps the scale given, SQLite the one stored)
+        consumption = consumption.quantize(Decimal('0.01'))
         result['consumption'] = consumption
         history = [r.consumption for r in previous
             if r.previous_value is not None and r.state != 'flagged']
