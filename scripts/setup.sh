@@ -29,7 +29,7 @@ PY_PACKAGES=(
     'proteus>=8.0,<8.1'
     'psycopg[binary,pool]>=3.1'
 )
-PY_TEST_PACKAGES=('playwright>=1.40')
+PY_TEST_PACKAGES=('playwright>=1.40' 'hypothesis>=6.100')
 
 # Debian packages: for the run, and for the tests on top.
 DEBS=(python3 python3-venv ca-certificates)

@@ -2,7 +2,7 @@
 from trytond.model import (
     Check, DeactivableMixin, ModelSQL, ModelView, Unique, fields)
 
-from .common import rec_name_domain
+from .common import CheckValuesMixin, rec_name_domain
 
 BUILDING_TYPES = [
     ('residential', "Residential"),
@@ -13,7 +13,7 @@ BUILDING_TYPES = [
     ]
 
 
-class Building(DeactivableMixin, ModelSQL, ModelView):
+class Building(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     "Property Building"
     __name__ = 'property.building'
 

@@ -10,10 +10,10 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .common import rec_name_domain
+from .common import CheckValuesMixin, rec_name_domain
 
 
-class Site(DeactivableMixin, ModelSQL, ModelView):
+class Site(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     "Property Site"
     __name__ = 'property.site'
     _rec_name = 'name'

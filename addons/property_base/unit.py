@@ -11,7 +11,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 
-from .common import rec_name_domain
+from .common import CheckValuesMixin, rec_name_domain
 
 UNIT_TYPES = [
     ('apartment', "Apartment"),
@@ -51,7 +51,8 @@ def _boundaries(periods):
     return sorted(days)
 
 
-class Unit(DeactivableMixin, Workflow, ModelSQL, ModelView):
+class Unit(CheckValuesMixin, DeactivableMixin, Workflow, ModelSQL,
+        ModelView):
     "Property Unit"
     __name__ = 'property.unit'
     _rec_name = 'code'
@@ -278,7 +279,7 @@ class Unit(DeactivableMixin, Workflow, ModelSQL, ModelView):
         cls.write(units, {'handover_date': date})
 
 
-class Ownership(ModelSQL, ModelView):
+class Ownership(CheckValuesMixin, ModelSQL, ModelView):
     "Unit Ownership"
     __name__ = 'property.unit.ownership'
     unit = fields.Many2One(
@@ -322,7 +323,7 @@ class Ownership(ModelSQL, ModelView):
             Unit.browse(list({o.unit.id for o in ownerships})))
 
 
-class Resident(ModelSQL, ModelView):
+class Resident(CheckValuesMixin, ModelSQL, ModelView):
     "Unit Resident"
     __name__ = 'property.unit.resident'
     unit = fields.Many2One(

@@ -27,7 +27,7 @@ from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
 from trytond.modules.property_base.audit import StateAuditMixin
-from trytond.modules.property_base.common import MonthMixin
+from trytond.modules.property_base.common import CheckValuesMixin, MonthMixin
 
 from .fee import MONTHS, VACANT_STATES, month_end, price_of
 from .prepayment import apply_prepayments
@@ -107,7 +107,8 @@ def payer_segments(unit, payer, start, end):
     return sorted(days.items(), key=lambda x: -x[1])
 
 
-class Run(StateAuditMixin, MonthMixin, Workflow, ModelSQL, ModelView):
+class Run(CheckValuesMixin, StateAuditMixin, MonthMixin, Workflow,
+        ModelSQL, ModelView):
     "Billing Run"
     __name__ = 'property.billing.run'
     _month_fields = ('period',)

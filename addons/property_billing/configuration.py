@@ -67,6 +67,12 @@ class Configuration(ModelSQL, ModelView):
         configs = cls.search([('company', '=', company)], limit=1)
         if configs:
             return configs[0]
+        if company is not None:
+            # first creation serialized, as for the helpdesk policy
+            cls.lock()
+            configs = cls.search([('company', '=', company)], limit=1)
+            if configs:
+                return configs[0]
         config = cls(company=company)
         for name in cls._fields:
             default = getattr(cls, 'default_' + name, None)

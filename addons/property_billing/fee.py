@@ -14,6 +14,8 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
+from trytond.modules.property_base.common import CheckValuesMixin
+
 METHODS = [
     ('area', "Area × Rate"),
     ('fixed', "Fixed per Unit"),
@@ -75,7 +77,7 @@ def price_of(rate, months=1, fraction=1, discount=0):
     return price.quantize(Decimal('0.0001'))
 
 
-class FeeType(DeactivableMixin, ModelSQL, ModelView):
+class FeeType(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     "Fee Type"
     __name__ = 'property.fee.type'
     name = fields.Char("Name", required=True, translate=True)
@@ -203,7 +205,7 @@ class FeeType(DeactivableMixin, ModelSQL, ModelView):
         return service_period(self.frequency, self.timing, month)
 
 
-class FeeAssignment(ModelSQL, ModelView):
+class FeeAssignment(CheckValuesMixin, ModelSQL, ModelView):
     "Fee Rate"
     __name__ = 'property.fee.assignment'
     fee_type = fields.Many2One('property.fee.type', "Fee Type",
@@ -351,7 +353,7 @@ class FeeAssignment(ModelSQL, ModelView):
         return [a for _, a in best.values()]
 
 
-class Charge(ModelSQL, ModelView):
+class Charge(CheckValuesMixin, ModelSQL, ModelView):
     "Fee Charge"
     __name__ = 'property.fee.charge'
     company = fields.Many2One('company.company', "Company", required=True,

@@ -10,11 +10,13 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
+from trytond.modules.property_base.common import CheckValuesMixin
+
 # Readings averaged to tell an abnormal consumption
 AVERAGE_READINGS = 6
 
 
-class Meter(DeactivableMixin, ModelSQL, ModelView):
+class Meter(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     "Meter"
     __name__ = 'property.meter'
     unit = fields.Many2One('property.unit', "Unit", required=True,
@@ -79,7 +81,7 @@ class Meter(DeactivableMixin, ModelSQL, ModelView):
         return result
 
 
-class Reading(Workflow, ModelSQL, ModelView):
+class Reading(CheckValuesMixin, Workflow, ModelSQL, ModelView):
     "Meter Reading"
     __name__ = 'property.meter.reading'
     _states = {'readonly': Eval('id', -1) >= 0}
@@ -180,6 +182,8 @@ class Reading(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Configuration = pool.get('property.billing.configuration')
         Meter = pool.get('property.meter')
+        if any(values.get(n) is None for n in ['meter', 'date', 'value']):
+            return {}   # refused as required by the validation
         meter = Meter(values['meter'])
         previous = cls.search([('meter', '=', meter.id)],
             order=[('date', 'DESC'), ('id', 'DESC')],

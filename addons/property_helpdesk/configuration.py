@@ -114,6 +114,13 @@ class Configuration(ModelSQL, ModelView):
         configs = cls.search([('company', '=', company.id)], limit=1)
         if configs:
             return configs[0]
+        # Two first requests at once would both create it: the table lock
+        # (taken from the transaction's start, Tryton restarting it) makes
+        # the second see the policy the first committed.
+        cls.lock()
+        configs = cls.search([('company', '=', company.id)], limit=1)
+        if configs:
+            return configs[0]
         config = cls(company=company)
         for name in cls._fields:
             default = getattr(cls, 'default_' + name, None)

@@ -11,7 +11,8 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.sendmail import send_message_transactional
 from trytond.transaction import Transaction, without_check_access
-from trytond.modules.property_base.common import now, rec_name_domain
+from trytond.modules.property_base.common import (
+    CheckValuesMixin, now, rec_name_domain)
 
 CHANNELS = [
     ('phone', "Phone"),
@@ -79,7 +80,7 @@ class Category(DeactivableMixin, ModelSQL, ModelView):
         return '3'
 
 
-class Ticket(Workflow, ModelSQL, ModelView):
+class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
     "Service Ticket"
     __name__ = 'property.ticket'
     _rec_name = 'number'
