@@ -178,6 +178,15 @@ class RpcFuzzTestCase(unittest.TestCase):
             return None
         return reply['result']
 
+    def create(self, login, model, values, valid):
+        """Create over RPC: a user error leaving nothing, or a record that
+        valid(record) checks in the database"""
+        before = self.count(model)
+        result = self.check(
+            self.call(login, model, 'create', [values]), model, before)
+        if result is not None:
+            committed(lambda: valid(Pool().get(model)(result[0])))
+
     @SETTINGS
     @given(st.fixed_dictionaries({}, optional={
                 'building': hostile, 'number': hostile, 'floor': hostile,
@@ -188,18 +197,12 @@ class RpcFuzzTestCase(unittest.TestCase):
         values = dict({'building': self.env['building'],
                 'number': 'F1', 'area': {'__class__': 'Decimal',
                     'decimal': '80'}}, **values)
-        before = self.count(model)
-        result = self.check(
-            self.call('fuzz.manager', model, 'create', [values]),
-            model, before)
-        if result is not None:
-            def valid():
-                Unit = Pool().get(model)
-                unit, = Unit.browse(result)
-                self.assertGreater(unit.area, 0)
-                self.assertEqual(unit.site.id, self.env['site'])
-                Unit.delete([unit])
-            committed(valid)
+
+        def valid(unit):
+            self.assertGreater(unit.area, 0)
+            self.assertEqual(unit.site.id, self.env['site'])
+            Pool().get(model).delete([unit])
+        self.create('fuzz.manager', model, values, valid)
 
     @SETTINGS
     @given(st.sampled_from(['area', 'number', 'floor', 'building',
@@ -235,18 +238,12 @@ class RpcFuzzTestCase(unittest.TestCase):
                 'description': "Fuzz"}, **values)
         if values.get('unit') == 0:
             values['unit'] = self.env['other_units'][0]
-        before = self.count(model)
-        result = self.check(
-            self.call('fuzz.manager', model, 'create', [values]),
-            model, before)
-        if result is not None:
-            def valid():
-                Ticket = Pool().get(model)
-                ticket, = Ticket.browse(result)
-                self.assertEqual(ticket.site.id, self.env['site'])
-                if ticket.unit:
-                    self.assertEqual(ticket.unit.site.id, self.env['site'])
-            committed(valid)
+
+        def valid(ticket):
+            self.assertEqual(ticket.site.id, self.env['site'])
+            if ticket.unit:
+                self.assertEqual(ticket.unit.site.id, self.env['site'])
+        self.create('fuzz.manager', model, values, valid)
 
     @SETTINGS
     @given(st.fixed_dictionaries({}, optional={
@@ -259,17 +256,11 @@ class RpcFuzzTestCase(unittest.TestCase):
                 'site': self.env['site'],
                 'rate': {'__class__': 'Decimal', 'decimal': '1.5'},
                 'start_date': self.env['month']}, **values)
-        before = self.count(model)
-        result = self.check(
-            self.call('fuzz.finance', model, 'create', [values]),
-            model, before)
-        if result is not None:
-            def valid():
-                Assignment = Pool().get(model)
-                assignment, = Assignment.browse(result)
-                self.assertGreaterEqual(assignment.rate, 0)
-                Assignment.delete([assignment])
-            committed(valid)
+
+        def valid(assignment):
+            self.assertGreaterEqual(assignment.rate, 0)
+            Pool().get(model).delete([assignment])
+        self.create('fuzz.finance', model, values, valid)
 
     @SETTINGS
     @given(st.fixed_dictionaries({}, optional={
@@ -282,18 +273,12 @@ class RpcFuzzTestCase(unittest.TestCase):
                 'date': self.env['month'],
                 'value': {'__class__': 'Decimal', 'decimal': '10'}},
             **values)
-        before = self.count(model)
-        result = self.check(
-            self.call('fuzz.manager', model, 'create', [values]),
-            model, before)
-        if result is not None:
-            def valid():
-                Reading = Pool().get(model)
-                reading, = Reading.browse(result)
-                self.assertGreaterEqual(reading.value, 0)
-                self.assertGreaterEqual(reading.consumption, 0)
-                Reading.delete([reading])
-            committed(valid)
+
+        def valid(reading):
+            self.assertGreaterEqual(reading.value, 0)
+            self.assertGreaterEqual(reading.consumption, 0)
+            Pool().get(model).delete([reading])
+        self.create('fuzz.manager', model, values, valid)
 
     @SETTINGS
     @given(st.sampled_from(['occupy', 'let', 'empty']),

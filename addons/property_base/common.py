@@ -1,6 +1,11 @@
 # This file is part of the property-management suite.
 "Small helpers shared by the suite's models"
 import datetime as dt
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import fields
+from trytond.model.exceptions import ValidationError
 
 
 def rec_name_domain(clause, field_names):
@@ -40,8 +45,6 @@ _INT_MAX = 2 ** 31 - 1
 
 
 def _valid_value(field, value):
-    from decimal import Decimal
-    from trytond.model import fields
     if value is None:
         return True
     if isinstance(field, fields.Function):
@@ -83,8 +86,6 @@ class CheckValuesMixin:
 
     @classmethod
     def preprocess_values(cls, mode, values):
-        from trytond.i18n import gettext
-        from trytond.model.exceptions import ValidationError
         for name, value in values.items():
             field = cls._fields.get(name)
             if field is None or not _valid_value(field, value):

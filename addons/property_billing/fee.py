@@ -14,7 +14,8 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
-from trytond.modules.property_base.common import CheckValuesMixin
+from trytond.modules.property_base.common import (
+    CheckValuesMixin, rec_name_domain)
 
 METHODS = [
     ('area', "Area × Rate"),
@@ -178,12 +179,7 @@ class FeeType(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        bool_op = 'AND' if operator.startswith('!') else 'OR'
-        return [bool_op,
-            ('code', operator, operand, *extra),
-            ('name', operator, operand, *extra),
-            ]
+        return rec_name_domain(clause, ['code', 'name'])
 
     @classmethod
     def validate_fields(cls, fee_types, field_names):

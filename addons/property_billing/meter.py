@@ -10,7 +10,8 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
-from trytond.modules.property_base.common import CheckValuesMixin
+from trytond.modules.property_base.common import (
+    CheckValuesMixin, rec_name_domain)
 
 # Readings averaged to tell an abnormal consumption
 AVERAGE_READINGS = 6
@@ -59,12 +60,7 @@ class Meter(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        bool_op = 'AND' if operator.startswith('!') else 'OR'
-        return [bool_op,
-            ('number', operator, operand, *extra),
-            ('unit.rec_name', operator, operand, *extra),
-            ]
+        return rec_name_domain(clause, ['number', 'unit.rec_name'])
 
     @classmethod
     def get_last(cls, meters, names):

@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from sql import Literal, Null
+from sql import Column, Literal, Null
 from sql.aggregate import Min, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import CurrentTimestamp
@@ -14,24 +14,25 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 
-def collected_lines():
-    """Billed fees with the part of each collected so far: an invoice's
-    payments spread over its fees pro rata; cancelled invoices left out"""
+def invoice_payments():
+    "Per invoice, the amount of its payment lines"
     pool = Pool()
-    Line = pool.get('property.billing.line')
-    Invoice = pool.get('account.invoice')
-    InvoicePayment = pool.get('account.invoice-account.move.line')
-    MoveLine = pool.get('account.move.line')
-    line = Line.__table__()
-    invoice = Invoice.__table__()
-    payment = InvoicePayment.__table__()
-    move_line = MoveLine.__table__()
-
-    payments = payment.join(move_line,
+    payment = pool.get('account.invoice-account.move.line').__table__()
+    move_line = pool.get('account.move.line').__table__()
+    return payment.join(move_line,
         condition=payment.line == move_line.id
         ).select(payment.invoice.as_('invoice'),
             Sum(move_line.credit - move_line.debit).as_('amount'),
             group_by=[payment.invoice])
+
+
+def collected_lines():
+    """Billed fees with the part of each collected so far: an invoice's
+    payments spread over its fees pro rata; cancelled invoices left out"""
+    pool = Pool()
+    line = pool.get('property.billing.line').__table__()
+    invoice = pool.get('account.invoice').__table__()
+    payments = invoice_payments()
     total = invoice.total_amount_cache
     paid = Case(
         (invoice.state == 'paid', total),
@@ -43,11 +44,12 @@ def collected_lines():
     query = line.join(invoice, condition=line.invoice == invoice.id
         ).join(payments, 'LEFT', condition=payments.invoice == invoice.id)
     where = invoice.state.in_(['posted', 'paid'])
-    return query, line, invoice, collected, where
+    return query, line, collected, where
 
 
 class _RateMixin:
     __slots__ = ()
+    _group_by = ()
     # The sums as the database gives them (floats in SQLite, long numerics
     # in PostgreSQL), shown rounded to the cent.
     billed_sum = fields.Numeric("Billed Sum")
@@ -76,8 +78,11 @@ class _RateMixin:
         return round(float(100 * collected / billed), 1)
 
     @classmethod
-    def _columns(cls, line, collected):
-        return [
+    def table_query(cls):
+        "Billed and collected per company, month and the _group_by fields"
+        query, line, collected, where = collected_lines()
+        groups = [Column(line, name) for name in cls._group_by]
+        return query.select(
             Min(line.id).as_('id'),
             Literal(0).as_('create_uid'),
             CurrentTimestamp().as_('create_date'),
@@ -85,38 +90,20 @@ class _RateMixin:
             Literal(None).as_('write_date'),
             line.company.as_('company'),
             line.month.as_('month'),
+            *(column.as_(name)
+                for column, name in zip(groups, cls._group_by)),
             Sum(line.amount).as_('billed_sum'),
             Sum(collected).as_('collected_sum'),
-            ]
+            where=where,
+            group_by=[line.company, line.month, *groups])
 
 
-class CollectionRate(_RateMixin, ModelSQL, ModelView):
-    "Collection Rate"
-    __name__ = 'property.collection.rate'
-    company = fields.Many2One('company.company', "Company")
-    month = fields.Date("Month")
-    site = fields.Many2One('property.site', "Site")
-    building = fields.Many2One('property.building', "Building")
-    fee_type = fields.Many2One('property.fee.type', "Fee Type")
+class _TargetMixin:
+    "The fee type's collection target, and whether the rate reaches it"
+    __slots__ = ()
     target = fields.Function(fields.Float("Target (%)", digits=(5, 1)),
         'get_target')
     on_target = fields.Function(fields.Boolean("On Target"), 'get_target')
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('month', 'DESC'), ('site', 'ASC'),
-            ('building', 'ASC'), ('fee_type', 'ASC'), ('id', 'ASC')]
-
-    @classmethod
-    def table_query(cls):
-        query, line, _, collected, where = collected_lines()
-        return query.select(*cls._columns(line, collected),
-            line.site.as_('site'), line.building.as_('building'),
-            line.fee_type.as_('fee_type'),
-            where=where,
-            group_by=[line.company, line.month, line.site, line.building,
-                line.fee_type])
 
     def get_target(self, name):
         target = float(self.fee_type.target_rate)
@@ -125,9 +112,27 @@ class CollectionRate(_RateMixin, ModelSQL, ModelView):
         return self.rate is not None and self.rate >= target
 
 
+class CollectionRate(_TargetMixin, _RateMixin, ModelSQL, ModelView):
+    "Collection Rate"
+    __name__ = 'property.collection.rate'
+    _group_by = ('site', 'building', 'fee_type')
+    company = fields.Many2One('company.company', "Company")
+    month = fields.Date("Month")
+    site = fields.Many2One('property.site', "Site")
+    building = fields.Many2One('property.building', "Building")
+    fee_type = fields.Many2One('property.fee.type', "Fee Type")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('month', 'DESC'), ('site', 'ASC'),
+            ('building', 'ASC'), ('fee_type', 'ASC'), ('id', 'ASC')]
+
+
 class CollectionRateSite(_RateMixin, ModelSQL, ModelView):
     "Collection Rate per Site"
     __name__ = 'property.collection.rate.site'
+    _group_by = ('site',)
     company = fields.Many2One('company.company', "Company")
     month = fields.Date("Month")
     site = fields.Many2One('property.site', "Site")
@@ -137,39 +142,19 @@ class CollectionRateSite(_RateMixin, ModelSQL, ModelView):
         super().__setup__()
         cls._order = [('month', 'DESC'), ('site', 'ASC'), ('id', 'ASC')]
 
-    @classmethod
-    def table_query(cls):
-        query, line, _, collected, where = collected_lines()
-        return query.select(*cls._columns(line, collected),
-            line.site.as_('site'),
-            where=where,
-            group_by=[line.company, line.month, line.site])
 
-
-class CollectionRateFee(_RateMixin, ModelSQL, ModelView):
+class CollectionRateFee(_TargetMixin, _RateMixin, ModelSQL, ModelView):
     "Collection Rate per Fee Type"
     __name__ = 'property.collection.rate.fee'
+    _group_by = ('fee_type',)
     company = fields.Many2One('company.company', "Company")
     month = fields.Date("Month")
     fee_type = fields.Many2One('property.fee.type', "Fee Type")
-    target = fields.Function(fields.Float("Target (%)", digits=(5, 1)),
-        'get_target')
-    on_target = fields.Function(fields.Boolean("On Target"), 'get_target')
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls._order = [('month', 'DESC'), ('fee_type', 'ASC'), ('id', 'ASC')]
-
-    @classmethod
-    def table_query(cls):
-        query, line, _, collected, where = collected_lines()
-        return query.select(*cls._columns(line, collected),
-            line.fee_type.as_('fee_type'),
-            where=where,
-            group_by=[line.company, line.month, line.fee_type])
-
-    get_target = CollectionRate.get_target
 
 
 class ArrearsAgeing(ModelSQL, ModelView):
@@ -197,20 +182,11 @@ class ArrearsAgeing(ModelSQL, ModelView):
     def table_query(cls):
         pool = Pool()
         Date = pool.get('ir.date')
-        Invoice = pool.get('account.invoice')
-        InvoicePayment = pool.get('account.invoice-account.move.line')
-        MoveLine = pool.get('account.move.line')
-        invoice = Invoice.__table__()
-        payment = InvoicePayment.__table__()
-        move_line = MoveLine.__table__()
-        due_line = MoveLine.__table__()
+        invoice = pool.get('account.invoice').__table__()
+        due_line = pool.get('account.move.line').__table__()
         today = Transaction().context.get('date') or Date.today()
 
-        payments = payment.join(move_line,
-            condition=payment.line == move_line.id
-            ).select(payment.invoice.as_('invoice'),
-                Sum(move_line.credit - move_line.debit).as_('amount'),
-                group_by=[payment.invoice])
+        payments = invoice_payments()
         dues = due_line.select(due_line.move.as_('move'),
             Min(due_line.maturity_date).as_('maturity'),
             where=due_line.debit > 0,
