@@ -385,10 +385,17 @@ class Charge(CheckValuesMixin, ModelSQL, ModelView):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints = [
-            ('origin_unique', Unique(t, t.origin),
+            # a work order, a renovation... is charged once per fee type
+            ('origin_fee_type_unique', Unique(t, t.origin, t.fee_type),
                 'property_billing.msg_charge_origin_unique'),
             ]
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        # replaced by origin_fee_type_unique
+        cls.__table_handler__(module).drop_constraint('origin_unique')
 
     @classmethod
     def default_company(cls):

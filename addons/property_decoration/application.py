@@ -1,0 +1,995 @@
+# This file is part of the property-management suite.
+"Renovation applications (装修申请), permits and worker passes (出入证)"
+import datetime as dt
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from sql.operators import Equal
+
+from trytond.model import (
+    DeactivableMixin, Exclude, Index, ModelSQL, ModelView, Unique, Workflow,
+    fields)
+from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.property_base.audit import StateAuditMixin
+from trytond.modules.property_base.common import (
+    CheckValuesMixin, rec_name_domain)
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Bool, Eval, If
+from trytond.modules.company import CompanyReport
+from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+STATES = [
+    ('draft', "Draft"),
+    ('submitted', "Submitted"),
+    ('approved', "Approved"),
+    ('in_progress', "In Progress"),
+    ('completed', "Completed"),
+    ('settled', "Settled"),
+    ('closed', "Closed"),
+    ('rejected', "Rejected"),
+    ]
+# An application holds its unit from submission until it is closed
+OPEN_STATES = ['draft', 'submitted', 'approved', 'in_progress', 'completed',
+    'settled']
+DOCUMENT_KINDS = [
+    ('owner_authorisation', "Owner Authorisation"),
+    ('owner_identity', "Owner Identity Copy"),
+    ('worker_identity', "Worker Identity Copies"),
+    ('business_licence', "Contractor Business Licence"),
+    ('qualification', "Qualification Certificate"),
+    ('drawings', "Drawings"),
+    ('other', "Other"),
+    ]
+SCOPE_KINDS = [
+    ('walls', "Walls and Partitions"),
+    ('floors', "Floors"),
+    ('ceiling', "Ceilings"),
+    ('electrical', "Electrical"),
+    ('plumbing', "Plumbing"),
+    ('waterproofing', "Waterproofing"),
+    ('kitchen_bath', "Kitchen and Bathroom"),
+    ('doors_windows', "Doors and Windows"),
+    ('air_conditioning', "Air Conditioning"),
+    ('other', "Other"),
+    ]
+
+
+def mask_identity(number):
+    "An identity number with all but its first 6 and last 4 characters hidden"
+    if not number:
+        return ''
+    if len(number) <= 10:
+        return number[:2] + '*' * max(len(number) - 4, 0) + number[-2:]
+    return number[:6] + '*' * (len(number) - 10) + number[-4:]
+
+
+def settlement(deposit, deductions):
+    """Split approved deductions against a deposit: (taken from the deposit,
+    shortfall to invoice, remainder to refund)"""
+    deposit = Decimal(deposit or 0)
+    deductions = Decimal(deductions or 0)
+    taken = min(deposit, deductions)
+    return taken, deductions - taken, deposit - taken
+
+
+class Application(
+        CheckValuesMixin, StateAuditMixin, Workflow, ModelSQL, ModelView):
+    "Renovation Application"
+    __name__ = 'property.decoration.application'
+    _rec_name = 'number'
+    _states = {'readonly': Eval('state') != 'draft'}
+
+    company = fields.Many2One('company.company', "Company", required=True,
+        ondelete='RESTRICT', states=_states)
+    number = fields.Char("Number", readonly=True)
+    unit = fields.Many2One('property.unit', "Unit", required=True,
+        ondelete='RESTRICT', states=_states,
+        domain=[('site.company', '=', Eval('company', -1))])
+    site = fields.Function(fields.Many2One('property.site', "Site"),
+        'on_change_with_site', searcher='search_site')
+    owner = fields.Many2One('party.party', "Owner", required=True,
+        ondelete='RESTRICT', states=_states,
+        context={'company': Eval('company', -1)}, depends={'company'},
+        help="The owner of the unit on the application date.")
+    phone = fields.Char("Phone", states=_states)
+    contractor = fields.Many2One('party.party', "Contractor",
+        ondelete='RESTRICT', states=_states,
+        context={'company': Eval('company', -1)}, depends={'company'},
+        help="The decoration company; leave empty when the owner's own "
+        "workers do the works.")
+    contractor_licence = fields.Function(fields.Char("Business Licence"),
+        'on_change_with_contractor_licence')
+    contractor_qualification = fields.Function(
+        fields.Char("Qualification Certificate"),
+        'on_change_with_contractor_qualification')
+    date = fields.Date("Application Date", required=True, states=_states)
+    planned_start = fields.Date("Planned Start", required=True,
+        states=_states)
+    planned_end = fields.Date("Planned End", required=True, states=_states)
+    hours_from = fields.Time("Working Hours From", required=True,
+        states=_states)
+    hours_to = fields.Time("Working Hours To", required=True,
+        states=_states)
+    description = fields.Text("Description", states=_states)
+    scope_items = fields.One2Many('property.decoration.application.scope',
+        'application', "Scope", states=_states)
+    documents = fields.One2Many('property.decoration.application.document',
+        'application', "Documents",
+        states={'readonly': ~Eval('state').in_(['draft', 'submitted'])})
+    workers = fields.One2Many('property.decoration.worker', 'application',
+        "Workers and Passes",
+        states={'readonly': Eval('state').in_(
+                ['completed', 'settled', 'closed', 'rejected'])})
+    management_fee = fields.Numeric("Management Fee", digits=(16, 2),
+        required=True, states=_states)
+    waste_fee = fields.Numeric("Waste Removal Fee", digits=(16, 2),
+        required=True, states=_states)
+    deposit = fields.Numeric("Deposit", digits=(16, 2), required=True,
+        states=_states)
+    charges = fields.One2Many('property.fee.charge', 'origin', "Fees",
+        readonly=True)
+    deposit_invoice = fields.Many2One('account.invoice', "Deposit Invoice",
+        readonly=True, ondelete='RESTRICT')
+    deposit_received = fields.Function(fields.Boolean("Deposit Received"),
+        'get_deposit_received')
+    settlement_invoice = fields.Many2One('account.invoice',
+        "Settlement Invoice", readonly=True, ondelete='RESTRICT')
+    deposit_balance = fields.Function(fields.Numeric("Deposit Held",
+            digits=(16, 2)), 'get_deposit_balance')
+    approved_by = fields.Many2One('res.user', "Approved by", readonly=True,
+        ondelete='RESTRICT')
+    rejection_reason = fields.Text("Rejection Reason",
+        states={
+            'invisible': ~Eval('state').in_(['submitted', 'rejected']),
+            'readonly': Eval('state') != 'submitted',
+            })
+    permit_number = fields.Char("Permit Number", readonly=True)
+    actual_start = fields.Date("Started", readonly=True)
+    actual_end = fields.Date("Finished", readonly=True)
+    settled_date = fields.Date("Settled", readonly=True)
+    inspections = fields.One2Many('property.decoration.inspection',
+        'application', "Inspections", readonly=True)
+    violations = fields.One2Many('property.decoration.violation',
+        'application', "Violations", readonly=True)
+    acceptances = fields.One2Many('property.decoration.acceptance',
+        'application', "Acceptances", readonly=True)
+    stopped = fields.Function(fields.Boolean("Work Stopped",
+            help="A stop-work order of an open violation is in force: the "
+            "passes are blocked."), 'get_stopped')
+    inspected_today = fields.Function(fields.Boolean("Inspected Today"),
+        'get_inspected_today', searcher='search_inspected_today')
+    state = fields.Selection(STATES, "State", readonly=True, required=True,
+        sort=False)
+    state_string = state.translated('state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.unit, Index.Equality())),
+                Index(t, (t.state, Index.Equality()),
+                    where=t.state.in_(['approved', 'in_progress',
+                            'completed'])),
+                })
+        cls._sql_constraints += [
+            # one open application per unit, also under concurrency
+            ('unit_open_unique', Exclude(t, (t.unit, Equal),
+                    where=t.state.in_(OPEN_STATES)),
+                'property_decoration.msg_one_open_constraint'),
+            ('settlement_invoice_unique', Unique(t, t.settlement_invoice),
+                'property_decoration.msg_settled_once'),
+            ('deposit_invoice_unique', Unique(t, t.deposit_invoice),
+                'property_decoration.msg_settled_once'),
+            ]
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'submitted'),
+            ('submitted', 'draft'),
+            ('submitted', 'approved'),
+            ('submitted', 'rejected'),
+            ('rejected', 'draft'),
+            ('approved', 'in_progress'),
+            ('in_progress', 'completed'),
+            ('completed', 'settled'),
+            ('settled', 'closed'),
+            }
+        cls._buttons.update({
+                'draft': {
+                    'invisible': ~Eval('state').in_(['submitted',
+                            'rejected']),
+                    'icon': 'tryton-back',
+                    'depends': ['state'],
+                    },
+                'submit': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'approve': {
+                    'invisible': Eval('state') != 'submitted',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'reject': {
+                    'invisible': Eval('state') != 'submitted',
+                    'icon': 'tryton-cancel',
+                    'depends': ['state'],
+                    },
+                'start': {
+                    'invisible': Eval('state') != 'approved',
+                    'readonly': ~Eval('deposit_received', False),
+                    'icon': 'tryton-launch',
+                    'depends': ['state', 'deposit_received'],
+                    },
+                'complete': {
+                    'invisible': Eval('state') != 'in_progress',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'settle': {
+                    'invisible': Eval('state') != 'completed',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'close': {
+                    'invisible': Eval('state') != 'settled',
+                    'icon': 'tryton-close',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @staticmethod
+    def default_date():
+        return Pool().get('ir.date').today()
+
+    @classmethod
+    def _config(cls, company=None):
+        Configuration = Pool().get('property.billing.configuration')
+        return Configuration.get(company or cls.default_company())
+
+    @classmethod
+    def default_hours_from(cls):
+        return cls._config().decoration_hours_from
+
+    @classmethod
+    def default_hours_to(cls):
+        return cls._config().decoration_hours_to
+
+    @classmethod
+    def default_deposit(cls):
+        return cls._config().decoration_deposit
+
+    @staticmethod
+    def default_management_fee():
+        return Decimal(0)
+
+    @classmethod
+    def default_waste_fee(cls):
+        return cls._config().decoration_waste_fee
+
+    @staticmethod
+    def default_documents():
+        return [{'kind': kind, 'required': kind != 'other'}
+            for kind, _ in DOCUMENT_KINDS if kind != 'other']
+
+    @fields.depends('unit')
+    def on_change_with_site(self, name=None):
+        return self.unit.site if self.unit else None
+
+    @classmethod
+    def search_site(cls, name, clause):
+        return [('unit.site',) + tuple(clause[1:])]
+
+    @fields.depends('contractor')
+    def on_change_with_contractor_licence(self, name=None):
+        return self.contractor.business_licence if self.contractor else None
+
+    @fields.depends('contractor')
+    def on_change_with_contractor_qualification(self, name=None):
+        return (self.contractor.qualification_number
+            if self.contractor else None)
+
+    @fields.depends('unit', 'date', 'company', 'owner')
+    def on_change_unit(self):
+        if not self.unit:
+            return
+        owners = self.unit.current_ownerships(self.date)
+        if owners and not self.owner:
+            self.owner = owners[0].party
+        config = self._config(self.company)
+        self.management_fee = (Decimal(self.unit.area or 0)
+            * config.decoration_management_rate).quantize(Decimal('0.01'))
+
+    @fields.depends('owner', 'phone')
+    def on_change_owner(self):
+        if self.owner and not self.phone:
+            self.phone = self.owner.phone
+
+    def get_rec_name(self, name):
+        number = self.number or f'({self.id})'
+        return f'{number} {self.unit.rec_name}' if self.unit else number
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return rec_name_domain(clause, ['number', 'permit_number',
+                'unit.rec_name', 'owner.name'])
+
+    @classmethod
+    def get_deposit_received(cls, applications, name):
+        return {a.id: bool(a.deposit_invoice
+                and a.deposit_invoice.state == 'paid')
+            for a in applications}
+
+    def deposit_lines(self):
+        "The posted move lines of the job on the deposit account"
+        lines = []
+        for invoice in (self.deposit_invoice, self.settlement_invoice):
+            if invoice and invoice.move:
+                lines.extend(l for l in invoice.move.lines
+                    if l.account.type.deposit)
+        return lines
+
+    @classmethod
+    def get_deposit_balance(cls, applications, name):
+        return {a.id: sum((l.credit - l.debit for l in a.deposit_lines()),
+                Decimal(0)) for a in applications}
+
+    @classmethod
+    def get_stopped(cls, applications, name):
+        Violation = Pool().get('property.decoration.violation')
+        stopped = {v.application.id for v in Violation.search([
+                    ('application', 'in', [a.id for a in applications]),
+                    ('state', '=', 'open'),
+                    ('sanction', '=', 'stop_work'),
+                    ])}
+        return {a.id: a.id in stopped for a in applications}
+
+    @classmethod
+    def get_inspected_today(cls, applications, name):
+        pool = Pool()
+        Inspection = pool.get('property.decoration.inspection')
+        today = pool.get('ir.date').today()
+        done = {i.application.id for i in Inspection.search([
+                    ('application', 'in', [a.id for a in applications]),
+                    ('date', '=', today),
+                    ])}
+        return {a.id: a.id in done for a in applications}
+
+    @classmethod
+    def search_inspected_today(cls, name, clause):
+        pool = Pool()
+        Inspection = pool.get('property.decoration.inspection')
+        today = pool.get('ir.date').today()
+        inspection = Inspection.__table__()
+        query = inspection.select(inspection.application,
+            where=inspection.date == today)
+        _, operator, value = clause[:3]
+        inspected = (operator == '=') == bool(value)
+        return [('id', 'in' if inspected else 'not in', query)]
+
+    @classmethod
+    def validate_fields(cls, applications, field_names):
+        super().validate_fields(applications, field_names)
+        for application in applications:
+            if application.planned_end < application.planned_start:
+                raise ValidationError(gettext(
+                        'property_decoration.msg_planned_end_before_start',
+                        application=application.rec_name,
+                        start=application.planned_start,
+                        end=application.planned_end))
+            if application.hours_to <= application.hours_from:
+                raise ValidationError(gettext(
+                        'property_decoration.msg_hours',
+                        application=application.rec_name))
+            for name in ['management_fee', 'waste_fee', 'deposit']:
+                if getattr(application, name) < 0:
+                    raise ValidationError(gettext(
+                            'property_decoration.msg_amount_negative',
+                            application=application.rec_name,
+                            field=cls._fields[name].string))
+
+    @classmethod
+    def validate(cls, applications):
+        super().validate(applications)
+        cls.check_owner(applications)
+        cls.check_one_open(applications)
+
+    @classmethod
+    def check_owner(cls, applications):
+        for application in applications:
+            if application.state not in {'draft', 'submitted'}:
+                continue
+            owners = application.unit.current_ownerships(application.date)
+            if application.owner not in {o.party for o in owners}:
+                raise ValidationError(gettext(
+                        'property_decoration.msg_not_owner',
+                        party=application.owner.rec_name,
+                        unit=application.unit.rec_name,
+                        date=application.date))
+
+    @classmethod
+    def check_one_open(cls, applications):
+        "One open application per unit (the database enforces it too)"
+        units = {a.unit.id for a in applications if a.state in OPEN_STATES}
+        if not units:
+            return
+        others = cls.search([
+                ('unit', 'in', list(units)),
+                ('state', 'in', OPEN_STATES),
+                ('id', 'not in', [a.id for a in applications if a.id]),
+                ])
+        for application in applications:
+            if application.state not in OPEN_STATES:
+                continue
+            for other in others:
+                if other.unit == application.unit:
+                    raise ValidationError(gettext(
+                            'property_decoration.msg_one_open',
+                            unit=application.unit.rec_name,
+                            other=other.rec_name,
+                            state=other.state_string))
+            others.append(application)
+
+    @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        Configuration = pool.get('property.billing.configuration')
+        Sequence = pool.get('ir.sequence')
+        ModelData = pool.get('ir.model.data')
+        sequence = Sequence(ModelData.get_id(
+                'property_decoration', 'sequence_application'))
+        vlist = [v.copy() for v in vlist]
+        # before the database's constraint, with the other application named
+        Unit = pool.get('property.unit')
+        cls.check_one_open([cls(unit=Unit(v['unit']),
+                    state=v.get('state', 'draft'))
+                for v in vlist if v.get('unit')])
+        for values in vlist:
+            if not values.get('number'):
+                with without_check_access():
+                    values['number'] = sequence.get()
+            if values.get('unit') and 'management_fee' not in values:
+                Unit = pool.get('property.unit')
+                unit = Unit(values['unit'])
+                config = Configuration.get(unit.site.company)
+                values['management_fee'] = (Decimal(unit.area or 0)
+                    * config.decoration_management_rate).quantize(
+                    Decimal('0.01'))
+        return super().create(vlist)
+
+    @classmethod
+    def copy(cls, applications, default=None):
+        default = dict(default or {})
+        for name in ['number', 'deposit_invoice', 'settlement_invoice',
+                'approved_by', 'permit_number', 'actual_start', 'actual_end',
+                'settled_date', 'charges', 'inspections', 'violations',
+                'acceptances', 'workers']:
+            default.setdefault(name, None)
+        return super().copy(applications, default=default)
+
+    @classmethod
+    def delete(cls, applications):
+        for application in applications:
+            if application.state not in {'draft', 'rejected'}:
+                raise AccessError(gettext(
+                        'property_decoration.msg_delete_draft',
+                        application=application.rec_name))
+        super().delete(applications)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, applications):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('submitted')
+    def submit(cls, applications):
+        for application in applications:
+            if application.contractor and not (
+                    application.contractor.business_licence):
+                raise ValidationError(gettext(
+                        'property_decoration.msg_contractor_licence',
+                        contractor=application.contractor.rec_name))
+        # the owner and the unit are checked again on the day of submission
+        cls.check_owner(applications)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('approved')
+    def approve(cls, applications):
+        for application in applications:
+            missing = [d.kind_string for d in application.documents
+                if d.required and not d.received]
+            if missing:
+                raise ValidationError(gettext(
+                        'property_decoration.msg_document_missing',
+                        application=application.rec_name,
+                        documents=', '.join(missing)))
+        cls.write(applications, {
+                'approved_by': Transaction().user,
+                })
+        # the manager's approval bills the deposit and the fees
+        with without_check_access():
+            cls.invoice_deposit(applications)
+            cls.charge_fees(applications)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('rejected')
+    def reject(cls, applications):
+        for application in applications:
+            if not (application.rejection_reason or '').strip():
+                raise ValidationError(gettext(
+                        'property_decoration.msg_rejection_reason',
+                        application=application.rec_name))
+
+    @classmethod
+    @ModelView.button
+    def start(cls, applications):
+        "Issue the permit (装修许可证): the works may start"
+        pool = Pool()
+        Sequence = pool.get('ir.sequence')
+        ModelData = pool.get('ir.model.data')
+        Date = pool.get('ir.date')
+        sequence = Sequence(ModelData.get_id(
+                'property_decoration', 'sequence_permit'))
+        for application in applications:
+            if application.state != 'approved':
+                raise ValidationError(gettext(
+                        'property_decoration.msg_start_not_approved',
+                        application=application.rec_name,
+                        state=application.state_string))
+            if application.deposit and not application.deposit_received:
+                raise ValidationError(gettext(
+                        'property_decoration.msg_deposit_not_received',
+                        application=application.rec_name,
+                        amount=application.deposit))
+        today = Date.today()
+        for application in applications:
+            with without_check_access():
+                number = sequence.get()
+            cls.write([application], {
+                    'state': 'in_progress',
+                    'permit_number': number,
+                    'actual_start': today,
+                    })
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('completed')
+    def complete(cls, applications):
+        cls.write(applications, {
+                'actual_end': Pool().get('ir.date').today(),
+                })
+
+    @classmethod
+    @ModelView.button
+    def settle(cls, applications):
+        """Take the approved deductions from the deposit, invoice a shortfall
+        and refund the remainder, as one posted invoice per job"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        # Two clerks settling one job at once: the second waits, then finds
+        # it settled
+        cls.lock(applications)
+        applications = cls.browse([a.id for a in applications])
+        today = Date.today()
+        for application in applications:
+            if application.state != 'completed' or (
+                    application.settlement_invoice):
+                raise ValidationError(gettext(
+                        'property_decoration.msg_settle_state',
+                        application=application.rec_name,
+                        state=application.state_string))
+            open_violations = [v for v in application.violations
+                if v.state == 'open']
+            if open_violations:
+                raise ValidationError(gettext(
+                        'property_decoration.msg_settle_open_violations',
+                        application=application.rec_name,
+                        violations=', '.join(
+                            v.rec_name for v in open_violations)))
+            acceptance = application.accepted_acceptance()
+            if not acceptance:
+                raise ValidationError(gettext(
+                        'property_decoration.msg_settle_no_acceptance',
+                        application=application.rec_name))
+            acceptance.check_deductions(application.deposit_balance)
+        for application in applications:
+            with without_check_access():
+                invoice = application._settlement_invoice()
+            values = {'state': 'settled', 'settled_date': today}
+            if invoice:
+                values['settlement_invoice'] = invoice.id
+            cls.write([application], values)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('closed')
+    def close(cls, applications):
+        for application in applications:
+            invoice = application.settlement_invoice
+            if invoice and invoice.state != 'paid':
+                raise ValidationError(gettext(
+                        'property_decoration.msg_close_unpaid',
+                        application=application.rec_name,
+                        invoice=invoice.rec_name,
+                        amount=invoice.amount_to_pay))
+
+    def accepted_acceptance(self):
+        for acceptance in self.acceptances:
+            if acceptance.state == 'accepted':
+                return acceptance
+
+    # -- accounting -----------------------------------------------------
+
+    def _invoice(self, description):
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        config = self._config(self.company)
+        if not self.owner.addresses:
+            # as for the fee invoices: the unit is the owner's address
+            Address = pool.get('party.address')
+            Address(party=self.owner, street=self.unit.rec_name,
+                city=self.unit.site.rec_name).save()
+            self.owner = self.owner.__class__(self.owner.id)
+        invoice = Invoice(
+            company=self.company,
+            type='out',
+            party=self.owner,
+            invoice_date=pool.get('ir.date').today(),
+            description=description,
+            property_unit=self.unit,
+            currency=self.company.currency,
+            )
+        invoice.on_change_type()
+        invoice.on_change_party()
+        invoice.invoice_address = self.owner.address_get(type='invoice')
+        if config.payment_term:
+            invoice.payment_term = config.payment_term
+        invoice.lines = []
+        return invoice
+
+    def _line(self, invoice, account, description, amount):
+        Line = Pool().get('account.invoice.line')
+        line = Line(invoice=invoice, company=self.company, type='line',
+            account=account, description=description, quantity=1,
+            unit_price=amount, currency=self.company.currency)
+        line.on_change_account()
+        return line
+
+    def _deposit_account(self):
+        account = self._config(self.company).decoration_deposit_account
+        if not account:
+            raise ValidationError(gettext(
+                    'property_decoration.msg_no_deposit_account',
+                    company=self.company.rec_name))
+        return account
+
+    @classmethod
+    def invoice_deposit(cls, applications):
+        "Post the deposit invoice of each approved application"
+        Invoice = Pool().get('account.invoice')
+        invoices = []
+        for application in applications:
+            if not application.deposit or application.deposit_invoice:
+                continue
+            account = application._deposit_account()
+            description = gettext('property_decoration.msg_deposit_line',
+                application=application.rec_name)
+            invoice = application._invoice(description)
+            invoice.lines = [application._line(invoice, account,
+                    description, application.deposit)]
+            invoice.save()
+            application.deposit_invoice = invoice
+            invoices.append(invoice)
+        if invoices:
+            Invoice.post(invoices)
+            cls.save(applications)
+
+    @classmethod
+    def charge_fees(cls, applications):
+        "Charge the management and waste removal fees, billed by the next run"
+        pool = Pool()
+        Charge = pool.get('property.fee.charge')
+        Date = pool.get('ir.date')
+        charges = []
+        for application in applications:
+            config = application._config(application.company)
+            for fee_type, amount in [
+                    (config.decoration_management_fee_type,
+                        application.management_fee),
+                    (config.decoration_waste_fee_type,
+                        application.waste_fee)]:
+                if not fee_type or not amount:
+                    continue
+                charges.append(Charge(company=application.company,
+                        unit=application.unit, fee_type=fee_type,
+                        party=application.owner, date=Date.today(),
+                        description=f'{fee_type.name} '
+                        f'{application.number}',
+                        amount=amount, origin=application))
+        Charge.save(charges)
+
+    def _settlement_invoice(self):
+        """The posted invoice of the settlement: the deductions on the
+        deduction account and the deposit recalled from the deposit account;
+        its total is the shortfall (positive) or the refund (negative)"""
+        Invoice = Pool().get('account.invoice')
+        config = self._config(self.company)
+        acceptance = self.accepted_acceptance()
+        held = self.deposit_balance
+        if not held and not acceptance.deductions:
+            return None
+        description = gettext('property_decoration.msg_settlement_line',
+            application=self.rec_name)
+        invoice = self._invoice(description)
+        lines = []
+        if acceptance.deductions:
+            if not config.decoration_deduction_account:
+                raise ValidationError(gettext(
+                        'property_decoration.msg_no_deduction_account',
+                        company=self.company.rec_name))
+            for deduction in acceptance.deductions:
+                lines.append(self._line(invoice,
+                        config.decoration_deduction_account,
+                        deduction.description, deduction.amount))
+        if held:
+            lines.append(self._line(invoice, self._deposit_account(),
+                    gettext('property_decoration.msg_deposit_recall',
+                        application=self.rec_name), -held))
+        invoice.lines = lines
+        invoice.save()
+        Invoice.post([invoice])
+        return invoice
+
+
+class Charge(metaclass=PoolMeta):
+    __name__ = 'property.fee.charge'
+
+    @classmethod
+    def _get_origin(cls):
+        return super()._get_origin() + ['property.decoration.application']
+
+
+class ScopeItem(CheckValuesMixin, ModelSQL, ModelView):
+    "Renovation Scope Item"
+    __name__ = 'property.decoration.application.scope'
+    application = fields.Many2One('property.decoration.application',
+        "Application", required=True, ondelete='CASCADE')
+    kind = fields.Selection(SCOPE_KINDS, "Kind", required=True)
+    kind_string = kind.translated('kind')
+    description = fields.Char("Description", required=True)
+    quantity = fields.Char("Quantity",
+        help="e.g. 12 m², 3 rooms.")
+
+    @staticmethod
+    def default_kind():
+        return 'other'
+
+
+class Document(CheckValuesMixin, ModelSQL, ModelView):
+    "Renovation Document"
+    __name__ = 'property.decoration.application.document'
+    application = fields.Many2One('property.decoration.application',
+        "Application", required=True, ondelete='CASCADE')
+    kind = fields.Selection(DOCUMENT_KINDS, "Document", required=True,
+        sort=False)
+    kind_string = kind.translated('kind')
+    required = fields.Boolean("Required")
+    received = fields.Boolean("Received")
+    received_date = fields.Date("Received on",
+        states={'invisible': ~Eval('received')})
+    note = fields.Char("Note")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('id', 'ASC'))
+
+    @staticmethod
+    def default_required():
+        return True
+
+    @fields.depends('received', 'received_date')
+    def on_change_received(self):
+        if self.received and not self.received_date:
+            self.received_date = Pool().get('ir.date').today()
+
+
+class Worker(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
+    "Renovation Worker"
+    __name__ = 'property.decoration.worker'
+    application = fields.Many2One('property.decoration.application',
+        "Application", required=True, ondelete='CASCADE')
+    site = fields.Function(fields.Many2One('property.site', "Site"),
+        'get_site', searcher='search_site')
+    name = fields.Char("Name", required=True)
+    identity_number = fields.Char("Identity Number", required=True,
+        help="Kept in full for the office; the pass shows it masked.")
+    identity_masked = fields.Function(fields.Char("Identity Number"),
+        'get_identity_masked')
+    phone = fields.Char("Phone")
+    trade = fields.Char("Trade", help="e.g. electrician, plumber, tiler.")
+    photo = fields.Binary("Photo")
+    pass_number = fields.Char("Pass Number", readonly=True)
+    valid_from = fields.Date("Valid from", required=True)
+    valid_to = fields.Date("Valid to", required=True,
+        domain=[('valid_to', '>=', Eval('valid_from', None))])
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('pass_number_unique', Unique(t, t.pass_number),
+                'property_decoration.msg_pass_unique'),
+            ]
+        cls._sql_indexes.add(Index(t, (t.pass_number, Index.Equality())))
+
+    @fields.depends('application', '_parent_application.planned_start')
+    def on_change_with_valid_from(self):
+        if self.application:
+            return self.application.planned_start
+
+    @fields.depends('application', '_parent_application.planned_end')
+    def on_change_with_valid_to(self):
+        if self.application:
+            return self.application.planned_end
+
+    def get_site(self, name):
+        return self.application.unit.site.id
+
+    @classmethod
+    def search_site(cls, name, clause):
+        return [('application.unit.site',) + tuple(clause[1:])]
+
+    def get_identity_masked(self, name):
+        return mask_identity(self.identity_number)
+
+    def get_rec_name(self, name):
+        return f'{self.pass_number or ""} {self.name}'.strip()
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return rec_name_domain(clause, ['pass_number', 'name'])
+
+    @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        Sequence = pool.get('ir.sequence')
+        ModelData = pool.get('ir.model.data')
+        Application = pool.get('property.decoration.application')
+        sequence = Sequence(ModelData.get_id(
+                'property_decoration', 'sequence_pass'))
+        vlist = [v.copy() for v in vlist]
+        for values in vlist:
+            with without_check_access():
+                values['pass_number'] = sequence.get()
+            application = Application(values['application'])
+            values.setdefault('valid_from', application.planned_start)
+            values.setdefault('valid_to', application.planned_end)
+        return super().create(vlist)
+
+    @classmethod
+    def copy(cls, workers, default=None):
+        default = dict(default or {})
+        default.setdefault('pass_number', None)
+        return super().copy(workers, default=default)
+
+    def check(self, date=None):
+        "Whether the pass lets its worker in on the date, and why not"
+        if date is None:
+            date = Pool().get('ir.date').today()
+        application = self.application
+        if not self.active:
+            return False, gettext('property_decoration.msg_pass_withdrawn')
+        if application.state != 'in_progress':
+            return False, gettext('property_decoration.msg_pass_job_state',
+                application=application.rec_name,
+                state=application.state_string)
+        if application.stopped:
+            return False, gettext('property_decoration.msg_pass_stopped',
+                application=application.rec_name)
+        if not (self.valid_from <= date <= self.valid_to):
+            return False, gettext('property_decoration.msg_pass_dates',
+                start=self.valid_from, end=self.valid_to)
+        return True, gettext('property_decoration.msg_pass_valid',
+            name=self.name, unit=application.unit.rec_name,
+            start=application.hours_from.strftime('%H:%M'),
+            end=application.hours_to.strftime('%H:%M'))
+
+    @classmethod
+    def check_pass(cls, number, date=None):
+        "Check a pass by its number: (valid, message)"
+        workers = cls.search([('pass_number', '=', (number or '').strip())],
+            limit=1)
+        if not workers:
+            return False, gettext('property_decoration.msg_pass_unknown',
+                number=number)
+        return workers[0].check(date)
+
+
+class CheckPassStart(ModelView):
+    "Check Pass"
+    __name__ = 'property.decoration.check_pass.start'
+    pass_number = fields.Char("Pass Number", required=True)
+
+
+class CheckPassResult(ModelView):
+    "Check Pass"
+    __name__ = 'property.decoration.check_pass.result'
+    pass_number = fields.Char("Pass Number", readonly=True)
+    valid = fields.Boolean("Valid Today", readonly=True)
+    message = fields.Text("Result", readonly=True)
+
+
+class CheckPass(Wizard):
+    "Check Pass"
+    __name__ = 'property.decoration.check_pass'
+    start = StateView('property.decoration.check_pass.start',
+        'property_decoration.check_pass_start_view_form', [
+            Button("Close", 'end', 'tryton-cancel'),
+            Button("Check", 'check', 'tryton-ok', default=True),
+            ])
+    check = StateTransition()
+    result = StateView('property.decoration.check_pass.result',
+        'property_decoration.check_pass_result_view_form', [
+            Button("Close", 'end', 'tryton-close'),
+            Button("Check Another", 'start', 'tryton-forward', default=True),
+            ])
+
+    def transition_check(self):
+        return 'result'
+
+    def default_result(self, fields):
+        Worker = Pool().get('property.decoration.worker')
+        valid, message = Worker.check_pass(self.start.pass_number)
+        return {
+            'pass_number': self.start.pass_number,
+            'valid': valid,
+            'message': message,
+            }
+
+    def default_start(self, fields):
+        return {}
+
+
+class Permit(CompanyReport):
+    "Renovation Permit"
+    __name__ = 'property.decoration.permit'
+
+    @classmethod
+    def execute(cls, ids, data):
+        Application = Pool().get('property.decoration.application')
+        for application in Application.browse(ids):
+            if not application.permit_number:
+                raise ValidationError(gettext(
+                        'property_decoration.msg_permit_not_issued',
+                        application=application.rec_name))
+        return super().execute(ids, data)
+
+
+class WorkerPass(CompanyReport):
+    "Worker Pass"
+    __name__ = 'property.decoration.worker.pass'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['mask'] = mask_identity
+        context['photo'] = lambda w: (w.photo, 'image/png') if w.photo \
+            else None
+        return context
