@@ -22,7 +22,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
 from trytond.transaction import Transaction, TransactionError
 
-MODULES = ['property_helpdesk', 'property_billing']
+MODULES = ['property_helpdesk', 'property_billing', 'property_decoration']
 PASSWORD = 'fuzz-Pa55word'
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
     suppress_health_check=list(HealthCheck))
@@ -130,6 +130,7 @@ class RpcFuzzTestCase(unittest.TestCase):
             'units': [u.id for u in mine['units']],
             'other_units': [u.id for u in theirs['units']],
             'owner': mine['owners'][0].id,
+            'other_owner': mine['owners'][1].id,
             'category': category.id,
             'fee_type': mine['fee_types']['PF'].id,
             'meter': meter.id,
@@ -278,6 +279,41 @@ class RpcFuzzTestCase(unittest.TestCase):
             self.assertGreaterEqual(reading.value, 0)
             self.assertGreaterEqual(reading.consumption, 0)
             Pool().get(model).delete([reading])
+        self.create('fuzz.manager', model, values, valid)
+
+    @SETTINGS
+    @given(st.fixed_dictionaries({}, optional={
+                'unit': st.one_of(hostile, st.sampled_from([0])),
+                'owner': st.one_of(hostile, st.sampled_from([-2])),
+                'date': hostile, 'planned_start': hostile,
+                'planned_end': hostile, 'deposit': hostile,
+                'management_fee': hostile, 'hours_from': hostile,
+                'contractor': hostile, 'description': hostile,
+                'state': st.one_of(hostile,
+                    st.sampled_from(['approved', 'settled']))}))
+    def test_application_create(self, values):
+        "Renovation applications: created valid or refused"
+        model = 'property.decoration.application'
+        if values.get('unit') == 0:
+            values['unit'] = self.env['other_units'][0]
+        if values.get('owner') == -2:
+            values['owner'] = self.env['other_owner']
+        values = dict({'company': self.env['company'],
+                'unit': self.env['units'][0], 'owner': self.env['owner'],
+                'planned_start': self.env['month'],
+                'planned_end': self.env['month'] + dt.timedelta(days=30)},
+            **values)
+
+        def valid(application):
+            self.assertEqual(application.unit.site.id, self.env['site'])
+            self.assertIn(application.owner,
+                [o.party for o in application.unit.current_ownerships(
+                        application.date)])
+            self.assertGreaterEqual(application.planned_end,
+                application.planned_start)
+            self.assertGreaterEqual(application.deposit, 0)
+            self.assertEqual(application.state, 'draft')
+            Pool().get(model).delete([application])
         self.create('fuzz.manager', model, values, valid)
 
     @SETTINGS

@@ -27,7 +27,7 @@ from trytond.tests.test_tryton import (
 from trytond.transaction import Transaction
 
 MODULES = ['property_base', 'property_helpdesk', 'property_billing',
-    'property_hr']
+    'property_hr', 'property_decoration']
 # Models of other modules the suite grants rights on
 EXTRA_MODELS = ['account.invoice', 'account.invoice.line']
 DOC = os.path.join(os.path.dirname(__file__), os.pardir, 'docs',
@@ -167,6 +167,13 @@ class SecurityTestCase(unittest.TestCase):
             run, = Run.create([{'company': company.id, 'period': MONTH,
                         'invoice_date': MONTH}])
             bill(run)
+            Application = pool.get('property.decoration.application')
+            Application.create([{'company': company.id,
+                        'unit': estate['units'][1].id,
+                        'owner': estate['owners'][1].id,
+                        'planned_start': MONTH,
+                        'planned_end': MONTH + dt.timedelta(days=30)}
+                    for estate in [first, second]])
             Party.write(first['owners'], {'identity_number': '110101'})
         clerk, = User.create([{'name': "clerk", 'login': 'clerk',
                     'groups': [('add', [ModelData.get_id('property_base',
@@ -194,6 +201,8 @@ class SecurityTestCase(unittest.TestCase):
         Invoice = pool.get('account.invoice')
         Party = pool.get('party.party')
         ModelAccess = pool.get('ir.model.access')
+        Application = pool.get('property.decoration.application')
+        Button = pool.get('ir.model.button')
         first, second, clerk = self.estate()
         company = first['company']
         transaction = Transaction()
@@ -202,6 +211,8 @@ class SecurityTestCase(unittest.TestCase):
             Ticket: Ticket.search([('site', '=', second['site'].id)]),
             Invoice: Invoice.search(
                 [('property_site', '=', second['site'].id)]),
+            Application: Application.search(
+                [('unit.site', '=', second['site'].id)]),
             }
         with transaction.set_user(clerk.id), \
                 transaction.set_context(_check_access=True,
@@ -222,6 +233,16 @@ class SecurityTestCase(unittest.TestCase):
                 Party.read([first['owners'][0].id], ['identity_number'])
             with self.assertRaises(UserError):
                 Invoice.post(invoices)
+            self.assertEqual({a.unit.site for a in Application.search([])},
+                {first['site']})
+            # a renovation is approved by the manager, settled by finance
+            for button in ['approve', 'reject', 'settle', 'close']:
+                self.assertFalse(
+                    Button.get_groups('property.decoration.application',
+                        button) & {g.id for g in clerk.groups}, button)
+            self.assertTrue(
+                Button.get_groups('property.decoration.application', 'submit')
+                & {g.id for g in clerk.groups})
             ModelAccess.check('property.appraisal', 'read')
             for mode in ['write', 'create', 'delete']:
                 with self.assertRaises(UserError):

@@ -223,7 +223,7 @@ class Acceptance(CheckValuesMixin, Workflow, ModelSQL, ModelView):
                         'property_decoration.msg_acceptance_not_draft',
                         acceptance=acceptance.rec_name))
         cls.write(acceptances, {
-                'deductions_approved_by': Transaction().user,
+                'deductions_approved_by': Transaction().user or None,
                 })
 
 

@@ -16,6 +16,7 @@ from trytond.modules.property_base.common import (
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.modules.company import CompanyReport
+from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -441,31 +442,33 @@ class Application(
             others.append(application)
 
     @classmethod
-    def create(cls, vlist):
+    def preprocess_values(cls, mode, values):
         pool = Pool()
         Configuration = pool.get('property.billing.configuration')
         Sequence = pool.get('ir.sequence')
         ModelData = pool.get('ir.model.data')
-        sequence = Sequence(ModelData.get_id(
-                'property_decoration', 'sequence_application'))
-        vlist = [v.copy() for v in vlist]
-        # before the database's constraint, with the other application named
         Unit = pool.get('property.unit')
-        cls.check_one_open([cls(unit=Unit(v['unit']),
-                    state=v.get('state', 'draft'))
-                for v in vlist if v.get('unit')])
-        for values in vlist:
-            if not values.get('number'):
-                with without_check_access():
-                    values['number'] = sequence.get()
-            if values.get('unit') and 'management_fee' not in values:
-                Unit = pool.get('property.unit')
-                unit = Unit(values['unit'])
+        # the types of the values are checked first (CheckValuesMixin)
+        values = super().preprocess_values(mode, values)
+        if mode != 'create':
+            return values
+        # the workflow starts in draft: approval is not a value to send
+        if values.get('state', 'draft') != 'draft':
+            raise AccessError(gettext('property_decoration.msg_create_draft'))
+        if values.get('unit'):
+            unit = Unit(values['unit'])
+            # before the database's constraint, with the other one named
+            cls.check_one_open([cls(unit=unit, state='draft')])
+            if 'management_fee' not in values:
                 config = Configuration.get(unit.site.company)
                 values['management_fee'] = (Decimal(unit.area or 0)
                     * config.decoration_management_rate).quantize(
                     Decimal('0.01'))
-        return super().create(vlist)
+        if not values.get('number'):
+            with without_check_access():
+                values['number'] = Sequence(ModelData.get_id(
+                        'property_decoration', 'sequence_application')).get()
+        return values
 
     @classmethod
     def copy(cls, applications, default=None):
@@ -518,7 +521,7 @@ class Application(
                         application=application.rec_name,
                         documents=', '.join(missing)))
         cls.write(applications, {
-                'approved_by': Transaction().user,
+                'approved_by': Transaction().user or None,
                 })
         # the manager's approval bills the deposit and the fees
         with without_check_access():
@@ -867,21 +870,21 @@ class Worker(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
         return rec_name_domain(clause, ['pass_number', 'name'])
 
     @classmethod
-    def create(cls, vlist):
+    def preprocess_values(cls, mode, values):
         pool = Pool()
         Sequence = pool.get('ir.sequence')
         ModelData = pool.get('ir.model.data')
         Application = pool.get('property.decoration.application')
-        sequence = Sequence(ModelData.get_id(
-                'property_decoration', 'sequence_pass'))
-        vlist = [v.copy() for v in vlist]
-        for values in vlist:
+        values = super().preprocess_values(mode, values)
+        if mode == 'create':
             with without_check_access():
-                values['pass_number'] = sequence.get()
-            application = Application(values['application'])
-            values.setdefault('valid_from', application.planned_start)
-            values.setdefault('valid_to', application.planned_end)
-        return super().create(vlist)
+                values['pass_number'] = Sequence(ModelData.get_id(
+                        'property_decoration', 'sequence_pass')).get()
+            if values.get('application'):
+                application = Application(values['application'])
+                values.setdefault('valid_from', application.planned_start)
+                values.setdefault('valid_to', application.planned_end)
+        return values
 
     @classmethod
     def copy(cls, workers, default=None):
@@ -982,13 +985,15 @@ class Permit(CompanyReport):
         return super().execute(ids, data)
 
 
-class WorkerPass(CompanyReport):
+class WorkerPass(Report):
     "Worker Pass"
     __name__ = 'property.decoration.worker.pass'
 
     @classmethod
     def get_context(cls, records, header, data):
         context = super().get_context(records, header, data)
+        context['company'] = (records[0].application.company
+            if records else None)
         context['mask'] = mask_identity
         context['photo'] = lambda w: (w.photo, 'image/png') if w.photo \
             else None

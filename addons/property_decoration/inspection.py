@@ -14,7 +14,7 @@ from trytond.modules.property_base.common import (
     CheckValuesMixin, rec_name_domain)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
-from trytond.modules.company import CompanyReport
+from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
 SEVERITIES = [
@@ -412,7 +412,7 @@ class Violation(
     def approve(cls, violations):
         "The site manager approves cutting utilities or compensation"
         cls.write([v for v in violations if v.needs_approval], {
-                'approved_by': Transaction().user,
+                'approved_by': Transaction().user or None,
                 })
 
     def check_approved(self):
@@ -581,6 +581,13 @@ class Notice(CheckValuesMixin, Workflow, ModelSQL, ModelView):
         return notices
 
 
-class NoticeReport(CompanyReport):
+class NoticeReport(Report):
     "Rectification Notice"
     __name__ = 'property.decoration.notice.report'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['company'] = (records[0].application.company
+            if records else None)
+        return context
