@@ -23,7 +23,8 @@ GIVEN = ("伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 �
     " 华 建华 建国 志强 文 斌 鹏 婷 玉兰 海燕 晨 宇 欣怡 子涵 浩然 梓萱 俊杰").split()
 COMPANY_NAME = "锦绣物业服务有限公司"
 # The addons with a demo part, in the order of their dependencies
-ADDONS = ['property_helpdesk', 'property_billing', 'property_hr']
+ADDONS = ['property_helpdesk', 'property_billing', 'property_decoration',
+    'property_hr']
 
 
 def log(message, start=[time.monotonic()]):

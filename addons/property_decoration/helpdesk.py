@@ -8,7 +8,15 @@ from trytond.pyson import Eval
 
 from .application import OPEN_STATES
 
-CATEGORY = 'DECO'
+class Category(metaclass=PoolMeta):
+    __name__ = 'property.ticket.category'
+    renovation = fields.Boolean("Renovation",
+        help="Tickets of the category about a unit are linked to the "
+        "unit's open renovation.")
+
+    @staticmethod
+    def default_renovation():
+        return False
 
 
 class Ticket(metaclass=PoolMeta):
@@ -35,7 +43,7 @@ class Ticket(metaclass=PoolMeta):
         if self.decoration:
             return self.decoration
         if (not self.unit or not self.category
-                or self.category.code != CATEGORY):
+                or not self.category.renovation):
             return None
         jobs = Application.search([
                 ('unit', '=', self.unit.id),

@@ -426,6 +426,11 @@ class Violation(
     @ModelView.button
     def notify(cls, violations):
         "Issue a rectification notice (违章整改通知单) with a deadline"
+        cls.issue_notices(violations)
+
+    @classmethod
+    def issue_notices(cls, violations):
+        "Return the rectification notices issued for the open violations"
         pool = Pool()
         Notice = pool.get('property.decoration.notice')
         Configuration = pool.get('property.billing.configuration')

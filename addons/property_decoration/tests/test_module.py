@@ -91,7 +91,7 @@ class PropertyDecorationTestCase(
         violation, = inspection.violations
         self.assertEqual(violation.penalty, D(200))
         with set_company(env['company']):
-            notice, = Violation.notify([violation])
+            notice, = Violation.issue_notices([violation])
             self.assertEqual(notice.deadline, TODAY + dt.timedelta(days=3))
             Violation.rectify([violation])
         self.assertEqual(notice.__class__(notice.id).state, 'rectified')
@@ -356,10 +356,10 @@ class PropertyDecorationTestCase(
             violation.sanction = 'cut_utilities'
             violation.save()
             with self.assertRaisesRegex(ValidationError, 'approval'):
-                Violation.notify([violation])
+                Violation.issue_notices([violation])
             self.assertFalse(Violation(violation.id).notices)
             Violation.approve([violation])
-            notice, = Violation.notify([violation])
+            notice, = Violation.issue_notices([violation])
         self.assertEqual(notice.sanction, 'cut_utilities')
 
     @with_transaction()
@@ -379,7 +379,7 @@ class PropertyDecorationTestCase(
             ).violations
         self.assertEqual(violation.sanction, 'education')
         with set_company(env['company']):
-            notice, = Violation.notify([violation])
+            notice, = Violation.issue_notices([violation])
             self.assertEqual(Notice.escalate(date=notice.deadline), [])
             overdue = Notice.escalate(
                 date=notice.deadline + dt.timedelta(days=1))
@@ -497,7 +497,7 @@ class PropertyDecorationTestCase(
                         'name': "Zhao Gang", 'photo': PHOTO,
                         'identity_number': '370102199003071234'}])
             violation, = inspect(env, job, [('V21', "Welding")]).violations
-            notice, = Violation.notify([violation])
+            notice, = Violation.issue_notices([violation])
             for report, record in [(Permit, job), (Pass, worker),
                     (NoticeReport, notice)]:
                 with self.subTest(report=report.__name__):
