@@ -22,8 +22,17 @@ echo "setup: $((SECONDS - t0))s"
 
 RESULTS="$(mktemp -d /tmp/property-results.XXXXXX)"
 PGDIR=""
+PIDS=()
 cleanup() {
-    # Always stop the private PostgreSQL cluster, also on failure/interrupt.
+    # Stop the phases still running (interrupt, failure), then always stop
+    # the private PostgreSQL cluster.
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
     if [[ -n "$PGDIR" ]]; then
         bash scripts/pgcluster.sh stop "$PGDIR" || true
     fi
@@ -33,27 +42,76 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p tests/artifacts
-status=0
 for backend in $BACKENDS; do
-    t=$SECONDS
+    case "$backend" in
+        sqlite) ;;
+        postgresql)
+            PGDIR="$(bash scripts/pgcluster.sh start)"
+            echo "private PostgreSQL cluster in $PGDIR ($(cat "$PGDIR/uri"))"
+            ;;
+        *) echo "unknown backend $backend" >&2; exit 2 ;;
+    esac
+done
+
+# The backends run at the same time, each in a process of its own: a
+# backend keeps about one core busy, so on two cores both take about the
+# time of the longer one. Each writes its output to a file of its own,
+# printed whole at the end; meanwhile a line a minute tells how far each
+# has got.
+t=$SECONDS
+declare -A PID=() SECS=()
+export PYTHONUNBUFFERED=1   # the progress lines read the logs
+for backend in $BACKENDS; do
     args=(--backend "$backend" --summary "$RESULTS/$backend.json")
     case "$backend" in
         sqlite)
             [[ "$BROWSER" == 1 ]] && args+=(--browser)
-            "$PY" tests/run.py "${args[@]}" || status=1
+            "$PY" tests/run.py "${args[@]}" >"$RESULTS/$backend.log" 2>&1 &
             ;;
         postgresql)
-            PGDIR="$(bash scripts/pgcluster.sh start)"
-            echo "private PostgreSQL cluster in $PGDIR ($(cat "$PGDIR/uri"))"
             TRYTOND_DATABASE__URI="$(cat "$PGDIR/uri")" \
-                "$PY" tests/run.py "${args[@]}" || status=1
-            bash scripts/pgcluster.sh stop "$PGDIR"
-            PGDIR=""
+                "$PY" tests/run.py "${args[@]}" >"$RESULTS/$backend.log" 2>&1 &
             ;;
-        *) echo "unknown backend $backend" >&2; exit 2 ;;
     esac
-    echo "$backend tests: $((SECONDS - t))s"
+    PID[$backend]=$!
+    PIDS+=($!)
 done
+done_count() {
+    grep -cE '\.\.\. (ok|FAIL|ERROR|skipped.*|expected failure|unexpected success)$' \
+        "$RESULTS/$1.log" 2>/dev/null || true
+}
+while ((${#SECS[@]} < ${#PID[@]})); do
+    sleep 5
+    line=""
+    for backend in $BACKENDS; do
+        if [[ -z "${SECS[$backend]:-}" ]] && ! kill -0 "${PID[$backend]}" 2>/dev/null; then
+            SECS[$backend]=$((SECONDS - t))
+        fi
+        line+="  $backend: $(done_count "$backend") tests done${SECS[$backend]:+ in ${SECS[$backend]}s}"
+    done
+    if (( (SECONDS - t) % 60 < 5 )); then
+        echo "[$((SECONDS - t))s]$line"
+    fi
+done
+status=0
+for backend in $BACKENDS; do
+    wait "${PID[$backend]}" || status=1
+done
+PIDS=()
+if [[ -n "$PGDIR" ]]; then
+    bash scripts/pgcluster.sh stop "$PGDIR"
+    PGDIR=""
+fi
+for backend in $BACKENDS; do
+    echo
+    echo "======== $backend ========"
+    cat "$RESULTS/$backend.log"
+done
+echo
+for backend in $BACKENDS; do
+    echo "$backend tests: ${SECS[$backend]}s"
+done
+echo "all tests: $((SECONDS - t))s"
 
 # Sum the per-backend results; a backend that wrote none counts as a failure.
 "$PY" - "$RESULTS" $BACKENDS <<'PY' || status=1

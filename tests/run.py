@@ -15,6 +15,7 @@ Prints a per-backend summary, optionally writes it as JSON (--summary FILE)
 and exits non-zero on any failure or error.
 """
 import argparse
+import functools
 import importlib
 import json
 import os
@@ -72,6 +73,35 @@ def load_package(loader, name):
     return suite
 
 
+def share_db_cache():
+    """Name a cached database after its modules in sorted order.
+
+    Tryton caches a database with modules activated under the name of the
+    module list as given: the test case of property_hr (with the extra
+    property_helpdesk) and its scenario (which sorts the list) activated
+    the same modules twice, as did the billing test case and the RPC tests.
+    The modules activated are the same in any order."""
+    from trytond.tests import test_tryton
+    db_cache_file = test_tryton._db_cache_file
+
+    def _db_cache_file(path, name):
+        modules, sep, rest = name.partition('--')   # '--lang', '--setup'
+        name = '-'.join(sorted(modules.split('-'))) + sep + rest
+        return db_cache_file(path, name)
+    test_tryton._db_cache_file = _db_cache_file
+
+
+def cache_module_lookup():
+    """Remember the Tryton modules trytond.tools.misc.import_module found.
+
+    It looks a module up among all the installed entry points each time:
+    the checks of ModuleTestCase (test_depends, test_rec_name...) resolve
+    every model's classes through it thousands of times, about half a
+    second a check. A module found stays the same."""
+    from trytond.tools import misc
+    misc.import_module = functools.cache(misc.import_module)
+
+
 class Result(unittest.TextTestResult):
     "Remembers one outcome per test (a failing subtest fails its test)"
     RANK = {'passed': 0, 'skipped': 1, 'failed': 2}
@@ -79,6 +109,8 @@ class Result(unittest.TextTestResult):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.outcomes = {}
+        self.durations = {}
+        self._started = {}
 
     def _set(self, test, outcome):
         key = test.id()
@@ -89,6 +121,13 @@ class Result(unittest.TextTestResult):
     def startTest(self, test):
         super().startTest(test)
         self._set(test, 'passed')
+        self._started[test.id()] = time.monotonic()
+
+    def stopTest(self, test):
+        super().stopTest(test)
+        start = self._started.pop(test.id(), None)
+        if start is not None:
+            self.durations[test.id()] = time.monotonic() - start
 
     def addError(self, test, err):
         super().addError(test, err)
@@ -159,6 +198,12 @@ def main():
         os.environ['TRYTOND_DATABASE__URI'] = 'sqlite://'
         os.environ['DB_NAME'] = ':memory:'
         os.environ['DB_CACHE'] = cache
+        # The in-memory database has one connection for all transactions:
+        # the cache synchronisation Tryton runs every clean_timeout seconds
+        # takes it in autocommit mode, and the test running then would
+        # commit what it writes (found as "leaked" sites in later tests).
+        # One process holds the database, so there is nothing to sync.
+        os.environ['TRYTOND_CACHE__CLEAN_TIMEOUT'] = str(10 ** 7)
     else:
         uri = os.environ.get('TRYTOND_DATABASE__URI', '')
         if not uri.startswith('postgresql'):
@@ -167,6 +212,8 @@ def main():
         os.environ.setdefault('DB_NAME', 'test_property')
         # cache activated databases as template databases on the server
         os.environ['DB_CACHE'] = 'postgresql://'
+    share_db_cache()
+    cache_module_lookup()
 
     loader = unittest.TestLoader()
     if args.patterns:
@@ -204,10 +251,16 @@ def main():
         f"in {duration:.1f}s", flush=True)
     for test_id in failed_ids:
         print(f"    FAILED {test_id}")
+    slowest = sorted(result.durations.items(), key=lambda i: -i[1])[:15]
+    print("=== slowest tests:")
+    for test_id, seconds in slowest:
+        print(f"    {seconds:7.1f}s {test_id}")
     if args.summary:
         with open(args.summary, 'w') as fp:
             json.dump(dict(counts, backend=args.backend,
-                    seconds=round(duration, 1), failed_tests=failed_ids),
+                    seconds=round(duration, 1), failed_tests=failed_ids,
+                    durations={k: round(v, 2) for k, v in sorted(
+                            result.durations.items(), key=lambda i: -i[1])}),
                 fp, indent=2)
     total = sum(counts.values())
     return 0 if counts['failed'] == 0 and total > 0 else 1

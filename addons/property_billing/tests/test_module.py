@@ -16,10 +16,11 @@ from trytond.modules.property_billing.billing_run import (
 from trytond.modules.property_billing.fee import price_of, service_period
 from trytond.modules.property_billing.prepayment import receive_prepayment
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import ModuleTestCase
 from trytond.transaction import Transaction
 
-from .tools import MONTH, bill, create_estate
+from .tools import (
+    MONTH, AccountedCompanyTestMixin, bill, create_estate, with_transaction)
 
 D = Decimal
 
@@ -28,7 +29,7 @@ def month_days(month):
     return ((month + relativedelta(months=1)) - month).days
 
 
-class PropertyBillingTestCase(
+class PropertyBillingTestCase(AccountedCompanyTestMixin,
         SuiteModuleTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test Property Billing module"
     module = 'property_billing'
