@@ -3,7 +3,8 @@
 of one month at the same time, and a run interrupted midway then resumed
 
 These tests commit, so they work on a database of their own, dropped
-when they end."""
+when they end. Each starts from the same estates, built once and kept as
+a template database that each test's database is copied from."""
 import json
 import os
 import random
@@ -26,6 +27,17 @@ from trytond.worker import run_task
 from .tools import MONTH, create_estate
 
 POSTGRESQL = backend.name == 'postgresql'
+# The database the estates are built in, the template of each test's
+ESTATES = DB_NAME + '_estates'
+
+
+def copy_db(source, target):
+    "Create the database target as a copy of source (its template)"
+    # no connection may be open to the template
+    backend.Database(source).close()
+    with Transaction().start(
+            None, 0, close=True, autocommit=True) as transaction:
+        transaction.database.create(transaction.connection, target, source)
 
 
 def in_transaction(func, context=None):
@@ -90,16 +102,24 @@ class BillingConcurrencyTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         drop_db()
+        drop_db(ESTATES)
         activate_module(['property_billing'])
+        in_transaction(cls.create_estates)
+        copy_db(DB_NAME, ESTATES)
 
     @classmethod
     def tearDownClass(cls):
         drop_db()
+        drop_db(ESTATES)
 
     def setUp(self):
-        in_transaction(self.create_estates)
+        # a database of its own with the estates as built
+        drop_db()
+        copy_db(ESTATES, DB_NAME)
+        Pool(DB_NAME).init()
 
-    def create_estates(self, transaction):
+    @classmethod
+    def create_estates(cls, transaction):
         pool = Pool()
         Assignment = pool.get('property.fee.assignment')
         Configuration = pool.get('property.billing.configuration')
@@ -118,12 +138,8 @@ class BillingConcurrencyTestCase(unittest.TestCase):
             config = Configuration.get(company)
             config.batch_size = 5
             config.save()
-        self.company = company.id
-        self.sites = [first['site'].id, second['site'].id]
-
-    def tearDown(self):
-        drop_db()
-        activate_module(['property_billing'])
+        cls.company = company.id
+        cls.sites = [first['site'].id, second['site'].id]
 
     def start_run(self, site=None, barrier=None):
         "Create and process a run in a transaction of its own; return it"
@@ -284,6 +300,17 @@ class BillingConcurrencyTestCase(unittest.TestCase):
         # units billed when the worker died, of 24: a kill did land midway
         self.assertTrue(any(0 < n < 24 for n in left), left)
 
+    def wait_billing(self, run, timeout=300):
+        "Wait until the worker has committed the first units of the run"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with Transaction().start(DB_NAME, 0, readonly=True):
+                Line = Pool().get('property.billing.line')
+                if Line.search_count([('run', '=', run)]):
+                    return
+            time.sleep(0.05)
+        raise AssertionError("the worker billed nothing")
+
     def kill_and_rerun(self, seed):
         rng = random.Random(seed)
 
@@ -315,7 +342,11 @@ class BillingConcurrencyTestCase(unittest.TestCase):
             env=os.environ)
         try:
             self.assertEqual(worker.stdout.readline().strip(), 'ready')
-            time.sleep(rng.uniform(0.2, 4.0))
+            # The moment is random within the run, not within a fixed
+            # number of seconds: a loaded machine may take longer than that
+            # to bill its first unit.
+            self.wait_billing(run)
+            time.sleep(rng.uniform(0, 2.0))
         finally:
             worker.kill()
             worker.wait()
