@@ -16,6 +16,7 @@ from itertools import groupby
 
 from sql.aggregate import Count, Sum
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
@@ -29,6 +30,7 @@ from trytond.wizard import (
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import CheckValuesMixin, MonthMixin
 
+from . import bulk
 from .fee import MONTHS, VACANT_STATES, month_end, price_of
 from .prepayment import apply_prepayments
 
@@ -441,6 +443,12 @@ class Batch(ModelSQL, ModelView):
         pool = Pool()
         Run = pool.get('property.billing.run')
         Unit = pool.get('property.unit')
+        # The invoice and move sequences are locked by the numbering at
+        # the end of a batch, which made Tryton replay the whole batch
+        # with them locked from the start: lock them first.
+        for run in {b.run for b in batches if b.state == 'pending'}:
+            for sequence in bulk.Plan(run).locks():
+                sequence.lock()
         for batch in batches:
             if batch.state != 'pending':
                 continue
@@ -677,20 +685,183 @@ def _bill(run, units):
                         amount=charge.amount), []))
     if not to_create:
         return held
-    try:
-        lines = Line.create([v for v, _ in to_create])
-    except SQLConstraintError as exception:
-        # Only the exactly-once keys can fail here: another run billed some
-        # of these fees since this transaction started.
-        raise BillingConflict() from exception
-    to_write = []
-    for line, (_, line_readings) in zip(lines, to_create):
-        if line_readings:
-            to_write.extend((line_readings, {'billing_line': line.id}))
-    if to_write:
-        Reading.write(*to_write)
-    _invoice(run, lines)
+    fast, slow = _split(run, to_create)
+    if fast:
+        _post_bulk(run, fast)
+    if slow:
+        try:
+            lines = Line.create([v for v, _ in slow])
+        except SQLConstraintError as exception:
+            # Only the exactly-once keys can fail here: another run billed
+            # some of these fees since this transaction started.
+            raise BillingConflict() from exception
+        to_write = []
+        for line, (_, line_readings) in zip(lines, slow):
+            if line_readings:
+                to_write.extend((line_readings, {'billing_line': line.id}))
+        if to_write:
+            Reading.write(*to_write)
+        _invoice(run, lines)
     return held
+
+
+def _payers(run, to_create):
+    """The payers of the fees with an invoice address: owners without an
+    address get their unit as invoice address"""
+    pool = Pool()
+    Party = pool.get('party.party')
+    Address = pool.get('party.address')
+    Unit = pool.get('property.unit')
+    first_unit = {}
+    for values, _ in to_create:
+        first_unit.setdefault(values['party'], values['unit'])
+    parties = Party.browse(list(first_unit))
+    missing = [p for p in parties if not p.addresses]
+    if missing:
+        units = {u.id: u for u in Unit.browse(
+                [first_unit[p.id] for p in missing])}
+        Address.save([Address(party=p,
+                    street=units[first_unit[p.id]].rec_name,
+                    city=units[first_unit[p.id]].site.rec_name)
+                for p in missing])
+        parties = Party.browse(list(first_unit))
+    return {p.id: p for p in parties}
+
+
+def _receivables(company, party_ids):
+    """The receivable account of the parties, read at once: the party's
+    own for the company, else the default (Party.account_receivable_used,
+    one query per party); parties left out get theirs the usual way"""
+    pool = Pool()
+    PartyAccount = pool.get('party.party.account')
+    Configuration = pool.get('account.configuration')
+    with Transaction().set_context(company=company.id):
+        default = Configuration(1).get_multivalue(
+            'default_account_receivable', company=company.id)
+    own = {}
+    for record in PartyAccount.search([
+                ('party', 'in', party_ids),
+                ('company', '=', company.id),
+                ('account_receivable', '!=', None),
+                ]):
+        own[record.party.id] = record.account_receivable
+    current = {}
+    result = {}
+    for party_id in party_ids:
+        account = own.get(party_id, default)
+        if account is None:
+            continue
+        if account.id not in current:
+            current[account.id] = account.current()
+        if current[account.id]:
+            result[party_id] = current[account.id].id
+    return result
+
+
+def _split(run, to_create):
+    """The fees grouped in invoices (one per payer and unit, a line per
+    fee in fee code order) that the bulk path writes, and the fees left
+    to Tryton's own path"""
+    pool = Pool()
+    FeeType = pool.get('property.fee.type')
+    Unit = pool.get('property.unit')
+    Configuration = pool.get('property.billing.configuration')
+    config = Configuration.get(run.company)
+    currency = run.company.currency
+    fee_types = {f.id: f for f in FeeType.browse(
+            list({v['fee_type'] for v, _ in to_create}))}
+    products = {}
+    for fee_type in fee_types.values():
+        product = fee_type.product
+        products[fee_type.id] = {
+            'product': product.id, 'unit': product.default_uom.id,
+            'account': product.account_revenue_used.id,
+            'taxes': [t.id for t in product.customer_taxes_used],
+            }
+    payers = _payers(run, to_create)
+    receivables = _receivables(run.company, list(payers))
+    units = {u.id: u for u in Unit.browse(
+            list({v['unit'] for v, _ in to_create}))}
+
+    def key(item):
+        values = item[0]
+        return (values['unit'], values['party'])
+    items = sorted(to_create, key=lambda i: (key(i),
+            fee_types[i[0]['fee_type']].code))
+    fast, slow = [], []
+    plan = bulk.Plan(run)
+    for (unit_id, party_id), group in groupby(items, key=key):
+        group = list(group)
+        party = payers[party_id]
+        unit = units[unit_id]
+        lines = []
+        for values, _ in group:
+            quantity = float(values['quantity'])
+            amount = currency.round(
+                Decimal(str(quantity)) * values['unit_price'])
+            lines.append(dict(products[values['fee_type']],
+                    description=values['description'],
+                    quantity=quantity, unit_price=values['unit_price'],
+                    amount=amount))
+        address = party.address_get(type='invoice')
+        invoice = {
+            'party': party.id,
+            'party_tax_identifier': (party.tax_identifier.id
+                if party.tax_identifier else None),
+            'invoice_address': address.id if address else None,
+            'country': (address.country.id
+                if address and address.country else None),
+            'account': receivables.get(party.id)
+            or party.account_receivable_used.id,
+            'payment_term': (config.payment_term
+                or party.customer_payment_term),
+            'description': f'{unit.rec_name} {run.period:%Y-%m}',
+            'property_unit': unit.id,
+            'property_site': unit.site.id,
+            'property_period': run.period,
+            'lines': lines,
+            'fees': group,
+            }
+        if (bulk.eligible(invoice, currency) and address
+                and not plan.payment_means):
+            fast.append(invoice)
+        else:
+            slow.extend(group)
+    return fast, slow
+
+
+def _post_bulk(run, invoices):
+    """Write the fees and their posted invoices set-wise (see bulk.py),
+    then pay them from prepayments"""
+    pool = Pool()
+    Line = pool.get('property.billing.line')
+    Reading = pool.get('property.meter.reading')
+    Invoice = pool.get('account.invoice')
+    transaction = Transaction()
+
+    def origins(invoice_ids):
+        rows = []
+        for invoice, invoice_id in zip(invoices, invoice_ids):
+            for values, _ in invoice['fees']:
+                rows.append(dict(values, invoice=invoice_id))
+        try:
+            line_ids = bulk.insert(Line, rows)
+        except backend.DatabaseIntegrityError as exception:
+            # Only the exactly-once keys can fail here: another run billed
+            # some of these fees since this transaction started.
+            raise BillingConflict() from exception
+        reading = Reading.__table__()
+        cursor = transaction.connection.cursor()
+        fees = (f for i in invoices for f in i['fees'])
+        for line_id, (_, readings) in zip(line_ids, fees):
+            if readings:
+                cursor.execute(*reading.update([reading.billing_line],
+                        [line_id],
+                        where=reading.id.in_([r.id for r in readings])))
+        bulk.forget(Reading.__name__)
+        return [f'{Line.__name__},{i}' for i in line_ids]
+    invoice_ids = bulk.post(run, invoices, origins=origins)
+    apply_prepayments(Invoice.browse(invoice_ids))
 
 
 def _invoice(run, lines):

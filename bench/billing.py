@@ -1,0 +1,441 @@
+#!/usr/bin/env python3
+"""Billing at scale: the monthly run against Tryton's stock invoice path
+
+    .venv/bin/python bench/billing.py [--units 1000 10000] [--workers 1 2]
+        [--batch-size 500] [--no-baseline]
+
+Starts a private PostgreSQL cluster (scripts/pgcluster.sh; or runs on the
+database given by TRYTOND_DATABASE__URI with --uri-from-env), activates
+property_billing and, for each N given, builds an estate of N homes (one
+site per worker count, every home with an owner, a property fee by area,
+a parking fee and a water meter read twice), then for each worker count:
+
+- ours: the monthly billing run of a site, its batches processed by that
+  many `trytond-worker` processes; timed from the run's start to its last
+  batch done, i.e. fee lines computed, invoices created, numbered, posted
+  with their account moves. Peak resident memory of the worker processes.
+- baseline (first worker count only): Tryton's stock path for the same
+  invoices (same parties, lines, prices, accounts, dates): one
+  `Invoice.create` call and one `Invoice.post` call in one transaction,
+  with the locks Tryton needs taken from its start (the stock path
+  without its replays: a baseline in its best case), then rolled back.
+
+Printed: invoices, seconds, invoices/s and the ratio ours/baseline; the
+cost per unit; peak memory; and the checks that every invoice of the run
+is posted with a posted, balanced move, that the invoice numbers of the
+sequence have no gap, and that the collection report and dunning see the
+invoices. Nothing of it runs in the test suite.
+"""
+import argparse
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, '.venv', 'bin')
+DATABASE = 'bench_billing'
+CHUNK = 1000
+_loaded = set()
+
+
+def committed(func, *args, **kwargs):
+    """func() in a committed transaction of its own, restarted with the
+    locks it needs taken first, as the server does"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction, TransactionError
+    extras = {}
+    for _ in range(20):
+        try:
+            with Transaction().start(DATABASE, 0, context={},
+                    **extras) as transaction:
+                if DATABASE not in _loaded:
+                    Pool(DATABASE).init()
+                    _loaded.add(DATABASE)
+                result = func(*args, **kwargs)
+                transaction.tasks.clear()
+            return result
+        except TransactionError as error:
+            error.fix(extras)
+    raise RuntimeError("restarted too often")
+
+
+def setup_company(batch_size):
+    from trytond.modules.company.tests import create_company, set_company
+    from trytond.modules.property_billing.tests.tools import (
+        create_fee_types, setup_accounts)
+    from trytond.pool import Pool
+    pool = Pool()
+    Configuration = pool.get('property.billing.configuration')
+    company = create_company()
+    setup_accounts(company)
+    with set_company(company):
+        fee_types = create_fee_types(company)
+        config = Configuration.get(company)
+        config.batch_size = batch_size
+        config.save()
+    return company.id, {f.code: f.id for f in fee_types}
+
+
+def month():
+    today = dt.date.today()
+    return today.replace(day=1)
+
+
+def build_site(company_id, fee_types, code, n):
+    "A site of n homes in buildings of 30 floors, 4 homes a floor"
+    from trytond.modules.company.tests import set_company
+    from trytond.pool import Pool
+    pool = Pool()
+    Company = pool.get('company.company')
+    Site = pool.get('property.site')
+    Building = pool.get('property.building')
+    Assignment = pool.get('property.fee.assignment')
+    company = Company(company_id)
+    start = month()
+    with set_company(company):
+        site, = Site.create([{'name': f"Bench {code}", 'code': code,
+                    'company': company.id}])
+        buildings = Building.create([{'site': site.id, 'code': str(i + 1),
+                    'name': f"Building {i + 1}", 'floors': 30}
+                for i in range((n + 119) // 120)])
+        Assignment.create([
+                {'fee_type': fee_types['PF'], 'site': site.id,
+                    'rate': Decimal('1.85'),
+                    'start_date': start.replace(year=start.year - 1)},
+                {'fee_type': fee_types['PK'], 'site': site.id,
+                    'rate': Decimal('150'),
+                    'start_date': start.replace(year=start.year - 1)},
+                {'fee_type': fee_types['WA'], 'site': site.id,
+                    'rate': Decimal('3.45'),
+                    'start_date': start.replace(year=start.year - 1)},
+                ])
+    return site.id, [b.id for b in buildings]
+
+
+def build_units(company_id, fee_types, code, buildings, first, count):
+    "Homes first..first+count-1 with owner, handover and a read meter"
+    from trytond.modules.company.tests import set_company
+    from trytond.pool import Pool
+    pool = Pool()
+    Company = pool.get('company.company')
+    Unit = pool.get('property.unit')
+    Party = pool.get('party.party')
+    Meter = pool.get('property.meter')
+    Reading = pool.get('property.meter.reading')
+    company = Company(company_id)
+    start = month()
+    since = start - dt.timedelta(days=400)
+    with set_company(company):
+        owners = Party.create([{'name': f"Owner {code}-{i}",
+                    'addresses': [('create', [{'street': f"{code} {i}",
+                                    'city': "Bench"}])]}
+                for i in range(first, first + count)])
+        values = []
+        for i, owner in zip(range(first, first + count), owners):
+            building, rest = divmod(i, 120)
+            floor, door = divmod(rest, 4)
+            values.append({'building': buildings[building],
+                    'floor': floor + 1,
+                    'number': f'{floor + 1}{door + 1:02d}',
+                    'area': Decimal(60 + i % 90) + Decimal('0.35'),
+                    'ownerships': [('create', [{'party': owner.id,
+                                    'from_date': since}])]})
+        units = Unit.create(values)
+        Unit.hand_over(units, since)
+        Unit.occupy(units)
+        meters = Meter.create([{'unit': u.id, 'fee_type': fee_types['WA'],
+                    'number': f'W{u.id:07d}'} for u in units])
+        before = start - dt.timedelta(days=1)      # last month's end
+        previous = (before.replace(day=1) - dt.timedelta(days=1))
+        Reading.create([{'meter': m.id, 'date': previous,
+                    'value': Decimal(100 + k % 500)}
+                for k, m in enumerate(meters)])
+        Reading.create([{'meter': m.id, 'date': before,
+                    'value': Decimal(100 + k % 500 + 5 + k % 13)}
+                for k, m in enumerate(meters)])
+    return len(units)
+
+
+def build(company_id, fee_types, code, n):
+    t = time.monotonic()
+    site, buildings = committed(build_site, company_id, fee_types, code, n)
+    for first in range(0, n, CHUNK):
+        committed(build_units, company_id, fee_types, code, buildings,
+            first, min(CHUNK, n - first))
+    print(f"  site {code}: {n} homes built in {time.monotonic() - t:.0f} s",
+        flush=True)
+    return site
+
+
+def start_run(company_id, site_id):
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    pool = Pool()
+    Run = pool.get('property.billing.run')
+    with Transaction().set_context(company=company_id):
+        run, = Run.create([{'company': company_id, 'site': site_id,
+                    'period': month(), 'invoice_date': month()}])
+        Run.process([run])
+    return run.id
+
+
+def run_state(run_id):
+    from trytond.pool import Pool
+    Batch = Pool().get('property.billing.run.batch')
+    Run = Pool().get('property.billing.run')
+    batches = Batch.search([('run', '=', run_id)])
+    return (Run(run_id).state,
+        sum(b.state == 'done' for b in batches), len(batches))
+
+
+def process_tree_hwm(pid):
+    "Peak resident memory (MiB) of each process of the tree under pid"
+    peaks = {}
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f'/proc/{p}/status') as f:
+                for line in f:
+                    if line.startswith('VmHWM:'):
+                        peaks[p] = int(line.split()[1]) / 1024
+            with open(f'/proc/{p}/task/{p}/children') as f:
+                todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return peaks
+
+
+def ours(conf, company_id, site_id, workers):
+    "The run of the site processed by `workers` trytond-worker processes"
+    log = open(os.path.join(tempfile.gettempdir(),
+            f'bench-billing-worker-{site_id}.log'), 'w')
+    worker = subprocess.Popen([os.path.join(BIN, 'trytond-worker'),
+            '-c', conf, '-d', DATABASE, '-n', str(workers), '-t', '1', '-v'],
+        stdout=log, stderr=subprocess.STDOUT)
+    peaks = {}
+    try:
+        time.sleep(8)   # the worker processes load the pool
+        t = time.monotonic()
+        run_id = committed(start_run, company_id, site_id)
+        while True:
+            time.sleep(0.5)
+            for pid, peak in process_tree_hwm(worker.pid).items():
+                peaks[pid] = max(peaks.get(pid, 0), peak)
+            state, done, total = committed(run_state, run_id)
+            if state == 'done':
+                break
+            if worker.poll() is not None:
+                raise RuntimeError("the worker stopped, see " + log.name)
+        elapsed = time.monotonic() - t
+    finally:
+        worker.terminate()
+        worker.wait()
+    # the pool processes (children), not the parent that only waits
+    children = [v for p, v in peaks.items() if p != worker.pid] or [0]
+    return run_id, elapsed, total, max(children)
+
+
+def run_invoices(run_id):
+    from trytond.pool import Pool
+    Line = Pool().get('property.billing.line')
+    return sorted({l.invoice.id for l in Line.search([('run', '=', run_id)])
+            if l.invoice})
+
+
+def baseline(run_id):
+    """The same invoices created and posted by Tryton's stock path, one
+    call each, then rolled back; returns (invoices, seconds)"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction, TransactionError
+    pool = Pool(DATABASE)
+
+    def values():
+        Invoice = pool.get('account.invoice')
+        result = []
+        for invoice in Invoice.browse(committed_ids):
+            result.append({
+                    'company': invoice.company.id, 'type': 'out',
+                    'journal': invoice.journal.id,
+                    'party': invoice.party.id,
+                    'invoice_address': invoice.invoice_address.id,
+                    'currency': invoice.currency.id,
+                    'account': invoice.account.id,
+                    'payment_term': (invoice.payment_term.id
+                        if invoice.payment_term else None),
+                    'invoice_date': invoice.invoice_date,
+                    'description': invoice.description,
+                    'lines': [('create', [{
+                                    'type': 'line',
+                                    'product': l.product.id,
+                                    'description': l.description,
+                                    'quantity': l.quantity,
+                                    'unit': l.unit.id,
+                                    'unit_price': l.unit_price,
+                                    'account': l.account.id,
+                                    'taxes': [('add',
+                                            [t.id for t in l.taxes])],
+                                    } for l in invoice.lines])],
+                    })
+        return result
+    committed_ids = committed(run_invoices, run_id)
+    vlist = committed(values)
+    company = vlist[0]['company']
+    extras = {}
+    for _ in range(20):
+        with Transaction().start(DATABASE, 0, context={'company': company},
+                **extras) as transaction:
+            Invoice = pool.get('account.invoice')
+            t = time.monotonic()
+            try:
+                invoices = Invoice.create(vlist)
+                Invoice.post(invoices)
+                elapsed = time.monotonic() - t
+                return len(invoices), elapsed
+            except TransactionError as error:
+                error.fix(extras)
+            finally:
+                transaction.rollback()
+                transaction.tasks.clear()
+    raise RuntimeError("baseline restarted too often")
+
+
+def checks(run_id):
+    "Posted, balanced, numbered without gap, seen by collection and dunning"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    pool = Pool()
+    Invoice = pool.get('account.invoice')
+    Line = pool.get('property.billing.line')
+    Run = pool.get('property.billing.run')
+    run = Run(run_id)
+    with Transaction().set_context(company=run.company.id):
+        invoices = Invoice.browse(run_invoices(run_id))
+        problems = []
+        for invoice in invoices:
+            if invoice.state != 'posted' or not invoice.move \
+                    or invoice.move.state != 'posted':
+                problems.append(f'{invoice.id} not posted')
+            elif sum(l.debit - l.credit for l in invoice.move.lines):
+                problems.append(f'{invoice.id} unbalanced')
+            elif invoice.total_amount != sum(
+                    l.amount for l in invoice.lines):
+                problems.append(f'{invoice.id} total')
+            if len(problems) > 5:
+                break
+        # numbers of the whole sequence: no gap, no duplicate
+        numbers = sorted(int(re.sub(r'\D', '', i.number))
+            for i in Invoice.search([('company', '=', run.company.id),
+                        ('type', '=', 'out'), ('number', '!=', None)]))
+        gapless = numbers == list(range(numbers[0], numbers[0]
+                + len(numbers)))
+        amount = sum(l.amount for l in Line.search([('run', '=', run_id)]))
+        receivable = sum(i.amount_to_pay for i in invoices)
+        # the collection report of the month sees the run's invoices
+        Collection = pool.get('property.collection.rate.site')
+        billed = sum(c.billed for c in Collection.search([
+                    ('site', '=', run.site.id)]))
+        Ageing = pool.get('property.arrears.ageing')
+        ageing = sum(a.total for a in Ageing.search([
+                    ('site', '=', run.site.id)]))
+        lines_to_pay = sum(len(i.lines_to_pay) for i in invoices)
+        # dunning, 100 days later, rolled back: one per unpaid invoice
+        Dunning = pool.get('account.dunning')
+        Dunning.generate_dunnings(date=month() + dt.timedelta(days=100))
+        dunned = Dunning.search_count([
+                ('line.move.origin', 'in', [str(i) for i in invoices])])
+        Transaction().rollback()
+    return {'invoices': len(invoices), 'problems': problems,
+        'gapless': gapless, 'numbers': len(numbers),
+        'billed lines': amount, 'to pay': receivable,
+        'collection billed': billed, 'ageing': ageing,
+        'lines to pay': lines_to_pay, 'dunnings': dunned}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--units', type=int, nargs='+',
+        default=[1000, 10000])
+    parser.add_argument('--workers', type=int, nargs='+', default=[1, 2])
+    parser.add_argument('--batch-size', type=int, default=500)
+    parser.add_argument('--no-baseline', action='store_true')
+    parser.add_argument('--uri-from-env', action='store_true',
+        help="use TRYTOND_DATABASE__URI instead of a private cluster")
+    args = parser.parse_args()
+
+    cluster = None
+    if args.uri_from_env:
+        uri = os.environ['TRYTOND_DATABASE__URI']
+    else:
+        cluster = subprocess.run(['bash', os.path.join(ROOT, 'scripts',
+                    'pgcluster.sh'), 'start'], check=True,
+            capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        uri = open(os.path.join(cluster, 'uri')).read().strip()
+    try:
+        os.environ['TRYTOND_DATABASE__URI'] = uri
+        os.environ['DB_NAME'] = DATABASE
+        conf = tempfile.NamedTemporaryFile('w', suffix='.conf',
+            delete=False)
+        conf.write(f"[database]\nuri = {uri}\n[queue]\nworker = True\n")
+        conf.close()
+        os.environ['TRYTOND_CONFIG'] = conf.name
+        t = time.monotonic()
+        from trytond.tests.test_tryton import activate_module
+        activate_module(['property_billing'])
+        print(f"database {DATABASE} on {uri}: property_billing activated "
+            f"in {time.monotonic() - t:.0f} s", flush=True)
+        from trytond.config import config
+        config.set('queue', 'worker', 'True')
+        rows = []
+        for n in args.units:
+            company_id, fee_types = committed(setup_company, args.batch_size)
+            sites = {w: build(company_id, fee_types, f'S{n}W{w}', n)
+                for w in args.workers}
+            for w in args.workers:
+                run_id, elapsed, batches, peak = ours(conf.name, company_id,
+                    sites[w], w)
+                found = committed(checks, run_id)
+                count = found['invoices']
+                row = {'units': n, 'workers': w, 'invoices': count,
+                    'batches': batches, 'seconds': elapsed,
+                    'rate': count / elapsed, 'peak': peak,
+                    'per unit ms': elapsed / n * 1000 * w}
+                print(f"  ours  N={n} workers={w}: {count} invoices in "
+                    f"{batches} batches, {elapsed:.1f} s, "
+                    f"{count / elapsed:.1f} invoices/s, peak RSS per "
+                    f"worker process {peak:.0f} MiB", flush=True)
+                print(f"        checks: {found}", flush=True)
+                if w == args.workers[0] and not args.no_baseline:
+                    b_count, b_elapsed = baseline(run_id)
+                    row['baseline'] = b_count / b_elapsed
+                    print(f"  stock N={n}: {b_count} invoices created and "
+                        f"posted in {b_elapsed:.1f} s, "
+                        f"{b_count / b_elapsed:.1f} invoices/s; ratio "
+                        f"ours/stock {row['rate'] / row['baseline']:.1f}",
+                        flush=True)
+                rows.append(row)
+        print("\n| homes | workers | invoices | s | invoices/s | stock "
+            "invoices/s | ratio | ms per home (x workers) | peak RSS MiB |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for r in rows:
+            stock = r.get('baseline')
+            ratio = f"{r['rate'] / stock:.1f}" if stock else ''
+            print(f"| {r['units']} | {r['workers']} | {r['invoices']} | "
+                f"{r['seconds']:.1f} | {r['rate']:.1f} | "
+                f"{f'{stock:.1f}' if stock else ''} | "
+                f"{ratio} | "
+                f"{r['per unit ms']:.1f} | {r['peak']:.0f} |")
+        return 0
+    finally:
+        if cluster:
+            subprocess.run(['bash', os.path.join(ROOT, 'scripts',
+                        'pgcluster.sh'), 'stop', cluster])
+
+
+if __name__ == '__main__':
+    sys.exit(main())
