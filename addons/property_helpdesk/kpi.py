@@ -1,11 +1,35 @@
 # This file is part of the property-management suite.
 from sql import Cast, Column, Literal, Null
-from sql.aggregate import Count, Max, Min, Sum
+from sql.aggregate import Count, Max, Sum
 from sql.conditionals import Case, Coalesce
-from sql.functions import CurrentTimestamp, DateTrunc
+from sql.functions import CurrentTimestamp, DateTrunc, Extract
 
+from trytond import backend
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
+
+
+def month_column(ticket):
+    "The first day of the month a ticket was received (the KPI month)"
+    month = DateTrunc('month', ticket.received_at)
+    if backend.name == 'postgresql':
+        # as the indexes of property.ticket on it are written
+        return Cast(month, 'DATE')
+    return fields.Date("Month").sql_cast(month)
+
+
+def _integer(value):
+    # Typed: PostgreSQL matches an expression with the indexed one only
+    # with the same operators (a bare parameter may come as a smallint).
+    return Cast(Literal(value), 'INTEGER')
+
+
+def kpi_id(key, month):
+    """The id of the KPI row of key (a site or company id) and month: the
+    key times 10,000 plus the months since 1900 (till the year 2733)"""
+    return Cast(key * _integer(10000)
+        + (Extract('YEAR', month) - _integer(1900)) * _integer(12)
+        + Extract('MONTH', month), 'INTEGER')
 
 
 def _rate(numerator, denominator):
@@ -62,30 +86,33 @@ class KPI(ModelSQL, ModelView):
     def table_query(cls):
         pool = Pool()
         table = pool.get('property.ticket').__table__()
-        # The month is computed in a sub-query: PostgreSQL does not match
-        # the parameters of date_trunc between SELECT and GROUP BY.
-        ticket = table.select(
-            *(Column(table, name) for name in [
-                    'id', 'company', 'site', 'kind', 'replied_at', 'reply_deadline',
-                    'resolved_at', 'done_breached', 'is_repeat']),
-            cls.month.sql_cast(DateTrunc('month', table.received_at)
-                ).as_('month'),
-            where=~table.state.in_(['draft', 'cancelled']))
         visit = pool.get('property.return_visit').__table__()
         order = pool.get('property.work_order').__table__()
-
-        visits = visit.select(
-            visit.ticket.as_('ticket'),
-            Count(visit.id).as_('count'),
-            Sum(Case((visit.satisfaction >= 4, 1), else_=0)).as_('satisfied'),
-            group_by=[visit.ticket])
-        orders = order.select(
-            order.ticket.as_('ticket'),
+        # One row per ticket with its visits and rework, joined and grouped
+        # by ticket: a filter on the site and month (or on the id) reaches
+        # the ticket table, and only the visits and work orders of the
+        # tickets of that site and month are looked up, by their index on
+        # ticket, instead of grouping all the visits and work orders of the
+        # database first. Both are joined: the visits are counted distinct.
+        columns = [Column(table, name) for name in [
+                'id', 'company', 'site', 'kind', 'replied_at',
+                'reply_deadline', 'resolved_at', 'done_breached',
+                'is_repeat']]
+        ticket = table.join(visit, 'LEFT',
+            condition=visit.ticket == table.id
+            ).join(order, 'LEFT',
+            condition=order.ticket == table.id
+            ).select(
+            *columns,
+            # The month is computed in a sub-query: PostgreSQL does not
+            # match the parameters of date_trunc between SELECT and GROUP BY
+            month_column(table).as_('month'),
+            Count(visit.id, distinct=True).as_('visits'),
+            Count(Case((visit.satisfaction >= 4, visit.id)), distinct=True
+                ).as_('satisfied'),
             Max(order.rework_count).as_('rework'),
-            group_by=[order.ticket])
-        query = ticket.join(visits, 'LEFT',
-            condition=visits.ticket == ticket.id
-            ).join(orders, 'LEFT', condition=orders.ticket == ticket.id)
+            where=~table.state.in_(['draft', 'cancelled']),
+            group_by=columns + [table.received_at])
 
         def count(condition):
             # Cast: PostgreSQL sums integers into numerics
@@ -93,15 +120,18 @@ class KPI(ModelSQL, ModelView):
         repair = ticket.kind.in_(['repair_unit', 'repair_common'])
         complaint = ticket.kind == 'complaint'
         resolved = ticket.resolved_at != Null
-        visited = visits.count > 0
-        return query.select(
-            Min(ticket.id).as_('id'),
+        visited = ticket.visits > 0
+        group_columns = cls._group_columns(ticket)
+        return ticket.select(
+            # The id is made of the row's key (not of an aggregate) so that
+            # reading rows by id filters the tickets before grouping them
+            kpi_id(dict(group_columns)[cls._id_column], ticket.month
+                ).as_('id'),
             Literal(0).as_('create_uid'),
             CurrentTimestamp().as_('create_date'),
             Literal(None).as_('write_uid'),
             Literal(None).as_('write_date'),
-            *(column.as_(name)
-                for name, column in cls._group_columns(ticket)),
+            *(column.as_(name) for name, column in group_columns),
             ticket.month.as_('month'),
             Count(ticket.id).as_('tickets'),
             count(repair).as_('repairs'),
@@ -113,18 +143,21 @@ class KPI(ModelSQL, ModelView):
             count(resolved).as_('resolved'),
             count(resolved & (ticket.done_breached == Literal(False))
                 ).as_('done_on_time'),
-            count(Coalesce(orders.rework, 0) > 0).as_('reworked'),
+            count(Coalesce(ticket.rework, 0) > 0).as_('reworked'),
             count(ticket.is_repeat == Literal(True)).as_('repeats'),
             count(repair & resolved).as_('repairs_resolved'),
             count(repair & resolved & visited).as_('repairs_visited'),
             count(complaint & resolved).as_('complaints_resolved'),
             count(complaint & resolved & visited).as_('complaints_visited'),
-            Cast(Sum(Coalesce(visits.count, 0)), 'INTEGER').as_('visits'),
-            Cast(Sum(Coalesce(visits.satisfied, 0)), 'INTEGER'
+            Cast(Sum(Coalesce(ticket.visits, 0)), 'INTEGER').as_('visits'),
+            Cast(Sum(Coalesce(ticket.satisfied, 0)), 'INTEGER'
                 ).as_('satisfied'),
             group_by=[ticket.month] + [column
-                for _, column in cls._group_columns(ticket)
+                for _, column in group_columns
                 if not isinstance(column, Literal)])
+
+    # The group column the id is made of, with the month
+    _id_column = 'site'
 
     @classmethod
     def _group_columns(cls, ticket):
@@ -163,6 +196,8 @@ class CompanyKPI(KPI):
         super().__setup__()
         cls.site.states = {'invisible': True}
         cls._order = [('month', 'DESC'), ('company', 'ASC'), ('id', 'DESC')]
+
+    _id_column = 'company'
 
     @classmethod
     def _group_columns(cls, ticket):

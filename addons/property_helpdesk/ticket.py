@@ -1,7 +1,9 @@
 # This file is part of the property-management suite.
 import datetime as dt
+from collections import defaultdict
 from email.message import EmailMessage
 
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import (
@@ -10,9 +12,12 @@ from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.sendmail import send_message_transactional
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.modules.property_base.common import (
     CheckValuesMixin, now, rec_name_domain)
+
+from .kpi import kpi_id, month_column
 
 CHANNELS = [
     ('phone', "Phone"),
@@ -190,7 +195,20 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
                     (t.received_at, Index.Range())),
                 Index(t, (t.site, Index.Range()),
                     (t.received_at, Index.Range())),
+                # The list and its tabs: the tickets of a state, newest
+                # first, found in that order without sorting them all
+                Index(t, (t.state, Index.Equality(cardinality='low')),
+                    (t.received_at, Index.Range()), (t.id, Index.Range())),
                 })
+        if backend.name == 'postgresql':
+            # The KPIs (kpi.py) of a site and month, searched by site and
+            # month and read by id (SQLite cannot index these functions)
+            month = month_column(t)
+            cls._sql_indexes.update({
+                    Index(t, (t.site, Index.Range()),
+                        (month, Index.Range())),
+                    Index(t, (kpi_id(t.site, month), Index.Range())),
+                    })
         cls._order = [('received_at', 'DESC'), ('id', 'DESC')]
         cls._transitions |= {
             ('draft', 'open'),
@@ -441,10 +459,17 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def _validate(cls, tickets, field_names=None):
         # The business reasons first: they tell the clerk more than the
-        # generic domain error of the same fields.
+        # generic domain error of the same fields. As Tryton does for the
+        # fields, only when a field they check is written (the escalation
+        # cron writes flags and levels of thousands of tickets).
+        names = set(field_names) if field_names is not None else None
+        unit_site = names is None or bool(names & {'unit', 'site'})
+        assignee = names is None or bool(names & {'assignee', 'category'})
         for ticket in tickets:
-            ticket.check_unit_site()
-            ticket.check_assignee()
+            if unit_site:
+                ticket.check_unit_site()
+            if assignee:
+                ticket.check_assignee()
         super()._validate(tickets, field_names=field_names)
 
     def check_unit_site(self):
@@ -530,6 +555,15 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
         ModelData = pool.get('ir.model.data')
         now = dt.datetime.now()
         action = ModelData.get_id('property_helpdesk', 'act_ticket_form')
+        # The users of all the informed employees at once, in the order
+        # each employee's own search would give them
+        employees = {e.notified.id for e in escalations if e.notified}
+        users = defaultdict(list)
+        if employees:
+            for user in User.search([('employees', 'in', list(employees))]):
+                for employee in user.employees:
+                    if employee.id in employees:
+                        users[employee.id].append(user)
         notifications = []
         for escalation in escalations:
             employee = escalation.notified
@@ -540,7 +574,7 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
                 ticket=ticket.rec_name, level=ticket.level,
                 reason=escalation.reason_string,
                 description=(ticket.description or '')[:120])
-            for user in User.search([('employees', '=', employee.id)]):
+            for user in users[employee.id]:
                 notifications.append(Notification(user=user,
                         label=ticket.rec_name, description=text,
                         icon='tryton-warning', action=action,
@@ -691,7 +725,7 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
         Cron = pool.get('ir.cron')
         if now is None:
             now = dt.datetime.now()
-        tickets = cls.search([
+        query = cls.search([
                 ('state', 'in', OPEN_STATES),
                 ['OR',
                     [('reply_breached', '=', False),
@@ -700,27 +734,51 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
                     [('done_breached', '=', False),
                         ('done_deadline', '<', now)],
                     ],
-                ])
+                ], query=True)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*query)
+        ids = [i for i, in cursor]
+        # Set-based, by slices of tickets: one policy per company, for each
+        # slice the tickets written in one call per new values, the
+        # escalations created and their employees' users searched at once
+        # (see notify). Slices, because Tryton's records of one batch
+        # (browsed together, or the employees of their departments read
+        # to validate the assignee of the written tickets) cost the square
+        # of its size.
+        policies = {}
         escalations = []
-        for ticket in tickets:
-            policy = ticket.get_policy()
-            for reason, breached, deadline, replied in [
-                    ('reply_overdue', 'reply_breached', 'reply_deadline',
-                        ticket.replied_at),
-                    ('done_overdue', 'done_breached', 'done_deadline',
-                        None)]:
-                limit = getattr(ticket, deadline)
-                if getattr(ticket, breached) or replied or not limit \
-                        or limit >= now:
-                    continue
-                setattr(ticket, breached, True)
-                level = str(max(1, int(ticket.level) - 1))
-                escalations.append(ticket.new_escalation(reason, level,
-                        policy.level1_minutes if level == '1'
-                        else policy.level2_minutes))
-                ticket.level = level
-        cls.save(tickets)
-        cls.notify(escalations)
+        for sub_ids in grouped_slice(ids, 100):
+            to_write = defaultdict(list)
+            new_escalations = []
+            for ticket in cls.browse(list(sub_ids)):
+                if ticket.company not in policies:
+                    policies[ticket.company] = ticket.get_policy()
+                policy = policies[ticket.company]
+                values = {}
+                for reason, breached, deadline, replied in [
+                        ('reply_overdue', 'reply_breached', 'reply_deadline',
+                            ticket.replied_at),
+                        ('done_overdue', 'done_breached', 'done_deadline',
+                            None)]:
+                    limit = getattr(ticket, deadline)
+                    if getattr(ticket, breached) or replied or not limit \
+                            or limit >= now:
+                        continue
+                    values[breached] = True
+                    level = str(max(1, int(ticket.level) - 1))
+                    new_escalations.append(ticket.new_escalation(
+                            reason, level,
+                            policy.level1_minutes if level == '1'
+                            else policy.level2_minutes))
+                    # the next escalation starts from the new level
+                    ticket.level = values['level'] = level
+                if values:
+                    to_write[tuple(sorted(values.items()))].append(ticket)
+            if to_write:
+                cls.write(*(arg for values, records in to_write.items()
+                        for arg in (records, dict(values))))
+            cls.notify(new_escalations)
+            escalations.extend(new_escalations)
         if escalations:
             Cron.notify('tryton-warning',
                 'property_helpdesk.act_ticket_escalated', None,
