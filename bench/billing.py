@@ -287,22 +287,27 @@ def baseline(run_id):
     vlist = committed(values)
     company = vlist[0]['company']
     extras = {}
-    for _ in range(20):
-        with Transaction().start(DATABASE, 0, context={'company': company},
-                **extras) as transaction:
-            Invoice = pool.get('account.invoice')
-            t = time.monotonic()
-            try:
-                invoices = Invoice.create(vlist)
-                Invoice.post(invoices)
-                elapsed = time.monotonic() - t
-                return len(invoices), elapsed
-            except TransactionError as error:
-                error.fix(extras)
-            finally:
-                transaction.rollback()
-                transaction.tasks.clear()
-    raise RuntimeError("baseline restarted too often")
+
+    def attempt(vlist):
+        for _ in range(20):
+            with Transaction().start(DATABASE, 0,
+                    context={'company': company}, **extras) as transaction:
+                Invoice = pool.get('account.invoice')
+                t = time.monotonic()
+                try:
+                    invoices = Invoice.create(vlist)
+                    Invoice.post(invoices)
+                    return len(invoices), time.monotonic() - t
+                except TransactionError as error:
+                    error.fix(extras)
+                finally:
+                    transaction.rollback()
+                    transaction.tasks.clear()
+        raise RuntimeError("baseline restarted too often")
+    # the locks Tryton's path needs, learnt on one invoice, then taken
+    # from the start of the measured transaction: no replay is measured
+    attempt(vlist[:1])
+    return attempt(vlist)
 
 
 def checks(run_id):
