@@ -161,12 +161,85 @@ def build_units(company_id, fee_types, code, buildings, first, count):
     return len(units)
 
 
-def build(company_id, fee_types, code, n):
+def _clone(table, template_id, overrides):
+    """Copy the row template_id of table once per dict of overrides (its
+    columns given new values), with COPY; return the new ids"""
+    from trytond.transaction import Transaction
+    transaction = Transaction()
+    cursor = transaction.connection.cursor()
+    cursor.execute(f'SELECT * FROM "{table}" WHERE id = %s', (template_id,))
+    columns = [d[0] for d in cursor.description]
+    template = dict(zip(columns, cursor.fetchone()))
+    ids = transaction.database.nextid(transaction.connection, table,
+        count=len(overrides))
+    ids = [ids] if isinstance(ids, int) else list(ids)
+    names = ', '.join(f'"{c}"' for c in columns)
+    with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+        for id_, override in zip(ids, overrides):
+            copy.write_row([id_ if c == 'id' else override.get(c, template[c])
+                    for c in columns])
+    return ids
+
+
+def clone_units(code, buildings, first, count):
+    """Homes first..first+count-1 as copies of the site's first home
+    (built through the ORM): owner, address, ownership, meter and its
+    readings, each row a copy of the first home's with its own keys and
+    values (PostgreSQL; 100,000 homes through the ORM take an hour)"""
+    from trytond.pool import Pool
+    pool = Pool()
+    Unit = pool.get('property.unit')
+    Reading = pool.get('property.meter.reading')
+    unit, = Unit.search([('number', '=', '101'),
+            ('building', '=', buildings[0])])
+    ownership, = unit.ownerships
+    party = ownership.party
+    address = party.addresses[0]
+    meter, = pool.get('property.meter').search([('unit', '=', unit.id)])
+    older, newer = sorted(Reading.search([('meter', '=', meter.id)]),
+        key=lambda r: r.date)
+    numbers = range(first, first + count)
+    party_ids = _clone('party_party', party.id, [
+            {'name': f"Owner {code}-{i}", 'code': f'{party.code}-{i}'}
+            for i in numbers])
+    _clone('party_address', address.id, [
+            {'party': p, 'street': f"{code} {i}"}
+            for i, p in zip(numbers, party_ids)])
+    units = []
+    for i in numbers:
+        building, rest = divmod(i, 120)
+        floor, door = divmod(rest, 4)
+        number = f'{floor + 1}{door + 1:02d}'
+        units.append({'building': buildings[building],
+                'floor': floor + 1, 'number': number,
+                'code': f'{building + 1}-{number}',
+                'area': Decimal(60 + i % 90) + Decimal('0.35')})
+    unit_ids = _clone('property_unit', unit.id, units)
+    _clone('property_unit_ownership', ownership.id, [
+            {'unit': u, 'party': p} for u, p in zip(unit_ids, party_ids)])
+    meter_ids = _clone('property_meter', meter.id, [
+            {'unit': u, 'number': f'W{u:07d}'} for u in unit_ids])
+    _clone('property_meter_reading', older.id, [
+            {'meter': m, 'value': Decimal(100 + k % 500)}
+            for k, m in zip(numbers, meter_ids)])
+    _clone('property_meter_reading', newer.id, [
+            {'meter': m, 'value': Decimal(100 + k % 500 + 5 + k % 13),
+                'previous_value': Decimal(100 + k % 500),
+                'consumption': Decimal(5 + k % 13)}
+            for k, m in zip(numbers, meter_ids)])
+    return len(unit_ids)
+
+
+def build(company_id, fee_types, code, n, fast=False):
     t = time.monotonic()
     site, buildings = committed(build_site, company_id, fee_types, code, n)
-    for first in range(0, n, CHUNK):
+    first_chunk = 1 if fast else n
+    for first in range(0, min(n, first_chunk), CHUNK):
         committed(build_units, company_id, fee_types, code, buildings,
-            first, min(CHUNK, n - first))
+            first, min(CHUNK, first_chunk - first))
+    for first in range(first_chunk, n, 10 * CHUNK):
+        committed(clone_units, code, buildings, first,
+            min(10 * CHUNK, n - first))
     print(f"  site {code}: {n} homes built in {time.monotonic() - t:.0f} s",
         flush=True)
     return site
@@ -239,6 +312,32 @@ def ours(conf, company_id, site_id, workers):
     # the pool processes (children), not the parent that only waits
     children = [v for p, v in peaks.items() if p != worker.pid] or [0]
     return run_id, elapsed, total, max(children)
+
+
+def ours_inprocess(company_id, site_id):
+    """The run of the site with its batches processed one after the other
+    in this process, each in its transaction as a worker does (SQLite:
+    trytond-worker needs PostgreSQL's notifications)"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    def batches(run_id):
+        Batch = Pool().get('property.billing.run.batch')
+        return [b.id for b in Batch.search([('run', '=', run_id)])]
+
+    def process(batch_id):
+        Batch = Pool().get('property.billing.run.batch')
+        with Transaction().set_context(company=company_id):
+            Batch.process([Batch(batch_id)])
+    t = time.monotonic()
+    run_id = committed(start_run, company_id, site_id)
+    ids = committed(batches, run_id)
+    for batch_id in ids:
+        committed(process, batch_id)
+    elapsed = time.monotonic() - t
+    import resource
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return run_id, elapsed, len(ids), peak
 
 
 def run_invoices(run_id):
@@ -369,12 +468,23 @@ def main():
     parser.add_argument('--workers', type=int, nargs='+', default=[1, 2])
     parser.add_argument('--batch-size', type=int, default=500)
     parser.add_argument('--no-baseline', action='store_true')
+    parser.add_argument('--sqlite', action='store_true',
+        help="on an SQLite database file, batches processed in this "
+        "process (shows no batch size fails on SQLite)")
+    parser.add_argument('--orm-build', action='store_true',
+        help="build every home through the ORM (slow), not as copies of "
+        "the first")
     parser.add_argument('--uri-from-env', action='store_true',
         help="use TRYTOND_DATABASE__URI instead of a private cluster")
     args = parser.parse_args()
 
     cluster = None
-    if args.uri_from_env:
+    if args.sqlite:
+        folder = tempfile.mkdtemp(prefix='bench-billing-')
+        uri = 'sqlite://'
+        os.environ['TRYTOND_DATABASE__PATH'] = folder
+        args.workers = [1]
+    elif args.uri_from_env:
         uri = os.environ['TRYTOND_DATABASE__URI']
     else:
         cluster = subprocess.run(['bash', os.path.join(ROOT, 'scripts',
@@ -386,7 +496,8 @@ def main():
         os.environ['DB_NAME'] = DATABASE
         conf = tempfile.NamedTemporaryFile('w', suffix='.conf',
             delete=False)
-        conf.write(f"[database]\nuri = {uri}\n[queue]\nworker = True\n")
+        conf.write(f"[database]\nuri = {uri}\n[queue]\nworker = "
+            f"{not args.sqlite}\n")
         conf.close()
         os.environ['TRYTOND_CONFIG'] = conf.name
         t = time.monotonic()
@@ -395,15 +506,20 @@ def main():
         print(f"database {DATABASE} on {uri}: property_billing activated "
             f"in {time.monotonic() - t:.0f} s", flush=True)
         from trytond.config import config
-        config.set('queue', 'worker', 'True')
+        config.set('queue', 'worker', str(not args.sqlite))
         rows = []
         for n in args.units:
             company_id, fee_types = committed(setup_company, args.batch_size)
-            sites = {w: build(company_id, fee_types, f'S{n}W{w}', n)
+            sites = {w: build(company_id, fee_types, f'S{n}W{w}', n,
+                    fast=not args.sqlite and not args.orm_build)
                 for w in args.workers}
             for w in args.workers:
-                run_id, elapsed, batches, peak = ours(conf.name, company_id,
-                    sites[w], w)
+                if args.sqlite:
+                    run_id, elapsed, batches, peak = ours_inprocess(
+                        company_id, sites[w])
+                else:
+                    run_id, elapsed, batches, peak = ours(conf.name,
+                        company_id, sites[w], w)
                 found = committed(checks, run_id)
                 count = found['invoices']
                 row = {'units': n, 'workers': w, 'invoices': count,
@@ -437,6 +553,9 @@ def main():
                 f"{r['per unit ms']:.1f} | {r['peak']:.0f} |")
         return 0
     finally:
+        if args.sqlite:
+            import shutil
+            shutil.rmtree(folder, ignore_errors=True)
         if cluster:
             subprocess.run(['bash', os.path.join(ROOT, 'scripts',
                         'pgcluster.sh'), 'stop', cluster])

@@ -86,7 +86,7 @@ class Configuration(ModelSQL, ModelView):
     def validate_fields(cls, configs, field_names):
         super().validate_fields(configs, field_names)
         for config in configs:
-            if not (1 <= config.batch_size <= 1000):
+            if not (1 <= config.batch_size <= 10000):
                 raise ValidationError(gettext(
                         'property_billing.msg_configuration_batch_size'))
             if config.reading_alert_factor <= 1:
