@@ -342,9 +342,12 @@ def ours_inprocess(company_id, site_id):
 
 def run_invoices(run_id):
     from trytond.pool import Pool
-    Line = Pool().get('property.billing.line')
-    return sorted({l.invoice.id for l in Line.search([('run', '=', run_id)])
-            if l.invoice})
+    from trytond.transaction import Transaction
+    line = Pool().get('property.billing.line').__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*line.select(line.invoice,
+            where=(line.run == run_id) & (line.invoice != None)))  # noqa
+    return sorted({i for i, in cursor})
 
 
 def baseline(run_id):
@@ -357,7 +360,9 @@ def baseline(run_id):
     def values():
         Invoice = pool.get('account.invoice')
         result = []
-        for invoice in Invoice.browse(committed_ids):
+        invoices = [i for start in range(0, len(committed_ids), 1000)
+            for i in Invoice.browse(committed_ids[start:start + 1000])]
+        for invoice in invoices:
             result.append({
                     'company': invoice.company.id, 'type': 'out',
                     'journal': invoice.journal.id,
@@ -409,56 +414,88 @@ def baseline(run_id):
     return attempt(vlist)
 
 
-def checks(run_id):
-    "Posted, balanced, numbered without gap, seen by collection and dunning"
+def checks(run_id, sample=2000, dunning_max=10000):
+    """Posted, balanced, numbered without gap, seen by the collection
+    reports and dunning: the whole run in SQL, record by record through
+    the ORM on a sample (and dunning up to dunning_max invoices)"""
+    from sql.aggregate import Count, Sum
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     pool = Pool()
     Invoice = pool.get('account.invoice')
+    Move = pool.get('account.move')
+    MoveLine = pool.get('account.move.line')
     Line = pool.get('property.billing.line')
     Run = pool.get('property.billing.run')
+    cursor = Transaction().connection.cursor()
     run = Run(run_id)
+    ids = run_invoices(run_id)
+    invoice, move, move_line = (Invoice.__table__(), Move.__table__(),
+        MoveLine.__table__())
+    line = Line.__table__()
+    # the whole run, in SQL
+    cursor.execute(*invoice.join(move, condition=invoice.move == move.id
+            ).select(Count(invoice.id),
+            where=(invoice.state == 'posted') & (move.state == 'posted')
+            & invoice.id.in_(line.select(line.invoice,
+                    where=line.run == run_id))))
+    posted, = cursor.fetchone()
+    cursor.execute(*move_line.select(move_line.move,
+            where=move_line.move.in_(invoice.select(invoice.move,
+                    where=invoice.id.in_(line.select(line.invoice,
+                            where=line.run == run_id)))),
+            group_by=[move_line.move],
+            having=Sum(move_line.debit - move_line.credit) != 0))
+    unbalanced = len(cursor.fetchall())
+    cursor.execute(*invoice.select(invoice.number,
+            where=(invoice.company == run.company.id)
+            & (invoice.type == 'out') & (invoice.number != None)))  # noqa
+    numbers = sorted(int(re.sub(r'\D', '', n)) for n, in cursor)
+    gapless = numbers == list(range(numbers[0], numbers[0]
+            + len(numbers)))
+    cursor.execute(*line.select(Sum(line.amount),
+            where=line.run == run_id))
+    amount, = cursor.fetchone()
+    cursor.execute(*invoice.select(Sum(invoice.total_amount_cache),
+            where=invoice.id.in_(line.select(line.invoice,
+                    where=line.run == run_id))))
+    total, = cursor.fetchone()
+    # the collection and ageing reports of the site
+    sums = {}
+    for name, column in [('property.collection.rate.site', 'billed_sum'),
+            ('property.arrears.ageing', 'total')]:
+        query = pool.get(name).table_query()
+        cursor.execute(*query.select(Sum(getattr(query, column)),
+                where=query.site == run.site.id))
+        sums[name], = cursor.fetchone()
+    # record by record on a sample
+    problems = []
+    to_pay = Decimal(0)
     with Transaction().set_context(company=run.company.id):
-        invoices = Invoice.browse(run_invoices(run_id))
-        problems = []
-        for invoice in invoices:
-            if invoice.state != 'posted' or not invoice.move \
-                    or invoice.move.state != 'posted':
-                problems.append(f'{invoice.id} not posted')
-            elif sum(l.debit - l.credit for l in invoice.move.lines):
-                problems.append(f'{invoice.id} unbalanced')
-            elif invoice.total_amount != sum(
-                    l.amount for l in invoice.lines):
-                problems.append(f'{invoice.id} total')
-            if len(problems) > 5:
-                break
-        # numbers of the whole sequence: no gap, no duplicate
-        numbers = sorted(int(re.sub(r'\D', '', i.number))
-            for i in Invoice.search([('company', '=', run.company.id),
-                        ('type', '=', 'out'), ('number', '!=', None)]))
-        gapless = numbers == list(range(numbers[0], numbers[0]
-                + len(numbers)))
-        amount = sum(l.amount for l in Line.search([('run', '=', run_id)]))
-        receivable = sum(i.amount_to_pay for i in invoices)
-        # the collection report of the month sees the run's invoices
-        Collection = pool.get('property.collection.rate.site')
-        billed = sum(c.billed for c in Collection.search([
-                    ('site', '=', run.site.id)]))
-        Ageing = pool.get('property.arrears.ageing')
-        ageing = sum(a.total for a in Ageing.search([
-                    ('site', '=', run.site.id)]))
-        lines_to_pay = sum(len(i.lines_to_pay) for i in invoices)
-        # dunning, 100 days later, rolled back: one per unpaid invoice
-        Dunning = pool.get('account.dunning')
-        Dunning.generate_dunnings(date=month() + dt.timedelta(days=100))
-        dunned = Dunning.search_count([
-                ('line.move.origin', 'in', [str(i) for i in invoices])])
-        Transaction().rollback()
-    return {'invoices': len(invoices), 'problems': problems,
-        'gapless': gapless, 'numbers': len(numbers),
-        'billed lines': amount, 'to pay': receivable,
-        'collection billed': billed, 'ageing': ageing,
-        'lines to pay': lines_to_pay, 'dunnings': dunned}
+        for record in Invoice.browse(ids[:sample]):
+            if record.amount_to_pay != record.total_amount \
+                    or len(record.lines_to_pay) != 1 \
+                    or record.total_amount != sum(
+                        l.amount for l in record.lines):
+                problems.append(record.id)
+            to_pay += record.amount_to_pay
+        dunned = None
+        if len(ids) <= dunning_max:
+            # dunning, 100 days later, rolled back: one per unpaid invoice
+            Dunning = pool.get('account.dunning')
+            Dunning.generate_dunnings(date=month() + dt.timedelta(days=100))
+            dunned = Dunning.search_count([
+                    ('line.move.origin', 'in',
+                        [f'account.invoice,{i}' for i in ids])])
+            Transaction().rollback()
+    return {'invoices': len(ids), 'posted with posted move': posted,
+        'unbalanced moves': unbalanced, 'gapless': gapless,
+        'numbers': len(numbers), 'billed fees': amount,
+        'invoiced': total,
+        'collection billed': sums['property.collection.rate.site'],
+        'ageing': sums['property.arrears.ageing'],
+        f'sample of {min(sample, len(ids))}: problems': problems[:5],
+        'sample to pay': to_pay, 'dunnings': dunned}
 
 
 def main():
