@@ -689,9 +689,10 @@ def _bill(run, units):
                         amount=charge.amount), []))
     if not to_create:
         return held
-    fast, slow = _split(run, to_create)
+    plan = bulk.Plan(run)
+    fast, slow = _split(run, to_create, plan)
     if fast:
-        _post_bulk(run, fast)
+        _post_bulk(plan, fast)
     if slow:
         try:
             lines = Line.create([v for v, _ in slow])
@@ -762,7 +763,7 @@ def _receivables(company, party_ids):
     return result
 
 
-def _split(run, to_create):
+def _split(run, to_create, plan):
     """The fees grouped in invoices (one per payer and unit, a line per
     fee in fee code order) that the bulk path writes, and the fees left
     to Tryton's own path"""
@@ -793,7 +794,6 @@ def _split(run, to_create):
     items = sorted(to_create, key=lambda i: (key(i),
             fee_types[i[0]['fee_type']].code))
     fast, slow = [], []
-    plan = bulk.Plan(run)
     for (unit_id, party_id), group in groupby(items, key=key):
         group = list(group)
         party = payers[party_id]
@@ -826,15 +826,14 @@ def _split(run, to_create):
             'lines': lines,
             'fees': group,
             }
-        if (bulk.eligible(invoice, currency) and address
-                and not plan.payment_means):
+        if bulk.eligible(invoice, plan):
             fast.append(invoice)
         else:
             slow.extend(group)
     return fast, slow
 
 
-def _post_bulk(run, invoices):
+def _post_bulk(plan, invoices):
     """Write the fees and their posted invoices set-wise (see bulk.py),
     then pay them from prepayments"""
     pool = Pool()
@@ -864,7 +863,7 @@ def _post_bulk(run, invoices):
                         where=reading.id.in_([r.id for r in readings])))
         bulk.forget(Reading.__name__)
         return [f'{Line.__name__},{i}' for i in line_ids]
-    invoice_ids = bulk.post(run, invoices, origins=origins)
+    invoice_ids = bulk.post(plan, invoices, origins=origins)
     apply_prepayments(Invoice.browse(invoice_ids))
 
 
@@ -873,7 +872,6 @@ def _invoice(run, lines):
     pool = Pool()
     Invoice = pool.get('account.invoice')
     Line = pool.get('property.billing.line')
-    Address = pool.get('party.address')
     Configuration = pool.get('property.billing.configuration')
     Journal = pool.get('account.journal')
     config = Configuration.get(run.company)
@@ -884,17 +882,8 @@ def _invoice(run, lines):
     lines = sorted(lines, key=lambda l: (key(l), l.fee_type.code, l.id))
     groups = [(k, list(g)) for k, g in groupby(lines, key=key)]
 
-    # Owners without an address get their unit as invoice address.
-    no_address = {}
-    for _, group in groups:
-        party = group[0].party
-        if not party.addresses and party.id not in no_address:
-            no_address[party.id] = Address(party=party,
-                street=group[0].unit.rec_name,
-                city=group[0].site.rec_name)
-    if no_address:
-        Address.save(list(no_address.values()))
-
+    # (the payers have an invoice address: _payers gave one to those
+    # without)
     invoices = []
     for (_, _), group in groups:
         first = group[0]

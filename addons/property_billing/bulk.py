@@ -41,8 +41,7 @@ from trytond.modules.account_invoice.exceptions import InvoiceNumberError
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-# Rows per INSERT statement (PostgreSQL's and SQLite's limits on
-# parameters stay far away)
+# Moves per UPDATE statement setting their origins
 CHUNK = 200
 
 
@@ -95,22 +94,11 @@ def insert(Model, rows):
                         for n, fmt in zip(names, formats)])
         transaction.create_records[Model.__name__].extend(ids)
         return ids
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start:start + CHUNK]
-        if ids is not None:
-            values = []
-            for id_, row in zip(ids[start:start + CHUNK], chunk):
-                values.append([id_, user, now] + [
+    for row in rows:
+        cursor.execute(*table.insert(columns[1:], [[user, now] + [
                         fmt(row.get(n, defaults.get(n)))
-                        for n, fmt in zip(names, formats)])
-            cursor.execute(*table.insert(columns, values))
-            result.extend(ids[start:start + CHUNK])
-        else:
-            for row in chunk:
-                cursor.execute(*table.insert(columns[1:], [[user, now] + [
-                                fmt(row.get(n, defaults.get(n)))
-                                for n, fmt in zip(names, formats)]]))
-                result.append(cursor.lastrowid)
+                        for n, fmt in zip(names, formats)]]))
+        result.append(cursor.lastrowid)
     transaction.create_records[Model.__name__].extend(result)
     return result
 
@@ -163,7 +151,9 @@ class Plan:
 
     def check_date(self):
         "Tryton's rule: no invoice of the sequence dated after this one"
-        Invoice = Pool().get('account.invoice')
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Lang = pool.get('ir.lang')
         after = Invoice.search([
                 ('sequence', '=', self.sequence.id),
                 ('invoice_date', '>', self.date),
@@ -173,17 +163,22 @@ class Plan:
                     'account_invoice.msg_invoice_number_after',
                     invoice=after[0].rec_name,
                     sequence=self.sequence.rec_name,
-                    date=self.date, after_invoice=after[0].rec_name))
+                    date=Lang.get().strftime(self.date),
+                    after_invoice=after[0].rec_name))
 
 
-def eligible(invoice_values, currency):
-    "Whether an invoice (values with lines) is of the kind written here"
-    lines = invoice_values['lines']
+def eligible(invoice, plan):
+    """Whether an invoice (values with lines) is of the kind written here:
+    no tax, no zero line, a total above zero, an invoice address, and no
+    payment means to find for it"""
+    lines = invoice['lines']
     if any(l['taxes'] for l in lines):
         return False
     if any(not l['amount'] for l in lines):
         return False
-    return sum(l['amount'] for l in lines) > 0
+    return (sum(l['amount'] for l in lines) > 0
+        and invoice['invoice_address'] is not None
+        and not plan.payment_means)
 
 
 def forget(*names):
@@ -194,7 +189,7 @@ def forget(*names):
                 cache[name].clear()
 
 
-def post(run, invoices, origins=None):
+def post(plan, invoices, origins=None):
     """Write the invoices posted, as Tryton's Invoice.post would; invoices
     are dicts: party, invoice_address, account (receivable),
     payment_term, description, property_unit, property_site and lines
@@ -211,7 +206,6 @@ def post(run, invoices, origins=None):
     transaction = Transaction()
     if not invoices:
         return []
-    plan = Plan(run)
     assert not plan.payment_means, "payment means: Tryton's path"
     plan.check_date()
     company, currency, date = plan.company, plan.currency, plan.date

@@ -243,8 +243,8 @@ class BillingConcurrencyTestCase(unittest.TestCase):
         doomed = in_transaction(third_batch)
         post = bulk.post
 
-        def crash(run, invoices, origins=None):
-            ids = post(run, invoices, origins=origins)
+        def crash(plan, invoices, origins=None):
+            ids = post(plan, invoices, origins=origins)
             if {i['property_unit'] for i in invoices} & doomed:
                 # the third batch dies after its lines and invoices exist
                 raise RuntimeError("worker killed")

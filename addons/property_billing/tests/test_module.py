@@ -476,6 +476,28 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         self.assertTrue(all(i.amount_to_pay == i.total_amount
                 for i in invoices))
 
+    @with_transaction()
+    def test_invoice_date_before_numbered_invoice(self):
+        """A run dated before an invoice its sequence already numbered is
+        refused with Tryton's numbering message, and bills nothing"""
+        pool = Pool()
+        Line = pool.get('property.billing.line')
+        estate = create_estate()
+        with set_company(estate['company']):
+            self._assign(estate, 'PF', D('1.85'))
+            first = bill(self._run(estate,
+                    invoice_date=MONTH + dt.timedelta(days=5)))
+            numbers = {l.invoice.number for l in Line.search([
+                        ('run', '=', first.id)])}
+            run = self._run(estate, month=MONTH + relativedelta(months=1),
+                invoice_date=MONTH)
+            with self.assertRaises(ValidationError) as context:
+                bill(run)
+            # the later invoice is named
+            self.assertTrue(any(n in context.exception.message
+                    for n in numbers), context.exception.message)
+            self.assertEqual(Line.search([('run', '=', run.id)]), [])
+
     # -- exactly once ----------------------------------------------------
 
     @with_transaction()
