@@ -110,20 +110,8 @@ STOCK_INDEXES = {
     'property_ticket_escalation': {'btree (id)', 'btree (ticket)'},
     }
 
-# From the helpdesk demo: code, name, department, default level, weight
-CATEGORIES = [
-    ('PLB', "Plumbing", 'engineering', '3', 22),
-    ('ELE', "Electrical", 'engineering', '3', 16),
-    ('LFT', "Lift", 'engineering', '2', 8),
-    ('CLN', "Cleaning", 'environment', '3', 10),
-    ('GRN', "Gardens", 'environment', '3', 5),
-    ('SEC', "Security", 'security', '1', 4),
-    ('PRK', "Parking", 'security', '3', 8),
-    ('NOI', "Noise", 'security', '3', 7),
-    ('FEE', "Fees", 'service', '3', 8),
-    ('DEC', "Renovation", 'service', '3', 5),
-    ('OTH', "Other", 'service', '3', 7),
-    ]
+# The demo's departments (property_helpdesk/demo.py) with their staff;
+# its categories and ticket kinds are imported from it
 DEPARTMENTS = [('engineering', 6), ('environment', 3), ('security', 3),
     ('service', 3)]
 PROBLEMS = {
@@ -340,6 +328,7 @@ def setup():
 
 
 def build(transaction):
+    from trytond.modules.property_helpdesk.demo import CATEGORIES
     from trytond.modules.company.tests import (
         create_company, create_employee, set_company)
     from trytond.pool import Pool
@@ -450,6 +439,8 @@ class Copier:
 def generate(env, n_tickets, n_open, now):
     """Tickets, work orders, visits and past escalations written with
     COPY, as the workflow would have left them; returns counts"""
+    from trytond.modules.property_helpdesk.demo import (
+        CATEGORIES, ticket_kind)
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     rng = random.Random(7)
@@ -529,13 +520,7 @@ def generate(env, n_tickets, n_open, now):
                     repeat_of, code = previous, previous_code
             unit, site = units[u] if u is not None else (
                 None, rng.choice(site_ids))
-            kind = ('complaint' if code in {'NOI', 'SEC', 'PRK'}
-                or rng.random() < 0.12 else
-                'enquiry' if code in {'FEE', 'DEC', 'OTH'} else
-                'repair_unit' if unit else 'repair_common')
-            complaint_type = (rng.choice(['effective', 'effective', 'help',
-                        'consultation', 'venting'])
-                if kind == 'complaint' else None)
+            kind, complaint_type = ticket_kind(rng, code, unit is not None)
             category, level = env['categories'][code]
             if complaint_type == 'effective':
                 level = min(level, '2')

@@ -52,6 +52,19 @@ HOLIDAYS = [
     ]
 
 
+def ticket_kind(rng, code, in_unit):
+    """A demo ticket's kind and complaint type for its category code
+    (used by bench/helpdesk.py too)"""
+    kind = ('complaint' if code in {'NOI', 'SEC', 'PRK'}
+        or rng.random() < 0.12 else
+        'enquiry' if code in {'FEE', 'DEC', 'OTH'} else
+        'repair_unit' if in_unit else 'repair_common')
+    complaint_type = (rng.choice(['effective', 'effective', 'help',
+                'consultation', 'venting'])
+        if kind == 'complaint' else None)
+    return kind, complaint_type
+
+
 def build(pool, company, rng, log):
     Ticket = pool.get('property.ticket')
     if Ticket.search([], limit=1):
@@ -144,13 +157,7 @@ def _tickets(pool, company, rng, staff, categories):
                 or rng.random() < 0.3 else None
         if unit:
             repeat_pool.append((unit, code))
-        kind = ('complaint' if code in {'NOI', 'SEC', 'PRK'}
-            or rng.random() < 0.12 else
-            'enquiry' if code in {'FEE', 'DEC', 'OTH'} else
-            'repair_unit' if unit else 'repair_common')
-        complaint_type = (rng.choice(['effective', 'effective', 'help',
-                    'consultation', 'venting'])
-            if kind == 'complaint' else None)
+        kind, complaint_type = ticket_kind(rng, code, bool(unit))
         site = unit.site if unit else rng.choice(staff['sites'])
         residents = [r for r in unit.residents if r.is_current] \
             if unit else []
