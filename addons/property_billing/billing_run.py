@@ -14,6 +14,7 @@ from collections import defaultdict
 from decimal import Decimal
 from itertools import groupby
 
+from sql import For
 from sql.aggregate import Count, Sum
 
 from trytond import backend
@@ -23,6 +24,7 @@ from trytond.model import (
 from trytond.model.exceptions import SQLConstraintError, ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, TransactionError
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
@@ -346,14 +348,23 @@ class Run(CheckValuesMixin, StateAuditMixin, MonthMixin, Workflow,
         Batch = Pool().get('property.billing.run.batch')
         pending = Batch.search([
                 ('run', 'in', [r.id for r in runs]),
-                ('state', '=', 'pending'),
+                ('state', 'in', ['pending', 'drafted']),
                 ], order=[('run', 'ASC'), ('sequence', 'ASC')])
         if not pending:
             cls.finish(runs)
             return
-        with Transaction().set_context(queue_name='property_billing'):
-            for batch in pending:
-                Batch.__queue__.process([batch])
+        for batch in pending:
+            if batch.state == 'pending':
+                # (drafting expected later than posting: a worker posts a
+                # drafted batch before it drafts the next one)
+                with Transaction().set_context(
+                        queue_name='property_billing',
+                        queue_expected_at=dt.timedelta(minutes=1)):
+                    Batch.__queue__.draft([batch])
+            else:
+                with Transaction().set_context(
+                        queue_name='property_billing'):
+                    Batch.__queue__.post([batch])
 
     @classmethod
     def finish(cls, runs):
@@ -361,7 +372,7 @@ class Run(CheckValuesMixin, StateAuditMixin, MonthMixin, Workflow,
         runs = [r for r in runs if r.state == 'processing']
         pending = {b.run.id for b in Batch.search([
                     ('run', 'in', [r.id for r in runs]),
-                    ('state', '=', 'pending'),
+                    ('state', '!=', 'done'),
                     ])}
         finished = [r for r in runs if r.id not in pending]
         if finished:
@@ -371,7 +382,8 @@ class Run(CheckValuesMixin, StateAuditMixin, MonthMixin, Workflow,
                     })
 
     def bill(self, units):
-        "Bill the units; return how many fees were held for review"
+        """Bill the units with draft invoices (Batch.post posts them);
+        return how many fees were held for review"""
         return _bill(self, units)
 
     @classmethod
@@ -430,8 +442,11 @@ class Batch(ModelSQL, ModelView):
     held = fields.Integer("Held Fees", readonly=True)
     state = fields.Selection([
             ('pending', "Pending"),
+            ('drafted', "Drafted"),
             ('done', "Done"),
-            ], "State", readonly=True, required=True)
+            ], "State", readonly=True, required=True,
+        help="Pending: to bill. Drafted: fees billed, invoices to post. "
+        "Done: invoices posted.")
     done_at = fields.DateTime("Done at", readonly=True)
 
     @classmethod
@@ -444,15 +459,25 @@ class Batch(ModelSQL, ModelView):
 
     @classmethod
     def process(cls, batches):
-        pool = Pool()
-        Run = pool.get('property.billing.run')
-        Unit = pool.get('property.unit')
-        # The invoice and move sequences are locked by the numbering at
-        # the end of a batch, which made Tryton replay the whole batch
-        # with them locked from the start: lock them first.
-        for run in {b.run for b in batches if b.state == 'pending'}:
-            for sequence in bulk.Plan(run).locks():
-                sequence.lock()
+        "Bill the batches and post their invoices in this transaction"
+        cls._lock(batches)
+        cls._draft(batches)
+        cls._post(batches)
+
+    @classmethod
+    def draft(cls, batches):
+        """Queued: bill the fees of the batches with their draft invoices,
+        then queue their posting. Batches draft side by side: nothing is
+        locked"""
+        drafted = cls._draft(batches)
+        if drafted:
+            with Transaction().set_context(queue_name='property_billing'):
+                cls.__queue__.post(drafted)
+
+    @classmethod
+    def _draft(cls, batches):
+        Unit = Pool().get('property.unit')
+        drafted = []
         for batch in batches:
             if batch.state != 'pending':
                 continue
@@ -460,10 +485,98 @@ class Batch(ModelSQL, ModelView):
                     ('id', 'in', json.loads(batch.unit_ids)),
                     ], order=[('id', 'ASC')])
             batch.held = batch.run.bill(units)
+            batch.state = 'drafted'
+            drafted.append(batch)
+        cls.save(drafted)
+        return drafted
+
+    @classmethod
+    def post(cls, batches):
+        """Queued: number and post the draft invoices of the batches.
+
+        Posting draws gapless numbers from the strict invoice and move
+        sequences, so batches post one after the other, each in a
+        transaction that starts with both locked. Tryton takes locks only
+        at a transaction's start and without waiting: a worker's task
+        that finds them held is restarted, then put off by up to 10 s.
+        So the posting runs in a transaction of its own, started once the
+        holder has committed (waited for outside it)"""
+        if backend.name != 'postgresql':
+            # (one transaction at a time: nothing to wait for)
+            cls._lock(batches)
+            cls._post(batches)
+            return
+        ids = [b.id for b in batches]
+        locks = cls._locks(batches)
+        for attempt in range(LOCK_ATTEMPTS):
+            for Model, group in locks.items():
+                _wait_for(Model, [r.id for r in group])
+            try:
+                with Transaction().new_transaction(_lock_records={
+                            Model._table: [r.id for r in group]
+                            for Model, group in locks.items()}):
+                    cls._post(cls.browse(ids))
+                return
+            except backend.DatabaseOperationalError:
+                # taken again before this transaction started: wait again
+                if attempt == LOCK_ATTEMPTS - 1:
+                    raise
+
+    @classmethod
+    def _post(cls, batches):
+        Run = Pool().get('property.billing.run')
+        posted = []
+        for batch in batches:
+            if batch.state != 'drafted':
+                continue
+            _post(batch.run, json.loads(batch.unit_ids))
             batch.state = 'done'
             batch.done_at = dt.datetime.now().replace(microsecond=0)
-            batch.save()
+            posted.append(batch)
+        cls.save(posted)
         Run.finish(list({b.run for b in batches}))
+
+    @classmethod
+    def _locks(cls, batches):
+        "What posting the batches locks: the runs' strict sequences"
+        records = defaultdict(set)
+        for run in {b.run for b in batches
+                if b.state in {'pending', 'drafted'}}:
+            for record in bulk.Plan(run).locks():
+                records[record.__class__].add(record)
+        return records
+
+    @classmethod
+    def _lock(cls, batches):
+        """Lock what posting the batches draws from in this transaction:
+        lock() raises to restart it with the locks taken; where another
+        transaction holds them, wait for it to end first so that the
+        restart finds them free"""
+        for Model, group in cls._locks(batches).items():
+            try:
+                # all of a table at once: a restart locks what it names
+                Model.lock(list(group))
+            except TransactionError as error:
+                # (only the ids this transaction lacks: waiting on one it
+                # holds would wait for ever)
+                _wait_for(Model, list(getattr(error, '_ids', None) or []))
+                raise
+
+
+# times a posting waits for the sequences before it gives up
+LOCK_ATTEMPTS = 100
+
+
+def _wait_for(Model, ids):
+    """Wait until no other transaction holds a lock on the records (the
+    wait happens in a transaction of its own, ended at once)"""
+    if not ids or backend.name != 'postgresql':
+        return
+    table = Model.__table__()
+    with Transaction().new_transaction() as transaction:
+        cursor = transaction.connection.cursor()
+        cursor.execute(*table.select(table.id,
+                where=table.id.in_(ids), for_=For('UPDATE')))
 
 
 class Line(ModelSQL, ModelView):
@@ -690,9 +803,11 @@ def _bill(run, units):
     if not to_create:
         return held
     plan = bulk.Plan(run)
+    # refused now rather than once drafted
+    plan.check_date()
     fast, slow = _split(run, to_create, plan)
     if fast:
-        _post_bulk(plan, fast)
+        _draft_bulk(plan, fast)
     if slow:
         try:
             lines = Line.create([v for v, _ in slow])
@@ -833,13 +948,11 @@ def _split(run, to_create, plan):
     return fast, slow
 
 
-def _post_bulk(plan, invoices):
-    """Write the fees and their posted invoices set-wise (see bulk.py),
-    then pay them from prepayments"""
+def _draft_bulk(plan, invoices):
+    "Write the fees and their draft invoices set-wise (see bulk.py)"
     pool = Pool()
     Line = pool.get('property.billing.line')
     Reading = pool.get('property.meter.reading')
-    Invoice = pool.get('account.invoice')
     transaction = Transaction()
 
     def origins(invoice_ids):
@@ -863,12 +976,40 @@ def _post_bulk(plan, invoices):
                         where=reading.id.in_([r.id for r in readings])))
         bulk.forget(Reading.__name__)
         return [f'{Line.__name__},{i}' for i in line_ids]
-    invoice_ids = bulk.post(plan, invoices, origins=origins)
-    apply_prepayments(Invoice.browse(invoice_ids))
+    bulk.draft(plan, invoices, origins=origins)
+
+
+def _post(run, unit_ids):
+    """Post the draft invoices of the run's fees on the units (set-wise
+    those of bulk.py's kind, the others by Tryton's Invoice.post), then
+    pay them from prepayments"""
+    pool = Pool()
+    Invoice = pool.get('account.invoice')
+    Line = pool.get('property.billing.line')
+    line = Line.__table__()
+    invoice = Invoice.__table__()
+    cursor = Transaction().connection.cursor()
+    invoice_ids = set()
+    for sub_ids in grouped_slice(unit_ids):
+        cursor.execute(*line.join(invoice,
+                condition=line.invoice == invoice.id).select(invoice.id,
+                where=(line.run == run.id) & line.unit.in_(list(sub_ids))
+                & (invoice.state == 'draft')))
+        invoice_ids.update(i for i, in cursor)
+    if not invoice_ids:
+        return
+    plan = bulk.Plan(run)
+    fast, slow = [], []
+    for values in bulk.drafts(plan, sorted(invoice_ids)):
+        (fast if bulk.eligible(values, plan) else slow).append(values)
+    bulk.post(plan, fast)
+    if slow:
+        Invoice.post(Invoice.browse([v['id'] for v in slow]))
+    apply_prepayments(Invoice.browse(sorted(invoice_ids)))
 
 
 def _invoice(run, lines):
-    "One invoice per payer and unit with a line per fee, posted together"
+    "One draft invoice per payer and unit with a line per fee"
     pool = Pool()
     Invoice = pool.get('account.invoice')
     Line = pool.get('property.billing.line')
@@ -925,8 +1066,6 @@ def _invoice(run, lines):
     for invoice, group in invoices:
         to_write.extend((group, {'invoice': invoice.id}))
     Line.write(*to_write)
-    Invoice.post([i for i, _ in invoices])
-    apply_prepayments([i for i, _ in invoices])
 
 
 class CreateRunStart(ModelView):

@@ -203,17 +203,28 @@ class BillingConcurrencyTestCase(unittest.TestCase):
         self.assertEqual(errors, [])
         self.assertEqual(len(runs), 2)
 
-        # two workers take the batches of both runs at the same time
+        # two workers take the batches of both runs at the same time: the
+        # drafting tasks, then the posting tasks they queue
         tasks = queued_batches()
         self.assertEqual(len(tasks), 2 * 10)   # 48 units by 5, per run
-        threads = [threading.Thread(target=lambda ids: [
-                    run_task(DB_NAME, i) for i in ids], args=(tasks[i::2],))
+
+        def worker(parity):
+            for _ in range(500):
+                tasks = queued_batches()
+                if not tasks:
+                    return
+                mine = [t for t in tasks if t % 2 == parity]
+                for task_id in mine:
+                    run_task(DB_NAME, task_id)
+                if not mine:
+                    time.sleep(0.05)
+        threads = [threading.Thread(target=worker, args=(i,))
             for i in range(2)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        work()
+        self.assertEqual(queued_batches(), [])
 
         lines, invoices, numbers = self.billed()
         self.assertEqual(len(lines), 48)
@@ -243,15 +254,26 @@ class BillingConcurrencyTestCase(unittest.TestCase):
         doomed = in_transaction(third_batch)
         post = bulk.post
 
-        def crash(plan, invoices, origins=None):
-            ids = post(plan, invoices, origins=origins)
-            if {i['property_unit'] for i in invoices} & doomed:
-                # the third batch dies after its lines and invoices exist
+        def crash(plan, invoices):
+            post(plan, invoices)
+            if {i['id'] for i in invoices} & doomed_invoices:
+                # the third batch dies after its invoices are numbered
                 raise RuntimeError("worker killed")
-            return ids
+
+        def drafts(transaction):
+            Line = Pool().get('property.billing.line')
+            return {l.invoice.id for l in Line.search([
+                        ('run', '=', run), ('unit', 'in', list(doomed))])}
         with patch.object(bulk, 'post', crash), \
                 self.assertLogs('trytond.worker', 'CRITICAL') as logs:
+            # three batches drafted, side by side with nothing locked...
             for task_id in tasks[:3]:
+                run_task(DB_NAME, task_id)
+            doomed_invoices = in_transaction(drafts)
+            self.assertEqual(len(doomed_invoices), 5)
+            # ...and posted one after the other: the third one crashes
+            posts = queued_batches()[-3:]
+            for task_id in posts:
                 run_task(DB_NAME, task_id)
         self.assertIn("worker killed", logs.output[0])
         with Transaction().start(DB_NAME, 0, readonly=True):
@@ -263,11 +285,15 @@ class BillingConcurrencyTestCase(unittest.TestCase):
             self.assertEqual(
                 [b.state for b in sorted(record.batches,
                         key=lambda b: b.sequence)],
-                ['done', 'done', 'pending', 'pending', 'pending'])
-            # nothing of the crashed batch is left: no unit half billed
-            billed = {l.unit.id for l in Line.search([('run', '=', run)])}
-            self.assertEqual(len(billed), 10)
-            self.assertFalse(billed & doomed)
+                ['done', 'done', 'drafted', 'pending', 'pending'])
+            # the crashed batch's fees are billed on draft invoices, none
+            # numbered: nothing half posted
+            lines = Line.search([('run', '=', run)])
+            self.assertEqual(len({l.unit.id for l in lines}), 15)
+            crashed = [l.invoice for l in lines if l.unit.id in doomed]
+            self.assertEqual({i.state for i in crashed}, {'draft'})
+            self.assertEqual({i.number for i in crashed}, {None})
+            self.assertEqual({i.move for i in crashed}, {None})
             self.assertEqual(record.progress, 10 / 24)
 
         # the remaining tasks are dropped; finance resumes the run
@@ -363,8 +389,9 @@ class BillingConcurrencyTestCase(unittest.TestCase):
             for lines in by_unit.values():
                 self.assertEqual(sorted(l.fee_type.code for l in lines),
                     ['PF', 'PK'])
-                self.assertEqual({l.invoice.state for l in lines},
-                    {'posted'})
+                # drafted by a batch, or posted by its posting
+                self.assertIn({l.invoice.state for l in lines},
+                    [{'draft'}, {'posted'}])
             left = len(by_unit)
 
         work()   # the worker restarted takes what is left

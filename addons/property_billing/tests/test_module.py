@@ -11,6 +11,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_employee, set_company)
 from trytond.modules.property_base.tests.tools import SuiteModuleTestMixin
+from trytond.modules.property_billing import bulk
 from trytond.modules.property_billing.billing_run import (
     _segments)
 from trytond.modules.property_billing.fee import price_of, service_period
@@ -458,7 +459,11 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
                     bill(self._run(estate)))
             cursor.execute('ROLLBACK TO SAVEPOINT stock')
             Transaction().cache.clear()
-            ours, numbers = self._posted_rows(bill(self._run(estate)))
+            with patch.object(bulk, 'post', wraps=bulk.post) as post:
+                ours, numbers = self._posted_rows(bill(self._run(estate)))
+        # ours: every invoice drafted and posted set-wise
+        self.assertEqual(sum(len(c.args[1]) for c in post.call_args_list),
+            10)
         self.assertEqual(len(ours['invoices']), 10)
         self.assertEqual(numbers, stock_numbers)
         for name in ours:
