@@ -529,7 +529,7 @@ class Batch(ModelSQL, ModelView):
         for batch in batches:
             if batch.state != 'drafted':
                 continue
-            _post(batch.run, json.loads(batch.unit_ids))
+            _post_drafts(batch.run, json.loads(batch.unit_ids))
             batch.state = 'done'
             batch.done_at = dt.datetime.now().replace(microsecond=0)
             posted.append(batch)
@@ -979,7 +979,7 @@ def _draft_bulk(plan, invoices):
     bulk.draft(plan, invoices, origins=origins)
 
 
-def _post(run, unit_ids):
+def _post_drafts(run, unit_ids):
     """Post the draft invoices of the run's fees on the units (set-wise
     those of bulk.py's kind, the others by Tryton's Invoice.post), then
     pay them from prepayments"""
