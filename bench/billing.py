@@ -13,7 +13,10 @@ a parking fee and a water meter read twice), then for each worker count:
 - ours: the monthly billing run of a site, its batches processed by that
   many `trytond-worker` processes; timed from the run's start to its last
   batch done, i.e. fee lines computed, invoices created, numbered, posted
-  with their account moves. Peak resident memory of the worker processes.
+  with their account moves. Peak resident memory of the worker processes,
+  and where the workers' time went: per queued method (draft, post) the
+  tasks and their busy seconds. Each run starts after a VACUUM ANALYZE,
+  so that no worker count inherits an earlier run's autovacuum.
 - baseline (first worker count only): Tryton's stock path for the same
   invoices (same parties, lines, prices, accounts, dates): one
   `Invoice.create` call and one `Invoice.post` call in one transaction,
@@ -294,6 +297,7 @@ def ours(conf, company_id, site_id, workers):
     peaks = {}
     try:
         time.sleep(8)   # the worker processes load the pool
+        since = dt.datetime.now()
         t = time.monotonic()
         run_id = committed(start_run, company_id, site_id)
         while True:
@@ -311,7 +315,41 @@ def ours(conf, company_id, site_id, workers):
         worker.wait()
     # the pool processes (children), not the parent that only waits
     children = [v for p, v in peaks.items() if p != worker.pid] or [0]
+    for method, figures in committed(queue_profile, since).items():
+        print(f"        queue {method}: {figures}", flush=True)
     return run_id, elapsed, total, max(children)
+
+
+def vacuum():
+    """VACUUM ANALYZE: each timed run starts with the statistics of what
+    was built and billed before it, and no autovacuum of an earlier run's
+    rows competes with it for the cores"""
+    from trytond.transaction import Transaction
+    with Transaction().start(DATABASE, 0, autocommit=True) as transaction:
+        transaction.connection.cursor().execute('VACUUM ANALYZE')
+
+
+def queue_profile(since):
+    """Where the workers' time went: per queued method, the tasks, their
+    busy seconds (dequeued to finished) and the longest; and the time the
+    queue held a task nobody had taken yet (enqueued or started to
+    dequeued)"""
+    from trytond.pool import Pool
+    Queue = Pool().get('ir.queue')
+    tasks = Queue.search([
+            ('name', '=', 'property_billing'),
+            ('enqueued_at', '>=', since),
+            ], order=[('dequeued_at', 'ASC')])
+    profile = {}
+    for task in tasks:
+        if not task.finished_at:
+            continue
+        method = task.data['method']
+        busy = (task.finished_at - task.dequeued_at).total_seconds()
+        count, total, longest = profile.get(method, (0, 0, 0))
+        profile[method] = (count + 1, total + busy, max(longest, busy))
+    return {m: f'{c} tasks, {t:.1f} s busy, {t / c:.2f} s mean, '
+        f'{l:.2f} s longest' for m, (c, t, l) in profile.items()}
 
 
 def ours_inprocess(company_id, site_id):
@@ -555,6 +593,7 @@ def main():
                     run_id, elapsed, batches, peak = ours_inprocess(
                         company_id, sites[w])
                 else:
+                    vacuum()
                     run_id, elapsed, batches, peak = ours(conf.name,
                         company_id, sites[w], w)
                 found = committed(checks, run_id)

@@ -2,12 +2,14 @@
 """Billing runs: a month of fees billed to posted customer invoices
 
 Exactly once: every billed fee is a property.billing.line whose key (unit,
-fee type, service period, payer) is unique in the database, and a unit's
-lines, invoices and posting are written in the transaction of its batch.
-A rerun, a run that crashed midway or two runs at once therefore bill
-every fee once and never leave a unit half billed: a batch that meets
-lines committed meanwhile by another run starts over on a fresh snapshot
-and skips them."""
+fee type, service period, payer) is unique in the database, a unit's
+lines and draft invoices are written in one transaction (its batch's
+drafting) and all its invoices are posted in one other (its batch's
+posting). A rerun, a run that crashed midway or two runs at once
+therefore bill every fee once and never leave a unit half billed: a batch
+that meets lines committed meanwhile by another run starts over on a
+fresh snapshot and skips them; a crash between the two leaves whole draft
+invoices that resuming the run posts."""
 import datetime as dt
 import json
 from collections import defaultdict
@@ -492,35 +494,52 @@ class Batch(ModelSQL, ModelView):
 
     @classmethod
     def post(cls, batches):
-        """Queued: number and post the draft invoices of the batches.
+        """Queued: number and post the draft invoices of the batches, and
+        of every batch of their runs drafted meanwhile.
 
         Posting draws gapless numbers from the strict invoice and move
         sequences, so batches post one after the other, each in a
-        transaction that starts with both locked. Tryton takes locks only
-        at a transaction's start and without waiting: a worker's task
-        that finds them held is restarted, then put off by up to 10 s.
-        So the posting runs in a transaction of its own, started once the
-        holder has committed (waited for outside it)"""
+        transaction of its own that starts with both locked. A task that
+        finds them held does not wait (it would keep a worker from
+        drafting): the holder posts, after its own, each batch drafted
+        meanwhile, looking again after each commit, so a batch drafted
+        while the sequences were held is never left behind. The task is
+        queued again a little later all the same, in case the holder was
+        not a posting of these runs"""
         if backend.name != 'postgresql':
             # (one transaction at a time: nothing to wait for)
             cls._lock(batches)
             cls._post(batches)
             return
-        ids = [b.id for b in batches]
-        locks = cls._locks(batches)
-        for attempt in range(LOCK_ATTEMPTS):
-            for Model, group in locks.items():
-                _wait_for(Model, [r.id for r in group])
+        runs = list({b.run.id for b in batches})
+        first = [b.id for b in batches]
+        while True:
+            with Transaction().new_transaction():
+                drafted = cls.search([
+                        ('run', 'in', runs),
+                        ('run.state', '=', 'processing'),
+                        ('state', '=', 'drafted'),
+                        ], order=[('run', 'ASC'), ('sequence', 'ASC')])
+                # the batches given first, then the others in order
+                drafted.sort(key=lambda b: b.id not in first)
+                if not drafted:
+                    return
+                batch = drafted[0]
+                locks = {Model._table: [r.id for r in group]
+                    for Model, group in cls._locks([batch]).items()}
+                batch_id = batch.id
             try:
-                with Transaction().new_transaction(_lock_records={
-                            Model._table: [r.id for r in group]
-                            for Model, group in locks.items()}):
-                    cls._post(cls.browse(ids))
-                return
+                with Transaction().new_transaction(_lock_records=locks):
+                    cls._post(cls.browse([batch_id]))
             except backend.DatabaseOperationalError:
-                # taken again before this transaction started: wait again
-                if attempt == LOCK_ATTEMPTS - 1:
-                    raise
+                # another transaction holds the sequences
+                if any(b.id in first for b in drafted):
+                    with Transaction().set_context(
+                            queue_name='property_billing',
+                            queue_scheduled_at=RETRY_POSTING):
+                        cls.__queue__.post(cls.browse(
+                                [b.id for b in drafted if b.id in first]))
+                return
 
     @classmethod
     def _post(cls, batches):
@@ -563,8 +582,8 @@ class Batch(ModelSQL, ModelView):
                 raise
 
 
-# times a posting waits for the sequences before it gives up
-LOCK_ATTEMPTS = 100
+# when a posting that found the sequences held is tried again
+RETRY_POSTING = dt.timedelta(seconds=5)
 
 
 def _wait_for(Model, ids):

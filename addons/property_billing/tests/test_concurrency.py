@@ -241,6 +241,75 @@ class BillingConcurrencyTestCase(unittest.TestCase):
             self.assertEqual(
                 sum(r.invoice_count for r in Run.browse(runs)), 48)
 
+    def test_posting_does_not_wait(self):
+        """A posting that finds the sequences held leaves the worker free
+        and is queued again; the next posting posts every batch drafted"""
+        run = self.start_run(site=self.sites[0])
+        tasks = queued_batches()
+        self.assertEqual(len(tasks), 5)
+        for task_id in tasks[:2]:
+            run_task(DB_NAME, task_id)
+        first_post, second_post = queued_batches()[-2:]
+
+        def locks(transaction):
+            Run = Pool().get('property.billing.run')
+            return [(r.__class__.__table__()._name, r.id)
+                for r in bulk.Plan(Run(run)).locks()]
+        records = in_transaction(locks)
+        held, release = threading.Event(), threading.Event()
+
+        def hold():
+            # another transaction posting an invoice of the company
+            with Transaction().start(DB_NAME, 0) as transaction:
+                cursor = transaction.connection.cursor()
+                for table, id_ in records:
+                    cursor.execute(f'SELECT id FROM "{table}" '
+                        'WHERE id = %s FOR UPDATE', (id_,))
+                held.set()
+                release.wait(timeout=60)
+        holder = threading.Thread(target=hold)
+        holder.start()
+        try:
+            self.assertTrue(held.wait(timeout=60))
+            run_task(DB_NAME, first_post)
+        finally:
+            release.set()
+            holder.join()
+
+        def state(transaction):
+            pool = Pool()
+            Batch = pool.get('property.billing.run.batch')
+            Queue = pool.get('ir.queue')
+            batches = Batch.search([('run', '=', run)],
+                order=[('sequence', 'ASC')])
+            later = Queue.search([
+                    ('name', '=', 'property_billing'),
+                    ('finished_at', '=', None),
+                    ('scheduled_at', '!=', None),
+                    ])
+            return ([b.state for b in batches],
+                [t.data['method'] for t in later])
+        states, later = in_transaction(state)
+        # nothing posted, nothing waited for: queued again for later
+        self.assertEqual(states,
+            ['drafted', 'drafted', 'pending', 'pending', 'pending'])
+        self.assertEqual(later, ['post'])
+
+        # the posting of the second batch posts the first one too
+        run_task(DB_NAME, second_post)
+        states, _ = in_transaction(state)
+        self.assertEqual(states,
+            ['done', 'done', 'pending', 'pending', 'pending'])
+        work()
+        states, later = in_transaction(state)
+        self.assertEqual(states, ['done'] * 5)
+        self.assertEqual(later, [])
+        _, invoices, numbers = self.billed(self.sites[0])
+        self.assertEqual(sum(len(v) for v in invoices.values()), 24)
+        self.assertTrue(all(s == 'posted'
+                for v in invoices.values() for _, _, s in v))
+        self.assertEqual(numbers, list(range(numbers[0], numbers[0] + 24)))
+
     def test_interrupted_run(self):
         "A run that crashes midway and is resumed equals one that did not"
         interrupted, uninterrupted = self.sites
