@@ -331,9 +331,7 @@ def vacuum():
 
 def queue_profile(since):
     """Where the workers' time went: per queued method, the tasks, their
-    busy seconds (dequeued to finished) and the longest; and the time the
-    queue held a task nobody had taken yet (enqueued or started to
-    dequeued)"""
+    busy seconds (dequeued to finished) and the longest"""
     from trytond.pool import Pool
     Queue = Pool().get('ir.queue')
     tasks = Queue.search([
