@@ -2,17 +2,26 @@
 """Load: concurrent clients on loopback against a real trytond server
 
     .venv/bin/python bench/load.py [--clients 20] [--seconds 60]
-        [--processes 1 2 4]
+        [--processes 0 2 4] [--think 0 1] [--floor]
 
 Starts a private PostgreSQL cluster (scripts/pgcluster.sh), creates a
 database with property_helpdesk and property_billing, seeds an estate
-with a billed month, serves it with `trytond` on a free port, and runs N
-client threads for the given time over JSON-RPC, as the web client
-calls: each operation is, at random, a ticket created (40 %), a work
-order created, dispatched and finished (20 %), or invoices read (40 %).
-It prints throughput and latency percentiles per operation, the errors,
+with a billed month and one front-desk clerk per client, serves it with
+`trytond` on a free port, and runs N client threads for the given time
+over JSON-RPC, as the web client calls (one kept-alive connection,
+gzip-compressed answers). Each clerk logs in as itself and repeats, at
+random: a ticket created (40 %), a work order created, dispatched and
+finished on a new ticket (20 %, 4 requests), the open tickets' list
+read, 50 rows with its columns (30 %), or 5 invoices read (10 %). It
+prints throughput and latency percentiles per operation, the errors,
 and checks afterwards that every acknowledged write is in the database
 (lost writes). Nothing of it runs in the test suite.
+
+--think gives the mean time a clerk waits between two operations
+(exponential; 0, the default, sends the next one as soon as the last is
+answered). --floor also runs, per server, the same clients calling only
+the cheapest RPC that reaches the database (a search_count): the
+framework's own cost per request, under which no code of ours can go.
 
 With --processes, the same load is run once per count given against the
 server as Tryton recommends it in production: its WSGI application
@@ -22,6 +31,8 @@ server as Tryton recommends it in production: its WSGI application
 """
 import argparse
 import base64
+import gzip
+import http.client
 import json
 import os
 import random
@@ -31,7 +42,7 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
+import urllib.parse
 from decimal import Decimal
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -46,8 +57,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def seed(uri):
-    "Modules, an estate of 44 homes with a billed month, staff for tickets"
+def seed(uri, clerks):
+    """Modules, an estate of 44 homes with a billed month, staff for
+    tickets, and the office's clerks: users clerk1... of the front desk
+    who also read invoices, each with the admin's password"""
     os.environ['TRYTOND_DATABASE__URI'] = uri
     os.environ['DB_NAME'] = DATABASE
     from trytond.tests.test_tryton import activate_module
@@ -68,6 +81,7 @@ def seed(uri):
                 Department = pool.get('property.department')
                 Category = pool.get('property.ticket.category')
                 User = pool.get('res.user')
+                ModelData = pool.get('ir.model.data')
                 estate = create_estate("Load Garden", 'LG', extra=40)
                 company = estate['company']
                 with set_company(company):
@@ -93,6 +107,16 @@ def seed(uri):
                 User.write([admin], {'password': PASSWORD,
                         'companies': [('add', [company.id])],
                         'company': company.id})
+                groups = [ModelData.get_id(*x) for x in [
+                        ('property_base', 'group_property_front_desk'),
+                        ('account', 'group_account')]]
+                User.create([{'name': f"Clerk {n}", 'login': f'clerk{n}',
+                            'password': PASSWORD,
+                            'groups': [('add', groups)],
+                            'companies': [('add', [company.id])],
+                            'company': company.id,
+                            'property_sites': [('add', [estate['site'].id])],
+                            } for n in range(clerks)])
                 Invoice = pool.get('account.invoice')
                 env = {
                     'company': company.id, 'site': estate['site'].id,
@@ -110,45 +134,93 @@ def seed(uri):
 
 
 class Client:
-    def __init__(self, url):
-        self.url = url
+    """A JSON-RPC client that talks as the web client does: one kept-alive
+    connection and gzip-compressed answers (a browser asks for them;
+    without it trytond streams a long answer in thousands of small
+    writes)"""
+
+    def __init__(self, url, login='admin'):
+        url = urllib.parse.urlsplit(url)
+        self.host, self.port, self.path = url.hostname, url.port, url.path
+        self.login_name = login
+        self.connection = None
         self.auth = None
 
     def call(self, method, params):
-        request = urllib.request.Request(self.url,
-            data=json.dumps({'id': 1, 'method': method,
-                    'params': params}).encode(),
-            headers={'Content-Type': 'application/json',
-                **({'Authorization': self.auth} if self.auth else {})})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            reply = json.loads(response.read())
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection(
+                self.host, self.port, timeout=60)
+        headers = {'Content-Type': 'application/json',
+            'Accept-Encoding': 'gzip'}
+        if self.auth:
+            headers['Authorization'] = self.auth
+        try:
+            self.connection.request('POST', self.path, json.dumps({
+                        'id': 1, 'method': method, 'params': params}),
+                headers)
+            response = self.connection.getresponse()
+            data = response.read()
+        except Exception:
+            self.connection.close()
+            self.connection = None
+            raise
+        if response.getheader('Content-Encoding') == 'gzip':
+            data = gzip.decompress(data)
+        if response.status != 200:
+            raise RuntimeError(f'HTTP {response.status}: {data[:200]}')
+        reply = json.loads(data)
         if 'error' in reply:
             raise RuntimeError(str(reply['error'])[:200])
         return reply['result']
 
     def login(self):
         user, session = self.call('common.db.login',
-            ['admin', {'password': PASSWORD}, 'en'])[:2]
+            [self.login_name, {'password': PASSWORD}, 'en'])[:2]
         self.auth = 'Session ' + base64.b64encode(
-            f'admin:{user}:{session}'.encode()).decode()
+            f'{self.login_name}:{user}:{session}'.encode()).decode()
 
 
-def work(url, env, seconds, seed_, results):
+# The ticket list's columns (view/ticket_list.xml) as the client reads them
+TICKET_LIST = ['number', 'received_at', 'site.rec_name', 'unit.rec_name',
+    'kind', 'category.rec_name', 'reporter.rec_name', 'description',
+    'level', 'assignee.rec_name', 'done_breached', 'state']
+OPERATIONS = {
+    # operation: (share, RPC requests)
+    'ticket': (40, 1),
+    'work_order': (20, 4),
+    'tickets': (30, 1),
+    'invoices': (10, 1),
+    }
+
+
+def work(url, env, seconds, seed_, results, think=0, floor=False):
+    """One clerk: log in, then until the time is up pick an operation at
+    random (OPERATIONS), or only the floor's call, and wait a random
+    think time of the given mean between two"""
     rng = random.Random(seed_)
-    client = Client(url)
+    client = Client(url, f'clerk{seed_}')
     client.login()
     context = {'company': env['company']}
+    kinds = list(OPERATIONS)
+    weights = [OPERATIONS[k][0] for k in kinds]
     stop = time.monotonic() + seconds
     while time.monotonic() < stop:
-        kind = rng.choices(['ticket', 'work_order', 'read'],
-            weights=[40, 20, 40])[0]
+        kind = 'floor' if floor else rng.choices(kinds, weights)[0]
         start = time.monotonic()
         try:
-            if kind == 'read':
+            if kind == 'floor':
+                client.call('model.property.ticket.search_count',
+                    [[('id', '=', -1)], context])
+            elif kind == 'invoices':
                 ids = rng.sample(env['invoices'], 5)
                 client.call('model.account.invoice.read',
                     [ids, ['number', 'party', 'total_amount', 'state',
                             'amount_to_pay'], context])
+            elif kind == 'tickets':
+                client.call('model.property.ticket.search_read',
+                    [[('state', 'not in', ['closed', 'cancelled'])], 0, 50,
+                        [('received_at', 'DESC'), ('id', 'DESC')],
+                        TICKET_LIST, context])
             else:
                 i = rng.randrange(len(env['units']))
                 ticket, = client.call('model.property.ticket.create', [[{
@@ -173,9 +245,12 @@ def work(url, env, seconds, seed_, results):
                         client.call(f'model.property.work_order.{button}',
                             [[order], context])
                     results['orders'].append(order)
-            results['latency'][kind].append(time.monotonic() - start)
+            results['latency'].setdefault(kind, []).append(
+                time.monotonic() - start)
         except Exception as error:  # noqa: BLE001 - counted and reported
             results['errors'].append(f'{kind}: {error}')
+        if think:
+            time.sleep(min(rng.expovariate(1 / think), 10 * think))
 
 
 def percentile(values, p):
@@ -227,15 +302,14 @@ def warm_up(url, env, processes):
             [env['invoices'][:5], ['number'], {'company': env['company']}])
 
 
-def load(uri, env, processes, clients, seconds):
+def load(uri, env, processes, clients, seconds, think=0, floor=False):
     "The load on one server; return its figures"
     server, url, log = start_server(uri, processes)
     try:
         warm_up(url, env, processes)
-        results = {'tickets': [], 'orders': [], 'errors': [],
-            'latency': {'ticket': [], 'work_order': [], 'read': []}}
+        results = {'tickets': [], 'orders': [], 'errors': [], 'latency': {}}
         threads = [threading.Thread(target=work,
-                args=(url, env, seconds, n, results))
+                args=(url, env, seconds, n, results, think, floor))
             for n in range(clients)]
         start = time.monotonic()
         for thread in threads:
@@ -256,20 +330,26 @@ def load(uri, env, processes, clients, seconds):
     finally:
         server.terminate()
         server.wait()
-    calls = {'ticket': 1, 'work_order': 4, 'read': 1}
+    calls = {k: v[1] for k, v in OPERATIONS.items()}
+    calls['floor'] = 1
     operations = sum(len(v) for v in results['latency'].values())
     requests = sum(calls[k] * len(v)
         for k, v in results['latency'].items())
     everything = [x for v in results['latency'].values() for x in v]
     server_name = (f"gunicorn, {processes} processes" if processes
         else "trytond command, one threaded process")
+    load_name = ("floor: the cheapest RPC (a search_count)" if floor
+        else "office mix")
+    if think:
+        load_name += f", think time {think:g} s"
     print(f"\n{clients} clients, {elapsed:.0f} s, {server_name}, "
-        f"PostgreSQL (server log: {log})")
+        f"{load_name}, PostgreSQL (server log: {log})")
     print(f"operations: {operations} ({operations / elapsed:.1f}/s), "
         f"RPC requests: {requests} ({requests / elapsed:.1f}/s)")
     print(f"{'operation':<12} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'p99 ms':>8}")
-    for kind, values in [*results['latency'].items(), ('all', everything)]:
+    for kind, values in [*sorted(results['latency'].items()),
+            ('all', everything)]:
         print(f"{kind:<12} {len(values):>6} "
             f"{percentile(values, 50) * 1000:>8.0f} "
             f"{percentile(values, 95) * 1000:>8.0f} "
@@ -281,7 +361,8 @@ def load(uri, env, processes, clients, seconds):
     print(f"lost writes: tickets {lost[0]} of {len(results['tickets'])}, "
         f"finished work orders {lost[1]} of {len(results['orders'])}",
         flush=True)
-    return {'server': server_name, 'operations': operations / elapsed,
+    return {'server': server_name, 'load': load_name,
+        'operations': operations / elapsed,
         'requests': requests / elapsed,
         'p50': percentile(everything, 50) * 1000,
         'p95': percentile(everything, 95) * 1000,
@@ -297,6 +378,12 @@ def main():
     parser.add_argument('--processes', type=int, nargs='+', default=[0],
         help="gunicorn processes serving trytond's WSGI application; "
         "0: the trytond command's threaded server")
+    parser.add_argument('--think', type=float, nargs='+', default=[0],
+        help="mean seconds a clerk waits between two operations "
+        "(exponential); one load per value")
+    parser.add_argument('--floor', action='store_true',
+        help="also run, per server, the load of the cheapest RPC that "
+        "reaches the database: what no code of ours can go below")
     args = parser.parse_args()
     if any(args.processes) and not os.path.exists(
             os.path.join(BIN, 'gunicorn')):
@@ -309,15 +396,23 @@ def main():
     try:
         uri = open(os.path.join(cluster, 'uri')).read().strip()
         print(f"cluster {uri}; seeding...", flush=True)
-        env = seed(uri)
-        rows = [load(uri, env, p, args.clients, args.seconds)
-            for p in args.processes]
-        print(f"\n| server | operations/s | RPC requests/s | per process "
-            f"| p50 ms | p95 ms | p99 ms | errors | lost writes |")
-        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        env = seed(uri, args.clients)
+        rows = []
+        for processes in args.processes:
+            if args.floor:
+                rows.append(load(uri, env, processes, args.clients,
+                        args.seconds, floor=True))
+            for think in args.think:
+                rows.append(load(uri, env, processes, args.clients,
+                        args.seconds, think=think))
+        print(f"\n| server | load | operations/s | RPC requests/s "
+            f"| per process | p50 ms | p95 ms | p99 ms | errors "
+            f"| lost writes |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- "
+            "| --- |")
         for r in rows:
-            print(f"| {r['server']} | {r['operations']:.1f} | "
-                f"{r['requests']:.1f} | {r['per process']:.1f} | "
+            print(f"| {r['server']} | {r['load']} | {r['operations']:.1f} "
+                f"| {r['requests']:.1f} | {r['per process']:.1f} | "
                 f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | "
                 f"{r['errors']} | {r['lost']} |")
         print("reference: Odoo's sizing counts about 6 transactions/s per "
