@@ -38,6 +38,15 @@ class DepartmentEmployee(ModelSQL):
         required=True, ondelete='CASCADE')
 
 
+class Employee(metaclass=PoolMeta):
+    __name__ = 'company.employee'
+    property_departments = fields.Many2Many(
+        'property.department-company.employee', 'employee', 'department',
+        "Service Departments", readonly=True,
+        help="The departments whose tickets and work orders the employee "
+        "can be given.")
+
+
 class Site(metaclass=PoolMeta):
     __name__ = 'property.site'
     supervisor = fields.Many2One('company.employee',

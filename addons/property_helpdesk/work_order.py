@@ -29,15 +29,15 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
         required=True, ondelete='RESTRICT', states=_states)
     technician = fields.Many2One('company.employee', "Technician",
         ondelete='RESTRICT',
-        domain=[If(Bool(Eval('department_employees')),
-                ('id', 'in', Eval('department_employees', [])), ())],
+        # On the department itself, not a function field of its members:
+        # Tryton validates a domain that depends on a function field at
+        # every write (each dispatch and finish).
+        domain=[If(Bool(Eval('department')),
+                ('property_departments', '=', Eval('department', -1)), ())],
         states={
             'readonly': ~Eval('state').in_(['draft', 'dispatched']),
             'required': Eval('state') == 'dispatched',
             })
-    department_employees = fields.Function(fields.Many2Many(
-            'company.employee', None, None, "Department Employees"),
-        'on_change_with_department_employees')
     description = fields.Text("Work to Do", required=True, states=_states)
     dispatched_at = fields.DateTime("Dispatched at", readonly=True)
     done_at = fields.DateTime("Done at", readonly=True)
@@ -127,29 +127,32 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
             if not self.description:
                 self.description = self.ticket.description
 
-    @fields.depends('department', '_parent_department.employees')
-    def on_change_with_department_employees(self, name=None):
-        if self.department:
-            return [e.id for e in self.department.employees]
-        return []
-
     def get_rec_name(self, name):
         return f'{self.ticket.rec_name}/{self.id}'
 
     @classmethod
     def _validate(cls, work_orders, field_names=None):
-        # Before the generic domain error of the technician field
+        # Before the generic domain error of the technician field. As
+        # Tryton does for the fields, only when a field they check is
+        # written: dispatching and finishing write dates and states.
+        names = set(field_names) if field_names is not None else None
+
+        def written(*checked):
+            return names is None or bool(names.intersection(checked))
+        technician = written('technician', 'department')
+        amount = written('paid_service', 'amount')
+        hours = written('hours')
         for order in work_orders:
-            if (order.technician and order.department
+            if (technician and order.technician and order.department
                     and order.technician not in order.department.employees):
                 raise ValidationError(gettext(
                         'property_helpdesk.msg_work_order_technician',
                         employee=order.technician.rec_name,
                         department=order.department.rec_name))
-            if order.paid_service and (order.amount or 0) < 0:
+            if amount and order.paid_service and (order.amount or 0) < 0:
                 raise ValidationError(gettext(
                         'property_helpdesk.msg_work_order_amount'))
-            if order.hours is not None and order.hours < 0:
+            if hours and order.hours is not None and order.hours < 0:
                 raise ValidationError(gettext(
                         'property_helpdesk.msg_work_order_hours'))
         super()._validate(work_orders, field_names=field_names)

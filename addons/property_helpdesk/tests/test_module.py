@@ -9,6 +9,7 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee)
 from trytond.modules.property_base.tests.tools import SuiteModuleTestMixin
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
@@ -274,6 +275,19 @@ class PropertyHelpdeskTestCase(
                         'department': env['engineering'].id,
                         'technician': env['clerk'].id,
                         'description': "Fix"}])
+        order, = WorkOrder.create([{'ticket': ticket.id,
+                    'department': env['engineering'].id,
+                    'technician': env['technician'].id,
+                    'description': "Fix"}])
+        with self.assertRaisesRegex(ValidationError, 'not a member'):
+            WorkOrder.write([order], {'technician': env['clerk'].id})
+
+        # The technician field offers the department's members: its
+        # domain as the client evaluates it for this work order
+        Employee = pool.get('company.employee')
+        domain = PYSONDecoder({'department': env['engineering'].id}).decode(
+            PYSONEncoder().encode(WorkOrder.technician.domain))
+        self.assertEqual(Employee.search(domain), [env['technician']])
 
     def _resolved(self, env, **values):
         Ticket = Pool().get('property.ticket')
