@@ -317,20 +317,10 @@ def start_server(uri, processes):
     return server, url, log
 
 
-def warm_up(url, env, processes):
-    "Every process has loaded the database's pool before the clock starts"
-    client = Client(url)
-    client.login()
-    for _ in range(10 * max(processes, 1)):
-        client.call('model.account.invoice.read',
-            [env['invoices'][:5], ['number'], {'company': env['company']}])
-
-
 def load(uri, env, processes, clients, seconds, think=0, floor=False):
     "The load on one server; return its figures"
     server, url, log = start_server(uri, processes)
     try:
-        warm_up(url, env, processes)
         results = {'tickets': [], 'orders': [], 'errors': [], 'latency': {},
             'requests': []}
         ready = threading.Barrier(clients + 1)
