@@ -79,16 +79,33 @@ def work():
     raise AssertionError("billing tasks still queued")
 
 
-# A worker in a process of its own, which the test kills
+# A worker in a process of its own, which the test kills. It runs the
+# drafting tasks given and, when it reaches the unit after the k-th (the
+# first k billed in its memory, those of the finished batches committed),
+# says so and waits in the middle of that batch's transaction: the kill
+# lands there on a fast machine as on a slow one.
 WORKER = """
-import sys
+import sys, time
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.worker import run_task
-database, tasks = sys.argv[1], [int(t) for t in sys.argv[2:]]
+database, k, tasks = sys.argv[1], int(sys.argv[2]), [
+    int(t) for t in sys.argv[3:]]
 Pool.start()
 with Transaction().start(database, 0, readonly=True):
     Pool(database).init()
+Assignment = Pool(database).get('property.fee.assignment')
+most_specific = Assignment.most_specific.__func__
+seen = []
+
+def counting(cls, assignments, unit, *args):
+    if unit.id not in seen:
+        seen.append(unit.id)
+        if len(seen) == k + 1:
+            print('billed', k, flush=True)
+            time.sleep(3600)
+    return most_specific(cls, assignments, unit, *args)
+Assignment.most_specific = classmethod(counting)
 print('ready', flush=True)
 for task in tasks:
     run_task(database, task)
@@ -209,7 +226,11 @@ class BillingConcurrencyTestCase(unittest.TestCase):
         self.assertEqual(len(tasks), 2 * 10)   # 48 units by 5, per run
 
         def worker(parity):
-            for _ in range(500):
+            # each worker goes on until the queue is empty, however long
+            # the other one takes over its tasks (the deadline only stops
+            # a hang)
+            deadline = time.monotonic() + 900
+            while time.monotonic() < deadline:
                 tasks = queued_batches()
                 if not tasks:
                     return
@@ -388,25 +409,12 @@ class BillingConcurrencyTestCase(unittest.TestCase):
             self.assertEqual(Run(run).progress, 1.0)
 
     def test_killed_worker(self):
-        """A worker process killed at a random moment (SIGKILL), its run
-        rerun, bills exactly what a run never killed bills (three seeds)"""
-        left = []
+        """A worker process killed after k of n units (SIGKILL, k drawn
+        from 1..n-1 by three seeds), its run rerun, bills exactly what a
+        run never killed bills"""
         for seed in [1, 2, 3]:
             with self.subTest(seed=seed):
-                left.append(self.kill_and_rerun(seed))
-        # units billed when the worker died, of 24: a kill did land midway
-        self.assertTrue(any(0 < n < 24 for n in left), left)
-
-    def wait_billing(self, run, timeout=300):
-        "Wait until the worker has committed the first units of the run"
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with Transaction().start(DB_NAME, 0, readonly=True):
-                Line = Pool().get('property.billing.line')
-                if Line.search_count([('run', '=', run)]):
-                    return
-            time.sleep(0.05)
-        raise AssertionError("the worker billed nothing")
+                self.kill_and_rerun(seed)
 
     def kill_and_rerun(self, seed):
         rng = random.Random(seed)
@@ -433,17 +441,29 @@ class BillingConcurrencyTestCase(unittest.TestCase):
 
         run = self.start_run(site=killed)
         tasks = queued_batches()
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            Batch = Pool().get('property.billing.run.batch')
+            batches = [json.loads(b.unit_ids) for b in Batch.search(
+                    [('run', '=', run)], order=[('sequence', 'ASC')])]
+        self.assertEqual(len(tasks), len(batches))
+        n = sum(map(len, batches))
+        k = rng.randint(1, n - 1)
+        # the batches finished before the one of the unit after the k-th
+        committed, count = set(), 0
+        for units in batches:
+            if count + len(units) > k:
+                break
+            committed.update(units)
+            count += len(units)
         worker = subprocess.Popen(
-            [sys.executable, '-c', WORKER, DB_NAME, *map(str, tasks)],
+            [sys.executable, '-c', WORKER, DB_NAME, str(k),
+                *map(str, tasks)],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             env=os.environ)
         try:
             self.assertEqual(worker.stdout.readline().strip(), 'ready')
-            # The moment is random within the run, not within a fixed
-            # number of seconds: a loaded machine may take longer than that
-            # to bill its first unit.
-            self.wait_billing(run)
-            time.sleep(rng.uniform(0, 2.0))
+            self.assertEqual(worker.stdout.readline().split(),
+                ['billed', str(k)])
         finally:
             worker.kill()
             worker.wait()
@@ -461,7 +481,9 @@ class BillingConcurrencyTestCase(unittest.TestCase):
                 # drafted by a batch, or posted by its posting
                 self.assertIn({l.invoice.state for l in lines},
                     [{'draft'}, {'posted'}])
-            left = len(by_unit)
+            # the batches committed before the kill, nothing of the one
+            # it interrupted
+            self.assertEqual(set(by_unit), committed)
 
         work()   # the worker restarted takes what is left
         self.start_run(site=kept)
@@ -473,4 +495,3 @@ class BillingConcurrencyTestCase(unittest.TestCase):
         with Transaction().start(DB_NAME, 0, readonly=True):
             Run = Pool().get('property.billing.run')
             self.assertEqual(Run(run).state, 'done')
-        return left
