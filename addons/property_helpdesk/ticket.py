@@ -1,5 +1,6 @@
 # This file is part of the property-management suite.
 import datetime as dt
+import json
 from collections import defaultdict
 from email.message import EmailMessage
 
@@ -552,9 +553,7 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
         pool = Pool()
         User = pool.get('res.user')
         Notification = pool.get('res.notification')
-        ModelData = pool.get('ir.model.data')
         now = dt.datetime.now()
-        action = ModelData.get_id('property_helpdesk', 'act_ticket_form')
         # The users of all the informed employees at once, in the order
         # each employee's own search would give them
         employees = {e.notified.id for e in escalations if e.notified}
@@ -575,10 +574,12 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
                 reason=escalation.reason_string,
                 description=(ticket.description or '')[:120])
             for user in users[employee.id]:
+                # the client opens the ticket itself (model and records):
+                # an action_value would have to be a dictionary
                 notifications.append(Notification(user=user,
                         label=ticket.rec_name, description=text,
-                        icon='tryton-warning', action=action,
-                        action_value=f'[{ticket.id}]'))
+                        icon='tryton-warning', model=cls.__name__,
+                        records=json.dumps([ticket.id])))
             # E-mail only when the company has an address to send from
             sender = ticket.company.party.email
             if employee.party.email and sender:

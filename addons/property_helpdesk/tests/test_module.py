@@ -217,6 +217,72 @@ class PropertyHelpdeskTestCase(
         self.assertTrue(ticket.done_breached)
 
     @with_transaction()
+    def test_escalation_notification_opened_by_recipient(self):
+        """The manager informed of an escalation opens the notification in
+        the client: it lists, and the ticket it names opens for them"""
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        User = pool.get('res.user')
+        Notification = pool.get('res.notification')
+        ModelData = pool.get('ir.model.data')
+        env = create_helpdesk()
+        ticket = create_ticket(env)
+        Ticket.open([ticket])
+        supervisor, = User.create([{'name': "Supervisor Li",
+                    'login': 'supervisor',
+                    'groups': [('add', [ModelData.get_id('property_base',
+                                    'group_property_manager')])],
+                    'companies': [('add', [env['company'].id])],
+                    'company': env['company'].id,
+                    'employees': [('add', [env['supervisor'].id])],
+                    'employee': env['supervisor'].id,
+                    'property_sites': [('add', [env['site'].id])],
+                    }])
+        escalation, = Ticket.escalate(dt.datetime(2026, 11, 24, 9, 0))
+        self.assertEqual(escalation.notified, env['supervisor'])
+        transaction = Transaction()
+        with transaction.set_user(supervisor.id), \
+                transaction.set_context(_check_access=True,
+                    company=env['company'].id):
+            # what the client asks for the notification menu
+            notification, = Notification.get()
+            self.assertEqual(notification['model'], 'property.ticket')
+            self.assertEqual(notification['records'], [ticket.id])
+            self.assertIsNone(notification['action'])
+            # and what it reads to open the ticket's form
+            record, = Ticket.read(notification['records'],
+                ['number', 'level'])
+            self.assertEqual(record['level'], '2')
+            with transaction.set_context(_check_access=False):
+                # (its RPC does not check access: one marks one's own)
+                Notification.mark_read(Notification.browse(
+                        [notification['id']]))
+            self.assertEqual(Notification.get_count(), 0)
+
+    @with_transaction()
+    def test_old_escalation_notifications_repaired(self):
+        "Notices stored with a list as action value open their ticket"
+        pool = Pool()
+        Notification = pool.get('res.notification')
+        ModelData = pool.get('ir.model.data')
+        env = create_helpdesk()
+        ticket = create_ticket(env)
+        table = Notification.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.insert(
+                [table.user, table.label, table.action, table.action_value,
+                    table.unread],
+                [[Transaction().user, ticket.rec_name,
+                        ModelData.get_id('property_helpdesk',
+                            'act_ticket_form'),
+                        f'[{ticket.id}]', True]]))
+        Notification.__register__('property_helpdesk')
+        notification, = Notification.get()
+        self.assertEqual((notification['model'], notification['records'],
+                notification['action']),
+            ('property.ticket', [ticket.id], None))
+
+    @with_transaction()
     def test_ticket_unit_of_other_site(self):
         "A ticket for a unit of another site is refused"
         env = create_helpdesk()
