@@ -140,16 +140,12 @@ class Unit(CheckValuesMixin, DeactivableMixin, Workflow, ModelSQL,
     def default_type():
         return 'apartment'
 
-    @fields.depends(
-        'building', 'number', 'code', '_parent_building.site',
-        '_parent_building.code')
+    @fields.depends('building', methods=['_set_default_code'])
     def on_change_building(self):
         self.site = self.building.site if self.building else None
         self._set_default_code()
 
-    @fields.depends(
-        'building', 'number', 'code', '_parent_building.site',
-        '_parent_building.code')
+    @fields.depends(methods=['_set_default_code'])
     def on_change_number(self):
         self._set_default_code()
 

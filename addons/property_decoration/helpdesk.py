@@ -26,7 +26,7 @@ class Ticket(metaclass=PoolMeta):
         domain=[('unit', '=', Eval('unit', -1))],
         help="The renovation job the ticket is about.")
 
-    @fields.depends('unit', 'category', 'decoration')
+    @fields.depends('decoration', methods=['_decoration_job'])
     def on_change_unit(self):
         super().on_change_unit()
         self.decoration = self._decoration_job()

@@ -334,9 +334,9 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
             return [e.id for e in self.category.department.employees]
         return []
 
-    @fields.depends('unit', 'reporter', 'site', 'contact_phone',
+    @fields.depends('unit', 'reporter', 'site',
         '_parent_unit.site', '_parent_unit.residents',
-        '_parent_unit.ownerships')
+        '_parent_unit.ownerships', methods=['on_change_reporter'])
     def on_change_unit(self):
         if not self.unit:
             return
@@ -355,15 +355,15 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
         if self.reporter and not self.contact_phone:
             self.contact_phone = self.reporter.mobile or self.reporter.phone
 
-    @fields.depends('kind', 'complaint_type', 'visit_required', 'category',
-        'level', '_parent_category.default_level')
+    @fields.depends('kind', 'complaint_type', 'visit_required',
+        methods=['needs_visit', 'on_change_category'])
     def on_change_kind(self):
         self.visit_required = self.needs_visit()
         if self.kind != 'complaint':
             self.complaint_type = None
         self.on_change_category()
 
-    @fields.depends(methods=['on_change_kind'])
+    @fields.depends('visit_required', methods=['needs_visit'])
     def on_change_complaint_type(self):
         self.visit_required = self.needs_visit()
 

@@ -1,7 +1,10 @@
 # This file is part of the property-management suite.
 "Test helpers shared by the suite's addons"
+import ast
 import importlib
+import inspect
 import os
+import textwrap
 
 import polib
 
@@ -44,6 +47,58 @@ def datetime_list_columns(module):
     return problems
 
 
+def undeclared_depend_methods(module):
+    """Return the on_change and on_change_with methods of the module's
+    code that call another method with field dependencies without naming
+    it in methods=: the client then sends none of that method's fields,
+    and Tryton sets them to None, which wipes them on the form (a ticket's
+    unit, site and reporter when its kind changed)"""
+    pool = Pool()
+    prefix = f'trytond.modules.{module}'
+    problems = set()
+    for _, Model in pool.iterobject():
+        def merged(name, attribute):
+            "The attribute of the method over its overrides, as Tryton does"
+            result = set()
+            for klass in Model.__mro__:
+                method = klass.__dict__.get(name)
+                method = getattr(method, '__func__', method)
+                result |= getattr(method, attribute, set())
+            return result
+
+        def closure(name):
+            names, todo = {name}, [name]
+            while todo:
+                for other in merged(todo.pop(), 'depend_methods'):
+                    if other not in names:
+                        names.add(other)
+                        todo.append(other)
+            return names
+        for klass in Model.__mro__:
+            if not klass.__module__.startswith(prefix):
+                continue
+            for name, method in klass.__dict__.items():
+                method = getattr(method, '__func__', method)
+                if (not name.startswith('on_change')
+                        or not hasattr(method, 'depends')):
+                    continue
+                tree = ast.parse(textwrap.dedent(
+                        inspect.getsource(inspect.unwrap(method))))
+                allowed = closure(name)
+                for node in ast.walk(tree):
+                    if (isinstance(node, ast.Call)
+                            and isinstance(node.func, ast.Attribute)
+                            and isinstance(node.func.value, ast.Name)
+                            and node.func.value.id == 'self'):
+                        called = node.func.attr
+                        target = getattr(Model, called, None)
+                        if (hasattr(target, 'depends')
+                                and called not in allowed):
+                            problems.add(f'{Model.__name__}: {name} calls '
+                                f'{called} ({klass.__module__})')
+    return sorted(problems)
+
+
 class SuiteModuleTestMixin:
     "Checks every addon of the suite passes; set `module` as for Tryton"
 
@@ -51,6 +106,11 @@ class SuiteModuleTestMixin:
     def test_list_datetime_columns(self):
         "Date-time columns of the lists have a widget the web client draws"
         self.assertEqual(datetime_list_columns(self.module), [])
+
+    @with_transaction()
+    def test_on_change_declares_methods(self):
+        "An on_change calling another names it, so no field is wiped"
+        self.assertEqual(undeclared_depend_methods(self.module), [])
 
     @with_transaction()
     def test_zh_CN_translation_complete(self):

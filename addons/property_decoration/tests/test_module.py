@@ -526,4 +526,38 @@ class PropertyDecorationTestCase(
         self.assertEqual(job.__class__(job.id).tickets, (ticket,))
 
 
+    @with_transaction()
+    def test_ticket_form_keeps_unit(self):
+        """A clerk who picks the unit, then changes the kind, keeps the
+        unit, its site and the reporter: the client sends the fields the
+        kind's on_change declares, and nothing else is touched"""
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        Category = pool.get('property.ticket.category')
+        env = create_env()
+        unit = env['units'][0]
+        category, = Category.search([('code', '=', 'DECO')])
+        with set_company(env['company']):
+            # the form after the unit was picked
+            form = Ticket(kind='repair_unit', category=category,
+                unit=unit)
+            form.on_change_unit()
+            self.assertEqual(form.site, unit.site)
+            self.assertTrue(form.reporter)
+            values = form._changed_values()
+            values.update({'kind': 'complaint', 'category': category.id,
+                    'unit': unit.id, 'description': "Noise"})
+            for name in ['kind', 'category', 'complaint_type']:
+                # what the client sends for this field's on_change
+                sent = {f: values[f]
+                    for f in Ticket._fields[name].on_change
+                    if '.' not in f and f in values}
+                record = Ticket(**sent)
+                record.on_change([name])
+                changes = record._changed_values()
+                for field in ['unit', 'site', 'reporter']:
+                    # sent back as it was, never wiped
+                    self.assertEqual(changes.get(field, values[field]),
+                        values[field], (name, field))
+
 del ModuleTestCase
