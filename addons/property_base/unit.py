@@ -10,6 +10,7 @@ from trytond.model import (
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
+from trytond.transaction import Transaction
 
 from .common import CheckValuesMixin, rec_name_domain
 
@@ -219,6 +220,18 @@ class Unit(CheckValuesMixin, DeactivableMixin, Workflow, ModelSQL,
                             'property_base.msg_unit_inner_area_positive'))
 
     @classmethod
+    def create(cls, vlist):
+        # ownership lines saved with their unit are checked together by
+        # the unit's validation, after the whole save
+        with Transaction().set_context(_ownership_shares_by_unit=True):
+            return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        with Transaction().set_context(_ownership_shares_by_unit=True):
+            super().write(*args)
+
+    @classmethod
     def validate(cls, units):
         super().validate(units)
         cls.check_ownership_shares(units)
@@ -314,6 +327,9 @@ class Ownership(CheckValuesMixin, ModelSQL, ModelView):
             if not (0 < ownership.share <= 100):
                 raise ValidationError(gettext(
                         'property_base.msg_ownership_share_range'))
+        if Transaction().context.get('_ownership_shares_by_unit'):
+            # (a client cannot send a context key starting with _)
+            return
         Unit = Pool().get('property.unit')
         Unit.check_ownership_shares(
             Unit.browse(list({o.unit.id for o in ownerships})))

@@ -115,6 +115,34 @@ class PropertyBaseTestCase(
                         'to_date': dt.date(2025, 3, 31)}])
 
     @with_transaction()
+    def test_co_ownership_in_one_save(self):
+        """The clerk lowers the owner to 60 % and adds the spouse at 40 %
+        from the same date, in one save of the unit: the shares are
+        checked after the whole save, not between its lines"""
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        _, _, _, (unit, other) = create_estate(units=2)
+        wang, li = map(create_party, ["王伟", "李娜"])
+        since = dt.date(2024, 3, 1)
+        Unit.write([unit, other], {'ownerships': [('create', [
+                            {'party': wang.id, 'share': 100,
+                                'from_date': since}])]})
+        owner, = unit.ownerships
+        Unit.write([unit], {'ownerships': [
+                    ('write', [owner.id], {'share': 60}),
+                    ('create', [{'party': li.id, 'share': 40,
+                                'from_date': since}]),
+                    ]})
+        self.assertEqual(
+            sorted((o.party.name, o.share) for o in unit.ownerships),
+            [("李娜", 40), ("王伟", 60)])
+        # the same save without the spouse is still refused
+        owner, = other.ownerships
+        with self.assertRaisesRegex(ValidationError, 'sum to 60 %'):
+            Unit.write([other], {'ownerships': [
+                        ('write', [owner.id], {'share': 60})]})
+
+    @with_transaction()
     def test_ownership_shares_below_100(self):
         "A single owner with 60 % only is refused"
         pool = Pool()
