@@ -820,10 +820,13 @@ class Worker(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     site = fields.Function(fields.Many2One('property.site', "Site"),
         'get_site', searcher='search_site')
     name = fields.Char("Name", required=True)
-    identity_number = fields.Char("Identity Number", required=True,
-        help="Kept in full for the office; the pass shows it masked.")
-    identity_masked = fields.Function(fields.Char("Identity Number"),
-        'get_identity_masked')
+    identity_number = fields.Char("Identity Number (Full)", required=True,
+        help="Personal data: read only by managers and archive keepers; "
+        "the pass shows it masked.")
+    identity_masked = fields.Function(fields.Char("Identity Number",
+            help="Entered in full when the worker is registered, shown "
+            "masked."),
+        'get_identity_masked', setter='set_identity')
     phone = fields.Char("Phone")
     trade = fields.Char("Trade", help="e.g. electrician, plumber, tiler.")
     photo = fields.Binary("Photo")
@@ -862,6 +865,14 @@ class Worker(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     def get_identity_masked(self, name):
         return mask_identity(self.identity_number)
 
+    @classmethod
+    def set_identity(cls, workers, name, value):
+        # (preprocess_values stores it before the record is saved; this
+        # only makes the field writable)
+        if value:
+            with without_check_access():
+                cls.write(workers, {'identity_number': value})
+
     def get_rec_name(self, name):
         return f'{self.pass_number or ""} {self.name}'.strip()
 
@@ -876,6 +887,9 @@ class Worker(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
         ModelData = pool.get('ir.model.data')
         Application = pool.get('property.decoration.application')
         values = super().preprocess_values(mode, values)
+        if values.get('identity_masked'):
+            # the full number typed at the desk is stored, never read back
+            values['identity_number'] = values.pop('identity_masked')
         if mode == 'create':
             with without_check_access():
                 values['pass_number'] = Sequence(ModelData.get_id(
@@ -917,8 +931,15 @@ class Worker(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def check_pass(cls, number, date=None):
         "Check a pass by its number: (valid, message)"
-        workers = cls.search([('pass_number', '=', (number or '').strip())],
-            limit=1)
+        Rule = Pool().get('ir.rule')
+        domain = [('pass_number', '=', (number or '').strip())]
+        # the gate of a site knows the passes of its own sites only: the
+        # user's record rules apply, though the wizard runs without them
+        with Transaction().set_context(_check_access=True):
+            rule = Rule.domain_get(cls.__name__, mode='read')
+        if rule:
+            domain.append(rule)
+        workers = cls.search(domain, limit=1)
         if not workers:
             return False, gettext('property_decoration.msg_pass_unknown',
                 number=number)

@@ -2,13 +2,16 @@
 import datetime as dt
 from decimal import Decimal as D
 
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, set_company
 from trytond.modules.property_base.tests.tools import SuiteModuleTestMixin
 from trytond.modules.property_decoration.application import (
     mask_identity, settlement)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+from trytond.modules.property_billing.tests.tools import create_estate
 
 from .tools import (
     TODAY, accept, approve_and_start, create_env, deposit_of, in_company,
@@ -414,6 +417,55 @@ class PropertyDecorationTestCase(
         self.assertTrue(Worker.check_pass(worker.pass_number,
                 TODAY + dt.timedelta(days=1))[0])
         self.assertIn('No pass', Worker.check_pass('CR999999')[1])
+
+    @with_transaction()
+    def test_worker_identity_personal_data(self):
+        """The front desk registers a worker with the full identity number
+        but reads it back masked; the gate of one site knows no pass of
+        another site's renovation"""
+        pool = Pool()
+        Worker = pool.get('property.decoration.worker')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        env = create_env()
+        other = create_estate("River View", 'RV', company=env['company'])
+        job = approve_and_start(env, new_job(env))
+        far_job = approve_and_start(env, new_job(dict(env,
+                    units=other['units'], owners=other['owners'])))
+        with set_company(env['company']):
+            far, = Worker.create([{'application': far_job.id,
+                        'name': "Zhou Qiang",
+                        'identity_number': '370102198805124321'}])
+        clerk, = User.create([{'name': "Clerk", 'login': 'clerk',
+                    'groups': [('add', [ModelData.get_id('property_base',
+                                    'group_property_front_desk')])],
+                    'companies': [('add', [env['company'].id])],
+                    'company': env['company'].id,
+                    'property_sites': [('add', [env['site'].id])],
+                    }])
+        transaction = Transaction()
+        with transaction.set_user(clerk.id), \
+                transaction.set_context(_check_access=True,
+                    company=env['company'].id):
+            # entered in full at the desk, from the form's field
+            worker, = Worker.create([{'application': job.id,
+                        'name': "Sun Li",
+                        'identity_masked': '370102199003071234'}])
+            record, = Worker.read([worker.id], ['identity_masked'])
+            self.assertEqual(record['identity_masked'], '370102********1234')
+            with self.assertRaises(AccessError):
+                Worker.read([worker.id], ['identity_number'])
+            fields = Worker.fields_view_get(view_type='form')['fields']
+            self.assertNotIn('identity_number', fields)
+            self.assertFalse(fields['identity_masked'].get('readonly'))
+            with transaction.set_context(_check_access=False):
+                # the gate's wizard runs without access checks
+                self.assertTrue(Worker.check_pass(worker.pass_number)[0])
+                valid, message = Worker.check_pass(far.pass_number)
+            self.assertFalse(valid)
+            self.assertIn('No pass', message)
+        self.assertEqual(Worker(worker.id).identity_number,
+            '370102199003071234')
 
     @with_transaction()
     def test_uninspected(self):
