@@ -280,8 +280,7 @@ class ArchiveLoan(ModelSQL, ModelView):
                 ])
         if loans:
             cls.write(loans, {'reminded_on': today})
-            Cron.notify(
+            Cron.notify_sites(
                 'tryton-warning', 'property_base.act_archive_loan_overdue',
-                None, 'property_base.msg_loan_overdue_reminder',
-                n=len(loans), count=len(loans))
+                'property_base.msg_loan_overdue_reminder', loans)
         return loans

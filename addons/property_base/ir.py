@@ -1,5 +1,8 @@
 # This file is part of the property-management suite.
+from collections import defaultdict
+
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
 
 
 class Cron(metaclass=PoolMeta):
@@ -16,6 +19,30 @@ class Cron(metaclass=PoolMeta):
                 ])
         cls._notifications.add('property.archive.loan|remind_overdue')
         cls._notifications.add('property.vacant.inspection|create_monthly')
+
+    @classmethod
+    def notify_sites(cls, icon, action_id, message_id, records,
+            variables=None, site=lambda r: r.site):
+        """Notify each subscribed user of the records of their own sites
+        (those the notification's window shows them), or of all the
+        records when no site is assigned to them. variables(records)
+        gives the message's other variables."""
+        User = Pool().get('res.user')
+        method = Transaction().context.get('_cron')
+        if not method or not records:
+            return
+        audiences = defaultdict(list)
+        for user in User.search([('notifications', 'in', method)]):
+            audiences[frozenset(s.id for s in user.property_sites)].append(
+                user.id)
+        for sites, user_ids in audiences.items():
+            theirs = [r for r in records
+                if not sites or site(r).id in sites]
+            if theirs:
+                cls.notify(icon, action_id, None, message_id,
+                    n=len(theirs), user_domain=('id', 'in', user_ids),
+                    count=len(theirs),
+                    **(variables(theirs) if variables else {}))
 
 
 class Rule(metaclass=PoolMeta):

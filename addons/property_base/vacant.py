@@ -152,8 +152,7 @@ class VacantInspection(MonthMixin, Workflow, ModelSQL, ModelView):
                 date=period + dt.timedelta(days=14)) for u in units]
         cls.save(inspections)
         if inspections:
-            Cron.notify(
+            Cron.notify_sites(
                 'tryton-info', 'property_base.act_vacant_inspection_form',
-                None, 'property_base.msg_vacant_inspections_created',
-                n=len(inspections), count=len(inspections))
+                'property_base.msg_vacant_inspections_created', inspections)
         return inspections

@@ -820,7 +820,9 @@ class Worker(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     site = fields.Function(fields.Many2One('property.site', "Site"),
         'get_site', searcher='search_site')
     name = fields.Char("Name", required=True)
+    # (lazy: a read of the worker's other fields does not ask for it)
     identity_number = fields.Char("Identity Number (Full)", required=True,
+        loading='lazy',
         help="Personal data: read only by managers and archive keepers; "
         "the pass shows it masked.")
     identity_masked = fields.Function(fields.Char("Identity Number",

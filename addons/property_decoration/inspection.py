@@ -231,12 +231,11 @@ class Inspection(CheckValuesMixin, Workflow, ModelSQL, ModelView):
                 ('state', '=', 'in_progress'),
                 ('inspected_today', '=', False),
                 ])
-        if jobs:
-            Cron.notify('tryton-warning',
-                'property_decoration.act_application_uninspected', None,
-                'property_decoration.msg_uninspected',
-                n=len(jobs), count=len(jobs),
-                jobs=', '.join(j.rec_name for j in jobs[:20]))
+        Cron.notify_sites('tryton-warning',
+            'property_decoration.act_application_uninspected',
+            'property_decoration.msg_uninspected', jobs,
+            variables=lambda jobs: {
+                'jobs': ', '.join(j.rec_name for j in jobs[:20])})
         return jobs
 
 
@@ -578,11 +577,11 @@ class Notice(CheckValuesMixin, Workflow, ModelSQL, ModelView):
         cls.save(notices)
         if to_stop:
             Violation.write(to_stop, {'sanction': 'stop_work'})
-        Cron.notify('tryton-warning',
-            'property_decoration.act_notice_form', None,
-            'property_decoration.msg_notices_overdue',
-            n=len(notices), count=len(notices),
-            notices=', '.join(n.rec_name for n in notices[:20]))
+        Cron.notify_sites('tryton-warning',
+            'property_decoration.act_notice_form',
+            'property_decoration.msg_notices_overdue', notices,
+            variables=lambda notices: {
+                'notices': ', '.join(n.rec_name for n in notices[:20])})
         return notices
 
 

@@ -781,10 +781,10 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
             cls.notify(new_escalations)
             escalations.extend(new_escalations)
         if escalations:
-            Cron.notify('tryton-warning',
-                'property_helpdesk.act_ticket_escalated', None,
-                'property_helpdesk.msg_tickets_escalated',
-                n=len(escalations), count=len(escalations))
+            Cron.notify_sites('tryton-warning',
+                'property_helpdesk.act_ticket_escalated',
+                'property_helpdesk.msg_tickets_escalated', escalations,
+                site=lambda e: e.ticket.site)
         return escalations
 
     @classmethod
@@ -800,10 +800,10 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
                 ])
         overdue = [t for t in due
             if t.visit_deadline and t.visit_deadline < now]
-        if due:
-            Cron.notify('tryton-info', 'property_helpdesk.act_visit_due',
-                None, 'property_helpdesk.msg_visits_due',
-                n=len(due), count=len(due), overdue=len(overdue))
+        Cron.notify_sites('tryton-info', 'property_helpdesk.act_visit_due',
+            'property_helpdesk.msg_visits_due', due,
+            variables=lambda tickets: {
+                'overdue': len(set(tickets) & set(overdue))})
         return due, overdue
 
 

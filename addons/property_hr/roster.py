@@ -162,12 +162,13 @@ class Roster(MonthMixin, Workflow, ModelSQL, ModelView):
         published = {r.site for r in cls.search([
                     ('month', '=', month), ('state', '=', 'published')])}
         missing = [s for s in Site.search([]) if s not in published]
-        if missing:
-            Cron.notify('tryton-warning', 'property_hr.act_roster_form',
-                None, 'property_hr.msg_roster_reminder',
-                n=len(missing), count=len(missing),
-                sites=', '.join(s.rec_name for s in missing),
-                deadline=month - relativedelta(months=1, day=PUBLISH_DAY))
+        deadline = month - relativedelta(months=1, day=PUBLISH_DAY)
+        Cron.notify_sites('tryton-warning', 'property_hr.act_roster_form',
+            'property_hr.msg_roster_reminder', missing,
+            variables=lambda sites: {
+                'sites': ', '.join(s.rec_name for s in sites),
+                'deadline': deadline},
+            site=lambda s: s)
         return missing
 
 

@@ -6,7 +6,8 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee)
-from trytond.modules.property_base.tests.tools import SuiteModuleTestMixin
+from trytond.modules.property_base.tests.tools import (
+    SuiteModuleTestMixin, create_staff, open_notifications, run_cron)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -395,6 +396,34 @@ class PropertyBaseTestCase(
         self.assertEqual(Loan.remind_overdue(), [loan])
         self.assertEqual(loan.reminded_on, TODAY)
         self.assertEqual(Loan.remind_overdue(), [])
+
+    @with_transaction()
+    def test_reminders_opened_by_recipients(self):
+        """The archive keeper opens the overdue-loan reminder and the
+        building manager the vacant-unit inspections, each in the client
+        as themselves, and finds the records named"""
+        pool = Pool()
+        Loan = pool.get('property.archive.loan')
+        company, site, _, units = create_estate(units=2)
+        _, loan = self._loan(site)
+        self._manager_user(company)
+        Loan.approve([loan])
+        Loan.lend([loan])
+        keeper = create_staff("Archive Keeper", 'keeper',
+            'property_base.group_property_archive', company, [site])
+        building = create_staff("Building Manager", 'building',
+            'property_base.group_property_building_manager', company,
+            [site])
+        self.assertEqual(run_cron('property.archive.loan|remind_overdue',
+                subscribers=[keeper]), [loan])
+        inspections = run_cron(
+            'property.vacant.inspection|create_monthly',
+            dt.date(2026, 11, 20), subscribers=[building])
+        self.assertEqual(len(inspections), 2)
+        (text, records), = open_notifications(keeper)
+        self.assertEqual(records, [loan])
+        (text, records), = open_notifications(building)
+        self.assertEqual(sorted(records), sorted(inspections))
 
     @with_transaction()
     def test_vacant_inspections_monthly(self):

@@ -9,7 +9,9 @@ import textwrap
 import polib
 
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
 
 
 def untranslated(module, po_path):
@@ -45,6 +47,76 @@ def datetime_list_columns(module):
                     and not field.get('widget')):
                 problems.append(f'{view.name}: {field.get("name")}')
     return problems
+
+
+def create_staff(name, login, group, company, sites=(), employee=None):
+    "A staff user of the group (module.xml_id) working on the sites"
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    module, xml_id = group.split('.')
+    values = {'name': name, 'login': login,
+        'groups': [('add', [ModelData.get_id(module, xml_id)])],
+        'companies': [('add', [company.id])], 'company': company.id,
+        'property_sites': [('add', [s.id for s in sites])],
+        }
+    if employee:
+        values.update({'employees': [('add', [employee.id])],
+                'employee': employee.id})
+    user, = User.create([values])
+    return user
+
+
+def run_cron(method, *args, subscribers=(), **kwargs):
+    """Run the scheduled action's method as the scheduler does, with the
+    users subscribed to its notifications"""
+    pool = Pool()
+    User = pool.get('res.user')
+    if subscribers:
+        User.write(list(subscribers), {'notifications': [method]})
+    Model = pool.get(method.split('|')[0])
+    with Transaction().set_context(_cron=method):
+        return getattr(Model, method.split('|')[1])(*args, **kwargs)
+
+
+def open_notifications(user):
+    """Open each unread notification of the user as the web client does,
+    as that user: return, per notification, its description and the
+    records its window shows (access rights and record rules of the user
+    applied)"""
+    pool = Pool()
+    Notification = pool.get('res.notification')
+    Action = pool.get('ir.action')
+    transaction = Transaction()
+    opened = []
+    with transaction.set_user(user.id), transaction.set_context(
+            _check_access=True,
+            company=user.company.id if user.company else None):
+        for notification in Notification.get():
+            if not notification['unread']:
+                continue
+            records = []
+            if notification['model']:
+                Model = pool.get(notification['model'])
+                records = Model.browse([r['id'] for r in Model.read(
+                            notification['records'], ['rec_name'])])
+            action = notification['action']
+            if isinstance(action, int):
+                action = Action(action).get_action_value()
+            if action:
+                Model = pool.get(action['res_model'])
+                decoder = PYSONDecoder({'context': transaction.context})
+                domain = decoder.decode(action['pyson_domain'])
+                records = Model.search(domain)
+                # with the tabs of the window, as the client draws them
+                for _, tab_domain, _ in action.get('domains') or []:
+                    Model.search(domain + [decoder.decode(tab_domain)])
+            opened.append((notification['description'], records))
+            with transaction.set_context(_check_access=False):
+                # as the client marks it once opened
+                Notification.mark_read(
+                    Notification.browse([notification['id']]))
+    return opened
 
 
 def undeclared_depend_methods(module):

@@ -4,7 +4,8 @@ from decimal import Decimal as D
 
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, set_company
-from trytond.modules.property_base.tests.tools import SuiteModuleTestMixin
+from trytond.modules.property_base.tests.tools import (
+    SuiteModuleTestMixin, create_staff, open_notifications, run_cron)
 from trytond.modules.property_decoration.application import (
     mask_identity, settlement)
 from trytond.pool import Pool
@@ -478,6 +479,34 @@ class PropertyDecorationTestCase(
             self.assertEqual(set(Inspection.uninspected()), {job, other})
             inspect(env, job)
             self.assertEqual(Inspection.uninspected(), [other])
+
+    @with_transaction()
+    def test_reminders_opened_by_building_manager(self):
+        """The building manager opens the uninspected-jobs and the
+        overdue-notices reminders as themselves and finds the records"""
+        pool = Pool()
+        Violation = pool.get('property.decoration.violation')
+        env = create_env()
+        job = approve_and_start(env, new_job(env))
+        building = create_staff("Building Manager", 'building',
+            'property_base.group_property_building_manager', env['company'],
+            [env['site']])
+        with set_company(env['company']):
+            self.assertEqual(run_cron(
+                    'property.decoration.inspection|uninspected',
+                    subscribers=[building]), [job])
+        (text, records), = open_notifications(building)
+        self.assertEqual(records, [job])
+        violation, = inspect(env, job, [('V27', "Drilling at 21:00")]
+            ).violations
+        with set_company(env['company']):
+            notice, = Violation.issue_notices([violation])
+            self.assertEqual(run_cron(
+                    'property.decoration.notice|escalate',
+                    date=notice.deadline + dt.timedelta(days=1),
+                    subscribers=[building]), [notice])
+        (text, records), = open_notifications(building)
+        self.assertIn(notice, records)
 
     # -- catalogue, reports, helpdesk ------------------------------------------
 

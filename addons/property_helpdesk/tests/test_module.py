@@ -7,7 +7,8 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee)
-from trytond.modules.property_base.tests.tools import SuiteModuleTestMixin
+from trytond.modules.property_base.tests.tools import (
+    SuiteModuleTestMixin, create_staff, open_notifications, run_cron)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -258,6 +259,44 @@ class PropertyHelpdeskTestCase(
                 Notification.mark_read(Notification.browse(
                         [notification['id']]))
             self.assertEqual(Notification.get_count(), 0)
+
+    @with_transaction()
+    def test_reminders_opened_by_recipients(self):
+        """The front desk of a site opens the visits-due reminder and the
+        manager the escalations, each as themselves: the notice counts
+        the records of their own sites, which its window shows them"""
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        env = create_helpdesk()
+        tickets = [create_ticket(env, kind='enquiry'),
+            create_ticket(env, kind='enquiry', site=env['other_site'].id,
+                unit=env['other_unit'].id)]
+        Ticket.open(tickets)
+        clerk = create_staff("Clerk Zhou", 'clerk',
+            'property_base.group_property_front_desk', env['company'],
+            [env['site']], env['clerk'])
+        manager = create_staff("Manager Sun", 'manager',
+            'property_base.group_property_manager', env['company'],
+            [env['site'], env['other_site']])
+        escalations = run_cron('property.ticket|escalate',
+            dt.datetime(2026, 11, 24, 9, 0), subscribers=[manager])
+        self.assertEqual(len(escalations), 2)
+        (text, records), = open_notifications(manager)
+        self.assertEqual(sorted(records), sorted(tickets))
+        self.assertTrue(text.startswith("2 "), text)
+
+        Ticket.write(tickets, {'visit_required': True})
+        Ticket.resolve(tickets)
+        due, overdue = run_cron('property.ticket|list_visits_due',
+            subscribers=[clerk, manager])
+        self.assertEqual(sorted(due), sorted(tickets))
+
+        (text, records), = open_notifications(clerk)
+        self.assertEqual(records, tickets[:1])
+        self.assertIn("1 return visit due", text)
+        (text, records), = open_notifications(manager)
+        self.assertEqual(sorted(records), sorted(tickets))
+        self.assertIn("2 return visits due", text)
 
     @with_transaction()
     def test_old_escalation_notifications_repaired(self):

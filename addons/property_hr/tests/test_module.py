@@ -8,7 +8,8 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee)
-from trytond.modules.property_base.tests.tools import SuiteModuleTestMixin
+from trytond.modules.property_base.tests.tools import (
+    SuiteModuleTestMixin, create_staff, open_notifications, run_cron)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -194,6 +195,17 @@ class PropertyHrTestCase(
             [])
         self.assertEqual(Roster.remind_publication(MONTH.replace(day=21)),
             [env['site']])
+
+    @with_transaction()
+    def test_roster_reminder_opened_by_hr(self):
+        "HR opens the roster reminder as themselves and finds the rosters"
+        env = create_hr()
+        hr = create_staff("HR Wu", 'hr', 'property_hr.group_property_hr',
+            env['company'], [env['site']])
+        self.assertEqual(run_cron('property.roster|remind_publication',
+                MONTH.replace(day=21), subscribers=[hr]), [env['site']])
+        (text, _), = open_notifications(hr)
+        self.assertIn(env['site'].rec_name, text)
 
     @with_transaction()
     def test_swap_approval(self):
