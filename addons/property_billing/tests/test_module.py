@@ -6,6 +6,7 @@ from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model.exceptions import ValidationError
@@ -1079,7 +1080,14 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         transaction = Transaction()
         with transaction.set_user(finance.id), \
                 transaction.set_context(company=company.id):
-            Batch.post(list(Run(run.id).batches))
+            batches = list(Run(run.id).batches)
+            if backend.name == 'postgresql':
+                # (the queued posting works in transactions of its own,
+                # which do not see this test's: test_concurrency's
+                # test_interrupted_run fails one there)
+                Batch._failing(batches, lambda: Batch._post(batches))
+            else:
+                Batch.post(batches)
         run = Run(run.id)
         self.assertEqual(run.state, 'failed')
         self.assertIn(str(later.year), run.failure)
