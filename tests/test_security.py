@@ -276,6 +276,34 @@ class SecurityTestCase(unittest.TestCase):
             with self.assertRaises(UserError):
                 call()
 
+    @with_transaction()
+    def test_buttons_check_access_first(self):
+        """Every button of the suite, overridden or not, checks the
+        clicking user's access first and then runs without it: an override
+        that forgets @ModelView.button runs its own code with the user's
+        rights on every model it reads (finance pressing Process read the
+        work orders). Buttons of new models join automatically."""
+        from trytond.model import ModelView
+        pool = Pool()
+        guards = {
+            ModelView.button(lambda cls, records: None).__code__,
+            ModelView.button_action('ir.act')(
+                lambda cls, records: None).__code__,
+            }
+        unguarded = []
+        for name, Model in pool.iterobject():
+            for button in getattr(Model, '_buttons', {}):
+                owner = next((k for k in Model.__mro__
+                        if button in k.__dict__), None)
+                if (owner is None or not owner.__module__.startswith(
+                            'trytond.modules.property_')):
+                    continue
+                func = getattr(Model, button)
+                func = getattr(func, '__func__', func)
+                if func.__code__ not in guards:
+                    unguarded.append(f'{name}.{button} ({owner.__module__})')
+        self.assertEqual(unguarded, [])
+
 
 if __name__ == '__main__':
     # Regenerate docs/ACCESS.md from the modules' data

@@ -12,6 +12,7 @@ fresh snapshot and skips them; a crash between the two leaves whole draft
 invoices that resuming the run posts."""
 import datetime as dt
 import json
+import logging
 from collections import defaultdict
 from decimal import Decimal
 from itertools import groupby
@@ -23,6 +24,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.exceptions import UserError, UserWarning
 from trytond.model.exceptions import SQLConstraintError, ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -31,6 +33,7 @@ from trytond.transaction import Transaction, TransactionError
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
+from trytond.modules.account_invoice.exceptions import InvoiceNumberError
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import CheckValuesMixin, MonthMixin
 
@@ -38,9 +41,12 @@ from . import bulk
 from .fee import MONTHS, VACANT_STATES, month_end, price_of
 from .prepayment import apply_prepayments
 
+logger = logging.getLogger(__name__)
+
 STATES = [
     ('draft', "Draft"),
     ('processing', "Processing"),
+    ('failed', "Failed"),
     ('done', "Done"),
     ]
 
@@ -125,12 +131,17 @@ class Run(CheckValuesMixin, StateAuditMixin, MonthMixin, Workflow,
         help="The month billed: fees in advance for it, fees in arrears "
         "(meters) for the month before.")
     invoice_date = fields.Date("Invoice Date", required=True,
-        states=_states)
+        states=_states,
+        help="The date of the run's invoices; billing what is missing "
+        "later dates the new invoices anew (the service month stays).")
     site = fields.Many2One('property.site', "Site", ondelete='RESTRICT',
         states=_states,
         domain=[('company', '=', Eval('company', -1))],
         help="Leave empty to bill every site of the company.")
     state = fields.Selection(STATES, "State", readonly=True, required=True)
+    failure = fields.Text("Failure", readonly=True,
+        states={'invisible': ~Eval('failure')},
+        help="Why a batch of the run failed: fix the cause, then retry.")
     batches = fields.One2Many('property.billing.run.batch', 'run',
         "Batches", readonly=True)
     lines = fields.One2Many('property.billing.line', 'run', "Billed Lines",
@@ -161,6 +172,8 @@ class Run(CheckValuesMixin, StateAuditMixin, MonthMixin, Workflow,
         cls._transitions |= {
             ('draft', 'processing'),
             ('processing', 'done'),
+            ('processing', 'failed'),
+            ('failed', 'processing'),
             ('done', 'processing'),
             }
         cls._buttons.update({
@@ -169,7 +182,11 @@ class Run(CheckValuesMixin, StateAuditMixin, MonthMixin, Workflow,
                     'depends': ['state'],
                     },
                 'resume': {
-                    'invisible': Eval('state') == 'draft',
+                    'invisible': ~Eval('state').in_(['processing', 'done']),
+                    'depends': ['state'],
+                    },
+                'retry': {
+                    'invisible': Eval('state') != 'failed',
                     'depends': ['state'],
                     },
                 'open_invoices': {
@@ -297,53 +314,157 @@ class Run(CheckValuesMixin, StateAuditMixin, MonthMixin, Workflow,
             domain.append(('site', '=', self.site.id))
         return domain
 
+    def check_invoice_date(self):
+        """Tryton's numbering rule, checked before anything is billed: no
+        invoice of the sequence is dated after the run's invoice date"""
+        bulk.Plan(self).check_date()
+
+    def last_numbered_date(self):
+        "The latest date of the company's numbered customer invoices"
+        Invoice = Pool().get('account.invoice')
+        invoices = Invoice.search([
+                ('company', '=', self.company.id),
+                ('type', '=', 'out'),
+                ('number', '!=', None),
+                ('invoice_date', '!=', None),
+                ], order=[('invoice_date', 'DESC')], limit=1)
+        return invoices[0].invoice_date if invoices else None
+
+    def next_invoice_date(self):
+        """The invoice date of what is billed now: today in the company's
+        time zone, never before the last numbered invoice"""
+        Date = Pool().get('ir.date')
+        with Transaction().set_context(company=self.company.id):
+            today = Date.today()
+        last = self.last_numbered_date()
+        return max(today, last) if last else today
+
+    @classmethod
+    def _before_bill(cls, runs):
+        "Prepare what the runs bill (extended by the modules of the suite)"
+
     @classmethod
     @ModelView.button
     @Workflow.transition('processing')
     def process(cls, runs):
+        Batch = Pool().get('property.billing.run.batch')
+        for run in runs:
+            run.check_period()
+            run.check_not_billed()
+            run.check_invoice_date()
+        cls._before_bill(runs)
+        batches = []
+        for run in runs:
+            new = run._new_batches()
+            run.units_total = sum(b.unit_count for b in new)
+            run.started_at = dt.datetime.now().replace(microsecond=0)
+            batches.extend(new)
+        cls.save(runs)
+        Batch.save(batches)
+        cls._enqueue(runs)
+
+    def _new_batches(self):
+        """The batches of the run's units not in a batch of it yet (all
+        of them at first)"""
         pool = Pool()
         Batch = pool.get('property.billing.run.batch')
         Unit = pool.get('property.unit')
         Configuration = pool.get('property.billing.configuration')
-        for run in runs:
-            run.check_period()
-            run.check_not_billed()
+        size = Configuration.get(self.company).batch_size
+        batched = set()
+        number = 0
+        for batch in getattr(self, 'batches', None) or []:
+            batched.update(json.loads(batch.unit_ids))
+            number = max(number, batch.sequence or 0)
+        # ids only: records of a 100,000-home search cost Tryton the
+        # square of their number to instantiate
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*Unit.search(self._unit_domain(),
+                order=[('id', 'ASC')], query=True))
+        unit_ids = [i for i, in cursor if i not in batched]
         batches = []
-        for run in runs:
-            size = Configuration.get(run.company).batch_size
-            # ids only: records of a 100,000-home search cost Tryton the
-            # square of their number to instantiate
-            cursor = Transaction().connection.cursor()
-            cursor.execute(*Unit.search(run._unit_domain(),
-                    order=[('id', 'ASC')], query=True))
-            unit_ids = [i for i, in cursor]
-            run.units_total = len(unit_ids)
-            run.started_at = dt.datetime.now().replace(microsecond=0)
-            for number, i in enumerate(range(0, len(unit_ids), size), 1):
-                chunk = unit_ids[i:i + size]
-                batches.append(Batch(run=run, sequence=number,
-                        unit_ids=json.dumps(chunk), unit_count=len(chunk),
-                        state='pending', held=0))
-        cls.save(runs)
-        Batch.save(batches)
-        cls._enqueue(runs)
+        for i in range(0, len(unit_ids), size):
+            chunk = unit_ids[i:i + size]
+            number += 1
+            batches.append(Batch(run=self, sequence=number,
+                    unit_ids=json.dumps(chunk), unit_count=len(chunk),
+                    state='pending', held=0))
+        return batches
 
     @classmethod
     @ModelView.button
     def resume(cls, runs):
         """Bill what the run has not billed yet: batches that did not
         finish, and on a finished run every unit again, where only what
-        was missed (a reviewed reading, a late handover) is new"""
+        was missed (a reviewed reading, a late handover) is new.
+
+        Billing a finished run again is a supplementary billing: its new
+        invoices are dated today in the company's time zone (never before
+        the last numbered invoice), their service month stays the run's.
+        An unfinished run keeps its invoice date while the sequence allows
+        it, else it moves on the same way; its unnumbered draft invoices
+        move with it."""
         pool = Pool()
         Batch = pool.get('property.billing.run.batch')
+        Invoice = pool.get('account.invoice')
+        Line = pool.get('property.billing.line')
+        runs = [r for r in runs if r.state != 'draft']
         for run in runs:
             run.check_period()
+            redate = run.state == 'done'
+            if not redate:
+                try:
+                    run.check_invoice_date()
+                except InvoiceNumberError:
+                    redate = True
+            if redate:
+                date = run.next_invoice_date()
+                if date != run.invoice_date:
+                    cls.write([run], {'invoice_date': date})
+                    run = cls(run.id)
+                    run.check_period()
+            run.check_invoice_date()
+        runs = cls.browse(runs)
+        cls._before_bill(runs)
+        for run in runs:
+            drafts = {l.invoice for l in Line.search([
+                        ('run', '=', run.id),
+                        ('invoice.state', '=', 'draft'),
+                        ])
+                if l.invoice.invoice_date != run.invoice_date}
+            if drafts:
+                Invoice.write(list(drafts),
+                    {'invoice_date': run.invoice_date})
         done = [r for r in runs if r.state == 'done']
         if done:
             Batch.write([b for r in done for b in r.batches],
                 {'state': 'pending'})
+            # units added since (a home created after the run) in batches
+            # of their own
+            for run in done:
+                new = run._new_batches()
+                if new:
+                    Batch.save(new)
+                    cls.write([run], {'units_total': (run.units_total or 0)
+                            + sum(b.unit_count for b in new)})
             cls.write(done, {'state': 'processing', 'done_at': None})
-        cls._enqueue(runs)
+        failed = [r for r in runs if r.state == 'failed']
+        if failed:
+            cls.write(failed, {'state': 'processing', 'failure': None})
+        cls._enqueue(cls.browse(runs))
+
+    @classmethod
+    @ModelView.button
+    def retry(cls, runs):
+        "Bill again what a failed batch left, once its cause is fixed"
+        cls.resume(runs)
+
+    @classmethod
+    def fail(cls, runs, reason):
+        "Show on the runs that a batch failed, and why"
+        runs = [r for r in cls.browse(runs) if r.state == 'processing']
+        if runs:
+            cls.write(runs, {'state': 'failed', 'failure': reason})
 
     @classmethod
     def _enqueue(cls, runs):
@@ -470,11 +591,43 @@ class Batch(ModelSQL, ModelView):
     def draft(cls, batches):
         """Queued: bill the fees of the batches with their draft invoices,
         then queue their posting. Batches draft side by side: nothing is
-        locked"""
-        drafted = cls._draft(batches)
-        if drafted:
-            with Transaction().set_context(queue_name='property_billing'):
-                cls.__queue__.post(drafted)
+        locked. A batch that fails marks its run failed (see _failing)"""
+        batches = [b for b in batches if b.run.state == 'processing']
+
+        def draft():
+            drafted = cls._draft(batches)
+            if drafted:
+                with Transaction().set_context(
+                        queue_name='property_billing'):
+                    cls.__queue__.post(drafted)
+        cls._failing(batches, draft)
+
+    @classmethod
+    def _failing(cls, batches, func):
+        """Call func; if it fails, undo what it did and mark the runs of
+        the batches failed with the reason, in this transaction, which
+        the queue commits: the run never stays processing for a batch
+        that cannot be billed. Restarts (a conflict, a lock or a
+        serialization failure) are left to the queue, which retries."""
+        Run = Pool().get('property.billing.run')
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        # (never released: on SQLite releasing a savepoint that began the
+        # transaction would commit it)
+        cursor.execute('SAVEPOINT property_billing_batch')
+        tasks = len(transaction.tasks)
+        try:
+            return func()
+        except (TransactionError, backend.DatabaseOperationalError):
+            raise
+        except Exception as exception:
+            cursor.execute('ROLLBACK TO SAVEPOINT property_billing_batch')
+            # what the records and tasks of the undone work left behind
+            del transaction.tasks[tasks:]
+            for cache in transaction.cache.values():
+                cache.clear()
+            Run.fail(list({b.run.id for b in batches}),
+                _failure_reason(exception, [b.id for b in batches]))
 
     @classmethod
     def _draft(cls, batches):
@@ -506,6 +659,10 @@ class Batch(ModelSQL, ModelView):
         while the sequences were held is never left behind. The task is
         queued again a little later all the same, in case the holder was
         not a posting of these runs"""
+        cls._failing(batches, lambda: cls._post_queued(batches))
+
+    @classmethod
+    def _post_queued(cls, batches):
         if backend.name != 'postgresql':
             # (one transaction at a time: nothing to wait for)
             cls._lock(batches)
@@ -527,7 +684,7 @@ class Batch(ModelSQL, ModelView):
                 batch = drafted[0]
                 locks = {Model._table: [r.id for r in group]
                     for Model, group in cls._locks([batch]).items()}
-                batch_id = batch.id
+                batch_id, run_id = batch.id, batch.run.id
             try:
                 with Transaction().new_transaction(_lock_records=locks):
                     cls._post(cls.browse([batch_id]))
@@ -540,6 +697,14 @@ class Batch(ModelSQL, ModelView):
                         cls.__queue__.post(cls.browse(
                                 [b.id for b in drafted if b.id in first]))
                 return
+            except Exception as exception:
+                if isinstance(exception, TransactionError):
+                    raise
+                # the batch's run fails, the other runs post on
+                reason = _failure_reason(exception, [batch_id])
+                with Transaction().new_transaction():
+                    Pool().get('property.billing.run').fail(
+                        [run_id], reason)
 
     @classmethod
     def _post(cls, batches):
@@ -580,6 +745,15 @@ class Batch(ModelSQL, ModelView):
                 # holds would wait for ever)
                 _wait_for(Model, list(getattr(error, '_ids', None) or []))
                 raise
+
+
+def _failure_reason(exception, batch_ids):
+    "What a run shows of the failure of its batches"
+    if isinstance(exception, (UserError, UserWarning)):
+        return exception.message
+    logger.error("billing batches %s failed", batch_ids,
+        exc_info=exception)
+    return f'{exception.__class__.__name__}: {exception}'
 
 
 # when a posting that found the sequences held is tried again

@@ -1,6 +1,6 @@
 # This file is part of the property-management suite.
 "With property_helpdesk: finished paid work orders (有偿服务) are billed"
-from trytond.model import fields
+from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -19,7 +19,10 @@ class WorkOrder(metaclass=PoolMeta):
         readonly=True)
 
     @classmethod
+    @ModelView.button
     def finish(cls, orders):
+        # (a button overridden is decorated again: the user's access is
+        # checked first, then the charges are made whoever finishes)
         super().finish(orders)
         cls.create_charges(orders)
 
@@ -58,9 +61,13 @@ class Run(metaclass=PoolMeta):
     __name__ = 'property.billing.run'
 
     @classmethod
-    def process(cls, runs):
+    def _before_bill(cls, runs):
         # Work orders finished before the paid service fee was configured
-        # are charged now, so the run bills them.
+        # are charged now, so the run bills them. (Called by the billing
+        # buttons once the user's access to the runs is checked: the
+        # billing reads the work orders for its own computation, whoever
+        # presses the button.)
+        super()._before_bill(runs)
         WorkOrder = Pool().get('property.work_order')
         for run in runs:
             domain = [
@@ -73,4 +80,3 @@ class Run(metaclass=PoolMeta):
                 domain.append(('ticket.unit.site', '=', run.site.id))
             with Transaction().set_context(company=run.company.id):
                 WorkOrder.create_charges(WorkOrder.search(domain))
-        super().process(runs)

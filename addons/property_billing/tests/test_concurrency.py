@@ -332,7 +332,8 @@ class BillingConcurrencyTestCase(unittest.TestCase):
         self.assertEqual(numbers, list(range(numbers[0], numbers[0] + 24)))
 
     def test_interrupted_run(self):
-        "A run that crashes midway and is resumed equals one that did not"
+        """A run whose queued batch fails midway shows it failed with the
+        reason; retried, it equals one that did not fail"""
         interrupted, uninterrupted = self.sites
         run = self.start_run(site=interrupted)
         tasks = queued_batches()
@@ -348,14 +349,15 @@ class BillingConcurrencyTestCase(unittest.TestCase):
             post(plan, invoices)
             if {i['id'] for i in invoices} & doomed_invoices:
                 # the third batch dies after its invoices are numbered
-                raise RuntimeError("worker killed")
+                raise RuntimeError("disk full")
 
         def drafts(transaction):
             Line = Pool().get('property.billing.line')
             return {l.invoice.id for l in Line.search([
                         ('run', '=', run), ('unit', 'in', list(doomed))])}
         with patch.object(bulk, 'post', crash), \
-                self.assertLogs('trytond.worker', 'CRITICAL') as logs:
+                self.assertLogs('trytond.modules.property_billing',
+                    'ERROR') as logs:
             # three batches drafted, side by side with nothing locked...
             for task_id in tasks[:3]:
                 run_task(DB_NAME, task_id)
@@ -365,13 +367,15 @@ class BillingConcurrencyTestCase(unittest.TestCase):
             posts = queued_batches()[-3:]
             for task_id in posts:
                 run_task(DB_NAME, task_id)
-        self.assertIn("worker killed", logs.output[0])
+        self.assertIn("billing batches", logs.output[0])
         with Transaction().start(DB_NAME, 0, readonly=True):
             pool = Pool()
             Run = pool.get('property.billing.run')
             Line = pool.get('property.billing.line')
             record = Run(run)
-            self.assertEqual(record.state, 'processing')
+            # the failed task ended: the run shows the failure
+            self.assertEqual(record.state, 'failed')
+            self.assertEqual(record.failure, "RuntimeError: disk full")
             self.assertEqual(
                 [b.state for b in sorted(record.batches,
                         key=lambda b: b.sequence)],
@@ -386,15 +390,15 @@ class BillingConcurrencyTestCase(unittest.TestCase):
             self.assertEqual({i.move for i in crashed}, {None})
             self.assertEqual(record.progress, 10 / 24)
 
-        # the remaining tasks are dropped; finance resumes the run
+        # the remaining tasks are dropped; finance retries the run
         left = queued_batches()
         with Transaction().start(DB_NAME, 0):
             Queue = Pool().get('ir.queue')
             Queue.delete(Queue.browse(left))
-        def resume(transaction):
+        def retry(transaction):
             Run = Pool().get('property.billing.run')
-            Run.resume([Run(run)])
-        in_transaction(resume, {'company': self.company})
+            Run.retry([Run(run)])
+        in_transaction(retry, {'company': self.company})
         work()
 
         self.start_run(site=uninterrupted)
@@ -407,6 +411,56 @@ class BillingConcurrencyTestCase(unittest.TestCase):
             Run = Pool().get('property.billing.run')
             self.assertEqual(Run(run).state, 'done')
             self.assertEqual(Run(run).progress, 1.0)
+
+    def test_failed_drafting(self):
+        """A queued drafting task that raises: the worker's task ends, the
+        run shows failed with the reason and that batch billed nothing;
+        retried once the cause is gone, the run bills every unit once"""
+        from trytond.model.exceptions import ValidationError
+        from trytond.modules.property_billing import billing_run
+        run = self.start_run(site=self.sites[0])
+        tasks = queued_batches()
+        self.assertEqual(len(tasks), 5)
+
+        def doomed(transaction):
+            Batch = Pool().get('property.billing.run.batch')
+            batch, = Batch.search([('run', '=', run), ('sequence', '=', 2)])
+            return set(json.loads(batch.unit_ids))
+        doomed = in_transaction(doomed)
+        bill = billing_run._bill
+
+        def failing(record, units):
+            if {u.id for u in units} & doomed:
+                raise ValidationError("no revenue account")
+            return bill(record, units)
+        with patch.object(billing_run, '_bill', failing):
+            work()
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            pool = Pool()
+            Run = pool.get('property.billing.run')
+            Line = pool.get('property.billing.line')
+            record = Run(run)
+            self.assertEqual(record.state, 'failed')
+            self.assertEqual(record.failure, "no revenue account")
+            self.assertEqual(Line.search([('run', '=', run),
+                        ('unit', 'in', list(doomed))]), [])
+            batches = sorted(record.batches, key=lambda b: b.sequence)
+            self.assertEqual(batches[1].state, 'pending')
+        self.assertEqual(queued_batches(), [])
+
+        def retry(transaction):
+            Run = Pool().get('property.billing.run')
+            Run.retry([Run(run)])
+        in_transaction(retry, {'company': self.company})
+        work()
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            Run = Pool().get('property.billing.run')
+            self.assertEqual((Run(run).state, Run(run).failure),
+                ('done', None))
+        units, invoices, numbers = self.billed(self.sites[0])
+        self.assertEqual(len(units), 24)
+        self.assertEqual(sum(len(v) for v in invoices.values()), 24)
+        self.assertEqual(numbers, list(range(numbers[0], numbers[0] + 24)))
 
     def test_killed_worker(self):
         """A worker process killed after k of n units (SIGKILL, k drawn
