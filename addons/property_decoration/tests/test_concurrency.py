@@ -22,10 +22,10 @@ POSTGRESQL = backend.name == 'postgresql'
 MODULES = ['property_decoration']
 
 
-def in_transaction(func, context=None):
+def in_transaction(func, context=None, refused=None):
     """Call func in a committed transaction of its own, as the server does:
     started over with the records it locks taken first, and again while
-    another transaction holds them"""
+    another transaction holds them (refused, an event, is set then)"""
     extras = {}
     for _ in range(200):
         try:
@@ -37,6 +37,8 @@ def in_transaction(func, context=None):
         except TransactionError as error:
             error.fix(extras)
         except backend.DatabaseOperationalError:
+            if refused:
+                refused.set()
             time.sleep(0.05)  # the rows are locked by the other clerk
     raise AssertionError("too many restarts")
 
@@ -77,7 +79,7 @@ class DepositConcurrencyTestCase(unittest.TestCase):
         self.owner = job.owner.id
         self.deposit_account = env['deposit_account'].id
 
-    def settle(self, results, hold=None):
+    def settle(self, results, hold=None, refused=None):
         "Settle the job as a clerk would, in a transaction of its own"
         def run(transaction):
             Application = Pool().get('property.decoration.application')
@@ -88,7 +90,7 @@ class DepositConcurrencyTestCase(unittest.TestCase):
                 started.set()
                 proceed.wait(timeout=60)
         try:
-            in_transaction(run, {'company': self.company})
+            in_transaction(run, {'company': self.company}, refused)
             results.append('settled')
         except ValidationError as error:
             results.append(error.message)
@@ -126,9 +128,12 @@ class DepositConcurrencyTestCase(unittest.TestCase):
             args=(results, (started, proceed)))
         first.start()
         self.assertTrue(started.wait(timeout=120))
-        second = threading.Thread(target=self.settle, args=(results,))
+        refused = threading.Event()
+        second = threading.Thread(target=self.settle,
+            args=(results, None, refused))
         second.start()
-        time.sleep(1)  # the second clerk is blocked meanwhile
+        # the second clerk finds the job locked by the first, and waits
+        self.assertTrue(refused.wait(timeout=120))
         self.assertEqual(results, [])
         proceed.set()
         first.join(timeout=120)
