@@ -66,7 +66,44 @@ def committed(func):
     raise AssertionError("too many restarts")
 
 
-class RpcFuzzTestCase(unittest.TestCase):
+class JsonRpc:
+    """Calls to the server's JSON-RPC as the web client makes them, through
+    the real WSGI application (shared by the cross-module RPC tests)"""
+    client = None
+
+    @classmethod
+    def start_client(cls):
+        from trytond.wsgi import app  # with the server's routes
+        cls.client = Client(app)
+
+    @classmethod
+    def rpc(cls, method, params, auth=None):
+        headers = {'Content-Type': 'application/json'}
+        if auth:
+            headers['Authorization'] = auth
+        response = cls.client.post(f'/{quote(DB_NAME)}/rpc/',
+            data=json.dumps({'id': 1, 'method': method, 'params': params},
+                default=encode),
+            headers=headers)
+        if 400 <= response.status_code < 500:
+            # arguments the protocol itself refuses (e.g. ids that are not
+            # integers): the client's error, answered as such
+            return {'error': ['UserError', response.status_code]}
+        assert response.status_code == 200, response.status_code
+        return response.get_json()
+
+    @classmethod
+    def login(cls, login, password=PASSWORD):
+        "The Authorization header of the user's session"
+        reply = cls.rpc('common.db.login',
+            [login, {'password': password}, 'en'])
+        user_id, session = reply['result'][:2]
+        token = base64.b64encode(
+            f'{login}:{user_id}:{session}'.encode()).decode()
+        return f'Session {token}'
+
+
+class RpcFuzzTestCase(JsonRpc, unittest.TestCase):
     "Test hostile values over RPC"
 
     @classmethod
@@ -75,8 +112,7 @@ class RpcFuzzTestCase(unittest.TestCase):
         drop_db()
         activate_module(MODULES)
         cls.env = committed(cls.build)
-        from trytond.wsgi import app  # with the server's routes
-        cls.client = Client(app)
+        cls.start_client()
         cls.auth = {login: cls.login(login)
             for login in ['fuzz.manager', 'fuzz.finance']}
 
@@ -135,31 +171,6 @@ class RpcFuzzTestCase(unittest.TestCase):
             'fee_type': mine['fee_types']['PF'].id,
             'meter': meter.id,
             }
-
-    @classmethod
-    def rpc(cls, method, params, auth=None):
-        headers = {'Content-Type': 'application/json'}
-        if auth:
-            headers['Authorization'] = auth
-        response = cls.client.post(f'/{quote(DB_NAME)}/rpc/',
-            data=json.dumps({'id': 1, 'method': method, 'params': params},
-                default=encode),
-            headers=headers)
-        if 400 <= response.status_code < 500:
-            # arguments the protocol itself refuses (e.g. ids that are not
-            # integers): the client's error, answered as such
-            return {'error': ['UserError', response.status_code]}
-        assert response.status_code == 200, response.status_code
-        return response.get_json()
-
-    @classmethod
-    def login(cls, login):
-        reply = cls.rpc('common.db.login',
-            [login, {'password': PASSWORD}, 'en'])
-        user_id, session = reply['result'][:2]
-        token = base64.b64encode(
-            f'{login}:{user_id}:{session}'.encode()).decode()
-        return f'Session {token}'
 
     def count(self, model):
         return committed(lambda: Pool().get(model).search_count([]))

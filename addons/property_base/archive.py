@@ -10,6 +10,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from .common import rec_name_domain
+from .workflow import WorkflowGuardMixin
 
 ARCHIVE_KINDS = [
     ('owner', "Owner File"),
@@ -95,9 +96,12 @@ class Archive(DeactivableMixin, ModelSQL, ModelView):
                 [('state', '=', 'out')])]
 
 
-class ArchiveLoan(ModelSQL, ModelView):
+class ArchiveLoan(WorkflowGuardMixin, ModelSQL, ModelView):
     "Archive Loan"
     __name__ = 'property.archive.loan'
+    _maintained_fields = (
+        'approved_by', 'approved_at', 'lent_by', 'return_date', 'received_by',
+        'reminded_on')
     _states = {
         'readonly': Eval('state') != 'draft',
         }

@@ -79,3 +79,51 @@ class StateAuditMixin:
         default = dict(default or {})
         default.setdefault('state_changes', None)
         return super().copy(records, default=default)
+
+
+class FieldCorrection(ModelSQL, ModelView):
+    "Field Correction"
+    # A field the suite maintains (e.g. a ticket's information level),
+    # corrected by hand by the person responsible: who, when, from, to, why
+    __name__ = 'property.field.correction'
+    record = fields.Reference("Record", selection='get_models',
+        required=True, readonly=True)
+    field = fields.Char("Field", required=True, readonly=True)
+    old_value = fields.Char("From", readonly=True)
+    new_value = fields.Char("To", readonly=True)
+    reason = fields.Text("Reason", required=True, readonly=True)
+    user = fields.Many2One('res.user', "User", readonly=True,
+        ondelete='RESTRICT')
+    date = fields.DateTime("Date", required=True, readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.record, Index.Equality())))
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def get_models(cls):
+        from .workflow import WorkflowGuardMixin
+        pool = Pool()
+        IrModel = pool.get('ir.model')
+        return [(None, '')] + [(name, IrModel.get_name(name))
+            for name, klass in pool.iterobject()
+            if issubclass(klass, WorkflowGuardMixin)]
+
+    @classmethod
+    def log(cls, field, changes, reason):
+        "Record the corrections of field: (record, old value, new value)"
+        user = Transaction().user
+        date = now()
+        with without_check_access():
+            cls.create([{
+                        'record': str(record),
+                        'field': field,
+                        'old_value': old,
+                        'new_value': new,
+                        'reason': reason,
+                        'user': user or None,
+                        'date': date,
+                        } for record, old, new in changes if old != new])

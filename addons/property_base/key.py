@@ -7,6 +7,7 @@ from trytond.model import Check, Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from .workflow import WorkflowGuardMixin
 
 KEY_STATES = [
     ('office', "In Office"),
@@ -21,7 +22,7 @@ LOG_ACTIONS = [
     ]
 
 
-class Key(Workflow, ModelSQL, ModelView):
+class Key(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Unit Key Set"
     __name__ = 'property.key'
     unit = fields.Many2One('property.unit', "Unit", required=True,

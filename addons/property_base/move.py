@@ -8,6 +8,7 @@ from trytond.exceptions import UserError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from .workflow import WorkflowGuardMixin
 
 MOVE_KINDS = [
     ('move_in', "Move-in"),
@@ -60,9 +61,10 @@ STEPS = [
     ]
 
 
-class Move(Workflow, ModelSQL, ModelView):
+class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Move-in / Move-out"
     __name__ = 'property.move'
+    _maintained_fields = ('completed_at', 'completed_by')
     _states = {
         'readonly': Eval('state') != 'draft',
         }

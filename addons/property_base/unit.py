@@ -13,6 +13,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from .common import CheckValuesMixin, rec_name_domain
+from .workflow import WorkflowGuardMixin
 
 UNIT_TYPES = [
     ('apartment', "Apartment"),
@@ -52,10 +53,11 @@ def _boundaries(periods):
     return sorted(days)
 
 
-class Unit(CheckValuesMixin, DeactivableMixin, Workflow, ModelSQL,
-        ModelView):
+class Unit(WorkflowGuardMixin, CheckValuesMixin, DeactivableMixin, Workflow,
+        ModelSQL, ModelView):
     "Property Unit"
     __name__ = 'property.unit'
+    _maintained_fields = ('site', 'handover_date')
     _rec_name = 'code'
 
     building = fields.Many2One(

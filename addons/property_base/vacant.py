@@ -10,6 +10,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .common import MonthMixin
+from .workflow import WorkflowGuardMixin
 
 INSPECTION_STATES = [
     ('planned', "Planned"),
@@ -18,9 +19,11 @@ INSPECTION_STATES = [
     ]
 
 
-class VacantInspection(MonthMixin, Workflow, ModelSQL, ModelView):
+class VacantInspection(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL,
+        ModelView):
     "Vacant Unit Inspection"
     __name__ = 'property.vacant.inspection'
+    _maintained_fields = ('done_by',)
     _month_fields = ('period',)
     _states = {
         'readonly': Eval('state') != 'planned',

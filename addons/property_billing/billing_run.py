@@ -40,6 +40,7 @@ from trytond.modules.property_base.common import CheckValuesMixin, MonthMixin
 from . import bulk
 from .fee import MONTHS, VACANT_STATES, month_end, price_of
 from .prepayment import apply_prepayments
+from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 logger = logging.getLogger(__name__)
 
@@ -119,10 +120,11 @@ def payer_segments(unit, payer, start, end):
     return sorted(days.items(), key=lambda x: -x[1])
 
 
-class Run(CheckValuesMixin, StateAuditMixin, MonthMixin, Workflow,
-        ModelSQL, ModelView):
+class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
+        Workflow, ModelSQL, ModelView):
     "Billing Run"
     __name__ = 'property.billing.run'
+    _maintained_fields = ('started_at', 'done_at', 'units_total')
     _month_fields = ('period',)
     _states = {'readonly': Eval('state') != 'draft'}
     company = fields.Many2One('company.company', "Company", required=True,
@@ -554,9 +556,11 @@ class Run(CheckValuesMixin, StateAuditMixin, MonthMixin, Workflow,
         return runs
 
 
-class Batch(ModelSQL, ModelView):
+class Batch(WorkflowGuardMixin, ModelSQL, ModelView):
     "Billing Run Batch"
     __name__ = 'property.billing.run.batch'
+    _maintained_fields = (
+        'run', 'sequence', 'unit_ids', 'unit_count', 'held', 'done_at')
     run = fields.Many2One('property.billing.run', "Run", required=True,
         ondelete='CASCADE')
     sequence = fields.Integer("Number", readonly=True)

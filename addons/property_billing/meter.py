@@ -12,6 +12,7 @@ from trytond.transaction import Transaction
 
 from trytond.modules.property_base.common import (
     CheckValuesMixin, rec_name_domain)
+from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 # Readings averaged to tell an abnormal consumption
 AVERAGE_READINGS = 6
@@ -77,9 +78,13 @@ class Meter(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
         return result
 
 
-class Reading(CheckValuesMixin, Workflow, ModelSQL, ModelView):
+class Reading(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
+        ModelView):
     "Meter Reading"
     __name__ = 'property.meter.reading'
+    _maintained_fields = (
+        'previous_value', 'consumption', 'average', 'billing_line',
+        'reviewed_by')
     _states = {'readonly': Eval('id', -1) >= 0}
     meter = fields.Many2One('property.meter', "Meter", required=True,
         ondelete='CASCADE', states=_states)

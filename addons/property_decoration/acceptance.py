@@ -9,6 +9,7 @@ from trytond.modules.property_base.common import CheckValuesMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
+from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 from .application import settlement
 
@@ -27,9 +28,11 @@ CHECKLIST = [
     ]
 
 
-class Acceptance(CheckValuesMixin, Workflow, ModelSQL, ModelView):
+class Acceptance(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
+        ModelView):
     "Renovation Acceptance"
     __name__ = 'property.decoration.acceptance'
+    _maintained_fields = ('deductions_approved_by',)
     _states = {'readonly': Eval('state') != 'draft'}
     application = fields.Many2One('property.decoration.application',
         "Job", required=True, ondelete='CASCADE', states=_states,

@@ -19,6 +19,7 @@ from trytond.modules.company import CompanyReport
 from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 STATES = [
     ('draft', "Draft"),
@@ -74,10 +75,13 @@ def settlement(deposit, deductions):
     return taken, deductions - taken, deposit - taken
 
 
-class Application(
-        CheckValuesMixin, StateAuditMixin, Workflow, ModelSQL, ModelView):
+class Application(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
+        Workflow, ModelSQL, ModelView):
     "Renovation Application"
     __name__ = 'property.decoration.application'
+    _maintained_fields = (
+        'number', 'permit_number', 'approved_by', 'actual_start',
+        'actual_end', 'deposit_invoice', 'settlement_invoice', 'settled_date')
     _rec_name = 'number'
     _states = {'readonly': Eval('state') != 'draft'}
 

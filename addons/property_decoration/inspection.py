@@ -16,6 +16,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
+from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 SEVERITIES = [
     ('minor', "Minor"),
@@ -90,7 +91,8 @@ class ViolationType(
                         name=type_.rec_name))
 
 
-class Inspection(CheckValuesMixin, Workflow, ModelSQL, ModelView):
+class Inspection(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
+        ModelView):
     "Renovation Inspection"
     __name__ = 'property.decoration.inspection'
     _states = {'readonly': Eval('state') != 'draft'}
@@ -256,10 +258,11 @@ class InspectionLine(CheckValuesMixin, ModelSQL, ModelView):
             self.sanction = self.type.sanction
 
 
-class Violation(
-        CheckValuesMixin, StateAuditMixin, Workflow, ModelSQL, ModelView):
+class Violation(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
+        Workflow, ModelSQL, ModelView):
     "Renovation Violation"
     __name__ = 'property.decoration.violation'
+    _maintained_fields = ('inspection', 'approved_by', 'rectified_date')
     _states = {'readonly': Eval('state') != 'open'}
     application = fields.Many2One('property.decoration.application',
         "Job", required=True, ondelete='RESTRICT', states=_states,
@@ -472,9 +475,11 @@ class Violation(
         pass
 
 
-class Notice(CheckValuesMixin, Workflow, ModelSQL, ModelView):
+class Notice(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
+        ModelView):
     "Rectification Notice"
     __name__ = 'property.decoration.notice'
+    _maintained_fields = ('number', 'sanction', 'escalations')
     _rec_name = 'number'
     number = fields.Char("Number", readonly=True)
     violation = fields.Many2One('property.decoration.violation',

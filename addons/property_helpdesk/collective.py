@@ -7,11 +7,13 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 
-class CollectiveIssue(Workflow, ModelSQL, ModelView):
+class CollectiveIssue(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Collective Issue"
     __name__ = 'property.collective_issue'
+    _maintained_fields = ('answered_at', 'answered_by')
     # 公开信: several owners raise the same problem; it is answered once
     # by an open letter kept with the return-visit records (seed 001).
     name = fields.Char("Subject", required=True,

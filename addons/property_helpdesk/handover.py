@@ -7,13 +7,15 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.common import now
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
+from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 from .ticket import OPEN_STATES
 
 
-class ShiftHandover(Workflow, ModelSQL, ModelView):
+class ShiftHandover(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Shift Handover"
     __name__ = 'property.shift.handover'
+    _maintained_fields = ('from_confirmed_at', 'to_confirmed_at')
     # 交接班: handed over face to face, both sign (seed 001).
     _states = {'readonly': Eval('state') != 'draft'}
     site = fields.Many2One('property.site', "Site", required=True,

@@ -15,8 +15,10 @@ from trytond.pyson import Bool, Eval, If
 from trytond.sendmail import send_message_transactional
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
 from trytond.modules.property_base.common import (
     CheckValuesMixin, now, rec_name_domain)
+from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 from .kpi import kpi_id, month_column
 
@@ -86,9 +88,15 @@ class Category(DeactivableMixin, ModelSQL, ModelView):
         return '3'
 
 
-class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
+class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
+        ModelView):
     "Service Ticket"
     __name__ = 'property.ticket'
+    _maintained_fields = (
+        'number', 'first_receiver', 'is_repeat', 'repeat_of', 'replied_at',
+        'resolved_at', 'closed_at', 'target_date', 'reply_deadline',
+        'feedback_deadline', 'done_deadline', 'visit_deadline',
+        'reply_breached', 'done_breached')
     _rec_name = 'number'
     _states = {
         'readonly': ~Eval('state').in_(['draft', 'open']),
@@ -842,3 +850,47 @@ class TicketEscalation(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+
+class CorrectLevelStart(ModelView):
+    "Correct Information Level"
+    __name__ = 'property.ticket.correct_level.start'
+    level = fields.Selection(LEVELS, "Information Level", required=True,
+        sort=False)
+    reason = fields.Text("Reason", required=True,
+        help="Why the level is corrected; kept with the correction.")
+
+
+class CorrectLevel(Wizard):
+    """Correct the information level of tickets: the manager's correction
+    of a level the front desk chose or the escalation raised, kept in the
+    trail of corrections (the level is not otherwise written once the
+    ticket is opened)"""
+    __name__ = 'property.ticket.correct_level'
+    start = StateView('property.ticket.correct_level.start',
+        'property_helpdesk.ticket_correct_level_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Correct", 'correct', 'tryton-ok', default=True),
+            ])
+    correct = StateTransition()
+
+    def default_start(self, fields):
+        levels = {r.level for r in self.records}
+        return {'level': levels.pop() if len(levels) == 1 else None}
+
+    def transition_correct(self):
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        Correction = pool.get('property.field.correction')
+        level = self.start.level
+        tickets = [t for t in self.records if t.level != level]
+        for ticket in tickets:
+            if ticket.state in {'closed', 'cancelled'}:
+                raise UserError(gettext(
+                        'property_helpdesk.msg_ticket_correct_level_done',
+                        ticket=ticket.rec_name))
+        changes = [(t, t.level, level) for t in tickets]
+        if tickets:
+            Ticket.write(tickets, {'level': level})
+            Correction.log('level', changes, self.start.reason)
+        return 'end'

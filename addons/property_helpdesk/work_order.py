@@ -6,6 +6,7 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
+from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 STATES = [
     ('draft', "Draft"),
@@ -15,9 +16,10 @@ STATES = [
     ]
 
 
-class WorkOrder(Workflow, ModelSQL, ModelView):
+class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Work Order"
     __name__ = 'property.work_order'
+    _maintained_fields = ('dispatched_at', 'done_at', 'rework_count')
     _states = {
         'readonly': Eval('state') != 'draft',
         }

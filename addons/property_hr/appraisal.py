@@ -12,6 +12,7 @@ from trytond.modules.property_base.common import MonthMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 SOURCES = [
     ('manual', "Manual"),
@@ -73,9 +74,11 @@ class TemplateLine(CriterionMixin, ModelSQL, ModelView):
     name = fields.Char("Criterion", required=True, translate=True)
 
 
-class Appraisal(StateAuditMixin, MonthMixin, Workflow, ModelSQL, ModelView):
+class Appraisal(WorkflowGuardMixin, StateAuditMixin, MonthMixin, Workflow,
+        ModelSQL, ModelView):
     "Monthly Appraisal"
     __name__ = 'property.appraisal'
+    _maintained_fields = ('reviewed_by',)
     _states = {'readonly': Eval('state') != 'draft'}
     employee = fields.Many2One('company.employee', "Employee", required=True,
         ondelete='RESTRICT', states=_states)

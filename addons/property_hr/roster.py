@@ -14,6 +14,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
+from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 # Next month's roster is published by the 25th (seed 002).
 PUBLISH_DAY = 25
@@ -47,9 +48,10 @@ class Shift(ModelSQL, ModelView):
         return start, end
 
 
-class Roster(MonthMixin, Workflow, ModelSQL, ModelView):
+class Roster(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
     "Roster"
     __name__ = 'property.roster'
+    _maintained_fields = ('published_at', 'published_by')
     _states = {'readonly': Eval('state') != 'draft'}
     site = fields.Many2One('property.site', "Site", required=True,
         ondelete='RESTRICT', states=_states)
@@ -278,9 +280,10 @@ class RosterLine(ModelSQL, ModelView):
         return result
 
 
-class RosterSwap(Workflow, ModelSQL, ModelView):
+class RosterSwap(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Shift Swap"
     __name__ = 'property.roster.swap'
+    _maintained_fields = ('decided_by',)
     line = fields.Many2One('property.roster.line', "Shift", required=True,
         ondelete='CASCADE', states={'readonly': Eval('state') != 'requested'})
     employee = fields.Many2One('company.employee', "Replacement",

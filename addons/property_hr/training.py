@@ -5,6 +5,7 @@ from trytond.modules.property_base.common import MonthMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 COURSE_KINDS = [
     ('onboarding', "Onboarding"),
@@ -47,7 +48,7 @@ class Course(DeactivableMixin, ModelSQL, ModelView):
         return 60
 
 
-class Plan(MonthMixin, Workflow, ModelSQL, ModelView):
+class Plan(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
     "Training Plan"
     __name__ = 'property.training.plan'
     name = fields.Char("Name", required=True)

@@ -1,0 +1,406 @@
+# This file is part of the property-management suite.
+"""Workflow states change only through the workflow, over the real RPC
+
+As each staff group, over the server's JSON-RPC (the WSGI application, as
+the web client calls it; helpers of test_rpc_fuzz), on every workflow model
+of the suite (the models with a stored state, found in the pool, so that a
+new one joins by itself):
+
+- creating a record in a state other than its initial one is refused;
+- writing its state, or a field the suite maintains itself (the model's
+  ``_maintained_fields``), is refused, with a user error naming the field;
+- every button is allowed exactly to the groups docs/ACCESS.md and the
+  button's groups allow, and refused with a user error to the others;
+- never a server error.
+
+And the bypasses found by hand (issue 17): a ticket created closed, closed
+by a write, its reply deadline moved, its reply time backdated, its level
+lowered, its number rewritten; an occupied home set back to vacant; a link
+to a record that does not exist (SQLite had no foreign keys)."""
+import unittest
+
+import test_security
+from test_rpc_fuzz import PASSWORD, JsonRpc, committed
+from trytond.model import fields
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
+from trytond.transaction import Transaction
+
+# The messages of a refusal, as the English client shows them
+WORKFLOW = ['cannot be created in state', 'changes only with its buttons',
+    'is maintained by the application', 'cannot be changed in state']
+# Tryton's refusals of the access rights and of the buttons' groups
+DENIED = ['You are not allowed to', 'Calling button']
+ACCESS = DENIED + ['cannot be created in state',
+    'changes only with its buttons', 'is maintained by the application']
+MISSING = 'does not exist'
+MISSING_ID = 999999
+
+
+def workflow_models():
+    "{name: class} of the suite's models with a stored state"
+    pool = Pool()
+    IrModel = pool.get('ir.model')
+    names = {m.name for m in IrModel.search(
+            [('module', 'in', test_security.MODULES)])}
+    result = {}
+    for name in sorted(names):
+        Model = pool.get(name)
+        field = Model._fields.get('state')
+        if (isinstance(field, fields.Selection)
+                and not isinstance(field, fields.Function)
+                and hasattr(Model, 'create')
+                and not callable(getattr(Model, 'table_query', None))):
+            result[name] = Model
+    return result
+
+
+def message(reply):
+    "The text of an error reply"
+    error = reply['error']
+    if isinstance(error[1], (list, tuple)) and error[1]:
+        return str(error[1][0])
+    return str(error[1])
+
+
+class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
+    "Test that the workflow cannot be bypassed over RPC"
+
+    @classmethod
+    def setUpClass(cls):
+        # The calls commit: a database of their own, dropped at the end
+        drop_db()
+        activate_module(test_security.MODULES)
+        cls.env = committed(cls.build)
+        cls.start_client()
+        cls.auth = {login: cls.login(login) for login in cls.env['users']}
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+
+    @classmethod
+    def build(cls):
+        pool = Pool()
+        User = pool.get('res.user')
+        Ticket = pool.get('property.ticket')
+        first, second, _ = test_security.SecurityTestCase.estate(None)
+        company = first['company']
+        users = {}
+        for xml_id, group in test_security.suite_groups():
+            login = 'wf.' + xml_id.split('.', 1)[1].replace(
+                'group_property_', '')
+            User.create([{'name': login, 'login': login,
+                        'password': PASSWORD,
+                        'groups': [('add', [group.id])],
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        'property_sites': [('add', [first['site'].id])],
+                        }])
+            users[login] = xml_id
+        ticket, = Ticket.search([('site', '=', first['site'].id)])
+        # A level-1 complaint in progress (as the buttons leave it)
+        progress, = Ticket.copy([ticket])
+        Ticket.open([progress])
+        table = Ticket.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update([table.state, table.level],
+                ['in_progress', '1'], where=table.id == progress.id))
+        return {
+            'company': company.id,
+            'site': first['site'].id,
+            'unit': first['units'][0].id,
+            'owner': first['owners'][0].id,
+            'category': ticket.category.id,
+            'draft_ticket': ticket.id,
+            'ticket': progress.id,
+            'users': users,
+            }
+
+    def call(self, login, model, method, *args):
+        return self.rpc(f'model.{model}.{method}',
+            [*args, {'company': self.env['company']}], self.auth[login])
+
+    def refused(self, reply, texts, what):
+        "A user error whose text is one of texts"
+        self.assertIn('error', reply, f"{what}: not refused")
+        self.assertEqual(reply['error'][0], 'UserError',
+            f"{what}: server error {reply['error']!r}")
+        text = message(reply)
+        self.assertTrue(any(t in text for t in texts),
+            f"{what}: refused for another reason: {text}")
+        return text
+
+    def read(self, model, id_, name):
+        return committed(lambda: getattr(Pool().get(model)(id_), name))
+
+    # The bypasses found by hand ------------------------------------------
+
+    def ticket_values(self, **values):
+        return dict({'company': self.env['company'],
+                'site': self.env['site'], 'unit': self.env['unit'],
+                'reporter': self.env['owner'], 'channel': 'phone',
+                'kind': 'complaint', 'complaint_type': 'effective',
+                'category': self.env['category'],
+                'description': "Noise at night"}, **values)
+
+    def test_ticket_created_closed(self):
+        "The front desk cannot create a ticket already closed"
+        model = 'property.ticket'
+        before = committed(lambda: Pool().get(model).search_count([]))
+        reply = self.call('wf.front_desk', model, 'create',
+            [self.ticket_values(state='closed')])
+        text = self.refused(reply, WORKFLOW, "created closed")
+        self.assertIn('Ticket', text)
+        self.assertIn('Closed', text)
+        self.assertEqual(
+            committed(lambda: Pool().get(model).search_count([])), before)
+        # in the initial state, it is created
+        reply = self.call('wf.front_desk', model, 'create',
+            [self.ticket_values(state='draft')])
+        self.assertIn('result', reply, reply)
+
+    def test_ticket_closed_by_write(self):
+        """An in-progress level-1 ticket cannot be closed by a write,
+        skipping the return visit"""
+        reply = self.call('wf.front_desk', 'property.ticket', 'write',
+            [self.env['ticket']], {'state': 'closed'})
+        self.refused(reply, WORKFLOW, "closed by write")
+        self.assertEqual(
+            self.read('property.ticket', self.env['ticket'], 'state'),
+            'in_progress')
+
+    def test_nested_records(self):
+        """Records created through a form's lines obey their workflow
+        too: no work order created done from the ticket's form"""
+        reply = self.call('wf.front_desk', 'property.ticket', 'write',
+            [self.env['ticket']], {'work_orders': [['create', [{
+                                'state': 'done',
+                                'description': "Fixed, trust me"}]]]})
+        text = self.refused(reply, WORKFLOW, "nested work order")
+        self.assertIn('cannot be created in state', text)
+        self.assertFalse(
+            self.read('property.ticket', self.env['ticket'], 'work_orders'))
+
+    def test_ticket_kpi_figures(self):
+        """The clerk cannot move the reply deadline, backdate the reply,
+        lower the level nor rewrite the number of a ticket"""
+        model = 'property.ticket'
+        ticket = self.env['ticket']
+        for name, value in [
+                ('reply_deadline', '2099-01-01 00:00:00'),
+                ('replied_at', '2000-01-01 00:00:00'),
+                ('level', '3'),
+                ('number', 'ANYTHING'),
+                ('reply_breached', False),
+                ]:
+            with self.subTest(field=name):
+                before = self.read(model, ticket, name)
+                if name.endswith(('_deadline', '_at')):
+                    value = {'__class__': 'datetime', 'year': int(value[:4]),
+                        'month': 1, 'day': 1, 'hour': 0, 'minute': 0,
+                        'second': 0, 'microsecond': 0}
+                reply = self.call('wf.front_desk', model, 'write',
+                    [ticket], {name: value})
+                text = self.refused(reply, WORKFLOW, name)
+                field = committed(
+                    lambda: Pool().get(model)._fields[name].string)
+                self.assertIn(field, text)
+                self.assertEqual(self.read(model, ticket, name), before)
+
+    def test_unit_set_vacant(self):
+        "An occupied home cannot be set back to vacant by a write"
+        model = 'property.unit'
+        unit = self.env['unit']
+        self.assertEqual(self.read(model, unit, 'state'), 'occupied')
+        for login in ['wf.front_desk', 'wf.manager', 'wf.admin']:
+            reply = self.call(login, model, 'write', [unit],
+                {'state': 'vacant'})
+            self.refused(reply, WORKFLOW + ACCESS, login)
+        self.assertEqual(self.read(model, unit, 'state'), 'occupied')
+
+    def correct_level(self, login, ticket, level, reason):
+        "Run the level correction wizard over RPC as the web client does"
+        context = {'company': self.env['company'],
+            'active_model': 'property.ticket', 'active_id': ticket,
+            'active_ids': [ticket]}
+        name = 'wizard.property.ticket.correct_level'
+        reply = self.rpc(f'{name}.create', [context], self.auth[login])
+        if 'error' in reply:
+            return reply
+        session = reply['result'][0]
+        reply = self.rpc(f'{name}.execute', [session, {}, 'start', context],
+            self.auth[login])
+        if 'error' in reply:
+            return reply
+        reply = self.rpc(f'{name}.execute', [session,
+                {'start': {'level': level, 'reason': reason}}, 'correct',
+                context], self.auth[login])
+        self.rpc(f'{name}.delete', [session, context], self.auth[login])
+        return reply
+
+    def test_manager_corrects_level(self):
+        """The manager corrects a ticket's level with the wizard, kept in
+        the trail of corrections; the front desk cannot"""
+        model = 'property.ticket'
+
+        def ticket():
+            Ticket = Pool().get(model)
+            with Transaction().set_context(company=self.env['company']):
+                record, = Ticket.create([self.ticket_values(
+                            kind='enquiry', complaint_type=None)])
+                Ticket.open([record])
+            return record.id
+        ticket = committed(ticket)
+        level = self.read(model, ticket, 'level')
+        other = '2' if level != '2' else '3'
+        reply = self.correct_level('wf.front_desk', ticket, other, "Mine")
+        self.refused(reply, DENIED, "front desk corrects")
+        self.assertEqual(self.read(model, ticket, 'level'), level)
+        reply = self.correct_level('wf.manager', ticket, other,
+            "Water in the lift shaft: office-level information")
+        self.assertNotIn('error', reply, reply)
+        self.assertEqual(self.read(model, ticket, 'level'), other)
+
+        def corrections():
+            Correction = Pool().get('property.field.correction')
+            return [(c.field, c.old_value, c.new_value, c.user.login,
+                    c.reason) for c in Correction.search(
+                    [('record', '=', f'{model},{ticket}')])]
+        self.assertEqual(committed(corrections), [('level', level, other,
+                    'wf.manager',
+                    "Water in the lift shaft: office-level information")])
+
+    def test_buttons_still_work(self):
+        "The clerk opens a draft ticket with its button"
+        model = 'property.ticket'
+        reply = self.call('wf.front_desk', model, 'create',
+            [self.ticket_values(kind='enquiry', complaint_type=None)])
+        ticket, = reply['result']
+        reply = self.call('wf.front_desk', model, 'open', [ticket])
+        self.assertNotIn('error', reply, reply)
+        self.assertEqual(self.read(model, ticket, 'state'), 'open')
+        self.assertTrue(self.read(model, ticket, 'reply_deadline'))
+
+    def test_missing_reference(self):
+        """A link to a record that does not exist is refused, on SQLite as
+        on PostgreSQL, with a user error"""
+        model = 'property.ticket'
+        before = committed(lambda: Pool().get(model).search_count([]))
+        reply = self.call('wf.front_desk', model, 'create',
+            [self.ticket_values(reporter=MISSING_ID)])
+        self.refused(reply, [MISSING], "missing reporter")
+        reply = self.call('wf.front_desk', model, 'write',
+            [self.env['draft_ticket']], {'unit': MISSING_ID})
+        self.refused(reply, [MISSING], "missing unit")
+
+        # by the suite's own code too (the first receiver is never sent
+        # by the clients): PostgreSQL's foreign key, SQLite's check
+        def create():
+            from trytond.exceptions import UserError
+            Ticket = Pool().get(model)
+            with Transaction().set_context(company=self.env['company']):
+                with self.assertRaises(UserError) as cm:
+                    Ticket.create([self.ticket_values(
+                                first_receiver=MISSING_ID)])
+            self.assertIn(MISSING, cm.exception.message)
+            # PostgreSQL's failed statement ends its transaction
+            Transaction().rollback()
+        committed(create)
+        self.assertEqual(
+            committed(lambda: Pool().get(model).search_count([])), before)
+
+    # Systematically ---------------------------------------------------------
+
+    def test_every_workflow_model_is_guarded(self):
+        """Every workflow model declares its maintained fields: all its
+        stored fields that its form never lets staff edit"""
+        def check():
+            from trytond.modules.property_base.workflow import (
+                WorkflowGuardMixin)
+            models = workflow_models()
+            self.assertGreaterEqual(len(models), 20)
+            for name, Model in models.items():
+                with self.subTest(model=name):
+                    self.assertTrue(
+                        issubclass(Model, WorkflowGuardMixin), name)
+                    readonly = {n for n, f in Model._fields.items()
+                        if f.readonly and not isinstance(f, (
+                                fields.Function, fields.One2Many,
+                                fields.Many2Many))
+                        and n not in {'id', 'create_uid', 'create_date',
+                            'write_uid', 'write_date', 'state'}}
+                    self.assertLessEqual(
+                        readonly, set(Model._maintained_fields), name)
+        committed(check)
+
+    def plan(self):
+        """For each workflow model: its initial and other states, maintained
+        fields, buttons with their groups, a record; and the rights of each
+        group from docs/ACCESS.md"""
+        def collect():
+            pool = Pool()
+            Button = pool.get('ir.model.button')
+            plan = {}
+            for name, Model in workflow_models().items():
+                states = [s for s, _ in Model._fields['state'].selection
+                    if s]
+                records = Model.search([], limit=1, order=[('id', 'ASC')])
+                plan[name] = {
+                    'initial': Model.initial_state(),
+                    'states': states,
+                    'maintained': list(Model._maintained_fields),
+                    'buttons': {b: set(Button.get_groups(name, b))
+                        for b in sorted(Model._buttons)},
+                    'record': records[0].id if records else MISSING_ID,
+                    }
+            groups = {xml_id: group.id
+                for xml_id, group in test_security.suite_groups()}
+            return plan, groups
+        return committed(collect)
+
+    def test_workflow_over_rpc(self):
+        """As each staff group, on every workflow model: no create in
+        another state, no write of the state nor of a maintained field, the
+        buttons as the access rights say"""
+        plan, group_ids = self.plan()
+        rights = test_security.read_doc()
+        for login, xml_id in sorted(self.env['users'].items()):
+            for model, info in plan.items():
+                right = rights.get(model, {}).get(xml_id, '')
+                record = info['record']
+                other = [s for s in info['states'] if s != info['initial']]
+                with self.subTest(login=login, model=model, call='create'):
+                    reply = self.call(login, model, 'create',
+                        [{'state': other[0]}])
+                    self.refused(reply, ACCESS if 'C' not in right
+                        else WORKFLOW, f"{login} create {model}")
+                for name in ['state'] + info['maintained']:
+                    with self.subTest(login=login, model=model, field=name):
+                        value = other[-1] if name == 'state' else None
+                        reply = self.call(login, model, 'write',
+                            [record], {name: value})
+                        self.refused(reply, ACCESS if 'W' not in right
+                            else WORKFLOW, f"{login} write {model}.{name}")
+                if record == MISSING_ID:
+                    continue  # no record to press the buttons on
+                for button, groups in info['buttons'].items():
+                    with self.subTest(login=login, model=model,
+                            button=button):
+                        allowed = (group_ids[xml_id] in groups if groups
+                            else 'W' in right)
+                        if 'R' not in right:
+                            allowed = False
+                        reply = self.call(login, model, button, [record])
+                        if not allowed:
+                            self.refused(reply, DENIED,
+                                f"{login} {model}.{button}")
+                        elif 'error' in reply:
+                            # the office's rules may refuse it (a button
+                            # not in this state, a missing value), never
+                            # the access rights nor the server
+                            self.assertEqual(reply['error'][0], 'UserError',
+                                f"{login} {model}.{button}: server error "
+                                f"{reply['error']!r}")
+                            self.assertNotIn('Calling button', message(reply),
+                                f"{login} {model}.{button}")
