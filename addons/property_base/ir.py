@@ -1,5 +1,8 @@
 # This file is part of the property-management suite.
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import timezone as tz
+
+from .common import clock, company_timezone
 
 
 class Cron(metaclass=PoolMeta):
@@ -16,6 +19,19 @@ class Cron(metaclass=PoolMeta):
                 ])
         cls._notifications.add('property.archive.loan|remind_overdue')
         cls._notifications.add('property.vacant.inspection|create_monthly')
+
+
+class Date(metaclass=PoolMeta):
+    __name__ = 'ir.date'
+
+    @classmethod
+    def today(cls, timezone=None):
+        """Today at the office: in the time zone of the context's company,
+        else of the user's or the only company's (the scheduled actions run
+        without a company), on the suite's clock"""
+        if timezone is None:
+            timezone = company_timezone()
+        return clock().replace(tzinfo=tz.UTC).astimezone(timezone).date()
 
 
 class Rule(metaclass=PoolMeta):

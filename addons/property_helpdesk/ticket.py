@@ -15,7 +15,7 @@ from trytond.sendmail import send_message_transactional
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, now, rec_name_domain)
+    CheckValuesMixin, clock, now, rec_name_domain)
 
 from .kpi import kpi_id, month_column
 
@@ -429,7 +429,7 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def _record_history(cls, tickets, previous):
         History = Pool().get('property.ticket.history')
-        now = dt.datetime.now()
+        now = clock()
         # Staff read the history; only the ticket itself writes it.
         with without_check_access():
             History.save([History(ticket=t, date=now,
@@ -496,7 +496,7 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
                 'work_orders', 'visits', 'history', 'escalations',
                 'first_receiver', 'resolution']:
             default.setdefault(name, None)
-        default.setdefault('received_at', dt.datetime.now())
+        default.setdefault('received_at', clock())
         default.setdefault('is_repeat', False)
         default.setdefault('reply_breached', False)
         default.setdefault('done_breached', False)
@@ -515,7 +515,7 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
             else policy.reply_days_verbal)
         self.reply_deadline = policy.add_working_days(received, reply_days)
         if self.property_responsibility:
-            self.target_date = policy.add_working_days(received, 0).date()
+            self.target_date = policy.working_date(received, 0)
             self.feedback_deadline = policy.add_working_days(
                 received, policy.feedback_days)
             self.done_deadline = policy.add_working_days(
@@ -553,7 +553,7 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
         User = pool.get('res.user')
         Notification = pool.get('res.notification')
         ModelData = pool.get('ir.model.data')
-        now = dt.datetime.now()
+        now = clock()
         action = ModelData.get_id('property_helpdesk', 'act_ticket_form')
         # The users of all the informed employees at once, in the order
         # each employee's own search would give them
@@ -594,7 +594,7 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
 
     def new_escalation(self, reason, to_level, minutes=None):
         Escalation = Pool().get('property.ticket.escalation')
-        now = dt.datetime.now()
+        now = clock()
         return Escalation(ticket=self, date=now, reason=reason,
             from_level=self.level, to_level=to_level,
             notified=self.escalation_target(to_level),
@@ -636,7 +636,7 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('assigned')
     def assign(cls, tickets):
-        now = dt.datetime.now()
+        now = clock()
         for ticket in tickets:
             if not ticket.assignee:
                 raise UserError(gettext(
@@ -652,7 +652,7 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
     def reply(cls, tickets):
         "The reporter has been answered (first reply)"
         cls.write([t for t in tickets if not t.replied_at],
-            {'replied_at': dt.datetime.now()})
+            {'replied_at': clock()})
 
     @classmethod
     @ModelView.button
@@ -664,7 +664,7 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('resolved')
     def resolve(cls, tickets):
-        now = dt.datetime.now()
+        now = clock()
         for ticket in tickets:
             unfinished = [w.rec_name for w in ticket.work_orders
                 if w.state not in {'done', 'cancelled'}]
@@ -701,7 +701,7 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
                 raise UserError(gettext(
                         'property_helpdesk.msg_ticket_close_no_visit',
                         ticket=ticket.rec_name))
-        cls.write(tickets, {'closed_at': dt.datetime.now()})
+        cls.write(tickets, {'closed_at': clock()})
 
     @classmethod
     @ModelView.button
@@ -724,7 +724,7 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
         pool = Pool()
         Cron = pool.get('ir.cron')
         if now is None:
-            now = dt.datetime.now()
+            now = clock()
         query = cls.search([
                 ('state', 'in', OPEN_STATES),
                 ['OR',
@@ -792,7 +792,7 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
         pool = Pool()
         Cron = pool.get('ir.cron')
         if now is None:
-            now = dt.datetime.now()
+            now = clock()
         due = cls.search([
                 ('state', '=', 'resolved'),
                 ('visit_required', '=', True),
