@@ -3,6 +3,8 @@ import datetime as dt
 from collections import defaultdict
 from email.message import EmailMessage
 
+from sql import Null
+
 from trytond import backend
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
@@ -15,7 +17,7 @@ from trytond.sendmail import send_message_transactional
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, clock, now, rec_name_domain)
+    CheckValuesMixin, clock, now, office_date, rec_name_domain)
 
 from .kpi import kpi_id, month_column
 
@@ -152,6 +154,9 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
         domain=[('site', '=', Eval('site', -1))])
     received_at = fields.DateTime("Received at", required=True,
         states=_states)
+    received_date = fields.Date("Received on", readonly=True,
+        help="The office's date of reception (in the company's time zone): "
+        "the month of the ticket in the service KPIs.")
     replied_at = fields.DateTime("Replied at", readonly=True)
     resolved_at = fields.DateTime("Resolved at", readonly=True)
     closed_at = fields.DateTime("Closed at", readonly=True)
@@ -302,6 +307,34 @@ class Ticket(CheckValuesMixin, Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_received_at():
         return now()
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        # Fill the office date of the tickets received before it was stored
+        pool = Pool()
+        Company = pool.get('company.company')
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.id, table.company,
+                table.received_at,
+                where=(table.received_date == Null)
+                & (table.received_at != Null)))
+        for id_, company, received_at in cursor.fetchall():
+            if isinstance(received_at, str):
+                received_at = dt.datetime.fromisoformat(received_at)
+            cursor.execute(*table.update([table.received_date],
+                    [office_date(received_at, Company(company))],
+                    where=table.id == id_))
+
+    def compute_fields(self, field_names=None):
+        values = super().compute_fields(field_names=field_names)
+        if (field_names is None
+                or {'received_at', 'company'} & set(field_names)):
+            date = office_date(self.received_at, self.company)
+            if self.received_date != date:
+                values['received_date'] = date
+        return values
 
     @staticmethod
     def default_first_receiver():

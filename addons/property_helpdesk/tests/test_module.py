@@ -582,6 +582,41 @@ class PropertyHelpdeskTestCase(
         self.assertEqual(company_kpi.repair_visit_rate, 100.0)
 
     @with_transaction()
+    def test_kpi_office_month(self):
+        "A ticket counts in the KPI month of the office's date it came"
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        KPI = pool.get('property.helpdesk.kpi')
+        CompanyKPI = pool.get('property.helpdesk.kpi.company')
+        env = create_helpdesk()
+        tickets = [create_ticket(env, received_at=office_to_utc(office))
+            for office in [
+                dt.datetime(2026, 11, 30, 23, 30),  # 15:30 UTC
+                dt.datetime(2026, 12, 1, 7, 30),  # 30 Nov 23:30 UTC
+                dt.datetime(2026, 12, 31, 23, 30),
+                dt.datetime(2027, 1, 1, 7, 30),  # 31 Dec 23:30 UTC
+                ]]
+        Ticket.open(tickets)
+        self.assertEqual([t.received_date for t in tickets], [
+                dt.date(2026, 11, 30), dt.date(2026, 12, 1),
+                dt.date(2026, 12, 31), dt.date(2027, 1, 1)])
+        for Model in [KPI, CompanyKPI]:
+            self.assertEqual(
+                [(k.month, k.tickets) for k in Model.search([])],
+                [(dt.date(2027, 1, 1), 1), (dt.date(2026, 12, 1), 2),
+                    (dt.date(2026, 11, 1), 1)])
+        # a corrected reception time moves the ticket to its month
+        Ticket.write([tickets[1]], {'received_at': office_to_utc(
+                    dt.datetime(2026, 11, 30, 18, 0))})
+        self.assertEqual(tickets[1].received_date, dt.date(2026, 11, 30))
+        self.assertEqual([(k.month, k.tickets) for k in KPI.search([])],
+            [(dt.date(2027, 1, 1), 1), (dt.date(2026, 12, 1), 1),
+                (dt.date(2026, 11, 1), 2)])
+        # reading a row by its id finds the same figures
+        kpi = KPI(KPI.search([('month', '=', dt.date(2026, 11, 1))])[0].id)
+        self.assertEqual(kpi.tickets, 2)
+
+    @with_transaction()
     def test_front_desk_works_on_own_site_only(self):
         "Front desk takes tickets of its site and sees no other site's"
         pool = Pool()
