@@ -9,7 +9,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
-from .common import rec_name_domain
+from .common import clock, rec_name_domain
 from .workflow import WorkflowGuardMixin
 
 ARCHIVE_KINDS = [
@@ -222,7 +222,7 @@ class ArchiveLoan(WorkflowGuardMixin, ModelSQL, ModelView):
         cls.write(loans, {
                 'state': 'approved',
                 'approved_by': employee.id,
-                'approved_at': dt.datetime.now(),
+                'approved_at': clock(),
                 })
 
     @classmethod

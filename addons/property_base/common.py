@@ -6,6 +6,9 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.model.exceptions import ValidationError
+from trytond.pool import Pool
+from trytond.tools import timezone as tz
+from trytond.transaction import Transaction, without_check_access
 
 
 def rec_name_domain(clause, field_names):
@@ -17,11 +20,97 @@ def rec_name_domain(clause, field_names):
         (name, operator, operand, *extra) for name in field_names]
 
 
+def _utcnow():
+    return dt.datetime.now(tz.UTC).replace(tzinfo=None)
+
+
+def clock():
+    """The current date-time in UTC, naive as Tryton stores date-times: the
+    one source of "now" of the suite (the tests control the clock by
+    patching _utcnow, see tests.tools.office_clock)"""
+    return _utcnow()
+
+
 def now():
-    """The current date-time as stored, without microseconds: for the
+    """The current date-time as stored (UTC), without microseconds: for the
     defaults of date-time fields, since the web client drops them when it
     saves a form and would then take the record for changed"""
-    return dt.datetime.now().replace(microsecond=0)
+    return clock().replace(microsecond=0)
+
+
+# The office's clock: the dates of the suite (working days, deadlines,
+# breaches, due dates, months, "today") are those of the company's time
+# zone; the date-times stay stored as naive UTC.
+
+def company_timezone(company=None):
+    """The time zone of the company (a record or an id), else of the
+    context's company, else of the user's, else of the only company of the
+    database; UTC when none has one"""
+    pool = Pool()
+    Company = pool.get('company.company')
+    if company is None:
+        context = Transaction().context
+        company = context.get('company')
+        if company is None or company < 0:
+            company = None
+            User = pool.get('res.user')
+            user = Transaction().user
+            if user:
+                company = User(user).company
+        if company is None:
+            with without_check_access():
+                companies = Company.search([], limit=2)
+            if len(companies) == 1:
+                company, = companies
+    if company is None:
+        return tz.UTC
+    if isinstance(company, int):
+        company = Company(company)
+    return tz.get_tzinfo(company.timezone) if company.timezone else tz.UTC
+
+
+def to_office(value, company=None):
+    "The office's wall-clock time (naive) of a stored UTC date-time"
+    if value is None:
+        return None
+    return value.replace(tzinfo=tz.UTC).astimezone(
+        company_timezone(company)).replace(tzinfo=None)
+
+
+def office_date(value, company=None):
+    "The office's date of a stored UTC date-time"
+    if value is None:
+        return None
+    return to_office(value, company).date()
+
+
+def to_utc(value, company=None):
+    """The stored (naive UTC) date-time of an office wall-clock time
+    (naive); a time skipped by a change to summer time counts as after it"""
+    if value is None:
+        return None
+    return value.replace(tzinfo=company_timezone(company)).astimezone(
+        tz.UTC).replace(tzinfo=None)
+
+
+def office_now(company=None):
+    "The office's wall-clock time now"
+    return to_office(clock(), company)
+
+
+def office_today(company=None):
+    "The office's date today"
+    return office_now(company).date()
+
+
+def end_of_office_day(date, company=None):
+    "The stored (UTC) date-time of 23:59:59 of an office day"
+    return to_utc(dt.datetime.combine(date, dt.time(23, 59, 59)), company)
+
+
+def start_of_office_day(date, company=None):
+    "The stored (UTC) date-time of 00:00 of an office day"
+    return to_utc(dt.datetime.combine(date, dt.time()), company)
 
 
 class MonthMixin:

@@ -2,7 +2,10 @@
 from collections import defaultdict
 
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
+
+from .common import clock, company_timezone
 
 
 class Cron(metaclass=PoolMeta):
@@ -43,6 +46,19 @@ class Cron(metaclass=PoolMeta):
                     n=len(theirs), user_domain=('id', 'in', user_ids),
                     count=len(theirs),
                     **(variables(theirs) if variables else {}))
+
+
+class Date(metaclass=PoolMeta):
+    __name__ = 'ir.date'
+
+    @classmethod
+    def today(cls, timezone=None):
+        """Today at the office: in the time zone of the context's company,
+        else of the user's or the only company's (the scheduled actions run
+        without a company), on the suite's clock"""
+        if timezone is None:
+            timezone = company_timezone()
+        return clock().replace(tzinfo=tz.UTC).astimezone(timezone).date()
 
 
 class Rule(metaclass=PoolMeta):

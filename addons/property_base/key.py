@@ -1,5 +1,4 @@
 # This file is part of the property-management suite.
-import datetime as dt
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
@@ -7,6 +6,7 @@ from trytond.model import Check, Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from .common import clock
 from .workflow import WorkflowGuardMixin
 
 KEY_STATES = [
@@ -104,7 +104,7 @@ class Key(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def _log(cls, keys, action, party=None, notes=None):
         Log = Pool().get('property.key.log')
-        now = dt.datetime.now()
+        now = clock()
         Log.save([Log(key=k, action=action, date=now,
                     party=party if party is not None else k.holder,
                     user=Transaction().user, copies=k.copies, notes=notes)

@@ -1,5 +1,4 @@
 # This file is part of the property-management suite.
-import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
@@ -8,6 +7,7 @@ from trytond.exceptions import UserError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from .common import clock
 from .workflow import WorkflowGuardMixin
 
 MOVE_KINDS = [
@@ -246,7 +246,7 @@ class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         # unit in the state the checks above accepted.
         cls.write(moves, {
                 'completed_by': Transaction().user,
-                'completed_at': dt.datetime.now(),
+                'completed_at': clock(),
                 })
         move_ins = [m for m in moves if m.kind == 'move_in']
         move_outs = [m for m in moves if m.kind == 'move_out']
@@ -317,7 +317,7 @@ class MoveLine(ModelSQL, ModelView):
         if 'done' in values:
             if values['done']:
                 values.setdefault('done_by', Transaction().user)
-                values.setdefault('done_at', dt.datetime.now())
+                values.setdefault('done_at', clock())
             else:
                 values['done_by'] = values['done_at'] = None
         return values

@@ -124,7 +124,7 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
         Workflow, ModelSQL, ModelView):
     "Billing Run"
     __name__ = 'property.billing.run'
-    _maintained_fields = ('started_at', 'done_at', 'units_total')
+    _maintained_fields = ('started_at', 'done_at', 'units_total', 'failure')
     _month_fields = ('period',)
     _states = {'readonly': Eval('state') != 'draft'}
     company = fields.Many2One('company.company', "Company", required=True,

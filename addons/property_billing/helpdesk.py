@@ -1,6 +1,7 @@
 # This file is part of the property-management suite.
 "With property_helpdesk: finished paid work orders (有偿服务) are billed"
 from trytond.model import ModelView, fields
+from trytond.modules.property_base.common import office_date
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -48,7 +49,7 @@ class WorkOrder(metaclass=PoolMeta):
             charges.append(Charge(company=company, unit=ticket.unit,
                     fee_type=config.service_fee_type,
                     party=ticket.reporter,
-                    date=done_at.date(),
+                    date=office_date(done_at, company),
                     description=f'{config.service_fee_type.name} '
                     f'{ticket.rec_name}',
                     amount=order.amount,

@@ -23,6 +23,8 @@ import datetime as dt
 from contextlib import contextmanager, nullcontext
 from decimal import Decimal
 
+from trytond.modules.property_base.common import to_utc
+
 CONTRACTORS = [
     # name, business licence, qualification certificate, phone
     ("济南匠心装饰工程有限公司", '91370102MA3C2K7L5X', 'D237010231',
@@ -230,8 +232,10 @@ class Office:
         self.minutes[(key, day)] = minutes
         changes = StateChange.search([('id', '>', last[0].id if last else 0)])
         if changes:
-            StateChange.write(changes, {'date': dt.datetime.combine(day,
-                        dt.time(min(minutes // 60, 21), minutes % 60))})
+            # office hours, stored in UTC
+            StateChange.write(changes, {'date': to_utc(dt.datetime.combine(
+                            day, dt.time(min(minutes // 60, 21),
+                                minutes % 60)), self.company)})
 
     # -- the policy ----------------------------------------------------------
 
@@ -615,8 +619,9 @@ class Office:
                         "扰民，已被通知整改仍未停止",
                         'first_receiver': (user.employee.id
                             if user.employee else None),
-                        'received_at': dt.datetime.combine(
-                            day - dt.timedelta(days=1), dt.time(21, 10)),
+                        'received_at': to_utc(dt.datetime.combine(
+                                day - dt.timedelta(days=1),
+                                dt.time(21, 10)), self.company),
                         }])
             Ticket.open([ticket])
 

@@ -1,5 +1,4 @@
 # This file is part of the property-management suite.
-import datetime as dt
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
@@ -7,6 +6,7 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from trytond.modules.property_base.common import clock
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 
@@ -78,6 +78,6 @@ class CollectiveIssue(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         Ticket.save([t for i in issues for t in i.tickets])
         Ticket.resolve(to_resolve)
         cls.write(issues, {
-                'answered_at': dt.datetime.now(),
+                'answered_at': clock(),
                 'answered_by': Transaction().user,
                 })

@@ -4,6 +4,8 @@ import datetime as dt
 from trytond.model import (
     ModelSQL, ModelView, Unique, fields)
 from trytond.model.exceptions import ValidationError
+from trytond.modules.property_base.common import (
+    end_of_office_day, office_date)
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
@@ -157,10 +159,18 @@ class Configuration(ModelSQL, ModelView):
 
     def add_working_days(self, start, days):
         """Return the end of the working day `days` working days after the
-        day of `start` (a datetime); 0 means the end of the same working
-        day, or of the next one when `start` falls on a day off."""
+        day of `start` (a stored UTC datetime); 0 means the end of the same
+        working day, or of the next one when `start` falls on a day off.
+
+        The days are the office's (the company's time zone) and so is the
+        end of the day: 23:59:59 office time, returned as the stored UTC."""
+        return end_of_office_day(
+            self.working_date(start, days), self.company)
+
+    def working_date(self, start, days):
+        "The office date of the working day `days` after `start` (UTC)"
         holidays = self.holiday_dates
-        date = start.date()
+        date = office_date(start, self.company)
 
         def working(d):
             return d.weekday() < 5 and d not in holidays
@@ -171,7 +181,7 @@ class Configuration(ModelSQL, ModelView):
             date += dt.timedelta(days=1)
             if working(date):
                 remaining -= 1
-        return dt.datetime.combine(date, dt.time(23, 59, 59))
+        return date
 
 
 class Holiday(ModelSQL, ModelView):

@@ -9,6 +9,8 @@ quarter of an office's work."""
 import datetime as dt
 from decimal import Decimal
 
+from trytond.modules.property_base.common import clock, to_office, to_utc
+
 
 CATEGORIES = [
     # code, name, department key, default level, weight
@@ -131,7 +133,8 @@ def _tickets(pool, company, rng, staff, categories):
     Visit = pool.get('property.return_visit')
     History = pool.get('property.ticket.history')
     Unit = pool.get('property.unit')
-    now = dt.datetime.now().replace(second=0, microsecond=0)
+    now = clock().replace(second=0, microsecond=0)
+    office_now = to_office(now, company)
     homes = Unit.search([('state', 'in', ['occupied', 'let']),
             ('type', '!=', 'parking')])
     codes = [c for c, *_ in CATEGORIES]
@@ -141,9 +144,13 @@ def _tickets(pool, company, rng, staff, categories):
     # a few units report the same problem again (repeats).
     plans = []
     for _ in range(330):
-        received = now - dt.timedelta(days=rng.uniform(0.05, 91))
+        received = office_now - dt.timedelta(days=rng.uniform(0.05, 91))
         received = received.replace(hour=rng.choice(
                 [8, 9, 9, 10, 10, 11, 13, 14, 15, 16, 17, 19, 21]))
+        # office hours, stored in UTC; none received in the future
+        received = to_utc(received, company)
+        if received > now:
+            received -= dt.timedelta(days=1)
         plans.append(received)
     plans.sort()
     values, repeat_pool = [], []
@@ -313,7 +320,7 @@ def _patrols_and_handovers(pool, rng, staff, categories):
     Ticket = pool.get('property.ticket')
     Employee = pool.get('company.employee')
     Building = pool.get('property.building')
-    now = dt.datetime.now().replace(second=0, microsecond=0)
+    now = clock().replace(second=0, microsecond=0)
     inspector, = Employee.search([('party.name', '=', "郑强")])
     site = staff['sites'][0]
     buildings = Building.search([('site', '=', site.id)])

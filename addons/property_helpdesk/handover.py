@@ -1,10 +1,9 @@
 # This file is part of the property-management suite.
-import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
-from trytond.modules.property_base.common import now
+from trytond.modules.property_base.common import clock, now
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
@@ -93,13 +92,13 @@ class ShiftHandover(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     def confirm_from(cls, handovers):
-        cls.write(handovers, {'from_confirmed_at': dt.datetime.now()})
+        cls.write(handovers, {'from_confirmed_at': clock()})
         cls.confirm([h for h in handovers if h.to_confirmed_at])
 
     @classmethod
     @ModelView.button
     def confirm_to(cls, handovers):
-        cls.write(handovers, {'to_confirmed_at': dt.datetime.now()})
+        cls.write(handovers, {'to_confirmed_at': clock()})
         cls.confirm([h for h in handovers if h.from_confirmed_at])
 
     @classmethod

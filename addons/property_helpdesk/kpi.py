@@ -10,12 +10,16 @@ from trytond.pool import Pool
 
 
 def month_column(ticket):
-    "The first day of the month a ticket was received (the KPI month)"
-    month = DateTrunc('month', ticket.received_at)
+    """The first day of the month a ticket was received (the KPI month): of
+    its office date, in the company's time zone"""
     if backend.name == 'postgresql':
-        # as the indexes of property.ticket on it are written
-        return Cast(month, 'DATE')
-    return fields.Date("Month").sql_cast(month)
+        # As the indexes of property.ticket on it are written; of a
+        # timestamp, as date_trunc of a date would be of a timestamp with
+        # time zone, which depends on the session (not indexable)
+        return Cast(DateTrunc('month',
+                Cast(ticket.received_date, 'TIMESTAMP')), 'DATE')
+    return fields.Date("Month").sql_cast(
+        DateTrunc('month', ticket.received_date))
 
 
 def _integer(value):
@@ -112,7 +116,7 @@ class KPI(ModelSQL, ModelView):
                 ).as_('satisfied'),
             Max(order.rework_count).as_('rework'),
             where=~table.state.in_(['draft', 'cancelled']),
-            group_by=columns + [table.received_at])
+            group_by=columns + [table.received_date])
 
         def count(condition):
             # Cast: PostgreSQL sums integers into numerics

@@ -1,8 +1,7 @@
 # This file is part of the property-management suite.
-import datetime as dt
 
 from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.modules.property_base.common import now
+from trytond.modules.property_base.common import clock, now
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -130,7 +129,7 @@ class PatrolLine(ModelSQL, ModelView):
                                     if patrol.building else None,
                                     line.item, line.note])),
                         'first_receiver': patrol.inspector.id,
-                        'received_at': dt.datetime.now(),
+                        'received_at': clock(),
                         }))
         tickets = Ticket.create([v for _, v in to_create])
         Ticket.open(tickets)

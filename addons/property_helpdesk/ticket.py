@@ -4,6 +4,8 @@ import json
 from collections import defaultdict
 from email.message import EmailMessage
 
+from sql import Null
+
 from trytond import backend
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
@@ -17,7 +19,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, now, rec_name_domain)
+    CheckValuesMixin, clock, now, office_date, rec_name_domain)
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 from .kpi import kpi_id, month_column
@@ -96,7 +98,7 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         'number', 'first_receiver', 'is_repeat', 'repeat_of', 'replied_at',
         'resolved_at', 'closed_at', 'target_date', 'reply_deadline',
         'feedback_deadline', 'done_deadline', 'visit_deadline',
-        'reply_breached', 'done_breached')
+        'reply_breached', 'done_breached', 'received_date')
     _rec_name = 'number'
     _states = {
         'readonly': ~Eval('state').in_(['draft', 'open']),
@@ -161,6 +163,9 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         domain=[('site', '=', Eval('site', -1))])
     received_at = fields.DateTime("Received at", required=True,
         states=_states)
+    received_date = fields.Date("Received on", readonly=True,
+        help="The office's date of reception (in the company's time zone): "
+        "the month of the ticket in the service KPIs.")
     replied_at = fields.DateTime("Replied at", readonly=True)
     resolved_at = fields.DateTime("Resolved at", readonly=True)
     closed_at = fields.DateTime("Closed at", readonly=True)
@@ -312,6 +317,34 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
     def default_received_at():
         return now()
 
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        # Fill the office date of the tickets received before it was stored
+        pool = Pool()
+        Company = pool.get('company.company')
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.id, table.company,
+                table.received_at,
+                where=(table.received_date == Null)
+                & (table.received_at != Null)))
+        for id_, company, received_at in cursor.fetchall():
+            if isinstance(received_at, str):
+                received_at = dt.datetime.fromisoformat(received_at)
+            cursor.execute(*table.update([table.received_date],
+                    [office_date(received_at, Company(company))],
+                    where=table.id == id_))
+
+    def compute_fields(self, field_names=None):
+        values = super().compute_fields(field_names=field_names)
+        if (field_names is None
+                or {'received_at', 'company'} & set(field_names)):
+            date = office_date(self.received_at, self.company)
+            if self.received_date != date:
+                values['received_date'] = date
+        return values
+
     @staticmethod
     def default_first_receiver():
         return Transaction().context.get('employee')
@@ -438,7 +471,7 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
     @classmethod
     def _record_history(cls, tickets, previous):
         History = Pool().get('property.ticket.history')
-        now = dt.datetime.now()
+        now = clock()
         # Staff read the history; only the ticket itself writes it.
         with without_check_access():
             History.save([History(ticket=t, date=now,
@@ -505,7 +538,7 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
                 'work_orders', 'visits', 'history', 'escalations',
                 'first_receiver', 'resolution']:
             default.setdefault(name, None)
-        default.setdefault('received_at', dt.datetime.now())
+        default.setdefault('received_at', clock())
         default.setdefault('is_repeat', False)
         default.setdefault('reply_breached', False)
         default.setdefault('done_breached', False)
@@ -524,7 +557,7 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
             else policy.reply_days_verbal)
         self.reply_deadline = policy.add_working_days(received, reply_days)
         if self.property_responsibility:
-            self.target_date = policy.add_working_days(received, 0).date()
+            self.target_date = policy.working_date(received, 0)
             self.feedback_deadline = policy.add_working_days(
                 received, policy.feedback_days)
             self.done_deadline = policy.add_working_days(
@@ -561,7 +594,7 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         pool = Pool()
         User = pool.get('res.user')
         Notification = pool.get('res.notification')
-        now = dt.datetime.now()
+        now = clock()
         # The users of all the informed employees at once, in the order
         # each employee's own search would give them
         employees = {e.notified.id for e in escalations if e.notified}
@@ -603,7 +636,7 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
 
     def new_escalation(self, reason, to_level, minutes=None):
         Escalation = Pool().get('property.ticket.escalation')
-        now = dt.datetime.now()
+        now = clock()
         return Escalation(ticket=self, date=now, reason=reason,
             from_level=self.level, to_level=to_level,
             notified=self.escalation_target(to_level),
@@ -645,7 +678,7 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
     @ModelView.button
     @Workflow.transition('assigned')
     def assign(cls, tickets):
-        now = dt.datetime.now()
+        now = clock()
         for ticket in tickets:
             if not ticket.assignee:
                 raise UserError(gettext(
@@ -661,7 +694,7 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
     def reply(cls, tickets):
         "The reporter has been answered (first reply)"
         cls.write([t for t in tickets if not t.replied_at],
-            {'replied_at': dt.datetime.now()})
+            {'replied_at': clock()})
 
     @classmethod
     @ModelView.button
@@ -673,7 +706,7 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
     @ModelView.button
     @Workflow.transition('resolved')
     def resolve(cls, tickets):
-        now = dt.datetime.now()
+        now = clock()
         for ticket in tickets:
             unfinished = [w.rec_name for w in ticket.work_orders
                 if w.state not in {'done', 'cancelled'}]
@@ -710,7 +743,7 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
                 raise UserError(gettext(
                         'property_helpdesk.msg_ticket_close_no_visit',
                         ticket=ticket.rec_name))
-        cls.write(tickets, {'closed_at': dt.datetime.now()})
+        cls.write(tickets, {'closed_at': clock()})
 
     @classmethod
     @ModelView.button
@@ -733,7 +766,7 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         pool = Pool()
         Cron = pool.get('ir.cron')
         if now is None:
-            now = dt.datetime.now()
+            now = clock()
         query = cls.search([
                 ('state', 'in', OPEN_STATES),
                 ['OR',
@@ -801,7 +834,7 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         pool = Pool()
         Cron = pool.get('ir.cron')
         if now is None:
-            now = dt.datetime.now()
+            now = clock()
         due = cls.search([
                 ('state', '=', 'resolved'),
                 ('visit_required', '=', True),

@@ -3,7 +3,7 @@
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError
-from trytond.modules.property_base.common import now
+from trytond.modules.property_base.common import now, office_date
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -84,7 +84,8 @@ class ReturnVisit(ModelSQL, ModelView):
         return [('ticket.' + clause[0], *clause[1:])]
 
     def get_rec_name(self, name):
-        return f'{self.ticket.rec_name} {self.date:%Y-%m-%d}'
+        return (f'{self.ticket.rec_name} '
+            f'{office_date(self.date, self.ticket.company):%Y-%m-%d}')
 
     @property
     def satisfaction_label(self):

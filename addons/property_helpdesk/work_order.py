@@ -1,11 +1,11 @@
 # This file is part of the property-management suite.
-import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
+from trytond.modules.property_base.common import clock
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 STATES = [
@@ -170,7 +170,7 @@ class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 raise ValidationError(gettext(
                         'property_helpdesk.msg_work_order_no_technician',
                         work_order=order.rec_name))
-        cls.write(work_orders, {'dispatched_at': dt.datetime.now()})
+        cls.write(work_orders, {'dispatched_at': clock()})
         Ticket.start([w.ticket for w in work_orders
                 if w.ticket.state == 'assigned'])
 
@@ -178,7 +178,7 @@ class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('done')
     def finish(cls, work_orders):
-        cls.write(work_orders, {'done_at': dt.datetime.now()})
+        cls.write(work_orders, {'done_at': clock()})
 
     @classmethod
     @ModelView.button

@@ -1,10 +1,10 @@
 # This file is part of the property-management suite.
 "What property_hr adds when property_helpdesk is activated too"
-import datetime as dt
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from trytond.modules.property_base.common import start_of_office_day
 from trytond.pool import Pool, PoolMeta
 
 
@@ -44,9 +44,12 @@ class Appraisal(metaclass=PoolMeta):
         pool = Pool()
         Ticket = pool.get('property.ticket')
         Visit = pool.get('property.return_visit')
-        # Tickets and visits are dated with a time
-        start = dt.datetime.combine(self.month, dt.time())
-        end = start + relativedelta(months=1)
+        # Tickets and visits are dated with a time (stored in UTC): the
+        # month is the office's
+        company = self.employee.company
+        start = start_of_office_day(self.month, company)
+        end = start_of_office_day(
+            self.month + relativedelta(months=1), company)
         if source == 'helpdesk_on_time':
             tickets = Ticket.search([
                     ('assignee', '=', self.employee.id),

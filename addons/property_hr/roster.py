@@ -9,10 +9,10 @@ from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import ValidationError
 from trytond.exceptions import UserError
-from trytond.modules.property_base.common import MonthMixin
+from trytond.modules.property_base.common import (
+    MonthMixin, clock, to_office)
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
@@ -139,7 +139,7 @@ class Roster(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
                 raise UserError(gettext('property_hr.msg_roster_late',
                         roster=roster.rec_name, deadline=roster.deadline))
         cls.write(rosters, {
-                'published_at': dt.datetime.now(),
+                'published_at': clock(),
                 'published_by': Transaction().user,
                 })
 
@@ -247,7 +247,7 @@ class RosterLine(ModelSQL, ModelView):
         "Compare the roster with the attendance clocked in (attendance)"
         pool = Pool()
         Attendance = pool.get('attendance.line')
-        now = dt.datetime.now()
+        now = clock()
         result = {}
         if not lines:
             return result
@@ -263,17 +263,14 @@ class RosterLine(ModelSQL, ModelView):
                 attendance)
         for line in lines:
             start, _ = line.interval
+            # The shifts are in office time, the clock-ins stored in UTC
             company = line.employee.company
-            zone = tz.ZoneInfo(company.timezone) if company.timezone \
-                else tz.UTC
-            ins = sorted(
-                a.at.replace(tzinfo=tz.UTC).astimezone(zone).replace(
-                    tzinfo=None)
+            ins = sorted(to_office(a.at, company)
                 for a in clocked[(line.employee.id, line.date)])
             if ins:
                 late = ins[0] > start + dt.timedelta(minutes=LATE_MINUTES)
                 result[line.id] = 'late' if late else 'present'
-            elif start > now:
+            elif start > to_office(now, company):
                 result[line.id] = 'planned'
             else:
                 result[line.id] = 'absent'

@@ -4,15 +4,16 @@ from decimal import Decimal
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
-from trytond.modules.company.tests import (
-    CompanyTestMixin, create_company, create_employee)
+from trytond.modules.company.tests import CompanyTestMixin, create_employee
 from trytond.modules.property_base.tests.tools import (
-    SuiteModuleTestMixin, create_staff, open_notifications, run_cron)
+    SuiteModuleTestMixin, create_company, create_staff, office_clock,
+    office_today, open_notifications, run_cron)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.modules.property_base import common
 from trytond.transaction import Transaction
 
-TODAY = dt.date.today()
+TODAY = office_today()
 
 
 def create_estate(units=1):
@@ -293,7 +294,7 @@ class PropertyBaseTestCase(
         self.assertEqual(Resident(resident.id).to_date, TODAY)
         self.assertEqual(Key(key.id).state, 'office')
 
-    def _loan(self, site):
+    def _loan(self, site, default_dates=False):
         pool = Pool()
         Archive = pool.get('property.archive')
         Loan = pool.get('property.archive.loan')
@@ -301,10 +302,11 @@ class PropertyBaseTestCase(
         archive, = Archive.create([{'site': site.id, 'number': 'OA-001',
                     'name': "Owner file A1-1201"}])
         borrower = create_employee(company, "Clerk Zhou")
-        loan, = Loan.create([{'archive': archive.id,
-                    'borrower': borrower.id,
-                    'loan_date': TODAY - dt.timedelta(days=10),
-                    'due_date': TODAY - dt.timedelta(days=3)}])
+        values = {'archive': archive.id, 'borrower': borrower.id}
+        if not default_dates:
+            values.update(loan_date=TODAY - dt.timedelta(days=10),
+                due_date=TODAY - dt.timedelta(days=3))
+        loan, = Loan.create([values])
         return archive, loan
 
     def _manager_user(self, company):
@@ -380,6 +382,60 @@ class PropertyBaseTestCase(
         Loan.lend([loan])
         with self.assertRaisesRegex(UserError, 'already lent out'):
             Loan.lend([second])
+
+    @with_transaction()
+    def test_today_is_the_office_date(self):
+        "Today is the date at the office, with or without a company context"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        company = create_company()
+        for office, today in [
+                (dt.datetime(2026, 12, 31, 7, 30), dt.date(2026, 12, 31)),
+                (dt.datetime(2026, 12, 31, 23, 30), dt.date(2026, 12, 31)),
+                (dt.datetime(2027, 1, 1, 7, 30), dt.date(2027, 1, 1)),
+                (dt.datetime(2026, 12, 1, 7, 30), dt.date(2026, 12, 1)),
+                ]:
+            with office_clock(office) as utc:
+                # a scheduled action runs without a company in its context
+                with Transaction().set_context(company=None):
+                    self.assertEqual(Date.today(), today)
+                with Transaction().set_context(company=company.id):
+                    self.assertEqual(Date.today(), today)
+                self.assertEqual(common.office_date(utc, company), today)
+                self.assertEqual(common.now(), utc)
+        # 07:30 on New Year's Day at the office is still 2026 in UTC
+        self.assertEqual(common.to_utc(
+                dt.datetime(2027, 1, 1, 7, 30), company),
+            dt.datetime(2026, 12, 31, 23, 30))
+        self.assertEqual(
+            common.end_of_office_day(dt.date(2026, 11, 30), company),
+            dt.datetime(2026, 11, 30, 15, 59, 59))
+
+    @with_transaction()
+    def test_loan_dates_office_days(self):
+        "A loan's dates and its overdue flag are the office's days"
+        pool = Pool()
+        Loan = pool.get('property.archive.loan')
+        company, site, _, _ = create_estate()
+        self._manager_user(company)
+        # Friday 07:30 at the office (Thursday 23:30 UTC)
+        with office_clock(dt.datetime(2026, 11, 20, 7, 30)):
+            _, loan = self._loan(site, default_dates=True)
+            self.assertEqual((loan.loan_date, loan.due_date),
+                (dt.date(2026, 11, 20), dt.date(2026, 11, 27)))
+            Loan.approve([loan])
+            Loan.lend([loan])
+        # The due day till its last minute at the office: not overdue
+        with office_clock(dt.datetime(2026, 11, 27, 23, 30)):
+            self.assertFalse(Loan(loan.id).overdue)
+            self.assertEqual(Loan.remind_overdue(), [])
+        # The next morning at 07:30 (still the due day in UTC): overdue
+        with office_clock(dt.datetime(2026, 11, 28, 7, 30)):
+            self.assertTrue(Loan(loan.id).overdue)
+            self.assertEqual(Loan.remind_overdue(), [loan])
+            self.assertEqual(loan.reminded_on, dt.date(2026, 11, 28))
+            Loan.return_([loan])
+            self.assertEqual(loan.return_date, dt.date(2026, 11, 28))
 
     @with_transaction()
     def test_remind_overdue(self):

@@ -1,17 +1,54 @@
 # This file is part of the property-management suite.
 "Test helpers shared by the suite's addons"
 import ast
+import datetime as dt
 import importlib
 import inspect
 import os
 import textwrap
+from contextlib import contextmanager
+from unittest.mock import patch
 
 import polib
 
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
+from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
+
+# The office's time zone: the suite's tests run on the office's clock
+OFFICE_TIMEZONE = 'Asia/Shanghai'
+
+
+def create_company(*args, **kwargs):
+    "Tryton's test company, in the office's time zone"
+    from trytond.modules.company.tests import create_company as create
+    company = create(*args, **kwargs)
+    company.timezone = OFFICE_TIMEZONE
+    company.save()
+    return company
+
+
+def office_to_utc(value):
+    "The stored (naive UTC) date-time of an office wall-clock time"
+    return value.replace(tzinfo=tz.ZoneInfo(OFFICE_TIMEZONE)).astimezone(
+        tz.UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def office_clock(value):
+    """Run with the suite's clock stopped at value, an office wall-clock
+    time (naive, in OFFICE_TIMEZONE); yields the stored UTC of it"""
+    utc = office_to_utc(value)
+    with patch('trytond.modules.property_base.common._utcnow',
+            return_value=utc):
+        yield utc
+
+
+def office_today():
+    "The office's date today (real clock), as the suite computes it"
+    return dt.datetime.now(tz.ZoneInfo(OFFICE_TIMEZONE)).date()
 
 
 def untranslated(module, po_path):

@@ -12,7 +12,8 @@ from trytond.i18n import gettext
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_employee, set_company)
-from trytond.modules.property_base.tests.tools import SuiteModuleTestMixin
+from trytond.modules.property_base.tests.tools import (
+    SuiteModuleTestMixin, office_clock)
 from trytond.modules.property_billing import bulk
 from trytond.modules.property_billing.billing_run import (
     _segments)
@@ -23,7 +24,8 @@ from trytond.tests.test_tryton import ModuleTestCase
 from trytond.transaction import Transaction
 
 from .tools import (
-    MONTH, AccountedCompanyTestMixin, bill, create_estate, with_transaction)
+    MONTH, TODAY, AccountedCompanyTestMixin, bill, create_estate,
+    with_transaction)
 
 D = Decimal
 
@@ -379,9 +381,13 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
                         'technician': technician.id,
                         'description': "Replace the tap",
                         'paid_service': True, 'amount': D('80')}])
-            WorkOrder.dispatch([order])
-            WorkOrder.finish([order])
+            # Finished at 07:30 office time (the day before in UTC): the
+            # charge is of the office's day
+            with office_clock(dt.datetime.combine(TODAY, dt.time(7, 30))):
+                WorkOrder.dispatch([order])
+                WorkOrder.finish([order])
             charge, = Charge.search([])
+            self.assertEqual(charge.date, TODAY)
             self.assertEqual(charge.amount, D('80'))
             self.assertEqual(charge.origin, order)
             lines = self._lines(bill(self._run(estate)))

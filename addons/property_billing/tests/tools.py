@@ -8,12 +8,15 @@ from trytond.cache import Cache
 from trytond.modules.account.tests import create_chart, get_fiscalyear
 from trytond.modules.account_invoice.tests.test_module import (
     set_invoice_sequences)
-from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.company.tests import set_company
+from trytond.modules.property_base.tests.tools import (
+    create_company, office_today)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction, TransactionError
 
-TODAY = dt.date.today()
+# The office's date: the tests' company is in the office's time zone
+TODAY = office_today()
 MONTH = TODAY.replace(day=1)
 
 # The id of the company that AccountedCompanyTestMixin builds for the

@@ -5,12 +5,13 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from trytond.modules.company.tests import set_company
+from trytond.modules.property_base.tests.tools import office_today
 from trytond.modules.property_billing.tests.tools import (
     create_estate, create_products)
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-TODAY = dt.date.today()
+TODAY = office_today()
 
 
 def setup_decoration(estate):

@@ -5,10 +5,10 @@ from unittest.mock import patch
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
-from trytond.modules.company.tests import (
-    CompanyTestMixin, create_company, create_employee)
+from trytond.modules.company.tests import CompanyTestMixin, create_employee
 from trytond.modules.property_base.tests.tools import (
-    SuiteModuleTestMixin, create_staff, open_notifications, run_cron)
+    SuiteModuleTestMixin, create_company, create_staff, office_clock,
+    office_to_utc, open_notifications, run_cron)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -92,12 +92,12 @@ class PropertyHelpdeskTestCase(
         company = create_company()
         policy = Configuration.get(company)
         end = dt.time(23, 59, 59)
-        # Friday + 1 working day is Monday
+        # Friday + 1 working day is Monday, till its end at the office
         self.assertEqual(policy.add_working_days(FRIDAY, 1),
-            dt.datetime.combine(dt.date(2026, 11, 23), end))
+            office_to_utc(dt.datetime.combine(dt.date(2026, 11, 23), end)))
         # Same day
         self.assertEqual(policy.add_working_days(FRIDAY, 0),
-            dt.datetime.combine(dt.date(2026, 11, 20), end))
+            office_to_utc(dt.datetime.combine(dt.date(2026, 11, 20), end)))
         # A report on Saturday counts from Monday
         saturday = FRIDAY + dt.timedelta(days=1)
         self.assertEqual(policy.add_working_days(saturday, 0).date(),
@@ -116,6 +116,133 @@ class PropertyHelpdeskTestCase(
             dt.date(2026, 11, 25))
         self.assertEqual(policy.add_working_days(FRIDAY, 5).date(),
             dt.date(2026, 12, 1))
+
+    @with_transaction()
+    def test_working_days_office_clock(self):
+        """Deadlines count the office's days (Asia/Shanghai) and end at
+        23:59:59 office time, stored as UTC"""
+        pool = Pool()
+        Configuration = pool.get('property.helpdesk.configuration')
+        company = create_company()
+        policy = Configuration.get(company)
+        Configuration.write([policy], {'holidays': [('create', [
+                            {'date': dt.date(2026, 12, 7),
+                                'name': "Holiday"},
+                            {'date': dt.date(2027, 1, 1),
+                                'name': "New Year's Day"},
+                            ])]})
+        policy = Configuration(policy.id)
+
+        def due(office, days):
+            "The office's deadline of a report at an office time"
+            return policy.add_working_days(office_to_utc(office), days)
+
+        def end_of(date):
+            "23:59:59 at the office on date, as stored (UTC)"
+            return office_to_utc(dt.datetime.combine(date, dt.time(23, 59, 59)))
+        monday = dt.date(2026, 11, 23)
+        # Friday 17:00: next working day is Monday, till 23:59:59 office
+        # time, which is Monday 15:59:59 UTC
+        self.assertEqual(due(dt.datetime(2026, 11, 20, 17), 1),
+            dt.datetime(2026, 11, 23, 15, 59, 59))
+        # Friday 07:30 (Thursday 23:30 UTC) counts from Friday
+        self.assertEqual(due(dt.datetime(2026, 11, 20, 7, 30), 1),
+            end_of(monday))
+        self.assertEqual(due(dt.datetime(2026, 11, 20, 7, 30), 0),
+            end_of(dt.date(2026, 11, 20)))
+        self.assertEqual(
+            policy.working_date(office_to_utc(
+                    dt.datetime(2026, 11, 20, 7, 30)), 0),
+            dt.date(2026, 11, 20))
+        # Thursday 23:30 is Thursday too
+        self.assertEqual(due(dt.datetime(2026, 11, 19, 23, 30), 1),
+            end_of(dt.date(2026, 11, 20)))
+        # Saturday 07:30 (Friday in UTC) is a day off: counts from Monday
+        self.assertEqual(due(dt.datetime(2026, 11, 21, 7, 30), 0),
+            end_of(monday))
+        # Friday evening before a holiday Monday: due Tuesday
+        self.assertEqual(due(dt.datetime(2026, 12, 4, 20, 0), 1),
+            end_of(dt.date(2026, 12, 8)))
+        self.assertEqual(due(dt.datetime(2026, 12, 4, 23, 30), 0),
+            end_of(dt.date(2026, 12, 4)))
+        # The last day of a month and the first of the next
+        self.assertEqual(due(dt.datetime(2026, 11, 30, 23, 30), 1),
+            end_of(dt.date(2026, 12, 1)))
+        self.assertEqual(due(dt.datetime(2026, 12, 1, 7, 30), 0),
+            end_of(dt.date(2026, 12, 1)))
+        # 31 December: New Year's Day is off, then a weekend
+        self.assertEqual(due(dt.datetime(2026, 12, 31, 23, 30), 1),
+            end_of(dt.date(2027, 1, 4)))
+        self.assertEqual(due(dt.datetime(2027, 1, 1, 7, 30), 0),
+            end_of(dt.date(2027, 1, 4)))
+
+    @with_transaction()
+    def test_deadlines_and_breaches_office_clock(self):
+        """A phone complaint at Friday 17:00 office time is due Monday at
+        office midnight and breached from then, not at 08:00 the next day"""
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        env = create_helpdesk()
+        # Registered with the office's clock at Friday 17:00
+        with office_clock(dt.datetime(2026, 11, 20, 17, 0)) as utc:
+            ticket = create_ticket(env, kind='complaint',
+                complaint_type='effective',
+                received_at=Ticket.default_received_at())
+            self.assertEqual(ticket.received_at, utc)
+            Ticket.open([ticket])
+        self.assertEqual(ticket.reply_deadline,
+            dt.datetime(2026, 11, 23, 15, 59, 59))
+        self.assertEqual(ticket.target_date, dt.date(2026, 11, 20))
+        # Monday 23:59 at the office: still in time
+        with office_clock(dt.datetime(2026, 11, 23, 23, 59)):
+            self.assertEqual(Ticket.escalate(), [])
+        # Tuesday 00:00:30 at the office (Monday 16:00:30 UTC): breached
+        with office_clock(dt.datetime(2026, 11, 24, 0, 0, 30)):
+            escalation, = Ticket.escalate()
+        self.assertEqual(escalation.reason, 'reply_overdue')
+        self.assertTrue(ticket.reply_breached)
+
+        # Friday 07:30 at the office (Thursday 23:30 UTC) counts from
+        # Friday: due Monday, not that same Friday
+        early = create_ticket(env,
+            received_at=office_to_utc(dt.datetime(2026, 11, 20, 7, 30)))
+        Ticket.open([early])
+        self.assertEqual(early.target_date, dt.date(2026, 11, 20))
+        self.assertEqual(early.reply_deadline,
+            dt.datetime(2026, 11, 23, 15, 59, 59))
+
+    @with_transaction()
+    def test_visits_due_office_clock(self):
+        "The visit deadline counts from the office's day of the resolution"
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        env = create_helpdesk()
+        policy = create_ticket(env).get_policy()
+        ticket = create_ticket(env,
+            received_at=office_to_utc(dt.datetime(2026, 12, 30, 9, 0)))
+        Ticket.open([ticket])
+        Ticket.write([ticket], {'assignee': env['technician'].id})
+        Ticket.assign([ticket])
+        Ticket.start([ticket])
+        # Resolved on 31 December at 23:30 office time
+        with office_clock(dt.datetime(2026, 12, 31, 23, 30)) as utc:
+            Ticket.resolve([ticket])
+        self.assertEqual(ticket.resolved_at, utc)
+        self.assertEqual(ticket.visit_deadline, office_to_utc(
+                dt.datetime.combine(policy.working_date(utc, policy.visit_days),
+                    dt.time(23, 59, 59))))
+        self.assertEqual(
+            policy.working_date(utc, 0), dt.date(2026, 12, 31))
+        deadline_day = policy.working_date(utc, policy.visit_days)
+        # Not overdue on its last evening, overdue from the office midnight
+        with office_clock(dt.datetime.combine(
+                    deadline_day, dt.time(23, 30))):
+            due, overdue = Ticket.list_visits_due()
+            self.assertEqual((due, overdue), ([ticket], []))
+        with office_clock(dt.datetime.combine(
+                    deadline_day + dt.timedelta(days=1), dt.time(7, 30))):
+            due, overdue = Ticket.list_visits_due()
+            self.assertEqual((due, overdue), ([ticket], [ticket]))
 
     @with_transaction()
     def test_open_sets_deadlines(self):
@@ -558,6 +685,41 @@ class PropertyHelpdeskTestCase(
         self.assertEqual((company_kpi.company, company_kpi.tickets),
             (env['company'], 3))
         self.assertEqual(company_kpi.repair_visit_rate, 100.0)
+
+    @with_transaction()
+    def test_kpi_office_month(self):
+        "A ticket counts in the KPI month of the office's date it came"
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        KPI = pool.get('property.helpdesk.kpi')
+        CompanyKPI = pool.get('property.helpdesk.kpi.company')
+        env = create_helpdesk()
+        tickets = [create_ticket(env, received_at=office_to_utc(office))
+            for office in [
+                dt.datetime(2026, 11, 30, 23, 30),  # 15:30 UTC
+                dt.datetime(2026, 12, 1, 7, 30),  # 30 Nov 23:30 UTC
+                dt.datetime(2026, 12, 31, 23, 30),
+                dt.datetime(2027, 1, 1, 7, 30),  # 31 Dec 23:30 UTC
+                ]]
+        Ticket.open(tickets)
+        self.assertEqual([t.received_date for t in tickets], [
+                dt.date(2026, 11, 30), dt.date(2026, 12, 1),
+                dt.date(2026, 12, 31), dt.date(2027, 1, 1)])
+        for Model in [KPI, CompanyKPI]:
+            self.assertEqual(
+                [(k.month, k.tickets) for k in Model.search([])],
+                [(dt.date(2027, 1, 1), 1), (dt.date(2026, 12, 1), 2),
+                    (dt.date(2026, 11, 1), 1)])
+        # a corrected reception time moves the ticket to its month
+        Ticket.write([tickets[1]], {'received_at': office_to_utc(
+                    dt.datetime(2026, 11, 30, 18, 0))})
+        self.assertEqual(tickets[1].received_date, dt.date(2026, 11, 30))
+        self.assertEqual([(k.month, k.tickets) for k in KPI.search([])],
+            [(dt.date(2027, 1, 1), 1), (dt.date(2026, 12, 1), 1),
+                (dt.date(2026, 11, 1), 2)])
+        # reading a row by its id finds the same figures
+        kpi = KPI(KPI.search([('month', '=', dt.date(2026, 11, 1))])[0].id)
+        self.assertEqual(kpi.tickets, 2)
 
     @with_transaction()
     def test_front_desk_works_on_own_site_only(self):

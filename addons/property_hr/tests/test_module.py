@@ -6,15 +6,15 @@ from dateutil.relativedelta import relativedelta
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
-from trytond.modules.company.tests import (
-    CompanyTestMixin, create_company, create_employee)
+from trytond.modules.company.tests import CompanyTestMixin, create_employee
 from trytond.modules.property_base.tests.tools import (
-    SuiteModuleTestMixin, create_staff, open_notifications, run_cron)
+    SuiteModuleTestMixin, create_company, create_staff, office_clock,
+    office_to_utc, office_today, open_notifications, run_cron)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-TODAY = dt.date.today()
+TODAY = office_today()
 MONTH = TODAY.replace(day=1)
 
 
@@ -239,13 +239,20 @@ class PropertyHrTestCase(
         lines = Line.create([{'roster': roster.id, 'date': d,
                     'shift': shift('A').id,
                     'employee': env['employee'].id} for d in [day1, day2]])
+        # Clocked in at 07:20 office time (stored in UTC) for 07:00
         Attendance.create([{'company': env['company'].id,
                     'employee': env['employee'].id, 'type': 'in',
-                    'at': dt.datetime.combine(day1, dt.time(7, 20)),
+                    'at': office_to_utc(
+                        dt.datetime.combine(day1, dt.time(7, 20))),
                     'date': day1}])
-        attendance = [l.attendance for l in Line.browse(lines)]
-        self.assertEqual(attendance[0], 'late')
-        self.assertIn(attendance[1], {'absent', 'planned'})
+        # The second day's shift is planned till 07:00 office time, then
+        # absent (07:30 office time is the day before in UTC)
+        for time, expected in [
+                (dt.time(6, 50), 'planned'), (dt.time(7, 30), 'absent'),
+                (dt.time(23, 30), 'absent')]:
+            with office_clock(dt.datetime.combine(day2, time)):
+                attendance = [l.attendance for l in Line.browse(lines)]
+            self.assertEqual(attendance, ['late', expected])
 
     def _template(self, env, weights):
         Template = Pool().get('property.appraisal.template')
