@@ -27,6 +27,8 @@ leaves to the suite what the called code does in turn.
 ``RpcCheck`` also refuses, on SQLite, links to records that do not exist,
 as PostgreSQL does with its foreign keys: Tryton does not declare foreign
 keys in SQLite's tables (``TableHandler.add_fk`` does nothing there)."""
+import weakref
+
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import fields
@@ -38,6 +40,8 @@ from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
 _EMPTY = (None, False, '', (), [])
+# The links of each model class (of each pool) that SQLite must check
+_REFERENCES = weakref.WeakKeyDictionary()
 
 
 def external_call():
@@ -224,6 +228,9 @@ class RpcCheck:
     @classmethod
     def _reference_fields(cls):
         "{field name: target model} of the links PostgreSQL would check"
+        result = _REFERENCES.get(cls)
+        if result is not None:
+            return result
         pool = Pool()
         from trytond.model import ModelSQL
         result = {}
@@ -239,6 +246,7 @@ class RpcCheck:
             if (issubclass(Target, ModelSQL)
                     and not callable(Target.table_query)):
                 result[name] = Target
+        _REFERENCES[cls] = result
         return result
 
     @classmethod
