@@ -426,8 +426,6 @@ class PropertyDecorationTestCase(
         another site's renovation"""
         pool = Pool()
         Worker = pool.get('property.decoration.worker')
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
         env = create_env()
         other = create_estate("River View", 'RV', company=env['company'])
         job = approve_and_start(env, new_job(env))
@@ -437,13 +435,9 @@ class PropertyDecorationTestCase(
             far, = Worker.create([{'application': far_job.id,
                         'name': "Zhou Qiang",
                         'identity_number': '370102198805124321'}])
-        clerk, = User.create([{'name': "Clerk", 'login': 'clerk',
-                    'groups': [('add', [ModelData.get_id('property_base',
-                                    'group_property_front_desk')])],
-                    'companies': [('add', [env['company'].id])],
-                    'company': env['company'].id,
-                    'property_sites': [('add', [env['site'].id])],
-                    }])
+        clerk = create_staff("Clerk", 'clerk',
+            'property_base.group_property_front_desk', env['company'],
+            [env['site']])
         transaction = Transaction()
         with transaction.set_user(clerk.id), \
                 transaction.set_context(_check_access=True,

@@ -350,22 +350,13 @@ class PropertyHelpdeskTestCase(
         the client: it lists, and the ticket it names opens for them"""
         pool = Pool()
         Ticket = pool.get('property.ticket')
-        User = pool.get('res.user')
         Notification = pool.get('res.notification')
-        ModelData = pool.get('ir.model.data')
         env = create_helpdesk()
         ticket = create_ticket(env)
         Ticket.open([ticket])
-        supervisor, = User.create([{'name': "Supervisor Li",
-                    'login': 'supervisor',
-                    'groups': [('add', [ModelData.get_id('property_base',
-                                    'group_property_manager')])],
-                    'companies': [('add', [env['company'].id])],
-                    'company': env['company'].id,
-                    'employees': [('add', [env['supervisor'].id])],
-                    'employee': env['supervisor'].id,
-                    'property_sites': [('add', [env['site'].id])],
-                    }])
+        supervisor = create_staff("Supervisor Li", 'supervisor',
+            'property_base.group_property_manager', env['company'],
+            [env['site']], env['supervisor'])
         escalation, = Ticket.escalate(dt.datetime(2026, 11, 24, 9, 0))
         self.assertEqual(escalation.notified, env['supervisor'])
         transaction = Transaction()
