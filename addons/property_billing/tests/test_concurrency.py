@@ -68,6 +68,14 @@ def queued_batches(database=DB_NAME):
                     ], order=[('id', 'ASC')])]
 
 
+def batch_units(run):
+    "The unit ids of each batch of the run, in the order of the batches"
+    with Transaction().start(DB_NAME, 0, readonly=True):
+        Batch = Pool().get('property.billing.run.batch')
+        return [json.loads(b.unit_ids) for b in Batch.search(
+                [('run', '=', run)], order=[('sequence', 'ASC')])]
+
+
 def work():
     "Run the queued billing tasks until none is left, as trytond-worker"
     for _ in range(20):
@@ -338,11 +346,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
         run = self.start_run(site=interrupted)
         tasks = queued_batches()
         self.assertEqual(len(tasks), 5)
-        def third_batch(transaction):
-            Batch = Pool().get('property.billing.run.batch')
-            batch, = Batch.search([('run', '=', run), ('sequence', '=', 3)])
-            return set(json.loads(batch.unit_ids))
-        doomed = in_transaction(third_batch)
+        doomed = set(batch_units(run)[2])   # the third batch's
         post = bulk.post
 
         def crash(plan, invoices):
@@ -422,11 +426,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
         tasks = queued_batches()
         self.assertEqual(len(tasks), 5)
 
-        def doomed(transaction):
-            Batch = Pool().get('property.billing.run.batch')
-            batch, = Batch.search([('run', '=', run), ('sequence', '=', 2)])
-            return set(json.loads(batch.unit_ids))
-        doomed = in_transaction(doomed)
+        doomed = set(batch_units(run)[1])   # the second batch's
         bill = billing_run._bill
 
         def failing(record, units):
@@ -495,10 +495,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
 
         run = self.start_run(site=killed)
         tasks = queued_batches()
-        with Transaction().start(DB_NAME, 0, readonly=True):
-            Batch = Pool().get('property.billing.run.batch')
-            batches = [json.loads(b.unit_ids) for b in Batch.search(
-                    [('run', '=', run)], order=[('sequence', 'ASC')])]
+        batches = batch_units(run)
         self.assertEqual(len(tasks), len(batches))
         n = sum(map(len, batches))
         k = rng.randint(1, n - 1)
