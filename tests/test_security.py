@@ -22,8 +22,8 @@ from decimal import Decimal
 
 from trytond.exceptions import UserError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    DB_NAME, USER, activate_module, with_transaction)
+from trytond.modules.property_base.tests.tools import with_transaction
+from trytond.tests.test_tryton import DB_NAME, USER, activate_module
 from trytond.transaction import Transaction
 
 MODULES = ['property_base', 'property_helpdesk', 'property_billing',

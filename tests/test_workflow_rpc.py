@@ -23,7 +23,7 @@ import test_security
 from test_rpc_fuzz import PASSWORD, JsonRpc, committed
 from trytond.model import fields
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
+from trytond.tests.test_tryton import activate_module, drop_db
 from trytond.transaction import Transaction
 
 # The messages of a refusal, as the English client shows them

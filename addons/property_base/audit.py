@@ -29,7 +29,9 @@ class StateChange(ModelSQL, ModelView):
     def get_models(cls):
         pool = Pool()
         IrModel = pool.get('ir.model')
-        return [(None, '')] + [(name, IrModel.get_name(name))
+        # one look-up of the names (get_name looks all of them up each call)
+        names = IrModel.get_names()
+        return [(None, '')] + [(name, names.get(name, name))
             for name, klass in pool.iterobject()
             if issubclass(klass, StateAuditMixin)]
 
@@ -108,7 +110,8 @@ class FieldCorrection(ModelSQL, ModelView):
         from .workflow import WorkflowGuardMixin
         pool = Pool()
         IrModel = pool.get('ir.model')
-        return [(None, '')] + [(name, IrModel.get_name(name))
+        names = IrModel.get_names()
+        return [(None, '')] + [(name, names.get(name, name))
             for name, klass in pool.iterobject()
             if issubclass(klass, WorkflowGuardMixin)]
 

@@ -413,8 +413,8 @@ class Charge(CheckValuesMixin, ModelSQL, ModelView):
     def get_origin(cls):
         IrModel = Pool().get('ir.model')
         models = cls._get_origin()
-        return [(None, '')] + [
-            (m, IrModel.get_name(m)) for m in models]
+        names = IrModel.get_names()
+        return [(None, '')] + [(m, names.get(m, m)) for m in models]
 
     @fields.depends('unit')
     def on_change_with_site(self, name=None):

@@ -2,15 +2,13 @@
 "An estate with accounts, fees and owners for the billing tests"
 import datetime as dt
 from decimal import Decimal
-from functools import wraps
 
-from trytond.cache import Cache
 from trytond.modules.account.tests import create_chart, get_fiscalyear
 from trytond.modules.account_invoice.tests.test_module import (
     set_invoice_sequences)
 from trytond.modules.company.tests import set_company
-from trytond.modules.property_base.tests.tools import (
-    create_company, office_today)
+from trytond.modules.property_base.tests.tools import (  # noqa: F401
+    create_company, office_today, with_transaction)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction, TransactionError
@@ -22,55 +20,6 @@ MONTH = TODAY.replace(day=1)
 # The id of the company that AccountedCompanyTestMixin builds for the
 # running test class; create_estate() without a company uses it
 _shared = {}
-# Per test class: the tables and records its tests had to lock
-_locks = {}
-
-
-def with_transaction(user=1, context=None):
-    """Run the test in a transaction rolled back at its end, as Tryton's
-    with_transaction, but start it with the tables and records the class's
-    earlier tests had to lock already locked.
-
-    A transaction that locks a table or a record (the first invoice of a
-    journal and month, the invoice sequence, the first billing policy of a
-    company...) is restarted from its beginning by Tryton with it locked: a
-    billing test that locks three of them ran four times. Its last run is
-    the same both ways: with all of them locked from the start."""
-    def decorator(func):
-        @wraps(func)
-        def wrapper(self, *args, **kwargs):
-            locks = _locks.setdefault(type(self), {})
-            while True:
-                extras = {}
-                if locks.get('_lock_tables'):
-                    extras['_lock_tables'] = sorted(locks['_lock_tables'])
-                if locks.get('_lock_records'):
-                    extras['_lock_records'] = {table: sorted(ids)
-                        for table, ids in locks['_lock_records'].items()}
-                with Transaction().start(DB_NAME, user, context=context,
-                        **extras) as transaction:
-                    try:
-                        return func(self, *args, **kwargs)
-                    except TransactionError as e:
-                        transaction.rollback()
-                        transaction.tasks.clear()
-                        fix = {}
-                        e.fix(fix)
-                        locks.setdefault('_lock_tables', set()).update(
-                            fix.get('_lock_tables', []))
-                        for table, ids in fix.get(
-                                '_lock_records', {}).items():
-                            locks.setdefault('_lock_records', {}).setdefault(
-                                table, set()).update(ids)
-                        continue
-                    finally:
-                        transaction.rollback()
-                        transaction.tasks.clear()
-                        Cache.drop(DB_NAME)
-        return wrapper
-    return decorator
-
-
 def committed(func, user=1):
     """Return func() called in a committed transaction of its own,
     restarted with the tables it locks taken first, as the server does"""

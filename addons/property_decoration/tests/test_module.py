@@ -5,14 +5,16 @@ from decimal import Decimal as D
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, set_company
 from trytond.modules.property_base.tests.tools import (
-    SuiteModuleTestMixin, create_staff, open_notifications, run_cron)
+    SuiteModuleTestMixin, create_staff, open_notifications, run_cron,
+    with_transaction)
 from trytond.modules.property_decoration.application import (
     mask_identity, settlement)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import ModuleTestCase
 from trytond.transaction import Transaction
 
-from trytond.modules.property_billing.tests.tools import create_estate
+from trytond.modules.property_billing.tests.tools import (
+    AccountedCompanyTestMixin, create_estate)
 
 from .tools import (
     TODAY, accept, approve_and_start, create_env, deposit_of, in_company,
@@ -23,7 +25,7 @@ def count(model, domain=None):
     return Pool().get(model).search_count(domain or [])
 
 
-class PropertyDecorationTestCase(
+class PropertyDecorationTestCase(AccountedCompanyTestMixin,
         SuiteModuleTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test Property Decoration module"
     module = 'property_decoration'

@@ -8,10 +8,10 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, create_employee
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    office_to_utc, open_notifications, run_cron)
+    office_to_utc, open_notifications, run_cron, with_transaction)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import ModuleTestCase
 from trytond.transaction import Transaction
 
 # A Friday, so that deadlines cross a weekend
