@@ -17,6 +17,7 @@ And the bypasses found by hand (issue 17): a ticket created closed, closed
 by a write, its reply deadline moved, its reply time backdated, its level
 lowered, its number rewritten; an occupied home set back to vacant; a link
 to a record that does not exist (SQLite had no foreign keys)."""
+import datetime as dt
 import unittest
 
 import test_security
@@ -106,6 +107,8 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.update([table.state, table.level],
                 ['in_progress', '1'], where=table.id == progress.id))
+        with Transaction().set_context(company=company.id):
+            cls.workflow_records(first, ticket)
         return {
             'company': company.id,
             'site': first['site'].id,
@@ -116,6 +119,101 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
             'ticket': progress.id,
             'users': users,
             }
+
+    @staticmethod
+    def workflow_records(estate, ticket):
+        """A record in its initial state of each workflow model the estate
+        has none of, for their buttons to be pressed by every group"""
+        pool = Pool()
+        get = pool.get
+        company = estate['company']
+        site = estate['site']
+        unit, other_unit = estate['units'][:2]
+        owner = estate['owners'][0]
+        Party = get('party.party')
+        Employee = get('company.employee')
+        staff, relief = Employee.create([{'party': p.id,
+                    'company': company.id}
+                for p in Party.create([{'name': "Zhou Min"},
+                        {'name': "Wu Ting"}])])
+        archive, = get('property.archive').create([{'name': "Owner file",
+                    'number': 'A-1', 'site': site.id}])
+        get('property.archive.loan').create([{'archive': archive.id,
+                    'borrower': staff.id}])
+        get('property.key').create([{'name': "Front door",
+                    'unit': unit.id}])
+        get('property.move').create([{'party': owner.id,
+                    'unit': unit.id, 'kind': 'move_out'}])
+        get('property.vacant.inspection').create([{'unit': unit.id}])
+        meter, = get('property.meter').create([{'number': 'W-1',
+                    'unit': unit.id,
+                    'fee_type': estate['fee_types']['WA'].id}])
+        get('property.meter.reading').create([{'meter': meter.id,
+                    'value': 12}])
+        # The renovations at the stage of their inspections and acceptance
+        # (as the buttons leave them)
+        Application = get('property.decoration.application')
+        application, = Application.search([('unit', '=', other_unit.id)])
+        completed, = Application.create([{'company': company.id,
+                    'unit': estate['units'][2].id,
+                    'owner': estate['owners'][2].id,
+                    'planned_start': application.planned_start,
+                    'planned_end': application.planned_end}])
+        table = Application.__table__()
+        cursor = Transaction().connection.cursor()
+        for job, state in [(application, 'in_progress'),
+                (completed, 'completed')]:
+            cursor.execute(*table.update([table.state, table.actual_start],
+                    [state, job.planned_start], where=table.id == job.id))
+        # forget the states read before the update
+        transaction = Transaction()
+        transaction.counter += 1
+        for cache in transaction.cache.values():
+            cache.pop(Application.__name__, None)
+        get('property.decoration.acceptance').create([
+                {'application': completed.id}])
+        get('property.decoration.inspection').create([
+                {'application': application.id}])
+        kind, = get('property.decoration.violation.type').create([
+                {'code': 'NOI', 'name': "Noise out of hours"}])
+        violation, = get('property.decoration.violation').create([
+                {'application': application.id, 'type': kind.id}])
+        today = get('ir.date').today()
+        get('property.decoration.notice').create([
+                {'violation': violation.id, 'date': today,
+                    'deadline': today, 'sanction': 'education'}])
+        get('property.collective_issue').create([{'name': "Lift 2 stops",
+                    'site': site.id}])
+        get('property.shift.handover').create([
+                {'site': site.id, 'from_employee': staff.id,
+                    'to_employee': relief.id}])
+        get('property.patrol').create([{'site': site.id,
+                    'inspector': staff.id}])
+        get('property.work_order').create([{'ticket': ticket.id,
+                    'department': ticket.category.department.id,
+                    'description': "Replace the pipe"}])
+        post, = get('property.post').create([{'code': 'FD',
+                    'name': "Front desk"}])
+        template, = get('property.appraisal.template').create([
+                {'name': "Front desk", 'post': post.id}])
+        get('property.appraisal').create([{'employee': staff.id,
+                    'site': site.id, 'template': template.id}])
+        course, = get('property.training.course').create([
+                {'code': 'SRV', 'name': "Service etiquette"}])
+        get('property.assessment').create([{'course': course.id,
+                    'site': site.id}])
+        get('property.training.plan').create([{'name': "December",
+                    'month': today.replace(day=1), 'site': site.id}])
+        shift, = get('property.shift').create([{'code': 'D',
+                    'name': "Day", 'start': dt.time(8), 'end': dt.time(17)}])
+        Roster = get('property.roster')
+        month = Roster.default_month()
+        roster, = Roster.create([{'post': post.id, 'site': site.id,
+                    'month': month, 'lines': [('create', [{
+                                    'employee': staff.id, 'shift': shift.id,
+                                    'date': month}])]}])
+        get('property.roster.swap').create([{'line': roster.lines[0].id,
+                    'employee': relief.id}])
 
     def call(self, login, model, method, *args):
         return self.rpc(f'model.{model}.{method}',
@@ -382,8 +480,8 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
                             [record], {name: value})
                         self.refused(reply, ACCESS if 'W' not in right
                             else WORKFLOW, f"{login} write {model}.{name}")
-                if record == MISSING_ID:
-                    continue  # no record to press the buttons on
+                self.assertNotEqual(record, MISSING_ID,
+                    f"no record of {model}: add one to workflow_records()")
                 for button, groups in info['buttons'].items():
                     with self.subTest(login=login, model=model,
                             button=button):
