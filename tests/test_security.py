@@ -231,6 +231,12 @@ class SecurityTestCase(unittest.TestCase):
                     Model.read([r.id for r in records], ['id'])
             with self.assertRaises(UserError):
                 Party.read([first['owners'][0].id], ['identity_number'])
+            # ... yet reads the rest of the owner's record as a client
+            # reading every eagerly loaded field does (proteus, scripts)
+            eager = [n for n, d in Party.fields_get().items()
+                if d.get('loading') == 'eager']
+            owner, = Party.read([first['owners'][0].id], eager)
+            self.assertNotIn('identity_number', owner)
             with self.assertRaises(UserError):
                 Invoice.post(invoices)
             self.assertEqual({a.unit.site for a in Application.search([])},
@@ -247,6 +253,20 @@ class SecurityTestCase(unittest.TestCase):
             for mode in ['write', 'create', 'delete']:
                 with self.assertRaises(UserError):
                     ModelAccess.check('property.appraisal', mode)
+
+    @with_transaction()
+    def test_restricted_fields_lazy(self):
+        """A field some staff may not read is loaded only when asked for:
+        a client reading a whole record does not hit it"""
+        pool = Pool()
+        FieldAccess = pool.get('ir.model.field.access')
+        restricted = FieldAccess.search([('perm_read', '=', False)])
+        self.assertTrue(restricted)
+        for access in restricted:
+            Model = pool.get(access.model)
+            field = Model._fields[access.field]
+            self.assertEqual(field.loading, 'lazy',
+                f'{Model.__name__}.{field.name}')
 
     @with_transaction()
     def test_posted_is_final(self):
