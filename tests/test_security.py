@@ -255,6 +255,41 @@ class SecurityTestCase(unittest.TestCase):
                     ModelAccess.check('property.appraisal', mode)
 
     @with_transaction()
+    def test_engineering(self):
+        """A technician of engineering sees the site, building and unit of
+        the work orders he is sent to, of his own site only"""
+        from trytond.modules.property_base.tests.tools import create_staff
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        Site = pool.get('property.site')
+        Building = pool.get('property.building')
+        WorkOrder = pool.get('property.work_order')
+        Ticket = pool.get('property.ticket')
+        first, second, _ = self.estate()
+        company = first['company']
+        technician = create_staff("Plumber", 'plumber',
+            'property_helpdesk.group_property_engineering', company,
+            [first['site']])
+        transaction = Transaction()
+        with transaction.set_user(technician.id), \
+                transaction.set_context(_check_access=True,
+                    company=company.id):
+            self.assertIn('site', list(WorkOrder.fields_get()))
+            self.assertIn('unit', list(Ticket.fields_get()))
+            self.assertEqual(
+                {u.site for u in Unit.search([])}, {first['site']})
+            self.assertEqual(Site.search([]), [first['site']])
+            self.assertEqual(
+                {b.site for b in Building.search([])}, {first['site']})
+            ticket, = Ticket.search([])
+            self.assertEqual(ticket.unit.rec_name,
+                first['units'][0].rec_name)
+            with self.assertRaises(UserError):
+                Unit.read([u.id for u in second['units']], ['id'])
+            with self.assertRaises(UserError):
+                Unit.write(first['units'][:1], {'area': Decimal(1)})
+
+    @with_transaction()
     def test_restricted_fields_lazy(self):
         """A field some staff may not read is loaded only when asked for:
         a client reading a whole record does not hit it"""
