@@ -231,6 +231,12 @@ class SecurityTestCase(unittest.TestCase):
                     Model.read([r.id for r in records], ['id'])
             with self.assertRaises(UserError):
                 Party.read([first['owners'][0].id], ['identity_number'])
+            # ... yet reads the rest of the owner's record as a client
+            # reading every eagerly loaded field does (proteus, scripts)
+            eager = [n for n, d in Party.fields_get().items()
+                if d.get('loading') == 'eager']
+            owner, = Party.read([first['owners'][0].id], eager)
+            self.assertNotIn('identity_number', owner)
             with self.assertRaises(UserError):
                 Invoice.post(invoices)
             self.assertEqual({a.unit.site for a in Application.search([])},
@@ -247,6 +253,55 @@ class SecurityTestCase(unittest.TestCase):
             for mode in ['write', 'create', 'delete']:
                 with self.assertRaises(UserError):
                     ModelAccess.check('property.appraisal', mode)
+
+    @with_transaction()
+    def test_engineering(self):
+        """A technician of engineering sees the site, building and unit of
+        the work orders he is sent to, of his own site only"""
+        from trytond.modules.property_base.tests.tools import create_staff
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        Site = pool.get('property.site')
+        Building = pool.get('property.building')
+        WorkOrder = pool.get('property.work_order')
+        Ticket = pool.get('property.ticket')
+        first, second, _ = self.estate()
+        company = first['company']
+        technician = create_staff("Plumber", 'plumber',
+            'property_helpdesk.group_property_engineering', company,
+            [first['site']])
+        transaction = Transaction()
+        with transaction.set_user(technician.id), \
+                transaction.set_context(_check_access=True,
+                    company=company.id):
+            self.assertIn('site', list(WorkOrder.fields_get()))
+            self.assertIn('unit', list(Ticket.fields_get()))
+            self.assertEqual(
+                {u.site for u in Unit.search([])}, {first['site']})
+            self.assertEqual(Site.search([]), [first['site']])
+            self.assertEqual(
+                {b.site for b in Building.search([])}, {first['site']})
+            ticket, = Ticket.search([])
+            self.assertEqual(ticket.unit.rec_name,
+                first['units'][0].rec_name)
+            with self.assertRaises(UserError):
+                Unit.read([u.id for u in second['units']], ['id'])
+            with self.assertRaises(UserError):
+                Unit.write(first['units'][:1], {'area': Decimal(1)})
+
+    @with_transaction()
+    def test_restricted_fields_lazy(self):
+        """A field some staff may not read is loaded only when asked for:
+        a client reading a whole record does not hit it"""
+        pool = Pool()
+        FieldAccess = pool.get('ir.model.field.access')
+        restricted = FieldAccess.search([('perm_read', '=', False)])
+        self.assertTrue(restricted)
+        for access in restricted:
+            Model = pool.get(access.model)
+            field = Model._fields[access.field]
+            self.assertEqual(field.loading, 'lazy',
+                f'{Model.__name__}.{field.name}')
 
     @with_transaction()
     def test_posted_is_final(self):
