@@ -23,7 +23,8 @@
 A new flow looks like::
 
     with TrytonServer(['property_base']) as server, Browser() as browser:
-        server.query(SETUP_COMPANY + SETUP_SITE
+        server.query(SETUP_COMPANY
+            + "Model.get('property.site')(name='A', code='A').save()\n"
             + setup_staff('manager', sites=['A']))
         sao = browser.open(server, 'my_flow')
         sao.login_as(STAFF['manager'][0])
