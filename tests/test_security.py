@@ -192,6 +192,46 @@ class SecurityTestCase(unittest.TestCase):
         self.assertEqual(access_matrix(company), read_doc())
 
     @with_transaction()
+    def test_required_links_readable(self):
+        """A group that creates a model can read what its required links
+        point to: sao leaves a link to a model the user may not read out
+        of the form, and the record can then never be saved (HR could not
+        record an exam: no right to read the site it is held at). New
+        models and groups join automatically."""
+        from trytond.model import fields
+        from trytond.modules.company.tests import create_company
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelAccess = pool.get('ir.model.access')
+        company = create_company()
+        matrix = access_matrix(company)
+        links = {}
+        for model in matrix:
+            Model = pool.get(model)
+            for name, field in Model._fields.items():
+                if (isinstance(field, fields.Many2One) and field.required
+                        and not field.readonly
+                        and not hasattr(Model, f'default_{name}')):
+                    links.setdefault(model, []).append(
+                        (name, field.model_name))
+        missing = []
+        for xml_id, group in suite_groups():
+            user, = User.search([('login', '=', xml_id)])
+            targets = sorted({t for m, ls in links.items()
+                    if 'C' in matrix[m][xml_id] for _, t in ls})
+            with Transaction().set_user(user.id):
+                rights = ModelAccess.get_access(targets)
+            for model, model_links in sorted(links.items()):
+                if 'C' not in matrix[model][xml_id]:
+                    continue
+                for name, target in model_links:
+                    if not rights[target]['read']:
+                        missing.append(f'{xml_id}: {model}.{name} '
+                            f'-> {target}')
+        self.maxDiff = None
+        self.assertEqual(missing, [])
+
+    @with_transaction()
     def test_front_desk(self):
         """A front desk clerk of one site: nothing of the other site, no
         identity numbers, no posting, no appraisal changes"""

@@ -5,8 +5,16 @@
   done and serves the sao web client on a free loopback port.
   ``server.query(code)`` runs Python with proteus against that database in a
   separate process and returns the JSON-able value of ``result``.
+* The administrator only sets up. :data:`STAFF` names the office staff by
+  role (front desk, building manager, manager, engineering, finance, HR);
+  ``setup_staff('front_desk', ..., sites=['GC'])`` is code for
+  ``server.query()`` that creates their users (password
+  ``harness.password(login)``) working on those sites, and
+  ``server.query(code, user=login)`` runs code with a staff user's rights.
 * :class:`Browser` starts Debian's Chromium through Python Playwright and
-  returns :class:`Sao` pages, which know how to log in, open a menu entry,
+  returns :class:`Sao` pages, which know how to log in through sao's login
+  dialog, log out with the user menu and log in as another staff user
+  (``sao.login_as(STAFF['finance'][0])``), open a menu entry,
   open a record of a list, click the toolbar, fill fields, add rows to an
   editable One2Many list (``add_row('lines', {'employee': 'Chen',
   'score': 86})``), click form buttons (by their name, e.g.
@@ -15,8 +23,11 @@
 A new flow looks like::
 
     with TrytonServer(['property_base']) as server, Browser() as browser:
+        server.query(SETUP_COMPANY
+            + "Model.get('property.site')(name='A', code='A').save()\n"
+            + setup_staff('manager', sites=['A']))
         sao = browser.open(server, 'my_flow')
-        sao.login(server.login, server.password)
+        sao.login_as(STAFF['manager'][0])
         sao.open_menu('Property', 'Buildings')
         sao.new()
         sao.fill('name', 'A')
@@ -55,9 +66,15 @@ TIMEOUT = 30  # seconds, for any single wait in the browser
 _QUERY = r'''
 import json, sys
 from proteus import Model, Wizard, config as pconfig
-conf, db = sys.argv[1], sys.argv[2]
-config = pconfig.set_trytond(database=db, config_file=conf)
-scope = {'Model': Model, 'Wizard': Wizard, 'config': config, 'result': None}
+conf, db, user = sys.argv[1], sys.argv[2], sys.argv[3]
+
+def as_user(login):
+    "Go on as the user ``login``: with the access rights of that user"
+    return pconfig.set_trytond(database=db, user=login, config_file=conf)
+
+config = as_user(user)
+scope = {'Model': Model, 'Wizard': Wizard, 'config': config, 'result': None,
+    'as_user': as_user}
 exec(sys.stdin.read(), scope)
 sys.stdout.write('\n@@RESULT@@' + json.dumps(scope['result'], default=str))
 '''
@@ -73,6 +90,69 @@ party = Party(name='E2E Property Services Co.')
 party.save()
 create_company(party=party, currency='CNY')
 result = True
+"""
+
+
+# The office staff of the flows, by role: their login, their groups
+# (module.xml_id) and a name. The administrator only sets up; each step of
+# a flow is done by the role that does it in the office (docs/ACCESS.md).
+STAFF = {
+    'manager': ('e2e.manager', "E2E Site Manager Sun",
+        ['property_base.group_property_manager']),
+    'front_desk': ('e2e.front.desk', "E2E Clerk Zhou",
+        ['property_base.group_property_front_desk']),
+    'building_manager': ('e2e.building', "E2E Building Manager Zheng",
+        ['property_base.group_property_building_manager']),
+    'engineering': ('e2e.engineer', "E2E Plumber Zhao",
+        ['property_helpdesk.group_property_engineering']),
+    # Tryton's Accounting group for the invoices and their moves
+    'finance': ('e2e.finance', "E2E Accountant Qian",
+        ['property_billing.group_property_finance',
+            'account.group_account']),
+    'hr': ('e2e.hr', "E2E HR Officer Li", ['property_hr.group_property_hr']),
+    }
+
+
+def password(login):
+    "The password of the staff user ``login``"
+    return f'e2e-{login}-password'
+
+
+def setup_staff(*roles, sites=()):
+    """Code for server.query() that creates the staff users of ``roles``
+    (keys of STAFF) in the company, working on the sites with the codes
+    ``sites``; run it after the company and the sites are created. Each
+    user's employee, if the code defined one in ``employees[role]``, is
+    linked to the user."""
+    return f"""
+_staff = {dict((r, STAFF[r]) for r in roles)!r}
+from trytond.modules.company.tests.tools import get_company as _company
+from proteus import config as _proteus
+from trytond.pool import Pool as _Pool
+from trytond.transaction import Transaction as _Transaction
+_User = Model.get('res.user')
+_Group = Model.get('res.group')
+_Site = Model.get('property.site')
+_sites = _Site.find([('code', 'in', {list(sites)!r})])
+_employees = globals().get('employees', {{}})
+users = {{}}
+for _role, (_login, _name, _groups) in _staff.items():
+    _user = _User(name=_name, login=_login,
+        password={password('LOGIN')!r}.replace('LOGIN', _login))
+    for _xml_id in _groups:
+        with _Transaction().start(
+                _proteus.get_config().database_name, 0, readonly=True):
+            _group = _Pool().get('ir.model.data').get_id(*_xml_id.split('.'))
+        _user.groups.append(_Group(_group))
+    _user.companies.append(_company())
+    _user.company = _user.companies[0]
+    for _site in _sites:
+        _user.property_sites.append(_Site(_site.id))
+    if _role in _employees:
+        _user.employees.append(_employees[_role])
+        _user.employee = _user.employees[0]
+    _user.save()
+    users[_role] = _user.id
 """
 
 
@@ -204,12 +284,15 @@ class TrytonServer:
             raise RuntimeError(
                 f"{label} failed ({proc.returncode}):\n{output[-5000:]}")
 
-    def query(self, code):
+    def query(self, code, user=None):
         """Run ``code`` with proteus on the database in a child process
-        (``Model``, ``Wizard`` and ``config`` are defined) and return the
-        value it assigned to ``result`` (through JSON)"""
+        (``Model``, ``Wizard`` and ``config`` are defined, and
+        ``as_user(login)`` goes on as another user) and return the value
+        it assigned to ``result`` (through JSON); as the administrator, or
+        as ``user`` (a login) with that user's access rights"""
         proc = subprocess.run(
-            [sys.executable, '-c', _QUERY, self.conf, self.database],
+            [sys.executable, '-c', _QUERY, self.conf, self.database,
+                user or self.login],
             input=code, capture_output=True, text=True, cwd=ROOT,
             env=clean_env(), timeout=300)
         if proc.returncode or '@@RESULT@@' not in proc.stdout:
@@ -333,6 +416,7 @@ class Sao:
         self.flow = flow
         self.step = 0
         self.errors = []
+        self.user = None
         page.on('pageerror', lambda exc: self.errors.append(str(exc)))
         self.folder = os.path.join(ARTIFACTS, flow)
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -375,17 +459,81 @@ class Sao:
 
     # -- login / menu -----------------------------------------------------
     def login(self, login, password):
-        "Log in through the two dialogs (user name, then password)"
+        """Log in through sao's two dialogs (user name, then password) and
+        wait until the menu of that user is shown"""
         page = self.page
-        page.fill('.login-dialog #login', login)
-        page.click('.login-dialog button[type="submit"]')
-        page.wait_for_selector('#ask-dialog-entry', state='visible')
-        page.fill('#ask-dialog-entry', password)
-        self.screenshot('login-password')
-        page.click('.ask-dialog .modal-footer .btn-primary')
-        page.wait_for_selector('#menu tbody tr', state='visible')
+        entry = page.locator('.login-dialog #login:visible')
+        entry.wait_for(state='visible')
+        entry.fill(login)
+        page.locator('.login-dialog button[type="submit"]:visible').click()
+        secret = page.locator('#ask-dialog-entry:visible')
+        secret.wait_for(state='visible')
+        secret.fill(password)
+        self.screenshot(f'login-{login}')
+        page.locator('.ask-dialog .modal-footer .btn-primary:visible').click()
+        page.wait_for_function(
+            """(login) => {
+                const session = Sao.Session && Sao.Session.current_session;
+                return !!session && session.login === login
+                    && !!document.querySelector('#menu tbody tr')
+                    && !!document.querySelector('#user-preferences > a');
+            }""", arg=login)
         self.wait_idle()
-        self.screenshot('logged-in')
+        self.user = login
+        self.screenshot(f'logged-in-{login}')
+
+    def logout(self):
+        """Log out with the Logout entry of the user menu (top right),
+        confirm that the tabs close, and wait for the login dialog; every
+        tab must be saved"""
+        page = self.page
+        self.close_infobar()
+        self.wait_idle()
+        toggle = page.locator('#user-preferences > a.dropdown-toggle')
+        # sao refills the menu (the notifications, then its entries) each
+        # time it opens, and keeps the entries of the last time meanwhile:
+        # mark those, to click an entry of this time only.
+        page.evaluate("""() => jQuery('#user-preferences .dropdown-menu a')
+            .attr('data-e2e-stale', '1')""")
+        item = page.locator('#user-preferences .dropdown-menu '
+            'a[role="menuitem"]:not([data-e2e-stale])').filter(
+            has_text='Logout')
+        for attempt in range(5):
+            if not item.is_visible():
+                toggle.click()
+            try:
+                # the menu lists the notifications first, then its entries
+                item.wait_for(state='visible', timeout=5000)
+                break
+            except Exception:
+                continue  # a lost click, or the menu closed again: retry
+        else:
+            self.screenshot('user-menu-failed')
+            raise AssertionError(
+                f"no Logout in the user menu of {self.user}: "
+                f"{self.message(timeout=1)!r}")
+        item.click()
+        # With tabs open, sao asks first whether to close them all
+        login = page.locator('.login-dialog #login:visible')
+        confirm = page.locator('.confirmation-dialog .btn-primary:visible')
+        login.or_(confirm).first.wait_for(state='visible')
+        if not login.count():
+            confirm.click()
+            login.wait_for(state='visible')
+        page.wait_for_function(
+            "() => !document.querySelector('#menu tbody tr')")
+        self.screenshot(f'logged-out-{self.user}')
+        self.user = None
+
+    def login_as(self, login):
+        """Log in as the staff user ``login`` (with its password of
+        harness.password; the server's own login with its password),
+        logging out whoever is logged in first"""
+        if getattr(self, 'user', None):
+            self.logout()
+        secret = (self.server.password if login == self.server.login
+            else password(login))
+        self.login(login, secret)
 
     def _menu_label(self, label, after=None):
         "The label cell of menu row ``label`` (below row ``after``)"
@@ -589,6 +737,26 @@ class Sao:
         return value
 
     # -- lists ------------------------------------------------------------
+    def show_domain(self, label, text):
+        """Show the list's tab (an action's domain, e.g. "Submitted")
+        ``label`` and wait until a row holds ``text``"""
+        tab = self.tab.locator('.tab-domain .nav-tabs a').filter(
+            has_text=label).first
+        row = self.tab.locator('.treeview tbody tr').filter(
+            has_text=text).first
+        for attempt in range(5):
+            self.wait_idle()
+            tab.click()
+            try:
+                row.wait_for(state='visible', timeout=3000)
+                break
+            except Exception:
+                pass  # a lost click: retry
+        else:
+            self.screenshot(f'no-{text}-in-{label}')
+            raise TimeoutError(f"no {text!r} listed under {label!r}")
+        self.wait_idle()
+
     def open_record(self, text):
         """Open, in the form view, the row of the active tab's list that
         contains ``text`` (a double click on its cell with the text)"""

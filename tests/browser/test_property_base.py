@@ -1,9 +1,14 @@
-"""Browser end-to-end test of property_base: site, building and unit are
-created through the sao forms and then checked in the database."""
+"""Browser end-to-end test of property_base: the administrator registers
+a site (only administration creates sites, docs/ACCESS.md) and gives it to
+its manager, who registers a building and a unit of it through the sao
+forms; they are then checked in the database, with who made them."""
 import time
 from decimal import Decimal
 
-from .harness import SETUP_COMPANY, Browser, BrowserTestCase, TrytonServer
+from .harness import (SETUP_COMPANY, STAFF, Browser, BrowserTestCase,
+    TrytonServer, setup_staff)
+
+MANAGER = STAFF['manager'][0]
 
 
 class PropertyBaseBrowserTestCase(BrowserTestCase):
@@ -16,11 +21,13 @@ class PropertyBaseBrowserTestCase(BrowserTestCase):
             timings['server'] = time.monotonic() - start
             # A site belongs to a company: create it (not the subject here)
             # before the browser session, so it is in the user's context.
-            server.query(SETUP_COMPANY)
+            # The site's manager works on no site yet.
+            server.query(SETUP_COMPANY + setup_staff('manager'))
             with Browser() as browser:
                 t = time.monotonic()
                 sao = browser.open(server, 'property_base')
-                sao.login(server.login, server.password)
+                # The administrator registers the site …
+                sao.login_as(server.login)
 
                 sao.open_menu('Property', 'Sites')
                 sao.new()
@@ -28,7 +35,18 @@ class PropertyBaseBrowserTestCase(BrowserTestCase):
                 sao.fill('code', 'E2E')
                 sao.screenshot('site-filled')
                 sao.save()
+                sao.close_tab()
+                # … and puts its manager on it (set-up, server side)
+                server.query(f"""
+User = Model.get('res.user')
+Site = Model.get('property.site')
+manager, = User.find([('login', '=', {MANAGER!r})])
+manager.property_sites.extend(Site.find([('code', '=', 'E2E')]))
+manager.save()
+""")
 
+                # The manager registers the building and its units
+                sao.login_as(MANAGER)
                 sao.open_menu('Property', 'Buildings')
                 sao.new()
                 sao.fill_many2one('site', 'E2E Garden')
@@ -58,6 +76,8 @@ class PropertyBaseBrowserTestCase(BrowserTestCase):
 Unit = Model.get('property.unit')
 result = [{
         'site': u.site.code, 'building': u.building.code,
+        'created_by': [r.create_uid.login
+            for r in [u.site, u.building, u]],
         'floor': u.floor, 'number': u.number, 'code': u.code,
         'type': u.type, 'area': str(u.area),
         'inner_area': str(u.inner_area), 'state': u.state,
@@ -65,6 +85,8 @@ result = [{
 """)
         self.assertEqual(len(units), 1, units)
         unit, = units
+        # site by the administrator, building and unit by the manager
+        self.assertEqual(unit['created_by'], [server.login, MANAGER, MANAGER])
         self.assertEqual(unit['site'], 'E2E')
         self.assertEqual(unit['building'], 'B7')
         self.assertEqual(unit['floor'], 12)

@@ -6,7 +6,10 @@ import datetime as dt
 import time
 from decimal import Decimal
 
-from .harness import SETUP_COMPANY, Browser, BrowserTestCase, TrytonServer
+from .harness import (SETUP_COMPANY, STAFF, Browser, BrowserTestCase,
+    TrytonServer, setup_staff)
+
+FINANCE = STAFF['finance'][0]
 
 SITE = 'E2E Billing Garden'
 WANG = 'E2E Owner Wang'
@@ -86,6 +89,7 @@ assert (wang_home.state, li_home.state) == ('occupied', 'handed_over'), (
 Assignment = Model.get('property.fee.assignment')
 Assignment(fee_type=property_fee, site=site, rate=Decimal('1.85'),
     start_date=month - relativedelta(months=1)).save()
+""" + setup_staff('finance') + f"""
 result = {{'month': month, 'fee_type': property_fee.id,
     'wang_home': wang_home.id, 'li_home': li_home.id,
     'wang': wang_home.ownerships[0].party.id,
@@ -102,6 +106,7 @@ result = {
             'units_total': r.units_total, 'units_billed': r.units_billed,
             'invoice_count': r.invoice_count, 'amount': str(r.amount),
             'done_at': bool(r.done_at),
+            'created_by': r.create_uid.login,
             'batches': [b.state for b in r.batches],
             'lines': [{
                     'unit': l.unit.id, 'party': l.party.id,
@@ -115,6 +120,7 @@ result = {
             } for r in Run.find([])],
     'invoices': [{
             'id': i.id, 'number': i.number, 'state': i.state,
+            'created_by': i.create_uid.login,
             'party': i.party.id, 'invoice_date': i.invoice_date,
             'property_unit': i.property_unit.id if i.property_unit else None,
             'total_amount': str(i.total_amount),
@@ -162,7 +168,8 @@ class PropertyBillingBrowserTestCase(BrowserTestCase):
             with Browser() as browser:
                 t = time.monotonic()
                 sao = browser.open(server, 'property_billing')
-                sao.login(server.login, server.password)
+                # Finance runs the month
+                sao.login_as(FINANCE)
 
                 try:
                     # No run yet: the list of the billing runs is empty
@@ -262,6 +269,7 @@ class PropertyBillingBrowserTestCase(BrowserTestCase):
         lines = run.pop('lines')
         self.assertEqual(Decimal(run.pop('amount')), WANG_AMOUNT + LI_AMOUNT)
         self.assertEqual(run, {
+                'created_by': FINANCE,
                 'period': str(month), 'invoice_date': str(month),
                 'site': None, 'state': 'done', 'units_total': 2,
                 'units_billed': 2, 'invoice_count': 2, 'done_at': True,
@@ -292,6 +300,7 @@ class PropertyBillingBrowserTestCase(BrowserTestCase):
             self.assertEqual(Decimal(line['amount']), amount)
             invoice = invoices.pop(line['invoice'])
             self.assertEqual(invoice['state'], 'posted')
+            self.assertEqual(invoice['created_by'], FINANCE)
             self.assertEqual(invoice['move_state'], 'posted')
             self.assertTrue(invoice['number'])
             self.assertEqual(invoice['party'], party)

@@ -1,14 +1,21 @@
-"""Browser end-to-end test of property_decoration: the manager approves a
-submitted renovation application in sao, which posts its deposit invoice;
-once the deposit is paid the permit is issued, and a building inspection
-recorded in the sao form with a prohibited practice found is confirmed,
-which records the violation. The application, its deposit invoice, the
+"""Browser end-to-end test of property_decoration: the front desk submits
+an owner's renovation application in sao and the site manager approves it,
+which posts its deposit invoice; once the deposit is paid at finance's
+counter the front desk issues the permit, and the building manager records
+and confirms a building inspection that finds a prohibited practice,
+which records the violation; each logged in as themselves. The application, its deposit invoice, the
 inspection and the violation are then checked in the database."""
 import datetime as dt
 import time
 from decimal import Decimal
 
-from .harness import SETUP_COMPANY, Browser, BrowserTestCase, TrytonServer
+from .harness import (SETUP_COMPANY, STAFF, Browser, BrowserTestCase,
+    TrytonServer, setup_staff)
+
+FRONT_DESK = STAFF['front_desk'][0]
+MANAGER = STAFF['manager'][0]
+BUILDING = STAFF['building_manager'][0]
+FINANCE = STAFF['finance'][0]
 
 SITE = 'E2E Renovation Garden'
 OWNER = 'E2E Owner Zhang'
@@ -19,9 +26,10 @@ PRACTICE = 'V25'
 FINDING = 'Tiles carried up in the passenger lift'
 
 # The accounts, the billing policy's decoration part, the estate, the
-# contractor and the application, submitted with all of its documents
-# received, created with proteus before the browser session (they are not
-# the subject of this flow), as in the module's tests/tools.py.
+# contractor and the staff, created with proteus before the browser session
+# (they are not the subject of this flow), as in the module's
+# tests/tools.py; the front desk enters the owner's application with all
+# of its documents received (over RPC, as that clerk).
 SETUP_DECORATION = SETUP_COMPANY + f"""
 import datetime as dt
 from decimal import Decimal
@@ -94,10 +102,16 @@ unit.save()
 contractor = Party(name={CONTRACTOR!r},
     business_licence='91370100MA3C1234X', qualification_number='D237010001')
 contractor.save()
-
+""" + setup_staff('front_desk', 'manager', 'building_manager', 'finance',
+    sites=['RG']) + f"""
+as_user({FRONT_DESK!r})
+Unit = Model.get('property.unit')
+Party = Model.get('party.party')
+unit = Unit(unit.id)
+owner = Party(owner.id)
 Application = Model.get('property.decoration.application')
-job = Application(unit=unit, contractor=contractor, planned_start=today,
-    planned_end=today + dt.timedelta(days=60))
+job = Application(unit=unit, contractor=Party(contractor.id),
+    planned_start=today, planned_end=today + dt.timedelta(days=60))
 assert job.owner == owner, job.owner
 assert job.documents, "no document to receive"
 for document in job.documents:
@@ -107,9 +121,7 @@ job.scope_items.new(kind='floors', description='Wooden floor, living room',
 job.scope_items.new(kind='kitchen_bath',
     description='Bathroom tiles and waterproofing', quantity='6 m²')
 job.save()
-job.click('submit')
-assert job.state == 'submitted', job.state
-assert not job.deposit_invoice
+assert job.state == 'draft', job.state
 result = {{'job': job.id, 'number': job.number, 'owner': owner.id,
     'unit': unit.id, 'deposit': job.deposit,
     'management_fee': job.management_fee, 'waste_fee': job.waste_fee,
@@ -172,6 +184,7 @@ result = {
     'inspections': [{
             'id': i.id, 'application': i.application.id, 'date': i.date,
             'inspector': i.inspector.login, 'state': i.state,
+            'created_by': i.create_uid.login,
             'result': i.result,
             'lines': [(l.type.code, l.description, l.sanction)
                 for l in i.lines],
@@ -182,7 +195,7 @@ result = {
             'type': v.type.code, 'date': v.date,
             'description': v.description, 'severity': v.severity,
             'sanction': v.sanction, 'penalty': str(v.penalty),
-            'state': v.state,
+            'state': v.state, 'created_by': v.create_uid.login,
             } for v in Violation.find([])],
     }
 """
@@ -202,7 +215,6 @@ class PropertyDecorationBrowserTestCase(BrowserTestCase):
     finds a prohibited practice"""
 
     def test_approve_and_inspect(self):
-        from playwright.sync_api import TimeoutError as WaitTimeout
         timings = {}
         start = time.monotonic()
         with TrytonServer(['property_decoration'],
@@ -216,27 +228,24 @@ class PropertyDecorationBrowserTestCase(BrowserTestCase):
             with Browser() as browser:
                 t = time.monotonic()
                 sao = browser.open(server, 'property_decoration')
-                sao.login(server.login, server.password)
 
                 try:
-                    # The application waits under the Submitted tab
+                    # The front desk hands in the owner's application
+                    sao.login_as(FRONT_DESK)
                     sao.open_menu('Property', 'Renovations',
                         'Renovation Applications')
-                    tab = sao.tab.locator('.tab-domain .nav-tabs a').filter(
-                        has_text='Submitted').first
-                    row = sao.tab.locator('.treeview tbody tr').filter(
-                        has_text=number).first
-                    for attempt in range(5):
-                        sao.wait_idle()
-                        tab.click()
-                        try:
-                            row.wait_for(state='visible', timeout=3000)
-                            break
-                        except WaitTimeout:
-                            pass  # a lost click: retry
-                    else:
-                        raise TimeoutError("no submitted application listed")
-                    sao.wait_idle()
+                    sao.show_domain('Draft', number)
+                    sao.open_record(number)
+                    self.assertEqual(selection_text(sao, 'state'), 'Draft')
+                    sao.click_button('submit', state='submitted')
+                    sao.close_tab()
+
+                    # The application waits for the manager under the
+                    # Submitted tab
+                    sao.login_as(MANAGER)
+                    sao.open_menu('Property', 'Renovations',
+                        'Renovation Applications')
+                    sao.show_domain('Submitted', number)
                     self.assertEqual(sao.page.evaluate(COUNT), 1)
                     sao.screenshot('submitted-applications')
                     sao.open_record(number)
@@ -249,17 +258,19 @@ class PropertyDecorationBrowserTestCase(BrowserTestCase):
                         'Submitted')
                     self.assertFalse(sao.record_value('deposit_invoice'))
 
-                    # The manager approves (admin is in the property admin
-                    # and manager groups): the deposit invoice is posted
+                    # The manager approves: the deposit invoice is posted
                     sao.click_button('approve', state='approved')
                     self.assertEqual(selection_text(sao, 'state'),
                         'Approved')
                     self.assertTrue(sao.record_value('deposit_invoice'),
                         "no deposit invoice")
                     self.assertFalse(sao.record_value('deposit_received'))
-                    # (checked, then paid at the counter, in one query)
+                    sao.close_tab()
+                    # (checked, then paid at finance's counter, in one
+                    # query as finance)
                     approved = server.query(
-                        (CHECK_APPROVED + PAY_DEPOSIT) % fixtures)
+                        (CHECK_APPROVED + PAY_DEPOSIT) % fixtures,
+                        user=FINANCE)
                     approved, paid = approved['approved'], approved['paid']
                     self.assertEqual(approved['state'], 'approved')
                     self.assertEqual(approved['invoice_state'], 'posted')
@@ -267,7 +278,11 @@ class PropertyDecorationBrowserTestCase(BrowserTestCase):
                     # The deposit paid lets the permit be issued
                     self.assertEqual(paid, {'invoice_state': 'paid',
                             'deposit_received': True})
-                    sao.reload()
+                    sao.login_as(FRONT_DESK)
+                    sao.open_menu('Property', 'Renovations',
+                        'Renovation Applications')
+                    sao.show_domain('Approved', number)
+                    sao.open_record(number)
                     sao.wait_value('deposit_received', True)
                     sao.click_button('start', state='in_progress')
                     self.assertEqual(selection_text(sao, 'state'),
@@ -276,7 +291,8 @@ class PropertyDecorationBrowserTestCase(BrowserTestCase):
                     self.assertTrue(permit, "no permit number")
                     sao.close_tab()
 
-                    # The inspection round finds tiles in the lift
+                    # The building manager's round finds tiles in the lift
+                    sao.login_as(BUILDING)
                     sao.open_menu('Property', 'Renovations', 'Inspections')
                     self.assertEqual(sao.page.evaluate(COUNT), 0)
                     sao.new()
@@ -313,7 +329,7 @@ class PropertyDecorationBrowserTestCase(BrowserTestCase):
 
         # Approved by the manager in sao: the deposit invoice posted on the
         # deposit account, the fees charged for the next billing run
-        self.assertEqual(approved['approved_by'], server.login)
+        self.assertEqual(approved['approved_by'], MANAGER)
         self.assertTrue(approved['invoice_number'])
         self.assertEqual(approved['move_state'], 'posted')
         self.assertEqual(approved['invoice_party'], fixtures['owner'])
@@ -328,15 +344,15 @@ class PropertyDecorationBrowserTestCase(BrowserTestCase):
 
         job = result['job']
         self.assertEqual(job.pop('changes'), [
-                [None, 'draft', 'admin'],
-                ['draft', 'submitted', 'admin'],
-                ['submitted', 'approved', server.login],
-                ['approved', 'in_progress', server.login],
+                [None, 'draft', FRONT_DESK],
+                ['draft', 'submitted', FRONT_DESK],
+                ['submitted', 'approved', MANAGER],
+                ['approved', 'in_progress', FRONT_DESK],
                 ])
         self.assertTrue(job.pop('permit_number'))
         self.assertEqual(Decimal(job.pop('deposit_balance')), deposit)
         self.assertEqual(job, {
-                'state': 'in_progress', 'approved_by': server.login,
+                'state': 'in_progress', 'approved_by': MANAGER,
                 'actual_start': today,
                 'deposit_invoice': approved['invoice'],
                 'deposit_invoice_state': 'paid', 'stopped': False,
@@ -345,7 +361,8 @@ class PropertyDecorationBrowserTestCase(BrowserTestCase):
         inspection, = result['inspections']
         self.assertEqual(inspection, {
                 'id': inspection['id'], 'application': fixtures['job'],
-                'date': today, 'inspector': server.login, 'state': 'done',
+                'date': today, 'inspector': BUILDING, 'state': 'done',
+                'created_by': BUILDING,
                 'result': 'violations',
                 'lines': [[PRACTICE, FINDING, 'penalty']],
                 })
@@ -356,6 +373,7 @@ class PropertyDecorationBrowserTestCase(BrowserTestCase):
                 'inspection': inspection['id'], 'type': PRACTICE,
                 'date': today, 'description': FINDING,
                 'severity': 'minor', 'sanction': 'penalty', 'state': 'open',
+                'created_by': BUILDING,
                 })
         timings['total'] = time.monotonic() - start
         print(' [' + ', '.join(

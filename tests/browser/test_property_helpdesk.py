@@ -1,9 +1,16 @@
-"""Browser end-to-end test of property_helpdesk: a phone repair ticket is
-taken, opened, dispatched, resolved, visited and closed in the sao forms,
-then its dates, return visit and history are checked in the database."""
+"""Browser end-to-end test of property_helpdesk: the front desk takes a
+phone repair ticket, opens it, assigns it and dispatches a work order to
+engineering; the plumber, logged in himself, reports the work order done;
+the front desk resolves the ticket, records the return visit and closes
+it, all in the sao forms. Its dates, work order, return visit and history
+are then checked in the database, with the user of each step."""
 import time
 
-from .harness import SETUP_COMPANY, Browser, BrowserTestCase, TrytonServer
+from .harness import (SETUP_COMPANY, STAFF, Browser, BrowserTestCase,
+    TrytonServer, setup_staff)
+
+FRONT_DESK = STAFF['front_desk'][0]
+ENGINEER = STAFF['engineering'][0]
 
 # The estate and the engineering staff, created with proteus before the
 # browser session (they are not the subject of this flow).
@@ -46,12 +53,16 @@ engineering.employees.append(Employee(technician.id))
 engineering.save()
 Category = Model.get('property.ticket.category')
 Category(name='Plumbing', code='PLB', department=engineering).save()
+# the plumber logs in as himself
+employees = {'engineering': technician}
+""" + setup_staff('front_desk', 'engineering', sites=['HG']) + """
 result = {'unit': unit.rec_name, 'owner': owner.id,
     'technician': technician.id}
 """
 
 PHONE = '13912345678'
 DESCRIPTION = "Water leaking under the kitchen sink"
+REPORT = "Trap seal replaced"
 
 CHECK_TICKET = """
 Ticket = Model.get('property.ticket')
@@ -65,8 +76,13 @@ result = [{
         'assignee': t.assignee.id if t.assignee else None,
         'replied_at': t.replied_at, 'resolved_at': t.resolved_at,
         'closed_at': t.closed_at,
-        'visits': [(v.satisfaction, v.method) for v in t.visits],
-        'history': [(h.from_state, h.to_state)
+        'visits': [(v.satisfaction, v.method, v.create_uid.login)
+            for v in t.visits],
+        'work_orders': [(w.state, w.technician.id, w.report,
+                w.create_uid.login, w.write_uid.login, bool(w.done_at))
+            for w in t.work_orders],
+        'created_by': t.create_uid.login,
+        'history': [(h.from_state, h.to_state, h.create_uid.login)
             for h in sorted(t.history, key=lambda h: h.id)],
         } for t in Ticket.find([])]
 """
@@ -85,12 +101,11 @@ class PropertyHelpdeskBrowserTestCase(BrowserTestCase):
             with Browser() as browser:
                 t = time.monotonic()
                 sao = browser.open(server, 'property_helpdesk')
-                sao.login(server.login, server.password)
 
                 try:
                     # The clerk takes the phone call
+                    sao.login_as(FRONT_DESK)
                     sao.open_menu('Property', 'Helpdesk', 'Tickets')
-                    ticket_tab = sao.current_tab()
                     sao.new()
                     sao.select('channel', value='phone')
                     sao.select('kind', value='repair_unit')
@@ -105,11 +120,39 @@ class PropertyHelpdeskBrowserTestCase(BrowserTestCase):
                     number = sao.value('number')
                     self.assertTrue(number.startswith('BX'), number)
 
-                    # Buttons by name: Open, Dispatch, Resolve
+                    # Buttons by name: Open, Assign
                     sao.click_button('open', state='open')
                     sao.fill_many2one('assignee', 'E2E Plumber Zhao')
                     sao.screenshot('assignee-filled')
                     sao.click_button('assign', state='assigned')
+                    sao.close_tab()
+
+                    # The work order to engineering: dispatched, it
+                    # starts the ticket
+                    sao.open_menu('Property', 'Helpdesk', 'Work Orders')
+                    sao.new()
+                    sao.fill_many2one('ticket', number)
+                    # the department and the work come from the ticket
+                    self.assertEqual(sao.value('department'), 'Engineering')
+                    self.assertEqual(sao.value('description'), DESCRIPTION)
+                    sao.fill_many2one('technician', 'E2E Plumber Zhao')
+                    sao.save()
+                    sao.click_button('dispatch', state='dispatched')
+
+                    # The plumber reports the work done
+                    sao.login_as(ENGINEER)
+                    sao.open_menu('Property', 'Helpdesk', 'Work Orders')
+                    sao.show_domain('Dispatched', number)
+                    sao.open_record(number)
+                    sao.fill('report', REPORT)
+                    sao.click_button('finish', state='done')
+
+                    # The clerk resolves the ticket
+                    sao.login_as(FRONT_DESK)
+                    sao.open_menu('Property', 'Helpdesk', 'Tickets')
+                    ticket_tab = sao.current_tab()
+                    sao.show_domain('In Progress', number)
+                    sao.open_record(number)
                     sao.click_button('resolve', state='resolved')
 
                     # The return visit, in its own form
@@ -151,15 +194,21 @@ class PropertyHelpdeskBrowserTestCase(BrowserTestCase):
         self.assertLessEqual(ticket['replied_at'], ticket['resolved_at'])
         self.assertLessEqual(ticket['resolved_at'], ticket['closed_at'])
         # (JSON turned the pairs into lists)
+        self.assertEqual(ticket['created_by'], FRONT_DESK)
         self.assertEqual(
-            [tuple(v) for v in ticket['visits']], [(5, 'phone')])
+            [tuple(v) for v in ticket['visits']], [(5, 'phone', FRONT_DESK)])
+        # dispatched by the front desk, done by the plumber
+        self.assertEqual([tuple(w) for w in ticket['work_orders']], [
+                ('done', fixtures['technician'], REPORT, FRONT_DESK,
+                    ENGINEER, True)])
         self.assertEqual([tuple(h) for h in ticket['history']], [
-                (None, 'draft'),
-                ('draft', 'open'),
-                ('open', 'assigned'),
-                ('assigned', 'resolved'),
-                ('resolved', 'visited'),
-                ('visited', 'closed'),
+                (None, 'draft', FRONT_DESK),
+                ('draft', 'open', FRONT_DESK),
+                ('open', 'assigned', FRONT_DESK),
+                ('assigned', 'in_progress', FRONT_DESK),
+                ('in_progress', 'resolved', FRONT_DESK),
+                ('resolved', 'visited', FRONT_DESK),
+                ('visited', 'closed', FRONT_DESK),
                 ])
         timings['total'] = time.monotonic() - start
         print(' [' + ', '.join(

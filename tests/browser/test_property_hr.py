@@ -1,11 +1,14 @@
 """Browser end-to-end test of property_hr: a receptionist who lacks the
 fire-safety course is not qualified for her post; the exam she passes is
-recorded and confirmed in the sao forms, which qualifies her. The scores
+recorded and confirmed in the sao forms by HR, which qualifies her. The scores
 are then checked in the database."""
 import time
 from decimal import Decimal
 
-from .harness import SETUP_COMPANY, Browser, BrowserTestCase, TrytonServer
+from .harness import (SETUP_COMPANY, STAFF, Browser, BrowserTestCase,
+    TrytonServer, setup_staff)
+
+HR = STAFF['hr'][0]
 
 EMPLOYEE = 'E2E Receptionist Chen'
 SITE = 'E2E Staff Garden'
@@ -46,6 +49,7 @@ exam.click('confirm')
 assert exam.state == 'done' and exam.lines[0].passed
 employee.reload()
 assert not employee.qualified, employee.qualification
+""" + setup_staff('hr', sites=['SG']) + f"""
 result = {{'employee': employee.id, 'site': site.id, 'fire': fire.id,
     'rules': rules.id}}
 """
@@ -59,6 +63,8 @@ result = {
     'qualification': employee.qualification,
     'assessments': [{
             'course': a.course.id, 'site': a.site.id, 'state': a.state,
+            'created_by': a.create_uid.login,
+            'confirmed_by': a.write_uid.login,
             'pass_mark': a.pass_mark, 'max_score': a.max_score,
             'lines': [{
                     'employee': l.employee.id, 'score': str(l.score),
@@ -82,7 +88,8 @@ class PropertyHrBrowserTestCase(BrowserTestCase):
             with Browser() as browser:
                 t = time.monotonic()
                 sao = browser.open(server, 'property_hr')
-                sao.login(server.login, server.password)
+                # HR records the exam
+                sao.login_as(HR)
 
                 try:
                     # The receptionist lacks fire safety
@@ -134,6 +141,8 @@ class PropertyHrBrowserTestCase(BrowserTestCase):
         self.assertEqual(len(result['assessments']), 1, result)
         assessment, = result['assessments']
         self.assertEqual(assessment['state'], 'done')
+        self.assertEqual(assessment['created_by'], HR)
+        self.assertEqual(assessment['confirmed_by'], HR)
         self.assertEqual(assessment['site'], fixtures['site'])
         self.assertEqual(assessment['pass_mark'], 80)
         self.assertEqual(assessment['max_score'], 100)
