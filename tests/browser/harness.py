@@ -36,6 +36,7 @@ A new flow looks like::
 
 Screenshots land in tests/artifacts/<flow>/ (gitignored).
 """
+import atexit
 import json
 import os
 import re
@@ -111,6 +112,15 @@ STAFF = {
             'account.group_account']),
     'hr': ('e2e.hr', "E2E HR Officer Li", ['property_hr.group_property_hr']),
     }
+
+
+# The suite's addons: the browser tests run on a database with all of them,
+# as an office does (activated once per run, then copied)
+SUITE_MODULES = ['property_base', 'property_helpdesk', 'property_billing',
+    'property_decoration', 'property_hr']
+# (modules, languages, admin password) -> the file of a database just
+# activated with them
+_ACTIVATED = {}
 
 
 def password(login):
@@ -246,13 +256,30 @@ class TrytonServer:
                 "max_attempt = 100\n")
 
     def create_database(self):
-        "Create the database, activate the modules, finish the config wizard"
+        """Create the database, activate the modules, finish the config
+        wizard; or copy the database of an earlier test of the run that
+        activated the same modules (an activation takes about a minute)"""
         if not os.path.isfile(os.path.join(SAO_ROOT, 'index.html')):
             raise RuntimeError(
                 f"sao is not installed in {SAO_ROOT}: run scripts/setup.sh")
         self.tmp = tempfile.mkdtemp(prefix='property-e2e-')
         os.makedirs(os.path.join(self.tmp, 'db'))
         self._write_conf()
+        path = os.path.join(self.tmp, 'db', self.database + '.sqlite')
+        key = (tuple(sorted(self.modules)), tuple(self.languages),
+            self.password)
+        if key in _ACTIVATED:
+            shutil.copyfile(_ACTIVATED[key], path)
+            return
+        self._activate()
+        copy = tempfile.NamedTemporaryFile(prefix='property-e2e-',
+            suffix='.sqlite', delete=False)
+        copy.close()
+        atexit.register(os.remove, copy.name)
+        shutil.copyfile(path, copy.name)
+        _ACTIVATED[key] = copy.name
+
+    def _activate(self):
         # trytond-admin needs the SQLite file to exist
         open(os.path.join(self.tmp, 'db', self.database + '.sqlite'),
             'w').close()

@@ -5,8 +5,8 @@ forms; they are then checked in the database, with who made them."""
 import time
 from decimal import Decimal
 
-from .harness import (SETUP_COMPANY, STAFF, Browser, BrowserTestCase,
-    TrytonServer, setup_staff)
+from .harness import (SETUP_COMPANY, STAFF, SUITE_MODULES, Browser,
+    BrowserTestCase, TrytonServer, setup_staff)
 
 MANAGER = STAFF['manager'][0]
 
@@ -17,7 +17,7 @@ class PropertyBaseBrowserTestCase(BrowserTestCase):
     def test_site_building_unit(self):
         timings = {}
         start = time.monotonic()
-        with TrytonServer(['property_base'], name='property_base') as server:
+        with TrytonServer(SUITE_MODULES, name='property_base') as server:
             timings['server'] = time.monotonic() - start
             # A site belongs to a company: create it (not the subject here)
             # before the browser session, so it is in the user's context.

@@ -6,8 +6,8 @@ import datetime as dt
 import time
 from decimal import Decimal
 
-from .harness import (SETUP_COMPANY, STAFF, Browser, BrowserTestCase,
-    TrytonServer, setup_staff)
+from .harness import (SETUP_COMPANY, STAFF, SUITE_MODULES, Browser,
+    BrowserTestCase, TrytonServer, setup_staff)
 
 FINANCE = STAFF['finance'][0]
 
@@ -159,7 +159,7 @@ class PropertyBillingBrowserTestCase(BrowserTestCase):
         from playwright.sync_api import TimeoutError as WaitTimeout
         timings = {}
         start = time.monotonic()
-        with TrytonServer(['property_billing'],
+        with TrytonServer(SUITE_MODULES,
                 name='property_billing') as server:
             timings['server'] = time.monotonic() - start
             fixtures = server.query(SETUP_BILLING)

@@ -9,8 +9,8 @@ import datetime as dt
 import time
 from decimal import Decimal
 
-from .harness import (SETUP_COMPANY, STAFF, Browser, BrowserTestCase,
-    TrytonServer, setup_staff)
+from .harness import (SETUP_COMPANY, STAFF, SUITE_MODULES, Browser,
+    BrowserTestCase, TrytonServer, setup_staff)
 
 FRONT_DESK = STAFF['front_desk'][0]
 MANAGER = STAFF['manager'][0]
@@ -217,7 +217,7 @@ class PropertyDecorationBrowserTestCase(BrowserTestCase):
     def test_approve_and_inspect(self):
         timings = {}
         start = time.monotonic()
-        with TrytonServer(['property_decoration'],
+        with TrytonServer(SUITE_MODULES,
                 name='property_decoration') as server:
             timings['server'] = time.monotonic() - start
             fixtures = server.query(SETUP_DECORATION)

@@ -6,8 +6,8 @@ it, all in the sao forms. Its dates, work order, return visit and history
 are then checked in the database, with the user of each step."""
 import time
 
-from .harness import (SETUP_COMPANY, STAFF, Browser, BrowserTestCase,
-    TrytonServer, setup_staff)
+from .harness import (SETUP_COMPANY, STAFF, SUITE_MODULES, Browser,
+    BrowserTestCase, TrytonServer, setup_staff)
 
 FRONT_DESK = STAFF['front_desk'][0]
 ENGINEER = STAFF['engineering'][0]
@@ -94,7 +94,7 @@ class PropertyHelpdeskBrowserTestCase(BrowserTestCase):
     def test_ticket_to_close(self):
         timings = {}
         start = time.monotonic()
-        with TrytonServer(['property_helpdesk'],
+        with TrytonServer(SUITE_MODULES,
                 name='property_helpdesk') as server:
             timings['server'] = time.monotonic() - start
             fixtures = server.query(SETUP_HELPDESK)

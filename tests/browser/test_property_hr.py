@@ -5,8 +5,8 @@ are then checked in the database."""
 import time
 from decimal import Decimal
 
-from .harness import (SETUP_COMPANY, STAFF, Browser, BrowserTestCase,
-    TrytonServer, setup_staff)
+from .harness import (SETUP_COMPANY, STAFF, SUITE_MODULES, Browser,
+    BrowserTestCase, TrytonServer, setup_staff)
 
 HR = STAFF['hr'][0]
 
@@ -82,7 +82,7 @@ class PropertyHrBrowserTestCase(BrowserTestCase):
     def test_exam_qualifies(self):
         timings = {}
         start = time.monotonic()
-        with TrytonServer(['property_hr'], name='property_hr') as server:
+        with TrytonServer(SUITE_MODULES, name='property_hr') as server:
             timings['server'] = time.monotonic() - start
             fixtures = server.query(SETUP_HR)
             with Browser() as browser:
