@@ -29,7 +29,8 @@ from trytond.transaction import Transaction
 MODULES = ['property_base', 'property_helpdesk', 'property_billing',
     'property_hr', 'property_decoration']
 # Models of other modules the suite grants rights on
-EXTRA_MODELS = ['account.invoice', 'account.invoice.line']
+EXTRA_MODELS = ['account.invoice', 'account.invoice.line',
+    'company.employee']
 DOC = os.path.join(os.path.dirname(__file__), os.pardir, 'docs',
     'ACCESS.md')
 RIGHTS = [('read', 'R'), ('write', 'W'), ('create', 'C'), ('delete', 'D')]
@@ -86,7 +87,7 @@ def write_doc(matrix):
         "Rights of a user who is in one group only (R read, W write, "
         "C create, D delete; — none). Record rules confine the site "
         "groups to the sites assigned to the user (*Own sites*); "
-        "administration and finance see all sites. "
+        "administration, finance and HR see all sites. "
         "`tests/test_security.py` checks the running rights against this "
         "table; regenerate it with `.venv/bin/python "
         "tests/test_security.py` after a deliberate change.",
@@ -190,6 +191,53 @@ class SecurityTestCase(unittest.TestCase):
         from trytond.modules.company.tests import create_company
         company = create_company()
         self.assertEqual(access_matrix(company), read_doc())
+
+    @with_transaction()
+    def test_links_readable(self):
+        """Every group reads the suite records its own records point to: a
+        link to a model the user cannot read vanishes from the client's
+        form (HR's training sessions lost their site, engineering's
+        tickets their unit). Links, models and groups of new models join
+        automatically; the blind spots left are deliberate, each with its
+        reason."""
+        from trytond.modules.company.tests import create_company
+        pool = Pool()
+        company = create_company()
+        matrix = access_matrix(company)
+        deliberate = {
+            # the suite's administration group is not an accountant:
+            # Tryton's Accounting group gives the invoices
+            ('group_property_admin', 'account.invoice'),
+            # how appraisals are built is HR's; staff read their results
+            ('group_property_front_desk', 'property.appraisal.template'),
+            ('group_property_building_manager',
+                'property.appraisal.template'),
+            # billing runs are finance's back office; a billing line
+            # shows its invoice
+            ('group_property_front_desk', 'property.billing.run'),
+            ('group_property_building_manager', 'property.billing.run'),
+            # engineering repairs; complaints and renovations are not its
+            ('group_property_engineering', 'property.collective_issue'),
+            ('group_property_engineering',
+                'property.decoration.application'),
+            }
+        blind = []
+        for model in matrix:
+            if '-' in model:
+                # a relation table is read through the links it joins
+                continue
+            Model = pool.get(model)
+            for name, field in Model._fields.items():
+                target = getattr(field, 'model_name', None)
+                if field._type != 'many2one' or target not in matrix:
+                    continue
+                for group, rights in matrix[model].items():
+                    if ('R' in rights and 'R' not in matrix[target][group]
+                            and (group.split('.')[1], target)
+                            not in deliberate):
+                        blind.append(f'{group}: {model}.{name} -> {target}')
+        self.maxDiff = None
+        self.assertEqual(sorted(blind), [])
 
     @with_transaction()
     def test_front_desk(self):
