@@ -240,6 +240,21 @@ class SecurityTestCase(unittest.TestCase):
         self.assertEqual(sorted(blind), [])
 
     @with_transaction()
+    def test_hidden_fields_lazy(self):
+        """A field some groups may not read is loaded only when asked for:
+        finance reading a dunning's party by script (proteus reads every
+        eager field) was refused for the owner's identity number."""
+        pool = Pool()
+        FieldAccess = pool.get('ir.model.field.access')
+        eager = sorted(
+            f'{a.model}.{a.field}'
+            for a in FieldAccess.search([
+                    ('group', '=', None), ('perm_read', '=', False)])
+            if pool.get(a.model)._fields[a.field].loading
+            != 'lazy')
+        self.assertEqual(eager, [])
+
+    @with_transaction()
     def test_front_desk(self):
         """A front desk clerk of one site: nothing of the other site, no
         identity numbers, no posting, no appraisal changes"""

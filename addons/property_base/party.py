@@ -19,7 +19,10 @@ class Party(metaclass=PoolMeta):
         'property.unit.ownership', 'party', "Owned Units")
     residences = fields.One2Many(
         'property.unit.resident', 'party', "Residences")
+    # (lazy: a read of the party's other fields does not ask for it, so
+    # the staff who may not read it still read the party)
     identity_number = fields.Char("Identity Document Number", strip=True,
+        loading='lazy',
         help="Personal data: readable only by managers and archive keepers.")
     preferred_channel = fields.Selection(
         CONTACT_CHANNELS, "Preferred Contact Channel")
