@@ -19,7 +19,8 @@ class Party(metaclass=PoolMeta):
         'property.unit.ownership', 'party', "Owned Units")
     residences = fields.One2Many(
         'property.unit.resident', 'party', "Residences")
-    # (lazy: a read of the party's other fields does not ask for it)
+    # (lazy: a read of the party's other fields does not ask for it, so
+    # the staff who may not read it still read the party)
     identity_number = fields.Char("Identity Document Number", strip=True,
         loading='lazy',
         help="Personal data: readable only by managers and archive keepers.")
