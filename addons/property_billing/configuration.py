@@ -32,6 +32,9 @@ class Configuration(ModelSQL, ModelView):
         help="The one-off fee finished paid work orders are billed with.")
     billing_day = fields.Integer("Billing Day", required=True,
         help="Day of the month the scheduled action bills the month.")
+    fee_notice_text = fields.Text("Fee Notice Text",
+        help="The office's notice to the residents, printed in a block at "
+        "the bottom of every fee notice.")
 
     @classmethod
     def __setup__(cls):

@@ -1,10 +1,11 @@
 # This file is part of the property-management suite.
 import shutil
 from collections import namedtuple
+from decimal import Decimal
 from types import SimpleNamespace
 
 from trytond.model import Index, fields
-from trytond.modules.company import CompanyReport
+from trytond.modules.property_base.printing import HTMLReport
 from trytond.pool import Pool, PoolMeta
 from trytond.report import Report
 from trytond.transaction import Transaction
@@ -73,15 +74,60 @@ class DunningLetter(PdfWhenPossible, metaclass=PoolMeta):
     __name__ = 'account.dunning.letter'
 
 
-class FeeNotice(PdfWhenPossible, CompanyReport):
+class FeeNotice(HTMLReport):
     "Fee Notice (缴费通知单)"
     __name__ = 'property.fee.notice'
 
     @classmethod
     def get_context(cls, records, header, data):
+        pool = Pool()
+        Configuration = pool.get('property.billing.configuration')
         context = super().get_context(records, header, data)
+        company = context.get('company')
+        context['notice_amounts'] = cls.notice_amounts
+        context['notice_text'] = lambda invoice: Configuration.get(
+            company.id if company else None).fee_notice_text or ''
         context['balance'] = lambda party: party.receivable
         return context
+
+    @classmethod
+    def notice_amounts(cls, invoice):
+        """What the payer owes with the notice: the earlier invoices still
+        open, the money prepaid not yet used, the total due and the
+        reference to pay it with"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        MoveLine = pool.get('account.move.line')
+        earlier = Invoice.search([
+                ('company', '=', invoice.company.id),
+                ('party', '=', invoice.party.id),
+                ('type', '=', 'out'),
+                ('state', '=', 'posted'),
+                ('id', '!=', invoice.id),
+                ('invoice_date', '<=', invoice.invoice_date),
+                ])
+        arrears = sum((i.amount_to_pay for i in earlier), Decimal(0))
+        credits = MoveLine.search([
+                ('party', '=', invoice.party.id),
+                ('move.company', '=', invoice.company.id),
+                ('account.type.receivable', '=', True),
+                ('reconciliation', '=', None),
+                ('move.state', '=', 'posted'),
+                ('invoice_payments', '=', None),
+                ('move_origin', '=', None),
+                ('credit', '>', 0),
+                ])
+        prepaid = sum((l.credit - l.debit for l in credits), Decimal(0))
+        to_pay = invoice.amount_to_pay if invoice.state in {
+            'posted', 'paid'} else invoice.total_amount
+        total = max(to_pay + arrears - prepaid, Decimal(0))
+        reference = ((invoice.customer_payment_reference
+                if invoice.number else None) or invoice.number or '')
+        due_dates = [l.maturity_date for l in invoice.lines_to_pay
+            if l.maturity_date and not l.reconciliation]
+        return SimpleNamespace(arrears=arrears, prepaid=prepaid,
+            total=invoice.currency.round(total), reference=reference,
+            due_date=min(due_dates) if due_dates else None)
 
 
 class Statement(PdfWhenPossible, Report):

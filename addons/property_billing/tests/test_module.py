@@ -1,5 +1,7 @@
 # This file is part of the property-management suite.
 import datetime as dt
+import sys
+import time
 from decimal import Decimal
 from types import SimpleNamespace
 from unittest.mock import patch
@@ -24,6 +26,7 @@ from trytond.tests.test_tryton import ModuleTestCase
 from trytond.transaction import Transaction
 
 from .tools import (
+    pdf_fonts, pdf_qrcodes, pdf_text, set_chinese,
     MONTH, TODAY, AccountedCompanyTestMixin, bill, create_estate,
     with_transaction)
 
@@ -1111,11 +1114,10 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
 
     @with_transaction()
     def test_pdf_when_libreoffice(self):
-        """Fee notices, statements and dunning letters print as PDF with
-        LibreOffice on the machine, as ODT without"""
+        """Statements and dunning letters print as PDF with LibreOffice on
+        the machine, as ODT without"""
         pool = Pool()
-        for name in ['property.fee.notice', 'property.statement',
-                'account.dunning.letter']:
+        for name in ['property.statement', 'account.dunning.letter']:
             Report = pool.get(name, type='report')
             action = SimpleNamespace(report_name=name,
                 template_extension='odt', extension='')
@@ -1129,6 +1131,123 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
                             report.extension)):
                 Report.convert(action, b'odt')
             self.assertEqual(seen, ['pdf'])
+
+    # -- printed fee notice ------------------------------------------------
+
+    def _billed_notice(self, notice_text="停水通知：12月10日9:00至17:00停水。"):
+        """A posted fee notice of 王芳 (1-301) for the month, with an
+        earlier open invoice and money prepaid; the finance user"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Term = pool.get('account.invoice.payment_term')
+        Configuration = pool.get('property.billing.configuration')
+        Invoice = pool.get('account.invoice')
+        Line = pool.get('property.billing.line')
+        estate = create_estate()
+        company = estate['company']
+        set_chinese()
+        owner = estate['owners'][0]
+        Party.write([owner], {'name': "王芳"})
+        with set_company(company):
+            term, = Term.create([{'name': "15 days", 'lines': [('create', [{
+                                    'type': 'remainder',
+                                    'relativedeltas': [('create', [{
+                                                'days': 15}])],
+                                    }])]}])
+            config = Configuration.get(company.id)
+            config.payment_term = term
+            config.fee_notice_text = notice_text
+            config.save()
+            self._assign(estate, 'PF', D('1.85'))
+            bill(self._run(estate, site=estate['site'].id,
+                    month=MONTH - relativedelta(months=1),
+                    invoice_date=MONTH - relativedelta(months=1)))
+            bill(self._run(estate, site=estate['site'].id))
+            receive_prepayment(company, owner, D('50.00'),
+                self._cash(company), MONTH)
+        invoice, = Invoice.search([('party', '=', owner.id),
+                ('property_period', '=', MONTH)])
+        earlier, = Invoice.search([('party', '=', owner.id),
+                ('property_period', '=', MONTH - relativedelta(months=1))])
+        self.assertEqual(invoice.state, 'posted')
+        return company, invoice, earlier, self._finance(company)
+
+    def _print(self, user, company, invoice, name='property.fee.notice'):
+        Report = Pool().get(name, type='report')
+        with self._as(user, company):
+            return Report.execute([invoice.id], {})
+
+    @with_transaction()
+    def test_fee_notice_pdf(self):
+        """The fee notice prints as a PDF in the owner's Chinese: number,
+        name, each fee, arrears, prepaid balance, total due, due date,
+        the payment reference with its QR code and the office's notice,
+        with a CJK font embedded"""
+        company, invoice, earlier, finance = self._billed_notice()
+        start = time.perf_counter()
+        oext, content, _, name = self._print(finance, company, invoice)
+        elapsed = time.perf_counter() - start
+        self.assertEqual(oext, 'pdf')
+        self.assertTrue(content.startswith(b'%PDF'))
+        text = pdf_text(content)
+        reference = invoice.customer_payment_reference
+        total = (invoice.amount_to_pay + earlier.amount_to_pay
+            - D('50.00'))
+        for expected in ['缴费通知单', invoice.number, "王芳",
+                invoice.property_unit.rec_name, '通知单号', '往期欠费',
+                '预存余额', '应缴合计', '缴费截止日期', '管理处公告',
+                '停水通知', f'{MONTH:%Y-%m}',
+                f'{invoice.total_amount:,}', f'{earlier.amount_to_pay:,}',
+                '50.00', f'{total:,}', reference]:
+            self.assertIn(expected, text)
+        for line in invoice.lines:
+            self.assertIn(line.description, text)
+            self.assertIn(f'{line.amount:,}', text)
+        due, = [l.maturity_date for l in invoice.lines_to_pay]
+        self.assertEqual(due, invoice.invoice_date + dt.timedelta(days=15))
+        self.assertIn(Pool().get('ir.lang').get('zh_CN').strftime(due),
+            text)
+        self.assertTrue(any('CJK' in f['name'] and f['emb']
+                for f in pdf_fonts(content)), pdf_fonts(content))
+        decoded = pdf_qrcodes(content)
+        if decoded is not None:
+            self.assertEqual(decoded, [reference])
+        print(f"\nfee notice rendered in {elapsed:.2f} s", file=sys.stderr)
+
+    @with_transaction()
+    def test_fee_notice_english(self):
+        "An owner who reads English gets the notice in English"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Lang = pool.get('ir.lang')
+        company, invoice, earlier, finance = self._billed_notice()
+        with set_company(company):
+            # (the language of a party is the company's setting)
+            Party.write([invoice.party], {'lang': Lang.get('en').id})
+            self.assertEqual(Party(invoice.party.id).lang.code, 'en')
+        text = pdf_text(self._print(finance, company, invoice)[1])
+        self.assertIn('Fee Notice', text)
+        self.assertIn('Total due', text)
+        self.assertNotIn('缴费通知单', text)
+
+    @with_transaction()
+    def test_fee_notice_template_error(self):
+        """A failing template gives a translated error and no file"""
+        pool = Pool()
+        Report = pool.get('property.fee.notice', type='report')
+        company, invoice, earlier, finance = self._billed_notice()
+        with patch.object(Report, 'notice_amounts',
+                side_effect=AttributeError('no_such')):
+            with self.assertRaises(UserError) as cm:
+                self._print(finance, company, invoice)
+        self.assertIn('Fee Notice', cm.exception.message)
+        self.assertIn('no_such', cm.exception.message)
+        with Transaction().set_context(language='zh_CN'), \
+                patch.object(Report, 'notice_amounts',
+                    side_effect=AttributeError('no_such')):
+            with self.assertRaises(UserError) as cm:
+                self._print(finance, company, invoice)
+        self.assertIn('模板出错', cm.exception.message)
 
     @with_transaction()
     def test_bill_month(self):

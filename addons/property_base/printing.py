@@ -1,0 +1,191 @@
+# This file is part of the property-management suite.
+"""Printed documents: HTML templates made into PDF by Tryton's report
+machinery (`Report.convert` with WeasyPrint), A4, with the office's header,
+a Chinese font stack and amounts formatted for the recipient's language"""
+import logging
+import os
+from functools import lru_cache
+from io import BytesIO
+
+from genshi.core import Markup, escape
+from genshi.input import XML
+
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
+from trytond.modules.company import CompanyReport
+from trytond.pool import Pool
+from trytond.tools import file_open
+
+try:
+    import qrcode
+    from qrcode.image.svg import SvgPathFillImage
+except ImportError:
+    qrcode = None
+
+logger = logging.getLogger(__name__)
+
+# Owners read Chinese unless their party says otherwise.
+DEFAULT_LANGUAGE = 'zh_CN'
+
+
+@lru_cache(maxsize=None)
+def _asset(name):
+    with file_open(os.path.join('property_base', 'report', name)) as fp:
+        return fp.read()
+
+
+class HTMLReport(CompanyReport):
+    """A document of the suite: an `html` template printed as `pdf`
+
+    The template gets, besides Tryton's report context:
+    - `style`: the suite's CSS (A4, fonts, header, tables), to put in <style>
+    - `office_header(site=None)`: the company's name, address and service
+      phone (the site's when given, else the company's)
+    - `qrcode(code)`: a QR code of code, drawn as an inline SVG
+    - `set_recipient_lang(party)`: prints in the party's language, Chinese
+      when it has none
+    - `amount(value, currency)`, `date(value)`: formatted for that language
+    - `lines(text)`: the text with its line breaks kept
+    """
+    __slots__ = ()
+
+    @classmethod
+    def recipient_language(cls, party):
+        "The code of the language the party reads"
+        Lang = Pool().get('ir.lang')
+        if party and getattr(party, 'lang', None):
+            return party.lang.code
+        if Lang.search([('code', '=', DEFAULT_LANGUAGE)], limit=1):
+            return DEFAULT_LANGUAGE
+        return None
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        context = super().get_context(records, header, data)
+        company = context.get('company')
+        state = {'lang': None}
+
+        def set_recipient_lang(party):
+            code = cls.recipient_language(party)
+            lang = Lang.get(code) if code else None
+            state['lang'] = lang
+            context['set_lang'](code)
+            for record in records:
+                if hasattr(record, 'set_lang'):
+                    record.set_lang(code)
+            return ''
+
+        def amount(value, currency):
+            if value is None:
+                return ''
+            return cls.format_currency(value, state['lang'], currency)
+
+        def date(value):
+            if value is None:
+                return ''
+            return cls.format_date(value, state['lang'])
+
+        context['style'] = Markup(_asset('base.css'))
+        context['office_header'] = (
+            lambda site=None: cls.office_header(company, site))
+        context['qrcode'] = cls.qrcode
+        context['set_recipient_lang'] = set_recipient_lang
+        context['amount'] = amount
+        context['date'] = date
+        context['lines'] = lambda text: XML('<div>%s</div>' % '<br/>'.join(
+                escape(l) for l in (text or '').splitlines()))
+        return context
+
+    @classmethod
+    def office_header(cls, company, site=None):
+        "The header of the documents: the office that sends them"
+        name = address = phone = ''
+        if company:
+            party = company.party
+            name = party.name or ''
+            addr = party.address_get()
+            if addr:
+                address = ' '.join(
+                    l.strip() for l in addr.full_address.splitlines()
+                    if l.strip())
+            phone = party.phone or ''
+        if site:
+            address = ' '.join((site.address or '').split()) or address
+            phone = site.service_phone or phone
+        # a stream, not a string: the translation filter of the report
+        # escapes the strings it sees
+        return XML(Markup(
+            '<header class="office"><div class="office-name">%s</div>'
+            '<div class="office-address">%s</div>'
+            '<div class="office-phone">%s</div></header>') % (
+            escape(name), escape(address),
+            escape(('☎ ' + phone) if phone else '')))
+
+    @classmethod
+    def qrcode(cls, code):
+        """A QR code of the code drawn in the HTML as an inline SVG: Tryton
+        lets WeasyPrint fetch nothing but http(s), so no data: URI"""
+        if not qrcode:
+            raise UserError(gettext('property_base.msg_print_qrcode_missing'))
+        # one path on white with a viewBox: it scales to the CSS size and
+        # scans (trytond.tools.qrcode's SVG has neither)
+        image = qrcode.make(str(code), image_factory=SvgPathFillImage,
+            error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+        output = BytesIO()
+        image.save(output)
+        svg = output.getvalue().decode('utf-8')
+        svg = svg[svg.index('<svg'):]
+        return XML('<div class="qrcode">%s</div>' % svg)
+
+    @classmethod
+    def render(cls, report, report_context):
+        try:
+            return super().render(report, report_context)
+        except UserError:
+            raise
+        except Exception as exception:
+            logger.info("template of %s failed", report.report_name,
+                exc_info=True)
+            raise UserError(gettext('property_base.msg_print_template_error',
+                    document=report.name, error=str(exception))
+                ) from exception
+
+    @classmethod
+    def convert(cls, report, data, **kwargs):
+        if report.template_extension in {'html', 'xhtml'} \
+                and (report.extension or 'pdf') == 'pdf':
+            try:
+                import weasyprint  # noqa: F401
+            except ImportError as exception:
+                raise UserError(gettext(
+                        'property_base.msg_print_pdf_missing')
+                    ) from exception
+            report_ = _PDFAction(report)
+            try:
+                oext, content = super().convert(report_, data, **kwargs)
+            except Exception as exception:
+                logger.info("PDF of %s failed", report.report_name,
+                    exc_info=True)
+                raise UserError(gettext(
+                        'property_base.msg_print_template_error',
+                        document=report.name, error=str(exception))
+                    ) from exception
+            if oext != 'pdf' or not content.startswith(b'%PDF'):
+                raise UserError(gettext(
+                        'property_base.msg_print_template_error',
+                        document=report.name, error=oext))
+            return oext, content
+        return super().convert(report, data, **kwargs)
+
+
+class _PDFAction:
+    "The report action, asked for a PDF whatever its extension says"
+    __slots__ = ('report_name', 'template_extension', 'extension', 'name')
+
+    def __init__(self, report):
+        self.report_name = report.report_name
+        self.template_extension = report.template_extension
+        self.extension = 'pdf'
+        self.name = getattr(report, 'name', report.report_name)
