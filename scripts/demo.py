@@ -1,9 +1,17 @@
 #!/usr/bin/env python3
 """Build the demo estate: a property company running two sites.
 
-    .venv/bin/python scripts/demo.py -c var/trytond.conf -d property
+    .venv/bin/python scripts/demo.py -c var/trytond.conf -d property \
+        [--size small]
 
 (make run writes var/trytond.conf: trytond.conf with absolute paths.)
+
+The full estate (the default, make run) has 310 units and 330 tickets; the
+small one (--size small, tests/test_day_at_the_office.py) is the same kind
+of estate built by the same procedures - every building type, every state
+of every workflow, three billed months - with 30 units and 30 tickets, so
+that it builds in seconds. The addons' demo parts read the size from the
+context (``demo_size``).
 
 Deterministic (seeded) and idempotent: when the demo company exists the
 script says so and changes nothing. It uses the models' own methods
@@ -35,25 +43,39 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('-c', '--config', required=True)
     parser.add_argument('-d', '--database', required=True)
+    parser.add_argument('--size', choices=sorted(SIZES), default='full',
+        help="full (default) or small (a few buildings, for the tests)")
     args = parser.parse_args()
 
     from trytond import config
     config.update_etc(args.config)
     from trytond.pool import Pool
-    from trytond.transaction import Transaction, TransactionError
 
     Pool.start()
-    pool = Pool(args.database)
-    pool.init()
+    Pool(args.database).init()
+    build(args.database, args.size)
+    return 0
+
+
+def build(database, size='full', log=log):
+    """Build the demo estate of the size into the database (its pool
+    initialised); each part in a committed transaction of its own"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction, TransactionError
+    pool = Pool(database)
+
+    # The locks the parts asked for so far: the later parts (which
+    # number invoices too) start with them instead of starting over
+    extras = {}
 
     def in_transaction(build):
         """Run the part of the demo in a transaction of its own; as the
         server does, start it over with the tables locked that it asks
         for (strict sequences, singletons)"""
-        extras = {}
         for _ in range(10):
             try:
-                with Transaction().start(args.database, 0, context={},
+                with Transaction().start(database, 0,
+                        context={'demo_size': size},
                         **extras) as transaction:
                     build(transaction)
                 return
@@ -66,7 +88,7 @@ def main():
         if Company.search([('party.name', '=', COMPANY_NAME)]):
             log("demo estate already loaded")
         else:
-            Demo(pool).build()
+            Demo(pool, size, log).build()
     in_transaction(build_base)
 
     # Each addon adds its part of the demo (and skips it when present),
@@ -86,14 +108,53 @@ def main():
         return build
     for name in ADDONS:
         in_transaction(build_addon(name))
-    log("demo estate ready")
-    return 0
+    log(f"demo estate ready ({size})")
+
+
+# The buildings of each size: site, code, name, type, floors, unit type,
+# units per floor, areas
+SIZES = {
+    'full': [
+        ('GC', '1', "1号楼", 'residential', 12, 'apartment', 4,
+            ['89.50', '112.30', '128.75', '143.60']),
+        ('GC', '2', "2号楼", 'residential', 12, 'apartment', 4,
+            ['89.50', '112.30', '128.75', '143.60']),
+        ('GC', '3', "3号楼", 'residential', 12, 'apartment', 4,
+            ['96.20', '118.40', '118.40', '96.20']),
+        ('GC', '4', "4号楼", 'residential', 12, 'duplex', 4,
+            ['156.80', '172.10', '172.10', '156.80']),
+        ('GC', 'S1', "商业街", 'commercial', 2, 'shop', 5,
+            ['56.00', '72.50', '88.00', '120.00', '64.30']),
+        ('GC', 'P1', "地下车库", 'parking', 1, 'parking', 40, ['12.50']),
+        ('RV', 'V', "别墅区", 'villa', 3, 'villa', 4,
+            ['268.00', '295.50', '312.00', '326.40']),
+        ('RV', '5', "5号楼", 'residential', 9, 'apartment', 4,
+            ['79.60', '101.20', '101.20', '79.60']),
+        ('RV', 'P2', "地面车位", 'parking', 1, 'parking', 20, ['12.00']),
+        ],
+    # Enough homes for the renovation demo's jobs (9 at GC, 4 at RV)
+    'small': [
+        ('GC', '1', "1号楼", 'residential', 3, 'apartment', 4,
+            ['89.50', '112.30', '128.75', '143.60']),
+        ('GC', '4', "4号楼", 'residential', 2, 'duplex', 2,
+            ['156.80', '172.10']),
+        ('GC', 'S1', "商业街", 'commercial', 1, 'shop', 1, ['72.50']),
+        ('GC', 'P1', "地下车库", 'parking', 1, 'parking', 2, ['12.50']),
+        ('RV', 'V', "别墅区", 'villa', 2, 'villa', 2,
+            ['268.00', '295.50']),
+        ('RV', '5', "5号楼", 'residential', 3, 'apartment', 2,
+            ['79.60', '101.20']),
+        ('RV', 'P2', "地面车位", 'parking', 1, 'parking', 1, ['12.00']),
+        ],
+    }
 
 
 class Demo:
 
-    def __init__(self, pool):
+    def __init__(self, pool, size='full', log=log):
         self.pool = pool
+        self.log = log
+        self.size = size
         self.rng = random.Random(2026)
         self.today = pool.get('ir.date').today()
         self.names = set()
@@ -157,7 +218,7 @@ class Demo:
                                     'postal_code': '250061'}])]}])
         company, = Company.create([{'party': party.id, 'currency': cny.id,
                     'timezone': 'Asia/Shanghai'}])
-        log(f"company {COMPANY_NAME}")
+        self.log(f"company {COMPANY_NAME}")
         return company
 
     def create_staff(self):
@@ -190,7 +251,7 @@ class Demo:
                 'employees': [('add', [e.id for e in employees])],
                 'employee': self.employees['manager_gc'].id,
                 })
-        log(f"{len(employees)} employees")
+        self.log(f"{len(employees)} employees")
 
     def create_estate(self):
         Site = self.get('property.site')
@@ -225,25 +286,8 @@ class Demo:
                         'employee': employee.id,
                         'property_sites': [('add', [site.id])],
                         }])
-        plans = [
-            # site, code, name, type, floors, unit type, per floor, areas
-            (gc, '1', "1号楼", 'residential', 12, 'apartment', 4,
-                ['89.50', '112.30', '128.75', '143.60']),
-            (gc, '2', "2号楼", 'residential', 12, 'apartment', 4,
-                ['89.50', '112.30', '128.75', '143.60']),
-            (gc, '3', "3号楼", 'residential', 12, 'apartment', 4,
-                ['96.20', '118.40', '118.40', '96.20']),
-            (gc, '4', "4号楼", 'residential', 12, 'duplex', 4,
-                ['156.80', '172.10', '172.10', '156.80']),
-            (gc, 'S1', "商业街", 'commercial', 2, 'shop', 5,
-                ['56.00', '72.50', '88.00', '120.00', '64.30']),
-            (gc, 'P1', "地下车库", 'parking', 1, 'parking', 40, ['12.50']),
-            (rv, 'V', "别墅区", 'villa', 3, 'villa', 4,
-                ['268.00', '295.50', '312.00', '326.40']),
-            (rv, '5', "5号楼", 'residential', 9, 'apartment', 4,
-                ['79.60', '101.20', '101.20', '79.60']),
-            (rv, 'P2', "地面车位", 'parking', 1, 'parking', 20, ['12.00']),
-            ]
+        sites = {'GC': gc, 'RV': rv}
+        plans = [(sites[site], *plan) for site, *plan in SIZES[self.size]]
         buildings = Building.create([{
                     'site': site.id, 'code': code, 'name': name,
                     'type': type_, 'floors': floors}
@@ -274,7 +318,8 @@ class Demo:
         for i in range(0, len(values), 200):
             units += Unit.create(values[i:i + 200])
         self.units = units
-        log(f"2 sites, {len(buildings)} buildings, {len(units)} units")
+        self.log(f"2 sites, {len(buildings)} buildings, {len(units)} units "
+            f"({self.size})")
 
     def sell_units(self):
         "Most units are sold; a few stay with the developer (vacant)"
@@ -282,6 +327,10 @@ class Demo:
         Ownership = self.get('property.unit.ownership')
         rng = self.rng
         self.sold = [u for u in self.units if rng.random() < 0.88]
+        # One home at least stays with the developer (a small estate too)
+        if all(u in self.sold for u in self.units if u.type != 'parking'):
+            self.sold.remove(next(u for u in self.sold
+                    if u.type == 'apartment'))
         owners_values, plan = [], []
         for unit in self.sold:
             joint = unit.type in {'apartment', 'duplex', 'villa'} \
@@ -314,7 +363,7 @@ class Demo:
                             bought.year, rng.randint(1, 999999))})
         for i in range(0, len(ownerships), 200):
             Ownership.create(ownerships[i:i + 200])
-        log(f"{len(self.sold)} units sold to {len(owners_values)} owners")
+        self.log(f"{len(self.sold)} units sold to {len(owners_values)} owners")
 
     def move_in(self):
         "Keys arrive from the developer; owners receive their homes"
@@ -339,6 +388,10 @@ class Demo:
         # come yet; one move-in is in progress at the front desk.
         self.sold = Unit.browse([u.id for u in self.sold])
         to_move = [u for u in self.sold if rng.random() < 0.93]
+        # Three homes at least wait for their owners (a small estate too)
+        homes = [u for u in to_move if u.type != 'parking']
+        for unit in homes[:max(0, 3 - (len(self.sold) - len(to_move)))]:
+            to_move.remove(unit)
         waiting = [u for u in self.sold if u not in to_move]
         moves = []
         for unit in to_move:
@@ -361,7 +414,7 @@ class Demo:
                         'date': self.today}])
             MoveLine.write(list(pending.lines[:6]), {'done': True})
         self.handed_over = Unit.browse([u.id for u in to_move])
-        log(f"{len(done)} move-ins completed, 1 in progress")
+        self.log(f"{len(done)} move-ins completed, 1 in progress")
 
     def occupy(self):
         "Families live in most homes; some are let to tenants"
@@ -403,7 +456,7 @@ class Demo:
         Unit.occupy(occupied)
         Unit.let(let)
         self.let_units = let
-        log(f"{len(occupied)} homes occupied, {len(let)} let, "
+        self.log(f"{len(occupied)} homes occupied, {len(let)} let, "
             f"{len(residents)} family members and tenants")
 
     def move_out(self):
@@ -417,7 +470,7 @@ class Demo:
                     'date': self.today - dt.timedelta(days=6)}])
         MoveLine.write(list(move.lines), {'done': True})
         Move.complete([move])
-        log(f"move-out completed for {unit.rec_name}")
+        self.log(f"move-out completed for {unit.rec_name}")
 
     def create_archives(self):
         "Owner files in the archive cabinet, and the borrow register"
@@ -459,7 +512,7 @@ class Demo:
             Loan.approve(loans[:3])
             Loan.lend(loans[:3])
             Loan.return_(loans[2:3])
-        log(f"{len(archives)} owner files, {len(loans)} loans "
+        self.log(f"{len(archives)} owner files, {len(loans)} loans "
             "(one overdue, one awaiting approval)")
 
     def inspect_vacant_units(self):
@@ -477,7 +530,7 @@ class Demo:
         Inspection.save(previous)
         Inspection.do(previous)
         current = Inspection.create_monthly(self.today)
-        log(f"vacant-unit inspections: {len(previous)} done last month, "
+        self.log(f"vacant-unit inspections: {len(previous)} done last month, "
             f"{len(current)} planned this month")
 
     def finish_configuration(self):

@@ -196,8 +196,20 @@ class Unit(WorkflowGuardMixin, CheckValuesMixin, DeactivableMixin, Workflow,
 
     @classmethod
     def search_owners(cls, name, clause):
-        return [('ownerships.party' + clause[0][len(name):],
-                *clause[1:])]
+        """The units of their current owners, as the field shows them: "no
+        owner" finds the unsold units, a former owner no more"""
+        today = Pool().get('ir.date').today()
+        current = [
+            ['OR', ('from_date', '=', None), ('from_date', '<=', today)],
+            ['OR', ('to_date', '=', None), ('to_date', '>=', today)],
+            ]
+        path, operator, operand, *extra = clause
+        nested = path[len(name):]
+        if not nested and operand is None and operator in {'=', '!='}:
+            return [('ownerships', 'not where' if operator == '=' else 'where',
+                    current)]
+        return [('ownerships', 'where', current + [
+                    ('party' + nested, operator, operand, *extra)])]
 
     def get_owner_names(self, name):
         return ', '.join(o.party.rec_name for o in self.current_ownerships())

@@ -268,7 +268,8 @@ class FeeAssignment(CheckValuesMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_company(cls, name, clause):
-        return [('site.company',) + tuple(clause[1:])]
+        return [('site.company' + clause[0][len(name):],
+                *clause[1:])]
 
     @fields.depends('unit', 'building', 'site')
     def on_change_unit(self):
@@ -422,7 +423,8 @@ class Charge(CheckValuesMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_site(cls, name, clause):
-        return [('unit.site',) + tuple(clause[1:])]
+        return [('unit.site' + clause[0][len(name):],
+                *clause[1:])]
 
     @fields.depends('unit', 'party')
     def on_change_unit(self):

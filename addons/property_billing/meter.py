@@ -54,7 +54,8 @@ class Meter(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_site(cls, name, clause):
-        return [('unit.site',) + tuple(clause[1:])]
+        return [('unit.site' + clause[0][len(name):],
+                *clause[1:])]
 
     def get_rec_name(self, name):
         return f'{self.fee_type.name} {self.number} @ {self.unit.rec_name}'
@@ -156,7 +157,8 @@ class Reading(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
 
     @classmethod
     def search_unit(cls, name, clause):
-        return [('meter.unit',) + tuple(clause[1:])]
+        return [('meter.unit' + clause[0][len(name):],
+                *clause[1:])]
 
     @fields.depends('meter')
     def on_change_with_site(self, name=None):
@@ -164,7 +166,8 @@ class Reading(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
 
     @classmethod
     def search_site(cls, name, clause):
-        return [('meter.unit.site',) + tuple(clause[1:])]
+        return [('meter.unit.site' + clause[0][len(name):],
+                *clause[1:])]
 
     def get_rec_name(self, name):
         return f'{self.meter.rec_name} {self.date}: {self.value}'

@@ -125,7 +125,8 @@ class Acceptance(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
 
     @classmethod
     def search_site(cls, name, clause):
-        return [('application.unit.site',) + tuple(clause[1:])]
+        return [('application.unit.site' + clause[0][len(name):],
+                *clause[1:])]
 
     def get_rec_name(self, name):
         return f'{self.application.rec_name} {self.date}'

@@ -293,7 +293,8 @@ class Application(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
 
     @classmethod
     def search_site(cls, name, clause):
-        return [('unit.site',) + tuple(clause[1:])]
+        return [('unit.site' + clause[0][len(name):],
+                *clause[1:])]
 
     @fields.depends('contractor')
     def on_change_with_contractor_licence(self, name=None):
@@ -866,7 +867,8 @@ class Worker(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_site(cls, name, clause):
-        return [('application.unit.site',) + tuple(clause[1:])]
+        return [('application.unit.site' + clause[0][len(name):],
+                *clause[1:])]
 
     def get_identity_masked(self, name):
         return mask_identity(self.identity_number)

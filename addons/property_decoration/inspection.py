@@ -153,7 +153,8 @@ class Inspection(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
 
     @classmethod
     def search_site(cls, name, clause):
-        return [('application.unit.site',) + tuple(clause[1:])]
+        return [('application.unit.site' + clause[0][len(name):],
+                *clause[1:])]
 
     def get_result(self, name):
         return 'violations' if self.lines else 'ok'
@@ -376,7 +377,8 @@ class Violation(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
 
     @classmethod
     def search_site(cls, name, clause):
-        return [('application.unit.site',) + tuple(clause[1:])]
+        return [('application.unit.site' + clause[0][len(name):],
+                *clause[1:])]
 
     def get_rec_name(self, name):
         return f'{self.type.code} {self.application.rec_name} {self.date}'
@@ -534,14 +536,16 @@ class Notice(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
 
     @classmethod
     def search_application(cls, name, clause):
-        return [('violation.application',) + tuple(clause[1:])]
+        return [('violation.application' + clause[0][len(name):],
+                *clause[1:])]
 
     def get_site(self, name):
         return self.violation.application.unit.site.id
 
     @classmethod
     def search_site(cls, name, clause):
-        return [('violation.application.unit.site',) + tuple(clause[1:])]
+        return [('violation.application.unit.site' + clause[0][len(name):],
+                *clause[1:])]
 
     @classmethod
     def create(cls, vlist):

@@ -10,6 +10,10 @@ import datetime as dt
 from decimal import Decimal
 
 from trytond.modules.property_base.common import clock, to_office, to_utc
+from trytond.transaction import Transaction
+
+# The tickets of the three months, by size of the demo (scripts/demo.py)
+TICKETS = {'full': 330, 'small': 30}
 
 
 CATEGORIES = [
@@ -80,6 +84,26 @@ def build(pool, company, rng, log):
         "departments")
     _patrols_and_handovers(pool, rng, staff, categories)
     log("helpdesk: patrols, a collective issue and shift handovers")
+    _users(pool, company, staff)
+
+
+def _users(pool, company, staff):
+    "The engineering department's head at Garden Court (engineering.gc)"
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    head = staff['departments']['engineering'].head
+    group = ModelData.get_id('property_helpdesk',
+        'group_property_engineering')
+    User.create([{'name': head.party.name, 'login': 'engineering.gc',
+                'password': 'demo-engineering-gc',
+                'groups': [('add', [group])],
+                'companies': [('add', [company.id])],
+                'company': company.id,
+                'employees': [('add', [head.id])],
+                'employee': head.id,
+                'property_sites': [('add', [s.id for s in staff['sites']
+                            if s.code == 'GC'])],
+                }])
 
 
 def _employee(pool, company, name):
@@ -143,7 +167,8 @@ def _tickets(pool, company, rng, staff, categories):
     # Reports arrive over the last 91 days, during office hours mostly;
     # a few units report the same problem again (repeats).
     plans = []
-    for _ in range(330):
+    size = Transaction().context.get('demo_size') or 'full'
+    for _ in range(TICKETS[size]):
         received = office_now - dt.timedelta(days=rng.uniform(0.05, 91))
         received = received.replace(hour=rng.choice(
                 [8, 9, 9, 10, 10, 11, 13, 14, 15, 16, 17, 19, 21]))

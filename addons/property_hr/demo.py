@@ -70,11 +70,34 @@ def build(pool, company, rng, log):
             Employee.write([employee], {'property_post': post.id,
                     'property_sites': [('add', [site.id])]})
         staff[code] = (post, employees)
+    _users(pool, company, sites)
     _training(pool, company, rng, sites[0], courses, staff, month, today)
     log("HR: 8 posts, 9 courses, onboarding exams with a fail and a retake")
     _roster(pool, sites, staff, month)
     _appraisals(pool, sites, staff, month)
     log("HR: next month's rosters and this month's appraisals")
+
+
+def _users(pool, company, sites):
+    "The HR clerk of Garden Court (hr.gc): training, exams, rosters"
+    User = pool.get('res.user')
+    Party = pool.get('party.party')
+    Employee = pool.get('company.employee')
+    ModelData = pool.get('ir.model.data')
+    party, = Party.create([{'name': "冯淑珍"}])
+    employee, = Employee.create([{'party': party.id, 'company': company.id,
+                'start_date': dt.date(2020, 3, 1)}])
+    User.create([{'name': party.name, 'login': 'hr.gc',
+                'password': 'demo-hr-gc',
+                'groups': [('add', [ModelData.get_id('property_hr',
+                                'group_property_hr')])],
+                'companies': [('add', [company.id])],
+                'company': company.id,
+                'employees': [('add', [employee.id])],
+                'employee': employee.id,
+                'property_sites': [('add', [s.id for s in sites
+                            if s.code == 'GC'])],
+                }])
 
 
 def _training(pool, company, rng, site, courses, staff, month, today):

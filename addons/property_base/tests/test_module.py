@@ -534,6 +534,32 @@ class PropertyBaseTestCase(
         self.assertEqual(Unit.search([('owners', '=', wang.id)]), [unit])
         self.assertEqual(unit.owner_phone, '13800138000')
 
+    @with_transaction()
+    def test_search_current_owners(self):
+        """The units are searched by their current owners, as the field
+        shows them: empty (unsold), a name, a former owner"""
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        Party = pool.get('party.party')
+        _, _, _, (sold, unsold, resold) = create_estate(units=3)
+        wang, li = Party.create([{'name': "王伟"}, {'name': "李娜"}])
+        today = pool.get('ir.date').today()
+        Unit.write([sold], {'ownerships': [
+                    ('create', [{'party': wang.id, 'share': 100}])]},
+            [resold], {'ownerships': [('create', [
+                            {'party': wang.id, 'share': 100,
+                                'to_date': today - dt.timedelta(days=10)},
+                            {'party': li.id, 'share': 100,
+                                'from_date': today - dt.timedelta(days=9)},
+                            ])]})
+        self.assertEqual(Unit.search([('owners', '=', None)]), [unsold])
+        self.assertEqual(Unit.search([('owners', '!=', None)],
+                order=[('id', 'ASC')]), sorted([sold, resold]))
+        self.assertEqual(Unit.search([('owners', '=', wang.id)]), [sold])
+        self.assertEqual(Unit.search([('owners.name', '=', "李娜")]),
+            [resold])
+        self.assertEqual(Unit.search([('owners', 'ilike', '%王%')]), [sold])
+
     def _staff_user(self, company, login, group, sites):
         pool = Pool()
         User = pool.get('res.user')
