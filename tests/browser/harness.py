@@ -37,6 +37,7 @@ A new flow looks like::
 Screenshots land in tests/artifacts/<flow>/ (gitignored).
 """
 import atexit
+import datetime as dt
 import json
 import os
 import re
@@ -64,10 +65,37 @@ CHROMIUM_ARGS = [
 TIMEOUT = 30  # seconds, for any single wait in the browser
 
 # Executed by ``python -c`` in a child process for TrytonServer.query().
-_QUERY = r'''
+# The flows' controlled clock: the suite's clock (property_base.common's
+# _utcnow, as office_clock patches it in the addons' tests) of the server
+# and of the set-up processes starts at this UTC time and runs on from it:
+# Wednesday 9 December 2026, 10:00 at the office. No flow depends on the
+# time of day it runs at.
+E2E_CLOCK = dt.datetime(2026, 12, 9, 2, 0)
+_CLOCK = r'''
+def _office_clock(conf, start):
+    "Run the suite's clock from start (UTC) on"
+    import datetime, time
+    from trytond import config
+    config.update_etc(conf)
+    from trytond.modules.property_base import common
+    start, began = datetime.datetime.fromisoformat(start), time.monotonic()
+    common._utcnow = lambda: start + datetime.timedelta(
+        seconds=time.monotonic() - began)
+'''
+# trytond on the flows' clock: python -c _SERVER clock conf trytond-args...
+_SERVER = _CLOCK + r'''
+import sys
+_office_clock(sys.argv[2], sys.argv[1])
+from trytond.cli import main
+sys.argv = ['trytond'] + sys.argv[3:]
+sys.exit(main())
+'''
+
+_QUERY = _CLOCK + r'''
 import json, sys
+conf, db, user, clock = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+_office_clock(conf, clock)
 from proteus import Model, Wizard, config as pconfig
-conf, db, user = sys.argv[1], sys.argv[2], sys.argv[3]
 
 def as_user(login):
     "Go on as the user ``login``: with the access rights of that user"
@@ -89,8 +117,30 @@ from proteus import Model
 Party = Model.get('party.party')
 party = Party(name='E2E Property Services Co.')
 party.save()
-create_company(party=party, currency='CNY')
+company = create_company(party=party, currency='CNY')
+# the office's time zone: the server's dates are the office's
+company.timezone = 'Asia/Shanghai'
+company.save()
 result = True
+"""
+
+OFFICE_TIMEZONE = 'Asia/Shanghai'
+
+
+def office_today():
+    "The office's date on the flows' clock, as the server has it"
+    from zoneinfo import ZoneInfo
+    return E2E_CLOCK.replace(tzinfo=dt.timezone.utc).astimezone(
+        ZoneInfo(OFFICE_TIMEZONE)).date()
+
+
+# The office's date on the flows' clock (the flows' setup code)
+OFFICE_TODAY = """
+import datetime as _dt
+from zoneinfo import ZoneInfo as _ZoneInfo
+from trytond.modules.property_base.common import clock as _clock
+office_today = _clock().replace(tzinfo=_dt.timezone.utc).astimezone(
+    _ZoneInfo('Asia/Shanghai')).date()
 """
 
 
@@ -319,7 +369,7 @@ class TrytonServer:
         as ``user`` (a login) with that user's access rights"""
         proc = subprocess.run(
             [sys.executable, '-c', _QUERY, self.conf, self.database,
-                user or self.login],
+                user or self.login, E2E_CLOCK.isoformat()],
             input=code, capture_output=True, text=True, cwd=ROOT,
             env=clean_env(), timeout=300)
         if proc.returncode or '@@RESULT@@' not in proc.stdout:
@@ -334,8 +384,8 @@ class TrytonServer:
         self.log_path = os.path.join(self.tmp, 'trytond.log')
         log = open(self.log_path, 'w')
         self.process = subprocess.Popen(
-            [os.path.join(BIN, 'trytond'), '-c', self.conf,
-                '-d', self.database],
+            [sys.executable, '-c', _SERVER, E2E_CLOCK.isoformat(),
+                self.conf, '-c', self.conf, '-d', self.database],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             cwd=ROOT, env=clean_env(), start_new_session=True,
             # even if this process is killed, the server goes with it

@@ -6,8 +6,8 @@ import datetime as dt
 import time
 from decimal import Decimal
 
-from .harness import (SETUP_COMPANY, STAFF, SUITE_MODULES, Browser,
-    BrowserTestCase, TrytonServer, setup_staff)
+from .harness import (OFFICE_TODAY, SETUP_COMPANY, STAFF, SUITE_MODULES,
+    Browser, BrowserTestCase, TrytonServer, setup_staff)
 
 FINANCE = STAFF['finance'][0]
 
@@ -19,7 +19,7 @@ LI = 'E2E Owner Li'
 # before the browser session (they are not the subject of this flow), as
 # in the scenario of the module: two homes handed over a year ago, Mrs
 # Wang lives in hers, Mr Li's stays empty and pays the vacant rate.
-SETUP_BILLING = SETUP_COMPANY + f"""
+SETUP_BILLING = SETUP_COMPANY + OFFICE_TODAY + f"""
 import datetime as dt
 from decimal import Decimal
 from dateutil.relativedelta import relativedelta
@@ -29,7 +29,7 @@ from trytond.modules.account.tests.tools import (
 from trytond.modules.account_invoice.tests.tools import (
     set_fiscalyear_invoice_sequences)
 
-month = dt.date.today().replace(day=1)
+month = office_today.replace(day=1)
 company = get_company()
 create_chart(company)
 accounts = get_accounts(company)

@@ -5,12 +5,11 @@ counter the front desk issues the permit, and the building manager records
 and confirms a building inspection that finds a prohibited practice,
 which records the violation; each logged in as themselves. The application, its deposit invoice, the
 inspection and the violation are then checked in the database."""
-import datetime as dt
 import time
 from decimal import Decimal
 
-from .harness import (SETUP_COMPANY, STAFF, SUITE_MODULES, Browser,
-    BrowserTestCase, TrytonServer, setup_staff)
+from .harness import (OFFICE_TODAY, SETUP_COMPANY, STAFF, SUITE_MODULES,
+    Browser, BrowserTestCase, TrytonServer, office_today, setup_staff)
 
 FRONT_DESK = STAFF['front_desk'][0]
 MANAGER = STAFF['manager'][0]
@@ -30,7 +29,7 @@ FINDING = 'Tiles carried up in the passenger lift'
 # (they are not the subject of this flow), as in the module's
 # tests/tools.py; the front desk enters the owner's application with all
 # of its documents received (over RPC, as that clerk).
-SETUP_DECORATION = SETUP_COMPANY + f"""
+SETUP_DECORATION = SETUP_COMPANY + OFFICE_TODAY + f"""
 import datetime as dt
 from decimal import Decimal
 from trytond.modules.company.tests.tools import get_company
@@ -40,7 +39,7 @@ from trytond.modules.account_deposit.tests.tools import add_deposit_accounts
 from trytond.modules.account_invoice.tests.tools import (
     set_fiscalyear_invoice_sequences)
 
-today = dt.date.today()
+today = office_today
 company = get_company()
 create_chart(company)
 # the chart's 'Deposit' account of account_deposit
@@ -325,7 +324,7 @@ class PropertyDecorationBrowserTestCase(BrowserTestCase):
                 timings['browser'] = time.monotonic() - t
 
             result = server.query(CHECK_DECORATION % fixtures)
-        today = str(dt.date.today())
+        today = str(office_today())
 
         # Approved by the manager in sao: the deposit invoice posted on the
         # deposit account, the fees charged for the next billing run

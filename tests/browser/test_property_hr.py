@@ -5,8 +5,8 @@ are then checked in the database."""
 import time
 from decimal import Decimal
 
-from .harness import (SETUP_COMPANY, STAFF, SUITE_MODULES, Browser,
-    BrowserTestCase, TrytonServer, setup_staff)
+from .harness import (OFFICE_TODAY, SETUP_COMPANY, STAFF, SUITE_MODULES,
+    Browser, BrowserTestCase, TrytonServer, setup_staff)
 
 HR = STAFF['hr'][0]
 
@@ -16,7 +16,7 @@ SITE = 'E2E Staff Garden'
 # The post, its courses and the employee, who has passed one of the two
 # courses, created with proteus before the browser session (they are not
 # the subject of this flow).
-SETUP_HR = SETUP_COMPANY + f"""
+SETUP_HR = SETUP_COMPANY + OFFICE_TODAY + f"""
 import datetime as dt
 from decimal import Decimal
 Site = Model.get('property.site')
@@ -43,7 +43,7 @@ employee.save()
 
 Assessment = Model.get('property.assessment')
 exam = Assessment(course=rules, site=site,
-    date=dt.date.today() - dt.timedelta(days=7))
+    date=office_today - dt.timedelta(days=7))
 exam.lines.new(employee=employee, score=Decimal(75))
 exam.click('confirm')
 assert exam.state == 'done' and exam.lines[0].passed
