@@ -112,12 +112,13 @@ sys.stdout.write('\n@@RESULT@@' + json.dumps(scope['result'], default=str))
 # The company every flow needs (sites belong to one): run it with
 # server.query() before logging in, so that it is in the user's context.
 SETUP_COMPANY = """
-from trytond.modules.company.tests.tools import create_company
+from trytond.modules.company.tests.tools import create_company, get_company
 from proteus import Model
 Party = Model.get('party.party')
 party = Party(name='E2E Property Services Co.')
 party.save()
-company = create_company(party=party, currency='CNY')
+create_company(party=party, currency='CNY')
+company = get_company()
 # the office's time zone: the server's dates are the office's
 company.timezone = 'Asia/Shanghai'
 company.save()
