@@ -10,6 +10,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.report import Report
 from trytond.transaction import Transaction
 
+from .prepayment import PREPAID_DOMAIN
+
 StatementLine = namedtuple('StatementLine',
     ['date', 'document', 'debit', 'credit', 'balance', 'currency'])
 
@@ -110,13 +112,7 @@ class FeeNotice(HTMLReport):
         credits = MoveLine.search([
                 ('party', '=', invoice.party.id),
                 ('move.company', '=', invoice.company.id),
-                ('account.type.receivable', '=', True),
-                ('reconciliation', '=', None),
-                ('move.state', '=', 'posted'),
-                ('invoice_payments', '=', None),
-                ('move_origin', '=', None),
-                ('credit', '>', 0),
-                ])
+                ] + PREPAID_DOMAIN)
         prepaid = sum((l.credit - l.debit for l in credits), Decimal(0))
         to_pay = invoice.amount_to_pay if invoice.state in {
             'posted', 'paid'} else invoice.total_amount

@@ -38,6 +38,18 @@ def receive_prepayment(company, party, amount, method, date,
     return move
 
 
+# The money a payer prepaid and has not used yet: receivable credits that
+# pay no invoice and come from no document (the prepayment moves)
+PREPAID_DOMAIN = [
+    ('account.type.receivable', '=', True),
+    ('reconciliation', '=', None),
+    ('move.state', '=', 'posted'),
+    ('invoice_payments', '=', None),
+    ('move_origin', '=', None),
+    ('credit', '>', 0),
+    ]
+
+
 def apply_prepayments(invoices):
     """Pay the posted invoices from their payers' prepaid balances, oldest
     money first; a prepayment larger than what is due is split by a
@@ -52,13 +64,7 @@ def apply_prepayments(invoices):
     credits = Line.search([
             ('party', 'in', list({i.party.id for i in invoices})),
             ('account', 'in', list({i.account.id for i in invoices})),
-            ('account.type.receivable', '=', True),
-            ('reconciliation', '=', None),
-            ('move.state', '=', 'posted'),
-            ('invoice_payments', '=', None),
-            ('move_origin', '=', None),
-            ('credit', '>', 0),
-            ], order=[('date', 'ASC'), ('id', 'ASC')])
+            ] + PREPAID_DOMAIN, order=[('date', 'ASC'), ('id', 'ASC')])
     if not credits:
         return
     available = {}
