@@ -15,7 +15,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_employee, set_company)
 from trytond.modules.property_base.tests.tools import (
-    SuiteModuleTestMixin, office_clock)
+    SuiteModuleTestMixin, office_clock, with_transaction)
 from trytond.modules.property_billing import bulk
 from trytond.modules.property_billing.billing_run import (
     _segments)
@@ -27,8 +27,7 @@ from trytond.transaction import Transaction
 
 from .tools import (
     pdf_fonts, pdf_qrcodes, pdf_text, set_chinese,
-    MONTH, TODAY, AccountedCompanyTestMixin, bill, create_estate,
-    with_transaction)
+    MONTH, TODAY, AccountedCompanyTestMixin, bill, create_estate)
 
 D = Decimal
 

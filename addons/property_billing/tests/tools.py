@@ -7,8 +7,8 @@ from trytond.modules.account.tests import create_chart, get_fiscalyear
 from trytond.modules.account_invoice.tests.test_module import (
     set_invoice_sequences)
 from trytond.modules.company.tests import set_company
-from trytond.modules.property_base.tests.tools import (  # noqa: F401
-    create_company, office_today, with_transaction)
+from trytond.modules.property_base.tests.tools import (
+    create_company, office_today)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction, TransactionError
