@@ -2,6 +2,7 @@
 """Printed documents: HTML templates made into PDF by Tryton's report
 machinery (`Report.convert` with WeasyPrint), A4, with the office's header,
 a Chinese font stack and amounts formatted for the recipient's language"""
+import base64
 import logging
 import os
 from functools import lru_cache
@@ -15,6 +16,8 @@ from trytond.i18n import gettext
 from trytond.modules.company import CompanyReport
 from trytond.pool import Pool
 from trytond.tools import file_open
+
+from .common import to_office
 
 try:
     import qrcode
@@ -45,9 +48,30 @@ class HTMLReport(CompanyReport):
     - `set_recipient_lang(party)`: prints in the party's language, Chinese
       when it has none
     - `amount(value, currency)`, `date(value)`: formatted for that language
+    - `office_time(value)`: a stored (UTC) date-time as the office's date,
+      formatted for that language, and hour
     - `lines(text)`: the text with its line breaks kept
+    - `image(data, css_class)`: a picture stored in a Binary field (PNG,
+      JPEG or GIF) drawn in the page, or nothing when there is none
     """
     __slots__ = ()
+
+    @classmethod
+    def header_key(cls, record, data):
+        # the company of the record, or of its site for the records of a
+        # site that have none of their own
+        return super(CompanyReport, cls).header_key(record, data) + (
+            ('company', cls.record_company(record)),
+            )
+
+    @classmethod
+    def record_company(cls, record):
+        "The company whose office sends the record's document"
+        if 'company' in record._fields:
+            return record.company
+        if 'site' in record._fields and record.site:
+            return record.site.company
+        return None
 
     @classmethod
     def recipient_language(cls, party):
@@ -87,6 +111,12 @@ class HTMLReport(CompanyReport):
                 return ''
             return cls.format_date(value, state['lang'])
 
+        def office_time(value):
+            if value is None:
+                return ''
+            local = to_office(value, company)
+            return '%s %s' % (date(local.date()), local.strftime('%H:%M'))
+
         context['style'] = Markup(_asset('base.css'))
         context['office_header'] = (
             lambda site=None: cls.office_header(company, site))
@@ -94,6 +124,8 @@ class HTMLReport(CompanyReport):
         context['set_recipient_lang'] = set_recipient_lang
         context['amount'] = amount
         context['date'] = date
+        context['office_time'] = office_time
+        context['image'] = cls.image
         context['lines'] = lambda text: XML('<div>%s</div>' % '<br/>'.join(
                 escape(l) for l in (text or '').splitlines()))
         return context
@@ -140,6 +172,22 @@ class HTMLReport(CompanyReport):
         return XML('<div class="qrcode">%s</div>' % svg)
 
     @classmethod
+    def image(cls, data, css_class='photo'):
+        """A picture of a Binary field as an <img> with a data: URI (the
+        PDF is made with data: URIs allowed, see convert)"""
+        if not data:
+            return ''
+        data = bytes(data)
+        for magic, mimetype in _IMAGE_TYPES:
+            if data.startswith(magic):
+                break
+        else:
+            return ''
+        return XML(Markup('<img class="%s" src="data:%s;base64,%s"/>') % (
+                escape(css_class), mimetype,
+                base64.b64encode(data).decode('ascii')))
+
+    @classmethod
     def render(cls, report, report_context):
         try:
             return super().render(report, report_context)
@@ -162,9 +210,8 @@ class HTMLReport(CompanyReport):
                 raise UserError(gettext(
                         'property_base.msg_print_pdf_missing')
                     ) from exception
-            report_ = _PDFAction(report)
             try:
-                oext, content = super().convert(report_, data, **kwargs)
+                oext, content = 'pdf', cls.write_pdf(data)
             except Exception as exception:
                 logger.info("PDF of %s failed", report.report_name,
                     exc_info=True)
@@ -179,13 +226,21 @@ class HTMLReport(CompanyReport):
             return oext, content
         return super().convert(report, data, **kwargs)
 
+    @classmethod
+    def write_pdf(cls, data):
+        """The HTML as PDF with WeasyPrint, as Report.convert makes it, but
+        with the pictures the template embeds as data: URIs allowed"""
+        import weasyprint
+        return weasyprint.HTML(string=data,
+            url_fetcher=weasyprint.URLFetcher(
+                allowed_protocols={'http', 'https', 'data'}),
+            ).write_pdf()
 
-class _PDFAction:
-    "The report action, asked for a PDF whatever its extension says"
-    __slots__ = ('report_name', 'template_extension', 'extension', 'name')
 
-    def __init__(self, report):
-        self.report_name = report.report_name
-        self.template_extension = report.template_extension
-        self.extension = 'pdf'
-        self.name = getattr(report, 'name', report.report_name)
+# The pictures a document shows: by their first bytes
+_IMAGE_TYPES = [
+    (b'\x89PNG\r\n\x1a\n', 'image/png'),
+    (b'\xff\xd8\xff', 'image/jpeg'),
+    (b'GIF87a', 'image/gif'),
+    (b'GIF89a', 'image/gif'),
+    ]

@@ -280,3 +280,87 @@ class SuiteModuleTestMixin:
             'locale', 'zh_CN.po')
         missing = untranslated(self.module, path)
         self.assertFalse(missing, "untranslated:\n" + "\n".join(missing))
+
+
+# -- printed documents -------------------------------------------------------
+
+def set_chinese(modules=('property_base',)):
+    """Chinese made translatable as an office does, with the modules'
+    translations loaded: documents and messages print in Chinese"""
+    pool = Pool()
+    Lang = pool.get('ir.lang')
+    Translation = pool.get('ir.translation')
+    lang, = Lang.search([('code', '=', 'zh_CN')])
+    if not lang.translatable:
+        Lang.write([lang], {'translatable': True})
+    for module in modules:
+        path = os.path.join(os.path.dirname(importlib.import_module(
+                    f'trytond.modules.{module}').__file__),
+            'locale', 'zh_CN.po')
+        Translation.translation_import('zh_CN', module, path)
+
+
+def _pdf_tool(args, content):
+    import subprocess
+    import tempfile
+    with tempfile.NamedTemporaryFile(suffix='.pdf') as fp:
+        fp.write(content)
+        fp.flush()
+        return subprocess.run(args + [fp.name] + (['-'] if args[0]
+                == 'pdftotext' else []), check=True,
+            capture_output=True).stdout.decode('utf-8')
+
+
+def pdf_text(content):
+    "The text of the PDF, as pdftotext reads it (layout kept)"
+    return _pdf_tool(['pdftotext', '-layout', '-enc', 'UTF-8'], content)
+
+
+def pdf_fonts(content):
+    "The fonts of the PDF as pdffonts lists them: name and embedded"
+    lines = _pdf_tool(['pdffonts'], content).splitlines()[2:]
+    fonts = []
+    for line in lines:
+        # name type encoding emb sub uni object ID: flags from the right
+        parts = line.split()
+        fonts.append({'name': parts[0], 'emb': parts[-5] == 'yes'})
+    return fonts
+
+
+def pdf_pages(content):
+    "The pages of the PDF: (width, height) in millimetres, from pdfinfo"
+    import re
+    info = _pdf_tool(['pdfinfo', '-f', '1', '-l', '9999'], content)
+    return [(round(float(w) * 25.4 / 72), round(float(h) * 25.4 / 72))
+        for w, h in re.findall(
+            r'^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts', info, re.M)]
+
+
+def pdf_qrcodes(content, page=1):
+    """The QR codes of a page of the PDF decoded, or None where no decoder
+    is installed (pyzbar and libzbar0)"""
+    import glob
+    import subprocess
+    import tempfile
+    try:
+        from PIL import Image
+        from pyzbar import pyzbar
+    except ImportError:
+        return None
+    with tempfile.TemporaryDirectory() as directory:
+        path = f'{directory}/document.pdf'
+        with open(path, 'wb') as fp:
+            fp.write(content)
+        subprocess.run(['pdftoppm', '-r', '200', '-f', str(page),
+                '-l', str(page), '-png', path, f'{directory}/page'],
+            check=True)
+        image_path, = glob.glob(f'{directory}/page*.png')
+        with Image.open(image_path) as image:
+            return [c.data.decode('utf-8') for c in pyzbar.decode(image)
+                if c.type == 'QRCODE']
+
+
+def pdf_images(content):
+    "The pictures of the PDF as pdfimages lists them: (width, height) pixels"
+    lines = _pdf_tool(['pdfimages', '-list'], content).splitlines()[2:]
+    return [(int(l.split()[3]), int(l.split()[4])) for l in lines]
