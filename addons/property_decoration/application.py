@@ -15,7 +15,7 @@ from trytond.modules.property_base.common import (
     CheckValuesMixin, rec_name_domain)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
-from trytond.modules.company import CompanyReport
+from trytond.modules.property_base.printing import HTMLReport
 from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
@@ -999,8 +999,8 @@ class CheckPass(Wizard):
         return {}
 
 
-class Permit(CompanyReport):
-    "Renovation Permit"
+class Permit(HTMLReport):
+    "Renovation Permit (装修许可证)"
     __name__ = 'property.decoration.permit'
 
     @classmethod

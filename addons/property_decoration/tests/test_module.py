@@ -5,8 +5,8 @@ from decimal import Decimal as D
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, set_company
 from trytond.modules.property_base.tests.tools import (
-    SuiteModuleTestMixin, create_staff, open_notifications, run_cron,
-    with_transaction)
+    SuiteModuleTestMixin, create_staff, open_notifications, pdf_fonts,
+    pdf_pages, pdf_text, run_cron, set_chinese, with_transaction)
 from trytond.modules.property_decoration.application import (
     mask_identity, settlement)
 from trytond.pool import Pool
@@ -552,6 +552,80 @@ class PropertyDecorationTestCase(AccountedCompanyTestMixin,
         by_type, = ByType.search([])
         self.assertEqual((by_type.type.code, by_type.violations,
                 by_type.penalties), ('V23', 1, D(200)))
+
+    # -- printed documents ---------------------------------------------------
+
+    def _chinese_job(self, env):
+        """A started job of 王芳 with a scope item, the suite's Chinese
+        loaded; and the front desk clerk of the site"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        ScopeItem = pool.get('property.decoration.application.scope')
+        set_chinese(['property_base', 'property_billing',
+                'property_decoration'])
+        Party.write([env['owners'][0]], {'name': "王芳"})
+        job = new_job(env)
+        with set_company(env['company']):
+            ScopeItem.create([{'application': job.id, 'kind': 'electrical',
+                        'description': "厨房电路改造", 'quantity': "12 m"}])
+        job = approve_and_start(env, job)
+        clerk = create_staff("Clerk", 'clerk',
+            'property_base.group_property_front_desk', env['company'],
+            [env['site']])
+        return job, clerk
+
+    def _print(self, name, record, user, company):
+        "Print the document of the record as the user does over RPC"
+        Report = Pool().get(name, type='report')
+        transaction = Transaction()
+        with transaction.set_user(user.id), \
+                transaction.set_context(_check_access=True,
+                    company=company.id):
+            oext, content, _, _ = Report.execute([record.id], {})
+        self.assertEqual(oext, 'pdf')
+        self.assertTrue(content.startswith(b'%PDF'))
+        self.assertTrue(any('CJK' in f['name'] and f['emb']
+                for f in pdf_fonts(content)), pdf_fonts(content))
+        return content
+
+    @with_transaction()
+    def test_permit_pdf(self):
+        """The front desk prints the renovation permit as an A4 PDF in the
+        owner's Chinese: permit number, home, owner, contractor, works
+        period, hours, scope, workers with their passes and deposit"""
+        pool = Pool()
+        Worker = pool.get('property.decoration.worker')
+        zh = pool.get('ir.lang').get('zh_CN')
+        env = create_env()
+        job, clerk = self._chinese_job(env)
+        with set_company(env['company']):
+            worker, = Worker.create([{'application': job.id,
+                        'name': "赵刚", 'trade': "电工",
+                        'identity_number': '110101199003071234'}])
+        content = self._print('property.decoration.permit', job, clerk,
+            env['company'])
+        text = pdf_text(content)
+        for expected in ['装修许可证', '许可证号', job.permit_number,
+                job.number, '王芳', job.unit.rec_name,
+                "Jiayi Decoration Co.", '91370100MA3C1234X',
+                zh.strftime(job.planned_start), zh.strftime(job.planned_end),
+                job.hours_from.strftime('%H:%M'),
+                job.hours_to.strftime('%H:%M'),
+                '厨房电路改造', '12 m', '赵刚', worker.pass_number,
+                f'{job.deposit:,.2f}', zh.strftime(job.actual_start),
+                env['company'].rec_name]:
+            self.assertIn(expected, text)
+        self.assertNotIn('Renovation Permit', text)
+        self.assertEqual(pdf_pages(content), [(210, 297)])
+
+    @with_transaction()
+    def test_permit_not_issued(self):
+        "No permit prints for a job whose permit is not issued"
+        Permit = Pool().get('property.decoration.permit', type='report')
+        env = create_env()
+        job = new_job(env)
+        with self.assertRaisesRegex(ValidationError, 'not issued'):
+            Permit.execute([job.id], {})
 
     @with_transaction()
     def test_reports(self):
