@@ -16,7 +16,6 @@ from trytond.modules.property_base.common import (
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.modules.property_base.printing import HTMLReport
-from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
@@ -64,6 +63,18 @@ def mask_identity(number):
     if len(number) <= 10:
         return number[:2] + '*' * max(len(number) - 4, 0) + number[-2:]
     return number[:6] + '*' * (len(number) - 10) + number[-4:]
+
+
+def pass_code(worker):
+    "The text of a pass's QR code: the pass number"
+    return worker.pass_number or ''
+
+
+def read_pass_code(text):
+    """The pass number in what the gate typed: the number by hand, or the
+    QR code's text as a scanner types it, with the spaces, tab or line end
+    it may add around it"""
+    return (text or '').strip()
 
 
 def settlement(deposit, deductions):
@@ -940,7 +951,7 @@ class Worker(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     def check_pass(cls, number, date=None):
         "Check a pass by its number: (valid, message)"
         Rule = Pool().get('ir.rule')
-        domain = [('pass_number', '=', (number or '').strip())]
+        domain = [('pass_number', '=', read_pass_code(number))]
         # the gate of a site knows the passes of its own sites only: the
         # user's record rules apply, though the wizard runs without them
         with Transaction().set_context(_check_access=True):
@@ -1014,16 +1025,13 @@ class Permit(HTMLReport):
         return super().execute(ids, data)
 
 
-class WorkerPass(Report):
-    "Worker Pass"
+class WorkerPass(HTMLReport):
+    """Worker Pass (出入证): an A6 card with the worker's photo, the
+    identity number masked and a QR code the gate's Check Pass reads"""
     __name__ = 'property.decoration.worker.pass'
 
     @classmethod
     def get_context(cls, records, header, data):
         context = super().get_context(records, header, data)
-        context['company'] = (records[0].application.company
-            if records else None)
-        context['mask'] = mask_identity
-        context['photo'] = lambda w: (w.photo, 'image/png') if w.photo \
-            else None
+        context['pass_code'] = pass_code
         return context

@@ -6,7 +6,8 @@ from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, set_company
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_staff, open_notifications, pdf_fonts,
-    pdf_pages, pdf_text, run_cron, set_chinese, with_transaction)
+    pdf_images, pdf_pages, pdf_qrcodes, pdf_text, run_cron, set_chinese,
+    with_transaction)
 from trytond.modules.property_decoration.application import (
     mask_identity, settlement)
 from trytond.pool import Pool
@@ -626,6 +627,72 @@ class PropertyDecorationTestCase(AccountedCompanyTestMixin,
         job = new_job(env)
         with self.assertRaisesRegex(ValidationError, 'not issued'):
             Permit.execute([job.id], {})
+
+    @with_transaction()
+    def test_worker_pass_pdf(self):
+        """The worker pass prints on an A6 card: photo, name, identity
+        number masked, home and job, valid dates, and a QR code of the
+        pass number that the gate's Check Pass reads as the scanner types
+        it, with spaces and the line end around it"""
+        pool = Pool()
+        Worker = pool.get('property.decoration.worker')
+        CheckPass = pool.get('property.decoration.check_pass', type='wizard')
+        zh = pool.get('ir.lang').get('zh_CN')
+        env = create_env()
+        job, clerk = self._chinese_job(env)
+        from .photo import PHOTO
+        transaction = Transaction()
+        with transaction.set_user(clerk.id), \
+                transaction.set_context(_check_access=True,
+                    company=env['company'].id):
+            worker, = Worker.create([{'application': job.id,
+                        'name': "赵刚", 'trade': "电工", 'photo': PHOTO,
+                        'identity_masked': '110101199003071234'}])
+        content = self._print('property.decoration.worker.pass', worker,
+            clerk, env['company'])
+        text = pdf_text(content)
+        for expected in ['装修出入证', worker.pass_number, '赵刚',
+                '110101********1234', '电工', job.unit.rec_name, job.number,
+                zh.strftime(worker.valid_from), zh.strftime(worker.valid_to),
+                env['company'].rec_name]:
+            self.assertIn(expected, text)
+        self.assertNotIn('110101199003071234', text)
+        # one A6 card, landscape, with the worker's photo on it
+        self.assertEqual(pdf_pages(content), [(148, 105)])
+        self.assertIn((24, 32), pdf_images(content))
+        decoded = pdf_qrcodes(content)
+        if decoded is None:
+            self.skipTest("no QR decoder (pyzbar, libzbar0) installed")
+        self.assertEqual(decoded, [worker.pass_number])
+        # the gate: the scanner types the code, then Enter
+        with transaction.set_user(clerk.id), \
+                transaction.set_context(company=env['company'].id):
+            for typed in [decoded[0], f'  {decoded[0]}\r\n',
+                    f'\t{decoded[0]}\n']:
+                session_id, _, _ = CheckPass.create()
+                result = CheckPass.execute(session_id,
+                    {'start': {'pass_number': typed}}, 'check')
+                values = result['view']['defaults']
+                self.assertTrue(values['valid'], values['message'])
+                self.assertIn('赵刚', values['message'])
+                CheckPass.delete(session_id)
+
+    @with_transaction()
+    def test_worker_pass_without_photo(self):
+        "A pass prints without a photo, with the frame to stick one on"
+        pool = Pool()
+        Worker = pool.get('property.decoration.worker')
+        env = create_env()
+        job, clerk = self._chinese_job(env)
+        with set_company(env['company']):
+            worker, = Worker.create([{'application': job.id,
+                        'name': "钱伟", 'identity_number': 'A1234567'}])
+        content = self._print('property.decoration.worker.pass', worker,
+            clerk, env['company'])
+        text = pdf_text(content)
+        self.assertIn('钱伟', text)
+        self.assertIn('A1****67', text)
+        self.assertEqual(pdf_images(content), [])
 
     @with_transaction()
     def test_reports(self):
