@@ -14,7 +14,7 @@ from trytond.modules.property_base.common import (
     CheckValuesMixin, rec_name_domain)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
-from trytond.report import Report
+from trytond.modules.property_base.printing import HTMLReport
 from trytond.transaction import Transaction, without_check_access
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
@@ -594,13 +594,6 @@ class Notice(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         return notices
 
 
-class NoticeReport(Report):
-    "Rectification Notice"
+class NoticeReport(HTMLReport):
+    "Rectification Notice (违章整改通知单)"
     __name__ = 'property.decoration.notice.report'
-
-    @classmethod
-    def get_context(cls, records, header, data):
-        context = super().get_context(records, header, data)
-        context['company'] = (records[0].application.company
-            if records else None)
-        return context

@@ -695,34 +695,44 @@ class PropertyDecorationTestCase(AccountedCompanyTestMixin,
         self.assertEqual(pdf_images(content), [])
 
     @with_transaction()
-    def test_reports(self):
-        "The permit, a pass with its photo and a notice print"
+    def test_notice_pdf(self):
+        """The building manager prints the rectification notice in the
+        owner's Chinese: number, date, owner and home, the violation, the
+        sanction, the requirements and the deadline"""
         pool = Pool()
-        Permit = pool.get('property.decoration.permit', type='report')
-        Pass = pool.get('property.decoration.worker.pass', type='report')
-        NoticeReport = pool.get('property.decoration.notice.report',
-            type='report')
-        Worker = pool.get('property.decoration.worker')
         Violation = pool.get('property.decoration.violation')
+        Notice = pool.get('property.decoration.notice')
+        zh = pool.get('ir.lang').get('zh_CN')
         env = create_env()
-        job = new_job(env)
-        with self.assertRaisesRegex(ValidationError, 'not issued'):
-            Permit.execute([job.id], {})
-        job = approve_and_start(env, job)
-        from .photo import PHOTO
+        job, clerk = self._chinese_job(env)
+        building = create_staff("Building Manager", 'building',
+            'property_base.group_property_building_manager', env['company'],
+            [env['site']])
+        violation, = inspect(env, job, [('V21', "阳台违规电焊")]).violations
         with set_company(env['company']):
-            worker, = Worker.create([{'application': job.id,
-                        'name': "Zhao Gang", 'photo': PHOTO,
-                        'identity_number': '370102199003071234'}])
-            violation, = inspect(env, job, [('V21', "Welding")]).violations
             notice, = Violation.issue_notices([violation])
-            for report, record in [(Permit, job), (Pass, worker),
-                    (NoticeReport, notice)]:
-                with self.subTest(report=report.__name__):
-                    oext, content, _, name = report.execute(
-                        [record.id], {})
-                    self.assertIn(oext, {'odt', 'pdf'})
-                    self.assertTrue(content)
+            Notice.write([notice], {'requirements': "立即停止动火作业\n补办动火证"})
+        notice = Notice(notice.id)
+        content = self._print('property.decoration.notice.report', notice,
+            building, env['company'])
+        text = pdf_text(content)
+        for expected in ['违章整改通知单', notice.number, '王芳',
+                job.unit.rec_name, "Jiayi Decoration Co.", '擅自动火作业',
+                '阳台违规电焊', '立即停止动火作业', '补办动火证',
+                zh.strftime(notice.date), zh.strftime(notice.deadline),
+                '限期整改', env['company'].rec_name]:
+            self.assertIn(expected, text)
+        self.assertEqual(pdf_pages(content), [(210, 297)])
+
+    @with_transaction()
+    def test_documents_are_pdf(self):
+        "Every document of the module is an HTML template printed as PDF"
+        Action = Pool().get('ir.action.report')
+        actions = Action.search([('module', '=', 'property_decoration')])
+        self.assertEqual(len(actions), 3)
+        for action in actions:
+            self.assertEqual((action.template_extension, action.extension),
+                ('html', 'pdf'), action.report_name)
 
     @with_transaction()
     def test_ticket_linked(self):
