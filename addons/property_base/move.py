@@ -8,6 +8,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from .common import clock
+from .printing import HTMLReport
 from .workflow import WorkflowGuardMixin
 
 MOVE_KINDS = [
@@ -95,6 +96,7 @@ class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     notes = fields.Text("Notes")
     state = fields.Selection(MOVE_STATES, "State", readonly=True,
         required=True, sort=False)
+    state_string = state.translated('state')
     del _states
 
     @classmethod
@@ -332,3 +334,9 @@ class MoveLine(ModelSQL, ModelView):
                     raise AccessError(gettext(
                             'property_base.msg_move_line_closed',
                             move=line.move.rec_name))
+
+
+class HandoverForm(HTMLReport):
+    """Handover Form (手续办理单) of a move: its checklist, who signed each
+    step and when, in the office's time"""
+    __name__ = 'property.move.handover_form'

@@ -7,7 +7,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, create_employee
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    office_today, open_notifications, run_cron, with_transaction)
+    office_today, open_notifications, pdf_fonts, pdf_pages, pdf_text,
+    run_cron, set_chinese, with_transaction)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
 from trytond.modules.property_base import common
@@ -208,6 +209,90 @@ class PropertyBaseTestCase(
         self.assertTrue(line.done_at)
         MoveLine.write([line], {'done': False})
         self.assertIsNone(MoveLine(line.id).done_by)
+
+    @with_transaction()
+    def test_move_in_handover_form_pdf(self):
+        """The front desk prints the move-in handover form (手续办理单) in
+        the owner's Chinese: the home, the owner, each step of the
+        checklist with who signed it and when in the office's time, late
+        on New Year's Eve and early on New Year's Day, and who completed"""
+        pool = Pool()
+        Move = pool.get('property.move')
+        MoveLine = pool.get('property.move.line')
+        Report = pool.get('property.move.handover_form', type='report')
+        zh = pool.get('ir.lang').get('zh_CN')
+        company, site, _, (unit,) = create_estate()
+        set_chinese()
+        clerk = create_staff("李娜", 'clerk',
+            'property_base.group_property_front_desk', company, [site])
+        wang = create_party("王伟")
+        transaction = Transaction()
+        with transaction.set_user(clerk.id), \
+                transaction.set_context(_check_access=True,
+                    company=company.id):
+            move = self._move_in(unit, wang)
+            first, second, third, *others = move.lines
+            with office_clock(dt.datetime(2026, 12, 31, 23, 45)):
+                MoveLine.write([first], {'done': True})
+            with office_clock(dt.datetime(2027, 1, 1, 0, 10)):
+                MoveLine.write([second], {'done': True,
+                        'notes': "身份证已核对"})
+            with office_clock(dt.datetime(2027, 1, 1, 7, 5)):
+                MoveLine.write([third] + others, {'done': True})
+                Move.complete([move])
+            oext, content, _, _ = Report.execute([move.id], {})
+        self.assertEqual(oext, 'pdf')
+        text = pdf_text(content)
+        new_year = dt.date(2027, 1, 1)
+        for expected in ['入住手续办理单', unit.rec_name, '王伟', '李娜',
+                '核验收楼证明', '移交钥匙', '身份证已核对',
+                f'{zh.strftime(dt.date(2026, 12, 31))} 23:45',
+                f'{zh.strftime(new_year)} 00:10',
+                f'{zh.strftime(new_year)} 07:05', '已完成', company.rec_name]:
+            self.assertIn(expected, text)
+        # the stored (UTC) hours are not what the office saw
+        self.assertNotIn('15:45', text)
+        self.assertNotIn('16:10', text)
+        self.assertEqual(text.count('李娜'), len(move.lines) + 1)
+        self.assertTrue(any('CJK' in f['name'] and f['emb']
+                for f in pdf_fonts(content)), pdf_fonts(content))
+        self.assertEqual(pdf_pages(content), [(210, 297)])
+
+    @with_transaction()
+    def test_move_out_handover_form_open_steps(self):
+        "A draft move-out prints its open steps blank, unsigned"
+        pool = Pool()
+        Move = pool.get('property.move')
+        Unit = pool.get('property.unit')
+        Report = pool.get('property.move.handover_form', type='report')
+        company, site, _, (unit,) = create_estate()
+        set_chinese()
+        wang = create_party("王伟")
+        Unit.write([unit], {'ownerships': [
+                    ('create', [{'party': wang.id, 'share': 100}])]})
+        move_in = self._move_in(unit, wang)
+        pool.get('property.move.line').write(list(move_in.lines),
+            {'done': True})
+        Move.complete([move_in])
+        move_out, = Move.create([{'kind': 'move_out', 'unit': unit.id,
+                    'party': wang.id, 'date': TODAY}])
+        with Transaction().set_context(company=company.id):
+            oext, content, _, _ = Report.execute([move_out.id], {})
+        text = pdf_text(content)
+        self.assertIn('退房手续办理单', text)
+        self.assertIn('草稿', text)
+        self.assertIn('交回钥匙', text)
+        self.assertNotIn('入住手续办理单', text)
+
+    @with_transaction()
+    def test_documents_are_pdf(self):
+        "Every document of the module is an HTML template printed as PDF"
+        Action = Pool().get('ir.action.report')
+        actions = Action.search([('module', '=', 'property_base')])
+        self.assertTrue(actions)
+        for action in actions:
+            self.assertEqual((action.template_extension, action.extension),
+                ('html', 'pdf'), action.report_name)
 
     @with_transaction()
     def test_move_complete_with_open_step(self):
