@@ -7,8 +7,8 @@ from trytond.modules.account.tests import create_chart, get_fiscalyear
 from trytond.modules.account_invoice.tests.test_module import (
     set_invoice_sequences)
 from trytond.modules.company.tests import set_company
-from trytond.modules.property_base.tests.tools import (
-    create_company, office_today)
+from trytond.modules.property_base.tests.tools import (  # noqa: F401
+    create_company, office_today, pdf_fonts, pdf_qrcodes, pdf_text)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction, TransactionError
@@ -210,53 +210,3 @@ def set_chinese():
                     f'trytond.modules.{module}').__file__),
             'locale', 'zh_CN.po')
         Translation.translation_import('zh_CN', module, path)
-
-
-def _pdf_tool(args, content):
-    import subprocess
-    import tempfile
-    with tempfile.NamedTemporaryFile(suffix='.pdf') as fp:
-        fp.write(content)
-        fp.flush()
-        return subprocess.run(args + [fp.name] + (['-'] if args[0]
-                == 'pdftotext' else []), check=True,
-            capture_output=True).stdout.decode('utf-8')
-
-
-def pdf_text(content):
-    "The text of the PDF, as pdftotext reads it (layout kept)"
-    return _pdf_tool(['pdftotext', '-layout', '-enc', 'UTF-8'], content)
-
-
-def pdf_fonts(content):
-    "The fonts of the PDF as pdffonts lists them: name and embedded"
-    lines = _pdf_tool(['pdffonts'], content).splitlines()[2:]
-    fonts = []
-    for line in lines:
-        # name type encoding emb sub uni object ID: flags from the right
-        parts = line.split()
-        fonts.append({'name': parts[0], 'emb': parts[-5] == 'yes'})
-    return fonts
-
-
-def pdf_qrcodes(content):
-    """The QR codes of the PDF's first page decoded, or None where no
-    decoder is installed (pyzbar and libzbar0)"""
-    import subprocess
-    import tempfile
-    try:
-        from PIL import Image
-        from pyzbar import pyzbar
-    except ImportError:
-        return None
-    with tempfile.TemporaryDirectory() as directory:
-        path = f'{directory}/notice.pdf'
-        with open(path, 'wb') as fp:
-            fp.write(content)
-        subprocess.run(['pdftoppm', '-r', '150', '-f', '1', '-l', '1',
-                '-png', path, f'{directory}/page'], check=True)
-        import glob
-        page, = glob.glob(f'{directory}/page*.png')
-        with Image.open(page) as image:
-            return [c.data.decode('utf-8') for c in pyzbar.decode(image)
-                if c.type == 'QRCODE']
