@@ -184,9 +184,11 @@ class Demo:
 
     def build(self):
         from trytond.transaction import Transaction
+        self.set_chinese()
         self.company = self.create_company()
         with Transaction().set_context(company=self.company.id,
                 companies=[self.company.id]):
+            self.set_party_language()
             self.create_staff()
             self.create_estate()
             self.sell_units()
@@ -196,6 +198,34 @@ class Demo:
             self.create_archives()
             self.inspect_vacant_units()
             self.finish_configuration()
+
+    def set_chinese(self):
+        """Chinese, the office's language, made translatable with the
+        activated modules' translations loaded (as `trytond-admin -l zh_CN`
+        does; `make run` has done it already): the documents print in
+        Chinese"""
+        from trytond.modules import create_graph, load_translations
+        Lang = self.get('ir.lang')
+        Module = self.get('ir.module')
+        lang, = Lang.search([('code', '=', 'zh_CN')])
+        if lang.translatable:
+            return
+        start = time.monotonic()
+        Lang.write([lang], {'translatable': True})
+        modules = {m.name for m in Module.search([
+                    ('state', '=', 'activated')])}
+        for node in create_graph(modules):
+            load_translations(self.pool, node, ['zh_CN'])
+        self.log(f"Chinese translations loaded in "
+            f"{time.monotonic() - start:.1f}s")
+
+    def set_party_language(self):
+        "Owners and the other parties read Chinese unless said otherwise"
+        Lang = self.get('ir.lang')
+        Configuration = self.get('party.configuration')
+        config = Configuration(1)
+        config.party_lang = Lang.get('zh_CN')
+        config.save()
 
     def create_company(self):
         Currency = self.get('currency.currency')

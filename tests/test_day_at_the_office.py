@@ -42,6 +42,7 @@ from trytond.model import fields
 from trytond.pool import Pool
 from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
+from trytond.transaction import Transaction
 
 import test_security
 from test_rpc_fuzz import committed
@@ -222,6 +223,55 @@ class DayAtTheOfficeTestCase(unittest.TestCase):
         for login in LOGINS:
             with self.subTest(login=login):
                 self.session(login)
+
+    def test_fee_notice_in_chinese(self):
+        """The demo speaks Chinese: zh_CN is translatable with the
+        modules' translations loaded, the owners read Chinese, and a fee
+        notice finance prints over RPC (in an English session) is in
+        Chinese"""
+        import subprocess
+        import tempfile
+
+        def check():
+            pool = Pool()
+            Lang = pool.get('ir.lang')
+            Party = pool.get('party.party')
+            Ownership = pool.get('property.unit.ownership')
+            Translation = pool.get('ir.translation')
+            Company = pool.get('company.company')
+            company, = Company.search([])
+            # (a party's language is the company's setting)
+            with Transaction().set_context(company=company.id):
+                owners = Party.browse({o.party.id
+                        for o in Ownership.search([])})
+                langs = {p.lang.code if p.lang else None for p in owners}
+            return (Lang.get('zh_CN').translatable, langs,
+                Translation.search_count([('lang', '=', 'zh_CN'),
+                        ('module', '=', 'account_invoice')]) > 0)
+        translatable, langs, core = committed(check)
+        self.assertTrue(translatable)
+        self.assertEqual(langs, {'zh_CN'})
+        self.assertTrue(core, "the core modules' translations not loaded")
+        loaded = [l for l in self.build_log if 'Chinese' in l]
+        self.assertTrue(loaded, self.build_log)
+        print(loaded[0].strip(), end=' ')
+
+        invoice, = self.search_read('finance', 'account.invoice',
+            [('state', '=', 'posted'), ('type', '=', 'out'),
+                ('property_unit', '!=', None)], ['number'],
+            order=[('id', 'ASC')])[:1]
+        oext, content, _, _ = self.call('finance',
+            'report.property.fee.notice.execute', [invoice['id']], {})
+        self.assertEqual(oext, 'pdf')
+        with tempfile.NamedTemporaryFile(suffix='.pdf') as fp:
+            fp.write(content)
+            fp.flush()
+            text = subprocess.run(['pdftotext', '-layout', '-enc', 'UTF-8',
+                    fp.name, '-'], check=True,
+                capture_output=True).stdout.decode('utf-8')
+        self.assertIn('缴费通知单', text)
+        self.assertIn('应缴合计', text)
+        self.assertIn(invoice['number'], text)
 
     def test_site_searches(self):
         """A search through a record's site follows the path given: the
