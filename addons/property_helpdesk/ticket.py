@@ -657,8 +657,11 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
             if earlier:
                 ticket.is_repeat = True
                 ticket.repeat_of = earlier[0]
-                # A second report is level 2; the third goes to the
-                # manager (seed 001 交接班程序, 004 信息分级).
+                # A second report is level 2 (seed 004 信息分级: 业主重复
+                # 报修两次). Seed 001 asks that repeated complaints be
+                # reported to the person in charge (上报负责人) without
+                # a count: the third report going to the manager (level 1)
+                # is the suite's default.
                 level = '1' if len(earlier) >= 2 else '2'
                 if level < ticket.level:
                     escalations.append(ticket.new_escalation(
