@@ -191,8 +191,8 @@ class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             order.done_at = None
         cls.save(work_orders)
         # The job is not done any more: neither is its ticket.
-        Ticket.reopen([w.ticket for w in work_orders
-                if w.ticket.state == 'resolved'])
+        Ticket.reopen(list({w.ticket for w in work_orders
+                    if w.ticket.state in {'resolved', 'visited'}}))
 
     @classmethod
     @ModelView.button
