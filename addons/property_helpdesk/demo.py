@@ -279,7 +279,11 @@ def _tickets(pool, company, rng, staff, categories):
             order, = WorkOrder.create([{'ticket': ticket.id,
                         'department': ticket.department.id,
                         'technician': ticket.assignee.id,
-                        'description': ticket.description}])
+                        'description': ticket.description,
+                        # in the home, at a time agreed with the resident
+                        'appointment_at': (now + dt.timedelta(hours=1)
+                            if ticket.kind == 'repair_unit' else None),
+                        }])
             WorkOrder.dispatch([order])
             orders.append((order, replied_at, resolved_at))
         else:
@@ -386,6 +390,21 @@ def _tickets(pool, company, rng, staff, categories):
     Ticket.cancel(to_cancel)
     for order, dispatched, done in orders:
         order.dispatched_at = dispatched + dt.timedelta(minutes=10)
+        policy = order.ticket.get_policy()
+        if order.appointment_at:
+            order.appointment_at = order.dispatched_at + dt.timedelta(
+                hours=rng.choice([1, 2, 3]))
+            order.onsite_deadline = order.appointment_at
+        else:
+            order.onsite_deadline = order.dispatched_at + dt.timedelta(
+                minutes=policy.onsite_minutes)
+        # on site a few minutes early, now and then late
+        arrived = order.onsite_deadline + dt.timedelta(
+            minutes=rng.choice([-10, -5, -5, -2, 15]))
+        if order.state == 'done' or arrived < now:
+            order.arrived_at = min(arrived, done) if order.state == 'done' \
+                else arrived
+            order.arrival_breached = order.arrived_at > order.onsite_deadline
         if order.state == 'done':
             order.done_at = done
     WorkOrder.save([o for o, *_ in orders])

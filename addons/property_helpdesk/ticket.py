@@ -69,6 +69,7 @@ ESCALATION_REASONS = [
     ('reply_overdue', "Reply overdue"),
     ('feedback_overdue', "Feedback overdue"),
     ('next_reply_overdue', "Promised reply overdue"),
+    ('arrival_overdue', "Not on site in time"),
     ('done_overdue', "Work overdue"),
     ]
 CONTACT_METHODS = [
@@ -937,11 +938,36 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
                         for arg in (records, dict(values))))
             cls.notify(new_escalations)
             escalations.extend(new_escalations)
+        escalations.extend(cls.escalate_late_on_site(now, policies))
         if escalations:
             Cron.notify_sites('tryton-warning',
                 'property_helpdesk.act_ticket_escalated',
                 'property_helpdesk.msg_tickets_escalated', escalations,
                 site=lambda e: e.ticket.site)
+        return escalations
+
+    @classmethod
+    def escalate_late_on_site(cls, now, policies):
+        """The technicians not on site by the appointment or the on-site
+        deadline: their tickets go one level up (seed 001: 准时到达现场)"""
+        pool = Pool()
+        WorkOrder = pool.get('property.work_order')
+        orders = WorkOrder.late_on_site(now)
+        escalations = []
+        for order in orders:
+            ticket = order.ticket
+            if ticket.company not in policies:
+                policies[ticket.company] = ticket.get_policy()
+            policy = policies[ticket.company]
+            level = str(max(1, int(ticket.level) - 1))
+            escalations.append(ticket.new_escalation('arrival_overdue',
+                    level, policy.level1_minutes if level == '1'
+                    else policy.level2_minutes))
+            ticket.level = level
+            order.arrival_breached = True
+        cls.save(list({o.ticket for o in orders}))
+        WorkOrder.save(orders)
+        cls.notify(escalations)
         return escalations
 
     @classmethod

@@ -1202,5 +1202,52 @@ class PropertyHelpdeskTestCase(
         self.assertTrue(any('CJK' in f['name'] and f['emb']
                 for f in pdf_fonts(content)), pdf_fonts(content))
 
+    @with_transaction()
+    def test_on_site_by_appointment_001(self):
+        """The technician is on site by the time agreed with the resident,
+        else within the policy's minutes of the dispatch; late, the ticket
+        is escalated once (001: 准时到达现场, 不按时到现场接单人责任)"""
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        WorkOrder = pool.get('property.work_order')
+        env = create_helpdesk()
+        with office_clock(dt.datetime(2026, 11, 20, 9, 0)):
+            ticket = create_ticket(env,
+                received_at=Ticket.default_received_at())
+            Ticket.open([ticket])
+            Ticket.write([ticket], {'assignee': env['technician'].id})
+            Ticket.assign([ticket])
+        values = {'ticket': ticket.id, 'department': env['engineering'].id,
+            'technician': env['technician'].id, 'description': "Fix"}
+        appointment = office_to_utc(dt.datetime(2026, 11, 20, 14, 0))
+        with office_clock(dt.datetime(2026, 11, 20, 15, 0)):
+            past, = WorkOrder.create([dict(values,
+                        appointment_at=appointment)])
+            with self.assertRaisesRegex(ValidationError, 'already past'):
+                WorkOrder.dispatch([past])
+        with office_clock(dt.datetime(2026, 11, 20, 10, 0)) as ten:
+            booked, = WorkOrder.create([dict(values,
+                        appointment_at=appointment)])
+            walk, = WorkOrder.create([values])
+            WorkOrder.dispatch([booked, walk])
+        self.assertEqual(booked.onsite_deadline, appointment)
+        self.assertEqual(walk.onsite_deadline,
+            ten + dt.timedelta(minutes=30))
+        with office_clock(dt.datetime(2026, 11, 20, 10, 20)):
+            WorkOrder.arrive([walk])
+        self.assertFalse(walk.arrival_breached)
+        with office_clock(dt.datetime(2026, 11, 20, 13, 59)):
+            self.assertEqual(Ticket.escalate(), [])
+        with office_clock(dt.datetime(2026, 11, 20, 14, 5)):
+            escalation, = Ticket.escalate()
+            self.assertEqual(Ticket.escalate(), [])
+        self.assertEqual((escalation.reason, escalation.ticket),
+            ('arrival_overdue', ticket))
+        self.assertTrue(booked.arrival_breached)
+        with office_clock(dt.datetime(2026, 11, 20, 14, 20)) as arrived:
+            WorkOrder.arrive([booked])
+        self.assertEqual(booked.arrived_at, arrived)
+        self.assertTrue(booked.arrival_breached)
+
 
 del ModuleTestCase
