@@ -23,6 +23,16 @@ TARGETS = {
     'repair_satisfaction_rate': 'target_repair_satisfaction',
     }
 CEILINGS = {'rework_rate'}
+# Who is responsible for what a complaint is about (seed 001 住户投诉处理作业
+# 规程 3: 分析产生问题之原因或责任情况)
+RESPONSIBILITIES = [
+    (None, ""),
+    ('service', "Our service"),
+    ('contractor', "A contractor"),
+    ('developer', "The developer"),
+    ('owner', "The owner"),
+    ('third_party', "A third party"),
+    ]
 
 
 class Configuration(ModelSQL, ModelView):

@@ -319,6 +319,23 @@ def _tickets(pool, company, rng, staff, categories):
                     WorkOrder.reopen([order])
                     WorkOrder.finish([order])
         ticket.resolution = "已处理, 已向报事人反馈"
+        if ticket.kind == 'complaint':
+            # the cause found on site and who answers for it
+            ticket.responsibility = rng.choices(
+                ['service', 'contractor', 'developer', 'owner',
+                    'third_party'], [45, 15, 15, 15, 10])[0]
+            ticket.cause = {
+                'service': "巡查不到位, 未及时发现",
+                'contractor': "外包单位作业不规范",
+                'developer': "工程遗留问题",
+                'owner': "相邻业主使用不当",
+                'third_party': "市政施工影响",
+                }[ticket.responsibility]
+            unsolved = ticket.responsibility == 'developer' \
+                and rng.random() < 0.5
+            ticket.outcome = 'explained' if unsolved else 'solved'
+            if unsolved:
+                ticket.root_cause = "开发商尚未安排整改, 已向业主解释并跟进"
         ticket.save()
         Ticket.resolve([ticket])
         ticket.replied_at = replied_at

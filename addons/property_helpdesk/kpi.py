@@ -12,7 +12,7 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.property_base.common import clock, office_date
 from trytond.pool import Pool
 
-from .configuration import CEILINGS, TARGETS
+from .configuration import CEILINGS, RESPONSIBILITIES, TARGETS
 
 
 def month_column(ticket):
@@ -409,3 +409,51 @@ class KPIWarning(ModelSQL, ModelView):
                 'property_helpdesk.msg_kpi_warnings', warnings,
                 site=lambda w: w.site)
         return warnings
+
+
+class ComplaintCause(ModelSQL, ModelView):
+    "Complaints by Responsibility"
+    __name__ = 'property.helpdesk.complaint_cause'
+    # The month's complaints of a site by who answers for them, and how
+    # many could not be solved (with their root causes on the tickets)
+    site = fields.Many2One('property.site', "Site")
+    month = fields.Date("Month")
+    responsibility = fields.Selection(
+        [(None, "Not analysed")] + RESPONSIBILITIES[1:], "Responsibility")
+    responsibility_string = responsibility.translated('responsibility')
+    complaints = fields.Integer("Complaints")
+    unsolved = fields.Integer("Not Solved")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('month', 'DESC'), ('site', 'ASC'),
+            ('complaints', 'DESC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        ticket = Pool().get('property.ticket').__table__()
+        query = ticket.select(
+            ticket.site.as_('site'),
+            month_column(ticket).as_('month'),
+            ticket.responsibility.as_('responsibility'),
+            ticket.outcome.as_('outcome'),
+            where=(ticket.kind == 'complaint')
+            & ~ticket.state.in_(['draft', 'cancelled']))
+        key = Case(*((query.responsibility == value, _integer(i))
+                for i, (value, _) in enumerate(RESPONSIBILITIES[1:], 1)),
+            else_=_integer(0))
+        return query.select(
+            (kpi_id(query.site, query.month) * _integer(8) + key
+                ).as_('id'),
+            Literal(0).as_('create_uid'),
+            CurrentTimestamp().as_('create_date'),
+            Literal(None).as_('write_uid'),
+            Literal(None).as_('write_date'),
+            query.site.as_('site'),
+            query.month.as_('month'),
+            query.responsibility.as_('responsibility'),
+            Count(Literal('*')).as_('complaints'),
+            Cast(Sum(Case((query.outcome == 'explained', 1), else_=0)),
+                'INTEGER').as_('unsolved'),
+            group_by=[query.site, query.month, query.responsibility])

@@ -38,7 +38,19 @@ class MonthlyServiceReport(HTMLReport):
         context['figures'] = cls.figures
         context['categories'] = cls.categories
         context['rate'] = cls.format_rate
+        context['causes'] = cls.causes
         return context
+
+    @classmethod
+    def causes(cls, kpi):
+        """[(responsibility, complaints, not solved)] of the month's
+        complaints of the site"""
+        Cause = Pool().get('property.helpdesk.complaint_cause')
+        with without_check_access():
+            rows = Cause.search([('site', '=', kpi.site.id),
+                    ('month', '=', kpi.month)])
+            return [(r.responsibility_string, r.complaints, r.unsolved)
+                for r in rows]
 
     @staticmethod
     def format_rate(value):

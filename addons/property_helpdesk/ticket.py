@@ -22,6 +22,7 @@ from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, now, office_date, rec_name_domain)
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
+from .configuration import RESPONSIBILITIES
 from .kpi import kpi_id, month_column
 
 CHANNELS = [
@@ -71,6 +72,11 @@ ESCALATION_REASONS = [
     ('next_reply_overdue', "Promised reply overdue"),
     ('arrival_overdue', "Not on site in time"),
     ('done_overdue', "Work overdue"),
+    ]
+OUTCOMES = [
+    (None, ""),
+    ('solved', "Solved"),
+    ('explained', "Not solved, explained"),
     ]
 CONTACT_METHODS = [
     ('phone', "Phone"),
@@ -225,6 +231,34 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         "resolution; the ticket cannot close before.")
     resolution = fields.Text("Resolution",
         states={'readonly': Eval('state').in_(['closed', 'cancelled'])})
+    cause = fields.Text("Cause",
+        states={
+            'invisible': Eval('kind') != 'complaint',
+            'readonly': Eval('state').in_(['closed', 'cancelled']),
+            },
+        help="What caused the complaint, found on site (seed 001 住户投诉"
+        "处理作业规程 2-3: 实地视察, 分析产生问题之原因或责任情况).")
+    responsibility = fields.Selection(RESPONSIBILITIES, "Responsibility",
+        states={
+            'invisible': Eval('kind') != 'complaint',
+            'readonly': Eval('state').in_(['closed', 'cancelled']),
+            },
+        help="Who answers for what the complaint is about; recorded "
+        "before the complaint is closed.")
+    outcome = fields.Selection(OUTCOMES, "Outcome",
+        states={
+            'invisible': Eval('kind') != 'complaint',
+            'readonly': Eval('state').in_(['closed', 'cancelled']),
+            },
+        help="A complaint that could not be solved is explained to the "
+        "owner (seed 001 投诉处理 8: 不能解决的问题应予以合理解释).")
+    root_cause = fields.Text("Root Cause",
+        states={
+            'invisible': Eval('outcome') != 'explained',
+            'readonly': Eval('state').in_(['closed', 'cancelled']),
+            },
+        help="Why the complaint could not be solved, for the month's "
+        "review.")
     work_orders = fields.One2Many('property.work_order', 'ticket',
         "Work Orders",
         states={'readonly': ~Eval('state').in_(OPEN_STATES)})
@@ -615,7 +649,8 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
                 'work_orders', 'visits', 'history', 'escalations',
                 'first_receiver', 'resolution', 'replied_by',
                 'reply_method', 'feedback_at', 'next_reply_deadline',
-                'repeat_responsible', 'contacts']:
+                'repeat_responsible', 'contacts', 'cause', 'responsibility',
+                'outcome', 'root_cause']:
             default.setdefault(name, None)
         default.setdefault('feedback_breached', False)
         default.setdefault('next_reply_breached', False)
@@ -848,6 +883,17 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
             if ticket.anonymous and not (ticket.resolution or '').strip():
                 raise UserError(gettext(
                         'property_helpdesk.msg_ticket_close_anonymous',
+                        ticket=ticket.rec_name))
+            if ticket.kind == 'complaint' and not (
+                    ticket.responsibility and ticket.outcome
+                    and (ticket.cause or '').strip()):
+                raise UserError(gettext(
+                        'property_helpdesk.msg_ticket_close_cause',
+                        ticket=ticket.rec_name))
+            if ticket.outcome == 'explained' and not (
+                    ticket.root_cause or '').strip():
+                raise UserError(gettext(
+                        'property_helpdesk.msg_ticket_close_root_cause',
                         ticket=ticket.rec_name))
         cls.write(tickets, {'closed_at': clock()})
 

@@ -955,7 +955,9 @@ class PropertyHelpdeskTestCase(
         with self.assertRaisesRegex(UserError, 'anonymous'):
             Ticket.close([anonymous])
         self.assertEqual(anonymous.state, 'resolved')
-        Ticket.write([anonymous], {'resolution': "Dog owner warned"})
+        Ticket.write([anonymous], {'resolution': "Dog owner warned",
+                'cause': "Dog left in the garden", 'responsibility': 'owner',
+                'outcome': 'solved'})
         Ticket.close([anonymous])
         self.assertEqual(anonymous.state, 'closed')
 
@@ -1183,6 +1185,7 @@ class PropertyHelpdeskTestCase(
         text = pdf_text(content)
         for expected in ['客服月报', 'Garden Court', '2026-11', '本月工作',
                 '按类别统计工单', '服务指标与目标', '维修及时率', '返修率',
+                '按责任方统计投诉', '未分析',
                 '投诉处理及时率', '投诉回访率', '回访满意率', '维修服务满意率']:
             self.assertIn(expected, text)
         # each KPI row: rate, target, flag (pdftotext may drop spaces)
@@ -1248,6 +1251,46 @@ class PropertyHelpdeskTestCase(
             WorkOrder.arrive([booked])
         self.assertEqual(booked.arrived_at, arrived)
         self.assertTrue(booked.arrival_breached)
+
+    @with_transaction()
+    def test_complaint_cause_and_responsibility_001(self):
+        """Each complaint's cause and who is responsible are recorded
+        before it closes, with a root cause for one that could not be
+        solved (001 住户投诉处理作业规程 3 and 8), counted per month"""
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        Visit = pool.get('property.return_visit')
+        Cause = pool.get('property.helpdesk.complaint_cause')
+        env = create_helpdesk()
+        leak = self._resolved(env, kind='complaint',
+            complaint_type='effective')
+        Visit.create([{'ticket': leak.id, 'satisfaction': 4}])
+        with self.assertRaisesRegex(UserError, 'cause, who is responsible'):
+            Ticket.close([leak])
+        Ticket.write([leak], {'cause': "Drain of 1301 cracked",
+                'responsibility': 'developer', 'outcome': 'explained'})
+        with self.assertRaisesRegex(UserError, 'root cause'):
+            Ticket.close([leak])
+        self.assertEqual(leak.state, 'visited')
+        Ticket.write([leak], {'root_cause': "Under the developer's "
+                "warranty; the developer has not sent anyone yet"})
+        Ticket.close([leak])
+        self.assertEqual(leak.state, 'closed')
+        noise = self._resolved(env, kind='complaint',
+            complaint_type='venting', unit=None)
+        Ticket.write([noise], {'cause': "Guard absent at night",
+                'responsibility': 'service', 'outcome': 'solved'})
+        self._resolved(env, kind='complaint', complaint_type='help',
+            unit=None)
+        self.assertEqual(
+            {(c.site, c.month, c.responsibility, c.complaints, c.unsolved)
+                for c in Cause.search([])}, {
+                (env['site'], dt.date(2026, 11, 1), 'developer', 1, 1),
+                (env['site'], dt.date(2026, 11, 1), 'service', 1, 0),
+                (env['site'], dt.date(2026, 11, 1), None, 1, 0)})
+        # read by id, as the client does
+        row, = Cause.search([('responsibility', '=', 'developer')])
+        self.assertEqual(Cause(row.id).unsolved, 1)
 
 
 del ModuleTestCase
