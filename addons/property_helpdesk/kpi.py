@@ -453,7 +453,7 @@ class ComplaintCause(ModelSQL, ModelView):
             query.site.as_('site'),
             query.month.as_('month'),
             query.responsibility.as_('responsibility'),
-            Count(Literal('*')).as_('complaints'),
+            Count(query.site).as_('complaints'),
             Cast(Sum(Case((query.outcome == 'explained', 1), else_=0)),
                 'INTEGER').as_('unsolved'),
             group_by=[query.site, query.month, query.responsibility])
