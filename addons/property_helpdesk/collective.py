@@ -75,6 +75,12 @@ class CollectiveIssue(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 if ticket.state in {'open', 'assigned', 'in_progress'}:
                     to_resolve.append(ticket)
                 ticket.resolution = issue.answer
+                # the open letter is the reply to each owner (seed 001
+                # 投诉回访规定 四: 公开信的形式答复业主)
+                if not ticket.replied_at:
+                    ticket.replied_at = clock()
+                    ticket.reply_method = 'letter'
+                    ticket.replied_by = Transaction().context.get('employee')
         Ticket.save([t for i in issues for t in i.tickets])
         Ticket.resolve(to_resolve)
         cls.write(issues, {

@@ -12,11 +12,36 @@ from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction, without_check_access
 
 
+# The KPI rates (property.helpdesk.kpi) that have a target, with the
+# policy's field holding it; the rework rate is a ceiling, the others floors.
+TARGETS = {
+    'repair_on_time_rate': 'target_repair_on_time',
+    'rework_rate': 'target_rework',
+    'complaint_on_time_rate': 'target_complaint_on_time',
+    'complaint_visit_rate': 'complaint_visit_rate',
+    'satisfaction_rate': 'target_visit_satisfaction',
+    'repair_satisfaction_rate': 'target_repair_satisfaction',
+    }
+CEILINGS = {'rework_rate'}
+# Who is responsible for what a complaint is about (seed 001 住户投诉处理作业
+# 规程 3: 分析产生问题之原因或责任情况)
+RESPONSIBILITIES = [
+    (None, ""),
+    ('service', "Our service"),
+    ('contractor', "A contractor"),
+    ('developer', "The developer"),
+    ('owner', "The owner"),
+    ('third_party', "A third party"),
+    ]
+
+
 class Configuration(ModelSQL, ModelView):
     "Helpdesk Policy"
     __name__ = 'property.helpdesk.configuration'
     # Defaults are the seed manuals' rules (001 投诉处理规定 and 回访制度,
-    # 004 信息分级 and 日未处理工作盘点表).
+    # 004 信息分级 and 日未处理工作盘点表), except the repeat window and the
+    # days to the return visit, which the seeds do not set: those are the
+    # suite's defaults.
     company = fields.Many2One('company.company', "Company", required=True,
         ondelete='CASCADE')
     ticket_sequence = fields.Many2One('ir.sequence', "Ticket Sequence",
@@ -38,7 +63,33 @@ class Configuration(ModelSQL, ModelView):
     visit_days = fields.Integer("Return Visit (days)", required=True,
         help="Working days after resolution to visit the reporter.")
     complaint_visit_rate = fields.Integer("Complaint Visit Rate (%)",
-        required=True, help="The share of complaints to be visited.")
+        required=True,
+        help="Target: the least share of resolved complaints visited "
+        "(seed 001 回访制度: 不低于60%).")
+    target_repair_on_time = fields.Integer("Repairs on Time (%)",
+        required=True,
+        help="Target: the share of repairs done in time "
+        "(seed 001: 报修及时率达到98%).")
+    target_rework = fields.Integer("Rework (%)", required=True,
+        help="Target: the most share of resolved tickets reworked "
+        "(seed 001: 返修率不高于5%).")
+    target_complaint_on_time = fields.Integer("Complaints on Time (%)",
+        required=True,
+        help="Target: the share of complaints replied, fed back and done "
+        "in time (seed 004: 投诉处理及时率100%).")
+    target_visit_satisfaction = fields.Integer("Visit Satisfaction (%)",
+        required=True,
+        help="Target: the share of return visits satisfied "
+        "(seed 004: 回访客户满意率达95%).")
+    target_repair_satisfaction = fields.Integer("Repair Satisfaction (%)",
+        required=True,
+        help="Target: the share of repair visits satisfied "
+        "(seed 004: 维修服务满意度达95%).")
+    onsite_minutes = fields.Integer("On Site within (minutes)",
+        required=True,
+        help="Without an appointment, the technician is on site this long "
+        "after the dispatch (seed 001 asks to be on site on time, 准时到达"
+        "现场; the 30 minutes are the suite's default).")
     repeat_window = fields.Integer("Repeat Window (days)", required=True,
         help="A ticket on the same unit and category within this many days "
         "is a repeat.")
@@ -95,6 +146,30 @@ class Configuration(ModelSQL, ModelView):
         return 60
 
     @staticmethod
+    def default_target_repair_on_time():
+        return 98
+
+    @staticmethod
+    def default_target_rework():
+        return 5
+
+    @staticmethod
+    def default_target_complaint_on_time():
+        return 100
+
+    @staticmethod
+    def default_target_visit_satisfaction():
+        return 95
+
+    @staticmethod
+    def default_target_repair_satisfaction():
+        return 95
+
+    @staticmethod
+    def default_onsite_minutes():
+        return 30
+
+    @staticmethod
     def default_repeat_window():
         return 30
 
@@ -143,12 +218,23 @@ class Configuration(ModelSQL, ModelView):
         for config in configs:
             for name in ['reply_days_verbal', 'reply_days_letter',
                     'feedback_days', 'done_days', 'visit_days',
-                    'repeat_window', 'level1_minutes', 'level2_minutes']:
+                    'repeat_window', 'level1_minutes', 'level2_minutes',
+                    'onsite_minutes']:
                 if getattr(config, name) is not None \
                         and getattr(config, name) < 0:
                     raise ValidationError(gettext(
                             'property_helpdesk.msg_configuration_negative',
                             field=cls._fields[name].string))
+            for name in TARGETS.values():
+                value = getattr(config, name)
+                if value is not None and not 0 <= value <= 100:
+                    raise ValidationError(gettext(
+                            'property_helpdesk.msg_configuration_target',
+                            field=cls._fields[name].string, value=value))
+
+    def target(self, kpi):
+        "The target of the KPI rate named kpi, in %"
+        return getattr(self, TARGETS[kpi])
 
     @property
     def holiday_dates(self):

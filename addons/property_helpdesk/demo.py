@@ -6,14 +6,20 @@ tickets go through the module's own workflow (open, dispatch, work
 orders, resolve, visit, close); their timestamps are then set back to
 when each step happened so that the deadlines and KPIs read like a real
 quarter of an office's work."""
+import base64
 import datetime as dt
 from decimal import Decimal
 
-from trytond.modules.property_base.common import clock, to_office, to_utc
+from trytond.modules.property_base.common import (
+    clock, office_date, to_office, to_utc)
 from trytond.transaction import Transaction
 
 # The tickets of the three months, by size of the demo (scripts/demo.py)
 TICKETS = {'full': 330, 'small': 30}
+# The owner's signature on a door-to-door visit form, as scanned (a dot)
+SIGNATURE = base64.b64decode(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA'
+    '60e6kgAAAABJRU5ErkJggg==')
 
 
 CATEGORIES = [
@@ -82,6 +88,10 @@ def build(pool, company, rng, log):
     log(f"helpdesk: {len(tickets)} tickets over three months, "
         f"{len(categories)} categories, {len(staff['departments'])} "
         "departments")
+    _sent_back(pool, staff)
+    warnings = pool.get('property.helpdesk.kpi.warning').warn()
+    log(f"helpdesk: a visit that sent a job back, {len(warnings)} KPI "
+        "warnings of the month")
     _patrols_and_handovers(pool, rng, staff, categories)
     log("helpdesk: patrols, a collective issue and shift handovers")
     _users(pool, company, staff)
@@ -155,6 +165,7 @@ def _tickets(pool, company, rng, staff, categories):
     Ticket = pool.get('property.ticket')
     WorkOrder = pool.get('property.work_order')
     Visit = pool.get('property.return_visit')
+    Contact = pool.get('property.ticket.contact')
     History = pool.get('property.ticket.history')
     Unit = pool.get('property.unit')
     now = clock().replace(second=0, microsecond=0)
@@ -221,6 +232,7 @@ def _tickets(pool, company, rng, staff, categories):
 
     history_dates = {}
     orders, visits, to_close, to_cancel = [], [], [], []
+    contacts = []
     for ticket in tickets:
         age = (now - ticket.received_at).total_seconds() / 86400
         received = ticket.received_at
@@ -247,6 +259,16 @@ def _tickets(pool, company, rng, staff, categories):
         ticket.assignee = rng.choice(members)
         ticket.save()
         Ticket.assign([ticket])
+        # The reply: the first receiver calls the owner back (dispatching
+        # is not the reply); dated below when it was made
+        contact, = Contact.create([{'ticket': ticket.id,
+                    'employee': ticket.first_receiver.id,
+                    'method': ('letter' if ticket.channel == 'letter'
+                        else rng.choice(['phone'] * 4 + ['visit'])),
+                    'summary': "已告知报事人处理安排及上门时间",
+                    'next_reply_by': now + dt.timedelta(days=1)}])
+        contacts.append((contact, replied_at,
+                replied_at + dt.timedelta(hours=4)))
         dates = {'open': received + dt.timedelta(minutes=2),
             'assigned': replied_at}
         if target == 'assigned':
@@ -257,7 +279,11 @@ def _tickets(pool, company, rng, staff, categories):
             order, = WorkOrder.create([{'ticket': ticket.id,
                         'department': ticket.department.id,
                         'technician': ticket.assignee.id,
-                        'description': ticket.description}])
+                        'description': ticket.description,
+                        # in the home, at a time agreed with the resident
+                        'appointment_at': (now + dt.timedelta(hours=1)
+                            if ticket.kind == 'repair_unit' else None),
+                        }])
             WorkOrder.dispatch([order])
             orders.append((order, replied_at, resolved_at))
         else:
@@ -266,6 +292,19 @@ def _tickets(pool, company, rng, staff, categories):
         if target == 'in_progress':
             history_dates[ticket.id] = dates
             ticket.replied_at = replied_at
+            # Not done the same day: the owner is told of the progress the
+            # next morning, with the next reply promised
+            told = to_utc(dt.datetime.combine(
+                    office_date(received, company) + dt.timedelta(days=1),
+                    dt.time(10, 0)), company)
+            if told < now:
+                contact, = Contact.create([{'ticket': ticket.id,
+                            'employee': ticket.first_receiver.id,
+                            'method': 'phone',
+                            'summary': "配件已订购, 到货后安排上门",
+                            'next_reply_by': now + dt.timedelta(days=1)}])
+                contacts.append((contact, told,
+                        told + dt.timedelta(days=2)))
             continue
         for order, *_ in orders[-1:]:
             if order.ticket == ticket:
@@ -280,12 +319,33 @@ def _tickets(pool, company, rng, staff, categories):
                     WorkOrder.reopen([order])
                     WorkOrder.finish([order])
         ticket.resolution = "已处理, 已向报事人反馈"
+        if ticket.kind == 'complaint':
+            # the cause found on site and who answers for it
+            ticket.responsibility = rng.choices(
+                ['service', 'contractor', 'developer', 'owner',
+                    'third_party'], [45, 15, 15, 15, 10])[0]
+            ticket.cause = {
+                'service': "巡查不到位, 未及时发现",
+                'contractor': "外包单位作业不规范",
+                'developer': "工程遗留问题",
+                'owner': "相邻业主使用不当",
+                'third_party': "市政施工影响",
+                }[ticket.responsibility]
+            unsolved = ticket.responsibility == 'developer' \
+                and rng.random() < 0.5
+            ticket.outcome = 'explained' if unsolved else 'solved'
+            if unsolved:
+                ticket.root_cause = "开发商尚未安排整改, 已向业主解释并跟进"
         ticket.save()
         Ticket.resolve([ticket])
         ticket.replied_at = replied_at
         ticket.resolved_at = resolved_at
         ticket.done_breached = bool(ticket.done_deadline
             and resolved_at > ticket.done_deadline)
+        # the work done is the feedback of the work not done that day
+        if ticket.feedback_deadline:
+            ticket.feedback_at = resolved_at
+            ticket.feedback_breached = resolved_at > ticket.feedback_deadline
         ticket.visit_deadline = ticket.get_policy().add_working_days(
             resolved_at, 1)
         dates['resolved'] = resolved_at
@@ -301,16 +361,42 @@ def _tickets(pool, company, rng, staff, categories):
         if target == 'closed':
             to_close.append((ticket, visited_at + dt.timedelta(hours=1)))
     Ticket.save(tickets)
+    # The contacts as they were made, and what they set on their tickets
+    for contact, made, promised in contacts:
+        contact.date = made
+        contact.next_reply_by = promised
+        ticket = contact.ticket
+        if contact.kind == 'reply':
+            ticket.replied_at = made
+        elif ticket.feedback_deadline and not ticket.resolved_at:
+            ticket.feedback_at = made
+            ticket.feedback_breached = made > ticket.feedback_deadline
+        if ticket.state in {'open', 'assigned', 'in_progress'}:
+            ticket.next_reply_deadline = promised
+        ticket.save()
+    Contact.save([c for c, *_ in contacts])
 
-    visit_records = Visit.create([{
-                'ticket': t.id, 'date': d,
-                'method': rng.choice(['phone'] * 4 + ['door']),
-                'visitor': staff['supervisor'].id,
-                'satisfaction': rng.choices([5, 4, 3, 2],
-                    [70, 25, 4, 1])[0],
-                'comments': rng.choice(["满意", "维修及时", "态度很好",
-                        "希望以后更快一些", ""]),
-                } for t, d in visits])
+    def visit_values(ticket, date):
+        score = rng.choices([5, 4, 3], [70, 25, 5])[0]
+        method = rng.choice(['phone'] * 4 + ['door'])
+        values = {
+            'ticket': ticket.id, 'date': date, 'method': method,
+            'visitor': staff['supervisor'].id,
+            # what the manual asks of a visit (seed 001 回访制度 6)
+            'attitude': str(score), 'quality': str(score),
+            'efficiency': str(max(3, score - rng.choice([0, 0, 1]))),
+            'result': str(score),
+            'comments': rng.choice(["满意", "维修及时", "态度很好",
+                    "希望以后更快一些", ""]),
+            }
+        if method == 'door':
+            values.update({
+                    'signed_by': (ticket.reporter.name if ticket.reporter
+                        else "业主"),
+                    'signature': SIGNATURE,
+                    'signature_name': 'visit-form.png'})
+        return values
+    visit_records = Visit.create([visit_values(t, d) for t, d in visits])
     for (ticket, visited_at), _ in zip(visits, visit_records):
         history_dates[ticket.id]['visited'] = visited_at
     Ticket.close([t for t, _ in to_close])
@@ -321,6 +407,21 @@ def _tickets(pool, company, rng, staff, categories):
     Ticket.cancel(to_cancel)
     for order, dispatched, done in orders:
         order.dispatched_at = dispatched + dt.timedelta(minutes=10)
+        policy = order.ticket.get_policy()
+        if order.appointment_at:
+            order.appointment_at = order.dispatched_at + dt.timedelta(
+                hours=rng.choice([1, 2, 3]))
+            order.onsite_deadline = order.appointment_at
+        else:
+            order.onsite_deadline = order.dispatched_at + dt.timedelta(
+                minutes=policy.onsite_minutes)
+        # on site a few minutes early, now and then late
+        arrived = order.onsite_deadline + dt.timedelta(
+            minutes=rng.choice([-10, -5, -5, -2, 15]))
+        if order.state == 'done' or arrived < now:
+            order.arrived_at = min(arrived, done) if order.state == 'done' \
+                else arrived
+            order.arrival_breached = order.arrived_at > order.onsite_deadline
         if order.state == 'done':
             order.done_at = done
     WorkOrder.save([o for o, *_ in orders])
@@ -335,6 +436,22 @@ def _tickets(pool, company, rng, staff, categories):
                 line.to_state, line.date)
     History.save(lines)
     return tickets + drafts
+
+
+def _sent_back(pool, staff):
+    """A repair the owner scored 1-2 at the return visit: the job goes
+    back to engineering, a rework counted, the ticket open again"""
+    Ticket = pool.get('property.ticket')
+    Visit = pool.get('property.return_visit')
+    for ticket in Ticket.search([('state', '=', 'resolved'),
+                ('kind', 'in', ['repair_unit', 'repair_common'])]):
+        if any(w.state == 'done' for w in ticket.work_orders):
+            Visit.create([{'ticket': ticket.id, 'method': 'phone',
+                        'visitor': staff['supervisor'].id,
+                        'attitude': '3', 'efficiency': '2',
+                        'quality': '2', 'result': '1',
+                        'comments': "维修后仍然漏水, 要求返修"}])
+            return
 
 
 def _patrols_and_handovers(pool, rng, staff, categories):

@@ -15,9 +15,12 @@ class Cron(metaclass=PoolMeta):
                 ('property.ticket|escalate', "Escalate Overdue Tickets"),
                 ('property.ticket|list_visits_due',
                     "List Return Visits Due"),
+                ('property.helpdesk.kpi.warning|warn',
+                    "Warn of Service KPIs below Target"),
                 ])
         cls._notifications.add('property.ticket|escalate')
         cls._notifications.add('property.ticket|list_visits_due')
+        cls._notifications.add('property.helpdesk.kpi.warning|warn')
 
 
 class Notification(metaclass=PoolMeta):

@@ -22,6 +22,7 @@ from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, now, office_date, rec_name_domain)
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
+from .configuration import RESPONSIBILITIES
 from .kpi import kpi_id, month_column
 
 CHANNELS = [
@@ -62,11 +63,25 @@ STATES = [
     ('cancelled', "Cancelled"),
     ]
 OPEN_STATES = ['open', 'assigned', 'in_progress']
+VISITED_KINDS = {'repair_unit', 'repair_common', 'complaint'}
 ESCALATION_REASONS = [
     ('level', "Information level notice"),
     ('repeat', "Repeated report"),
     ('reply_overdue', "Reply overdue"),
+    ('feedback_overdue', "Feedback overdue"),
+    ('next_reply_overdue', "Promised reply overdue"),
+    ('arrival_overdue', "Not on site in time"),
     ('done_overdue', "Work overdue"),
+    ]
+OUTCOMES = [
+    (None, ""),
+    ('solved', "Solved"),
+    ('explained', "Not solved, explained"),
+    ]
+CONTACT_METHODS = [
+    ('phone', "Phone"),
+    ('visit', "Visit"),
+    ('letter', "Letter"),
     ]
 
 
@@ -98,7 +113,10 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         'number', 'first_receiver', 'is_repeat', 'repeat_of', 'replied_at',
         'resolved_at', 'closed_at', 'target_date', 'reply_deadline',
         'feedback_deadline', 'done_deadline', 'visit_deadline',
-        'reply_breached', 'done_breached', 'received_date')
+        'reply_breached', 'done_breached', 'received_date',
+        'replied_by', 'reply_method', 'feedback_at', 'feedback_breached',
+        'next_reply_deadline', 'next_reply_breached', 'repeat_responsible',
+        'rework_count')
     _rec_name = 'number'
     _states = {
         'readonly': ~Eval('state').in_(['draft', 'open']),
@@ -155,7 +173,15 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         'on_change_with_department_employees')
     level = fields.Selection(LEVELS, "Information Level", required=True,
         sort=False, states={'readonly': Eval('state') != 'draft'})
+    anonymous = fields.Boolean("Anonymous", states=_states,
+        help="The reporter left no name or address: no return visit, the "
+        "result is written on the ticket (seed 001 投诉回访规定 七).")
     is_repeat = fields.Boolean("Repeat", readonly=True)
+    repeat_responsible = fields.Many2One('company.employee',
+        "Answers for the Repeat", readonly=True, ondelete='RESTRICT',
+        help="The first receiver of the first report of the problem: "
+        "a second report is his responsibility (seed 001 交接班程序: "
+        "同一问题业主二次以上报修投诉，第一接报人责任).")
     repeat_of = fields.Many2One('property.ticket', "Repeat of",
         readonly=True, ondelete='SET NULL')
     collective_issue = fields.Many2One('property.collective_issue',
@@ -166,7 +192,29 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
     received_date = fields.Date("Received on", readonly=True,
         help="The office's date of reception (in the company's time zone): "
         "the month of the ticket in the service KPIs.")
-    replied_at = fields.DateTime("Replied at", readonly=True)
+    replied_at = fields.DateTime("Replied at", readonly=True,
+        help="When the reporter was first contacted (a contact recorded), "
+        "not when the work was dispatched.")
+    replied_by = fields.Many2One('company.employee', "Replied by",
+        readonly=True, ondelete='RESTRICT')
+    reply_method = fields.Selection([(None, "")] + CONTACT_METHODS,
+        "Reply Method", readonly=True)
+    feedback_at = fields.DateTime("Feedback at", readonly=True,
+        help="When the reporter was first told of the work not done on the "
+        "day of the report, or the work was done.")
+    feedback_breached = fields.Boolean("Feedback Breached", readonly=True)
+    next_reply_deadline = fields.DateTime("Next Reply Promised by",
+        readonly=True,
+        help="The reply promised at the last contact (seed 001: 须承诺何时再"
+        "给他进一步的回复).")
+    next_reply_breached = fields.Boolean("Promised Reply Breached",
+        readonly=True)
+    rework_count = fields.Integer("Sent Back", readonly=True,
+        help="How many times a return visit scored 1 or 2 sent the job "
+        "back (返修).")
+    contacts = fields.One2Many('property.ticket.contact', 'ticket',
+        "Contacts with the Reporter",
+        states={'readonly': ~Eval('state').in_(OPEN_STATES + ['resolved'])})
     resolved_at = fields.DateTime("Resolved at", readonly=True)
     closed_at = fields.DateTime("Closed at", readonly=True)
     target_date = fields.Date("Same-day Target", readonly=True)
@@ -183,6 +231,34 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         "resolution; the ticket cannot close before.")
     resolution = fields.Text("Resolution",
         states={'readonly': Eval('state').in_(['closed', 'cancelled'])})
+    cause = fields.Text("Cause",
+        states={
+            'invisible': Eval('kind') != 'complaint',
+            'readonly': Eval('state').in_(['closed', 'cancelled']),
+            },
+        help="What caused the complaint, found on site (seed 001 住户投诉"
+        "处理作业规程 2-3: 实地视察, 分析产生问题之原因或责任情况).")
+    responsibility = fields.Selection(RESPONSIBILITIES, "Responsibility",
+        states={
+            'invisible': Eval('kind') != 'complaint',
+            'readonly': Eval('state').in_(['closed', 'cancelled']),
+            },
+        help="Who answers for what the complaint is about; recorded "
+        "before the complaint is closed.")
+    outcome = fields.Selection(OUTCOMES, "Outcome",
+        states={
+            'invisible': Eval('kind') != 'complaint',
+            'readonly': Eval('state').in_(['closed', 'cancelled']),
+            },
+        help="A complaint that could not be solved is explained to the "
+        "owner (seed 001 投诉处理 8: 不能解决的问题应予以合理解释).")
+    root_cause = fields.Text("Root Cause",
+        states={
+            'invisible': Eval('outcome') != 'explained',
+            'readonly': Eval('state').in_(['closed', 'cancelled']),
+            },
+        help="Why the complaint could not be solved, for the month's "
+        "review.")
     work_orders = fields.One2Many('property.work_order', 'ticket',
         "Work Orders",
         states={'readonly': ~Eval('state').in_(OPEN_STATES)})
@@ -232,6 +308,9 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
             ('in_progress', 'resolved'),
             ('open', 'resolved'),
             ('resolved', 'in_progress'),
+            ('visited', 'in_progress'),
+            ('resolved', 'open'),
+            ('visited', 'open'),
             ('resolved', 'visited'),
             ('resolved', 'closed'),
             ('visited', 'closed'),
@@ -281,11 +360,6 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
                     'invisible': Eval('state') != 'cancelled',
                     'icon': 'tryton-undo',
                     'depends': ['state'],
-                    },
-                'reply': {
-                    'invisible': (~Eval('state').in_(OPEN_STATES)
-                        | Bool(Eval('replied_at'))),
-                    'depends': ['state', 'replied_at'],
                     },
                 })
 
@@ -343,6 +417,21 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
             date = office_date(self.received_at, self.company)
             if self.received_date != date:
                 values['received_date'] = date
+        if (field_names is None or {'kind', 'complaint_type', 'level',
+                    'anonymous', 'visit_required'} & set(field_names)):
+            # An effective complaint is office-level information (seed 004
+            # 信息分级: 管理服务中心层面的业主投诉 is level 2), whatever the
+            # client sends
+            if (self.kind == 'complaint'
+                    and self.complaint_type == 'effective'
+                    and self.level == '3'):
+                values['level'] = '2'
+            # Repairs and complaints are all visited, an anonymous
+            # complaint never (seed 001 回访制度 and 投诉回访规定)
+            if self.kind in VISITED_KINDS:
+                required = self.needs_visit()
+                if self.visit_required != required:
+                    values['visit_required'] = required
         return values
 
     @staticmethod
@@ -352,6 +441,22 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
     @staticmethod
     def default_is_repeat():
         return False
+
+    @staticmethod
+    def default_anonymous():
+        return False
+
+    @staticmethod
+    def default_feedback_breached():
+        return False
+
+    @staticmethod
+    def default_next_reply_breached():
+        return False
+
+    @staticmethod
+    def default_rework_count():
+        return 0
 
     @staticmethod
     def default_reply_breached():
@@ -396,6 +501,10 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         if self.reporter and not self.contact_phone:
             self.contact_phone = self.reporter.mobile or self.reporter.phone
 
+    @fields.depends('visit_required', methods=['needs_visit'])
+    def on_change_anonymous(self):
+        self.visit_required = self.needs_visit()
+
     @fields.depends('kind', 'complaint_type', 'visit_required',
         methods=['needs_visit', 'on_change_category'])
     def on_change_kind(self):
@@ -417,12 +526,14 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
             level = min(level, '2')
         self.level = level
 
-    @fields.depends('kind', 'complaint_type')
+    @fields.depends('kind', 'anonymous')
     def needs_visit(self):
-        "Repairs are all visited; so are effective complaints (seed 001)"
-        return bool(self.kind in {'repair_unit', 'repair_common'}
-            or (self.kind == 'complaint'
-                and self.complaint_type == 'effective'))
+        """Repairs are all visited (seed 001 回访制度: 维修回访率为100%),
+        and every handled complaint, communicative ones too (处理完投诉一定
+        要回访), except an anonymous one (投诉回访规定 七)"""
+        if self.kind == 'complaint':
+            return not self.anonymous
+        return self.kind in {'repair_unit', 'repair_common'}
 
     def get_rec_name(self, name):
         return self.number or '(%s)' % self.id
@@ -438,7 +549,7 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
                 and 'visit_required' not in values:
             values['visit_required'] = cls(
                 kind=values['kind'],
-                complaint_type=values.get('complaint_type')).needs_visit()
+                anonymous=values.get('anonymous', False)).needs_visit()
         return values
 
     @classmethod
@@ -536,8 +647,14 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
                 'target_date', 'reply_deadline', 'feedback_deadline',
                 'done_deadline', 'visit_deadline', 'repeat_of',
                 'work_orders', 'visits', 'history', 'escalations',
-                'first_receiver', 'resolution']:
+                'first_receiver', 'resolution', 'replied_by',
+                'reply_method', 'feedback_at', 'next_reply_deadline',
+                'repeat_responsible', 'contacts', 'cause', 'responsibility',
+                'outcome', 'root_cause']:
             default.setdefault(name, None)
+        default.setdefault('feedback_breached', False)
+        default.setdefault('next_reply_breached', False)
+        default.setdefault('rework_count', 0)
         default.setdefault('received_at', clock())
         default.setdefault('is_repeat', False)
         default.setdefault('reply_breached', False)
@@ -657,8 +774,15 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
             if earlier:
                 ticket.is_repeat = True
                 ticket.repeat_of = earlier[0]
-                # A second report is level 2; the third goes to the
-                # manager (seed 001 交接班程序, 004 信息分级).
+                # The first receiver of the first report answers for it
+                first = earlier[-1]
+                ticket.repeat_responsible = (first.repeat_responsible
+                    or first.first_receiver)
+                # A second report is level 2 (seed 004 信息分级: 业主重复
+                # 报修两次). Seed 001 asks that repeated complaints be
+                # reported to the person in charge (上报负责人) without
+                # a count: the third report going to the manager (level 1)
+                # is the suite's default.
                 level = '1' if len(earlier) >= 2 else '2'
                 if level < ticket.level:
                     escalations.append(ticket.new_escalation(
@@ -666,6 +790,14 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
                             policy.level1_minutes if level == '1'
                             else policy.level2_minutes))
                     ticket.level = level
+                responsible = ticket.repeat_responsible
+                if responsible and responsible not in {
+                        e.notified for e in escalations
+                        if e.ticket == ticket}:
+                    # and is told of the repeat too
+                    escalation = ticket.new_escalation('repeat', ticket.level)
+                    escalation.notified = responsible
+                    escalations.append(escalation)
             elif ticket.level in {'1', '2'}:
                 escalations.append(ticket.new_escalation(
                         'level', ticket.level,
@@ -678,23 +810,15 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
     @ModelView.button
     @Workflow.transition('assigned')
     def assign(cls, tickets):
-        now = clock()
         for ticket in tickets:
             if not ticket.assignee:
                 raise UserError(gettext(
                         'property_helpdesk.msg_ticket_no_assignee',
                         ticket=ticket.rec_name))
             ticket.check_assignee()
-            if not ticket.replied_at:
-                ticket.replied_at = now
+        # Dispatching is not the reply: the reporter is answered by a
+        # contact recorded on the ticket (property.ticket.contact)
         cls.save(tickets)
-
-    @classmethod
-    @ModelView.button
-    def reply(cls, tickets):
-        "The reporter has been answered (first reply)"
-        cls.write([t for t in tickets if not t.replied_at],
-            {'replied_at': clock()})
 
     @classmethod
     @ModelView.button
@@ -716,7 +840,11 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
                         ticket=ticket.rec_name,
                         work_orders=', '.join(unfinished)))
             ticket.resolved_at = now
-            ticket.replied_at = ticket.replied_at or now
+            # The work done is the feedback the reporter waited for
+            if ticket.feedback_deadline and not ticket.feedback_at:
+                ticket.feedback_at = now
+                if now > ticket.feedback_deadline:
+                    ticket.feedback_breached = True
             if ticket.done_deadline and now > ticket.done_deadline:
                 ticket.done_breached = True
             ticket.visit_deadline = ticket.get_policy().add_working_days(
@@ -730,6 +858,12 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         cls.write(tickets, {'resolved_at': None, 'visit_deadline': None})
 
     @classmethod
+    @Workflow.transition('open')
+    def send_back(cls, tickets):
+        "A job nobody was assigned, sent back by a low-scored visit"
+        cls.write(tickets, {'resolved_at': None, 'visit_deadline': None})
+
+    @classmethod
     @Workflow.transition('visited')
     def visit(cls, tickets):
         pass
@@ -739,9 +873,27 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
     @Workflow.transition('closed')
     def close(cls, tickets):
         for ticket in tickets:
-            if ticket.visit_required and not ticket.visits:
+            # A visit that sent the job back does not count: the ticket
+            # waits for a new one (seed 001 回访: 件件有着落)
+            if ticket.visit_required and not any(
+                    not v.sent_back for v in ticket.visits):
                 raise UserError(gettext(
                         'property_helpdesk.msg_ticket_close_no_visit',
+                        ticket=ticket.rec_name))
+            if ticket.anonymous and not (ticket.resolution or '').strip():
+                raise UserError(gettext(
+                        'property_helpdesk.msg_ticket_close_anonymous',
+                        ticket=ticket.rec_name))
+            if ticket.kind == 'complaint' and not (
+                    ticket.responsibility and ticket.outcome
+                    and (ticket.cause or '').strip()):
+                raise UserError(gettext(
+                        'property_helpdesk.msg_ticket_close_cause',
+                        ticket=ticket.rec_name))
+            if ticket.outcome == 'explained' and not (
+                    ticket.root_cause or '').strip():
+                raise UserError(gettext(
+                        'property_helpdesk.msg_ticket_close_root_cause',
                         ticket=ticket.rec_name))
         cls.write(tickets, {'closed_at': clock()})
 
@@ -773,6 +925,11 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
                     [('reply_breached', '=', False),
                         ('replied_at', '=', None),
                         ('reply_deadline', '<', now)],
+                    [('feedback_breached', '=', False),
+                        ('feedback_at', '=', None),
+                        ('feedback_deadline', '<', now)],
+                    [('next_reply_breached', '=', False),
+                        ('next_reply_deadline', '<', now)],
                     [('done_breached', '=', False),
                         ('done_deadline', '<', now)],
                     ],
@@ -800,6 +957,12 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
                 for reason, breached, deadline, replied in [
                         ('reply_overdue', 'reply_breached', 'reply_deadline',
                             ticket.replied_at),
+                        # seed 004 日未处理工作盘点表: 两天内必须反馈
+                        ('feedback_overdue', 'feedback_breached',
+                            'feedback_deadline', ticket.feedback_at),
+                        # seed 001 投诉处理: the reply promised at a contact
+                        ('next_reply_overdue', 'next_reply_breached',
+                            'next_reply_deadline', None),
                         ('done_overdue', 'done_breached', 'done_deadline',
                             None)]:
                     limit = getattr(ticket, deadline)
@@ -821,11 +984,36 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
                         for arg in (records, dict(values))))
             cls.notify(new_escalations)
             escalations.extend(new_escalations)
+        escalations.extend(cls.escalate_late_on_site(now, policies))
         if escalations:
             Cron.notify_sites('tryton-warning',
                 'property_helpdesk.act_ticket_escalated',
                 'property_helpdesk.msg_tickets_escalated', escalations,
                 site=lambda e: e.ticket.site)
+        return escalations
+
+    @classmethod
+    def escalate_late_on_site(cls, now, policies):
+        """The technicians not on site by the appointment or the on-site
+        deadline: their tickets go one level up (seed 001: 准时到达现场)"""
+        pool = Pool()
+        WorkOrder = pool.get('property.work_order')
+        orders = WorkOrder.late_on_site(now)
+        escalations = []
+        for order in orders:
+            ticket = order.ticket
+            if ticket.company not in policies:
+                policies[ticket.company] = ticket.get_policy()
+            policy = policies[ticket.company]
+            level = str(max(1, int(ticket.level) - 1))
+            escalations.append(ticket.new_escalation('arrival_overdue',
+                    level, policy.level1_minutes if level == '1'
+                    else policy.level2_minutes))
+            ticket.level = level
+            order.arrival_breached = True
+        cls.save(list({o.ticket for o in orders}))
+        WorkOrder.save(orders)
+        cls.notify(escalations)
         return escalations
 
     @classmethod

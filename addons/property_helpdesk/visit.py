@@ -1,9 +1,12 @@
 # This file is part of the property-management suite.
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.property_base.common import now, office_date
+from trytond.modules.property_base.workflow import external_call
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -20,6 +23,12 @@ SATISFACTION = [
     (4, "Satisfied"),
     (5, "Very satisfied"),
     ]
+SCORES = [(None, "")] + [(str(v), s) for v, s in SATISFACTION]
+# What a repair visit asks (seed 001 回访制度 6: 服务态度、工作效率、工作
+# 质量、维修效果)
+SCORE_FIELDS = ['attitude', 'efficiency', 'quality', 'result']
+# A visit scored this low sends the job back (返修)
+SENT_BACK_BELOW = 3
 
 
 class ReturnVisit(ModelSQL, ModelView):
@@ -34,12 +43,51 @@ class ReturnVisit(ModelSQL, ModelView):
     method = fields.Selection(METHODS, "Method", required=True)
     visitor = fields.Many2One('company.employee', "Visitor",
         ondelete='RESTRICT')
+    attitude = fields.Selection(SCORES, "Attitude", sort=False,
+        states={'readonly': Eval('id', -1) >= 0},
+        help="The staff's service attitude (服务态度).")
+    efficiency = fields.Selection(SCORES, "Efficiency", sort=False,
+        states={'readonly': Eval('id', -1) >= 0},
+        help="How fast the job was done (工作效率).")
+    quality = fields.Selection(SCORES, "Quality", sort=False,
+        states={'readonly': Eval('id', -1) >= 0},
+        help="The quality of the work (工作质量).")
+    result = fields.Selection(SCORES, "Result", sort=False,
+        states={'readonly': Eval('id', -1) >= 0},
+        help="Whether the problem is solved (维修效果).")
     satisfaction = fields.Integer("Satisfaction", required=True,
-        help="From 1 (very dissatisfied) to 5 (very satisfied).")
+        states={'readonly': Eval('id', -1) >= 0},
+        help="From 1 (very dissatisfied) to 5 (very satisfied); the "
+        "average of the four scores when they are given. 1 or 2 sends "
+        "the job back.")
     comments = fields.Text("Comments")
-    owner_signed = fields.Boolean("Owner Signed",
+    owner_signed = fields.Boolean("Owner Signed", readonly=True,
         states={'invisible': Eval('method') != 'door'},
-        help="A door-to-door visit is signed by the owner (seed 001).")
+        help="Who signed and the signature are recorded.")
+    signed_by = fields.Char("Signed by",
+        states={
+            'invisible': Eval('method') != 'door',
+            'required': Eval('method') == 'door',
+            },
+        help="A door-to-door visit is signed by the owner (seed 001 投诉回访"
+        "规定 二: 上门回访必须要有业主签字).")
+    signature = fields.Binary("Signature", filename='signature_name',
+        states={
+            'invisible': Eval('method') != 'door',
+            'required': Eval('method') == 'door',
+            },
+        help="The signature drawn, or the signed visit form scanned.")
+    signature_name = fields.Char("Signature File",
+        states={'invisible': True})
+    responsible = fields.Many2One('company.employee', "Responsible",
+        readonly=True, ondelete='RESTRICT',
+        help="The employee who answers for the job visited and is "
+        "credited with the visit's satisfaction: the ticket's assignee, "
+        "else the technician of its last work order, else its first "
+        "receiver.")
+    sent_back = fields.Boolean("Sent Back", readonly=True,
+        help="Scored 1 or 2: the job went back to its department and "
+        "the ticket waits for a new visit.")
     new_issue = fields.Text("New Issue Raised",
         help="A new request made during the visit; it becomes a ticket.")
     new_ticket = fields.Many2One('property.ticket', "New Ticket",
@@ -72,8 +120,34 @@ class ReturnVisit(ModelSQL, ModelView):
         return Transaction().context.get('employee')
 
     @staticmethod
-    def default_satisfaction():
-        return 5
+    def default_sent_back():
+        return False
+
+    @staticmethod
+    def default_owner_signed():
+        return False
+
+    @fields.depends(*SCORE_FIELDS, 'satisfaction')
+    def on_change_with_satisfaction(self):
+        derived = self.derived_satisfaction()
+        return derived if derived is not None else self.satisfaction
+
+    def derived_satisfaction(self):
+        "The mean of the four scores, rounded half up; None if not all given"
+        scores = [getattr(self, n) for n in SCORE_FIELDS]
+        if any(s is None for s in scores):
+            return None
+        mean = Decimal(sum(int(s) for s in scores)) / len(scores)
+        return int(mean.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    def get_responsible(self):
+        ticket = self.ticket
+        if ticket.assignee:
+            return ticket.assignee
+        for order in sorted(ticket.work_orders, key=lambda w: -w.id):
+            if order.technician and order.state != 'cancelled':
+                return order.technician
+        return ticket.first_receiver
 
     @fields.depends('ticket', '_parent_ticket.site')
     def on_change_with_site(self, name=None):
@@ -99,18 +173,99 @@ class ReturnVisit(ModelSQL, ModelView):
                         'property_helpdesk.msg_visit_ticket_unresolved',
                         ticket=ticket.rec_name, state=ticket.state_string))
 
+    _maintained_fields = ('responsible', 'sent_back', 'owner_signed')
+
     @classmethod
     def create(cls, vlist):
         pool = Pool()
         Ticket = pool.get('property.ticket')
+        if external_call():
+            for values in vlist:
+                for name in cls._maintained_fields:
+                    if values.get(name):
+                        raise AccessError(gettext(
+                                'property_base.msg_workflow_maintained_field',
+                                field=cls._fields[name].string,
+                                model=cls.__string__))
         # Checked before the insert so that the clerk reads the reason and
         # not the generic domain error.
         cls.check_ticket_state(Ticket.browse(
                 [v['ticket'] for v in vlist if v.get('ticket')]))
+        vlist = [v.copy() for v in vlist]
+        for values in vlist:
+            derived = cls(**{n: values.get(n) for n in SCORE_FIELDS}
+                ).derived_satisfaction()
+            if derived is not None:
+                values['satisfaction'] = derived
+            values['owner_signed'] = bool(
+                values.get('signed_by') and values.get('signature'))
         visits = super().create(vlist)
+        for visit in visits:
+            visit.responsible = visit.get_responsible()
+            visit.sent_back = visit.satisfaction < SENT_BACK_BELOW
+        cls.save(visits)
+        cls.send_back([v for v in visits if v.sent_back])
         Ticket.visit([v.ticket for v in visits
-                if v.ticket.state == 'resolved'])
+                if not v.sent_back and v.ticket.state == 'resolved'])
         return visits
+
+    @classmethod
+    def write(cls, *args):
+        actions = iter(args)
+        for visits, values in zip(actions, actions):
+            if external_call() and set(values) & (
+                    set(cls._maintained_fields) | set(SCORE_FIELDS)
+                    | {'satisfaction', 'ticket'}):
+                raise AccessError(gettext(
+                        'property_helpdesk.msg_visit_scores_recorded'))
+        super().write(*args)
+        actions = iter(args)
+        for visits, values in zip(actions, actions):
+            if {'signed_by', 'signature'} & set(values):
+                for visit in visits:
+                    signed = bool(visit.signed_by and visit.signature)
+                    if visit.owner_signed != signed:
+                        super().write([visit], {'owner_signed': signed})
+
+    @classmethod
+    def send_back(cls, visits):
+        """A visit scored 1 or 2: the job goes back to the responsible
+        department, its finished work orders reopened (a rework each), and
+        the ticket waits for a new visit before it can close"""
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        WorkOrder = pool.get('property.work_order')
+        tickets = {v.ticket for v in visits}
+        orders = [w for t in tickets for w in t.work_orders
+            if w.state == 'done']
+        with_orders = {w.ticket for w in orders}
+        if orders:
+            WorkOrder.reopen(orders)
+        to_reopen = [t for t in Ticket.browse([t.id for t in tickets])
+            if t.state in {'resolved', 'visited'}]
+        # a job with someone assigned goes back to them, else to the desk
+        # to be dispatched again
+        Ticket.reopen([t for t in to_reopen if t.assignee])
+        Ticket.send_back([t for t in to_reopen if not t.assignee])
+        # Without a work order (a complaint the office handled itself) the
+        # ticket counts the rework
+        without = Ticket.browse([t.id for t in tickets
+                if t not in with_orders])
+        for ticket in without:
+            ticket.rework_count = (ticket.rework_count or 0) + 1
+        Ticket.save(without)
+
+    @classmethod
+    def _validate(cls, visits, field_names=None):
+        # Before the generic required error of the signature fields: the
+        # clerk reads the rule
+        for visit in visits:
+            if visit.method == 'door' and not (
+                    visit.signed_by and visit.signature):
+                raise ValidationError(gettext(
+                        'property_helpdesk.msg_visit_door_signature',
+                        ticket=visit.ticket.rec_name))
+        super()._validate(visits, field_names=field_names)
 
     @classmethod
     def validate_fields(cls, visits, field_names):
@@ -120,6 +275,12 @@ class ReturnVisit(ModelSQL, ModelView):
                 raise ValidationError(gettext(
                         'property_helpdesk.msg_visit_satisfaction',
                         value=visit.satisfaction))
+            scores = [getattr(visit, n) for n in SCORE_FIELDS]
+            if any(s is not None for s in scores) \
+                    and any(s is None for s in scores):
+                raise ValidationError(gettext(
+                        'property_helpdesk.msg_visit_scores_incomplete',
+                        ticket=visit.ticket.rec_name))
 
     @classmethod
     @ModelView.button

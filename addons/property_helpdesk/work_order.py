@@ -1,5 +1,7 @@
 # This file is part of the property-management suite.
 
+import datetime as dt
+
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
@@ -19,7 +21,8 @@ STATES = [
 class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Work Order"
     __name__ = 'property.work_order'
-    _maintained_fields = ('dispatched_at', 'done_at', 'rework_count')
+    _maintained_fields = ('dispatched_at', 'done_at', 'rework_count',
+        'arrived_at', 'onsite_deadline', 'arrival_breached')
     _states = {
         'readonly': Eval('state') != 'draft',
         }
@@ -41,7 +44,22 @@ class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             'required': Eval('state') == 'dispatched',
             })
     description = fields.Text("Work to Do", required=True, states=_states)
+    appointment_at = fields.DateTime("Appointment",
+        states={
+            'readonly': Eval('state') != 'draft',
+            },
+        help="The time agreed with the resident for work in the home "
+        "(seed 001: 于业户约定上门服务时间): the technician is on site "
+        "by then.")
     dispatched_at = fields.DateTime("Dispatched at", readonly=True)
+    onsite_deadline = fields.DateTime("On Site by", readonly=True,
+        help="The appointment, else the dispatch plus the policy's "
+        "minutes to reach the site (seed 001: 准时到达现场).")
+    arrived_at = fields.DateTime("Arrived at", readonly=True)
+    arrival_breached = fields.Boolean("Late on Site", readonly=True,
+        help="Not on site by the deadline: the technician who took the "
+        "order answers for it (seed 001: 收单无正当理由不按时到现场，接单人"
+        "责任).")
     done_at = fields.DateTime("Done at", readonly=True)
     report = fields.Text("Completion Report",
         states={'readonly': Eval('state').in_(['done', 'cancelled'])})
@@ -83,6 +101,12 @@ class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                     'icon': 'tryton-forward',
                     'depends': ['state'],
                     },
+                'arrive': {
+                    'invisible': ((Eval('state') != 'dispatched')
+                        | Bool(Eval('arrived_at'))),
+                    'icon': 'tryton-forward',
+                    'depends': ['state', 'arrived_at'],
+                    },
                 'finish': {
                     'invisible': Eval('state') != 'dispatched',
                     'icon': 'tryton-ok',
@@ -110,6 +134,10 @@ class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
     @staticmethod
     def default_paid_service():
+        return False
+
+    @staticmethod
+    def default_arrival_breached():
         return False
 
     @fields.depends('ticket', '_parent_ticket.site')
@@ -165,14 +193,36 @@ class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     def dispatch(cls, work_orders):
         pool = Pool()
         Ticket = pool.get('property.ticket')
+        now = clock()
         for order in work_orders:
             if not order.technician:
                 raise ValidationError(gettext(
                         'property_helpdesk.msg_work_order_no_technician',
                         work_order=order.rec_name))
-        cls.write(work_orders, {'dispatched_at': clock()})
-        Ticket.start([w.ticket for w in work_orders
-                if w.ticket.state == 'assigned'])
+            if order.appointment_at and order.appointment_at < now:
+                raise ValidationError(gettext(
+                        'property_helpdesk.msg_work_order_appointment_past',
+                        work_order=order.rec_name))
+            order.dispatched_at = now
+            order.onsite_deadline = order.appointment_at or (
+                now + dt.timedelta(minutes=order.ticket.get_policy(
+                        ).onsite_minutes))
+        cls.save(work_orders)
+        Ticket.start(list({w.ticket for w in work_orders
+                    if w.ticket.state == 'assigned'}))
+
+    @classmethod
+    @ModelView.button
+    def arrive(cls, work_orders):
+        "The technician is on site"
+        now = clock()
+        for order in work_orders:
+            if order.state != 'dispatched' or order.arrived_at:
+                continue
+            order.arrived_at = now
+            order.arrival_breached = bool(order.arrival_breached
+                or (order.onsite_deadline and now > order.onsite_deadline))
+        cls.save(work_orders)
 
     @classmethod
     @ModelView.button
@@ -189,10 +239,15 @@ class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         for order in work_orders:
             order.rework_count = (order.rework_count or 0) + 1
             order.done_at = None
+            # back to the home: a new visit of the technician
+            order.arrived_at = None
+            order.arrival_breached = False
+            order.onsite_deadline = clock() + dt.timedelta(
+                minutes=order.ticket.get_policy().onsite_minutes)
         cls.save(work_orders)
         # The job is not done any more: neither is its ticket.
-        Ticket.reopen([w.ticket for w in work_orders
-                if w.ticket.state == 'resolved'])
+        Ticket.reopen(list({w.ticket for w in work_orders
+                    if w.ticket.state in {'resolved', 'visited'}}))
 
     @classmethod
     @ModelView.button
@@ -200,3 +255,13 @@ class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     def cancel(cls, work_orders):
         pass
 
+
+    @classmethod
+    def late_on_site(cls, now):
+        "The dispatched orders whose technician is not on site in time"
+        return cls.search([
+                ('state', '=', 'dispatched'),
+                ('arrived_at', '=', None),
+                ('arrival_breached', '=', False),
+                ('onsite_deadline', '<', now),
+                ])

@@ -61,8 +61,10 @@ class Appraisal(metaclass=PoolMeta):
                     1 for t in tickets if not t.done_breached) / len(tickets)
             return None
         if source in {'helpdesk_visit', 'helpdesk_satisfaction'}:
+            # A visit's satisfaction is credited to the employee who
+            # answers for the job visited, not to the visitor
             visits = Visit.search([
-                    ('visitor', '=', self.employee.id),
+                    ('responsible', '=', self.employee.id),
                     ('date', '>=', start),
                     ('date', '<', end),
                     ])
