@@ -19,6 +19,10 @@ class Post(DeactivableMixin, ModelSQL, ModelView):
         "on the post.")
     employees = fields.One2Many('company.employee', 'property_post',
         "Employees", readonly=True)
+    arrive_before = fields.Integer("Arrive Before (min)", required=True,
+        help="How many minutes before the shift the staff of the post "
+        "must be there; later is late (seed 001: 15 minutes, the front "
+        "desk 10).")
 
     @classmethod
     def __setup__(cls):
@@ -29,6 +33,20 @@ class Post(DeactivableMixin, ModelSQL, ModelView):
                 'property_hr.msg_post_code_unique'),
             ]
         cls._order.insert(0, ('name', 'ASC'))
+
+    @staticmethod
+    def default_arrive_before():
+        # seed 001, 交接班: 各班人员应提前15分钟到岗
+        return 15
+
+    @classmethod
+    def validate_fields(cls, posts, field_names):
+        super().validate_fields(posts, field_names)
+        for post in posts:
+            if post.arrive_before is not None and not (
+                    0 <= post.arrive_before <= 120):
+                raise ValidationError(gettext(
+                        'property_hr.msg_post_arrive_before'))
 
 
 class PostRequirement(ModelSQL, ModelView):
