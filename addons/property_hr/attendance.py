@@ -40,8 +40,6 @@ class AttendanceReport(WorkflowGuardMixin, StateAuditMixin, MonthMixin,
         ondelete='RESTRICT', states=_states)
     month = fields.Date("Month", required=True, states=_states,
         help="The first day of the month reported.")
-    company = fields.Function(fields.Many2One('company.company', "Company"),
-        'on_change_with_company')
     due_date = fields.Function(fields.Date("Due",
             help="The 25th of the month after (seed 002 1.1.3)."),
         'get_due_date')
@@ -97,9 +95,10 @@ class AttendanceReport(WorkflowGuardMixin, StateAuditMixin, MonthMixin,
     def get_rec_name(self, name):
         return f'{self.site.rec_name} {self.month:%Y-%m}'
 
-    @fields.depends('site')
-    def on_change_with_company(self, name=None):
-        return self.site.company if self.site else None
+    @property
+    def company(self):
+        "The company of the site (the printed report's header)"
+        return self.site.company
 
     def get_due_date(self, name):
         return (self.month + relativedelta(months=1)).replace(day=REPORT_DAY)

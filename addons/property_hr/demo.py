@@ -78,7 +78,9 @@ def build(pool, company, rng, log):
     _staffing(pool, sites, staff, month)
     _roster(pool, sites, staff, month)
     _leaves(pool, sites, staff, month, today)
+    _quality(pool, sites, staff, today)
     _appraisals(pool, sites, staff, month)
+    _attendance(pool, sites, month)
     log("HR: staffing minimums, next month's rosters (one published with "
         "a gap by the manager), leaves and this month's appraisals")
 
@@ -156,6 +158,16 @@ def _training(pool, company, rng, site, courses, staff, month, today):
                                 'score': Decimal(86),
                                 'note': "补考"}])]}])
     Assessment.confirm([retake])
+    # 新员工由指定的老员工帮带 (seed 004): a receptionist looks after the
+    # newcomer until she qualifies, which the retake made her
+    Mentorship = pool.get('property.mentorship')
+    mentors = [e for e in staff['REC'][1] if e != newcomer and e.qualified]
+    if mentors:
+        mentorship, = Mentorship.create([{'employee': newcomer.id,
+                    'mentor': mentors[0].id, 'site': site.id,
+                    'start': month}])
+        if Employee(newcomer.id).qualified:
+            Mentorship.end([mentorship])
 
 
 def _staffing(pool, sites, staff, month):
@@ -265,6 +277,53 @@ def _leaves(pool, sites, staff, month, today):
             next_month + dt.timedelta(14), "复诊")
 
 
+def _quality(pool, sites, staff, today):
+    """The supervisor's daily check of the front desk of Garden Court finds
+    a receptionist without her badge: a penalty, and a reward for a
+    letter of thanks, both approved by the site's manager"""
+    Check = pool.get('property.quality.check')
+    RewardPenalty = pool.get('property.reward_penalty')
+    User = pool.get('res.user')
+    gc = sites[0]
+    desk = [e for e in staff['REC'][1] if gc in e.property_sites]
+    supervisors = staff['SUP'][1]
+    if not desk or not supervisors:
+        return
+    check, = Check.create([{'site': gc.id, 'date': today,
+                'checker': supervisors[0].id,
+                'lines': [('create', [{'employee': e.id, 'item': item,
+                                'result': 'finding' if (i, item) == (
+                                    0, 'uniform') else 'ok',
+                                'finding': "未按规定佩戴工牌" if (i, item) == (
+                                    0, 'uniform') else None}
+                            for i, e in enumerate(desk)
+                            for item in ['uniform', 'post', 'attitude',
+                                'records']])]}])
+    Check.done([check])
+    finding = [l for l in check.lines if l.result == 'finding'][0]
+    records = RewardPenalty.create([{'employee': finding.employee.id,
+                'site': gc.id, 'date': today, 'kind': 'penalty',
+                'description': finding.finding, 'points': 5,
+                'amount': Decimal(50), 'check_line': finding.id}, {
+                'employee': desk[-1].id, 'site': gc.id, 'date': today,
+                'kind': 'reward', 'description': "业主来信表扬",
+                'points': 5, 'amount': Decimal(100)}])
+    managers = User.search([('employee', '=', gc.manager.id)], limit=1) \
+        if gc.manager else []
+    with Transaction().set_user(managers[0].id if managers else 0):
+        RewardPenalty.approve(records)
+
+
+def _attendance(pool, sites, month):
+    "This month's attendance reports so far, computed by HR (hr.gc)"
+    Report = pool.get('property.attendance.report')
+    User = pool.get('res.user')
+    hr = User.search([('login', '=', 'hr.gc')], limit=1)
+    reports = Report.create([{'site': s.id, 'month': month} for s in sites])
+    with Transaction().set_user(hr[0].id if hr else 0):
+        Report.compute(reports)
+
+
 def _appraisals(pool, sites, staff, month):
     Template = pool.get('property.appraisal.template')
     Appraisal = pool.get('property.appraisal')
@@ -272,7 +331,7 @@ def _appraisals(pool, sites, staff, month):
     helpdesk = 'helpdesk_on_time' in sources
     post, employees = staff['REC']
     criteria = [("服务态度", 25, 'manual'), ("仪容仪表", 15, 'manual'),
-        ("劳动纪律", 15, 'manual'), ("月度考试", 15, 'exam')]
+        ("劳动纪律与奖惩", 15, 'rewards'), ("月度考试", 15, 'exam')]
     if helpdesk:
         criteria += [("报修及时率", 15, 'helpdesk_on_time'),
             ("回访满意度", 15, 'helpdesk_satisfaction')]

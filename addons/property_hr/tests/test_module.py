@@ -812,5 +812,110 @@ class PropertyHrTestCase(
         self.assertTrue(any('CJK' in f['name'] and f['emb']
                 for f in pdf_fonts(content)), pdf_fonts(content))
 
+    # Daily quality checks and the rewards and penalties register
+
+    @with_transaction()
+    def test_unapproved_reward_not_counted_001(self):
+        """日检查, 奖惩: a supervisor's daily check finds Chen out of
+        uniform; the penalty counts in her appraisal only once the manager
+        approved it, and the appraisal is not reviewed while it waits"""
+        pool = Pool()
+        Check = pool.get('property.quality.check')
+        RewardPenalty = pool.get('property.reward_penalty')
+        Appraisal = pool.get('property.appraisal')
+        env = self._staff(create_hr())
+        day = MONTH + dt.timedelta(days=2)
+        li = env['li']
+        with self._as(li), Transaction().set_context(
+                company=env['company'].id):
+            check, = Check.create([{'site': env['site'].id, 'date': day,
+                        'lines': [('create', [
+                                    {'employee': env['employee'].id,
+                                        'item': 'uniform',
+                                        'result': 'finding',
+                                        'finding': "未佩戴工牌"},
+                                    {'employee': env['wu'].id,
+                                        'item': 'attitude'}])]}])
+            Check.done([check])
+        check = Check(check.id)
+        self.assertEqual((check.checker, check.findings, check.state),
+            (li.employee, 1, 'done'))
+        finding = check.lines[0]
+        penalty = RewardPenalty(check_line=finding, date=day, points=5,
+            amount=Decimal(50))
+        penalty.on_change_check_line()
+        self.assertEqual((penalty.employee, penalty.site,
+                penalty.description),
+            (env['employee'], env['site'], "未佩戴工牌"))
+        penalty.save()
+        reward, = RewardPenalty.create([{'employee': env['employee'].id,
+                    'site': env['site'].id, 'date': day, 'kind': 'reward',
+                    'description': "业主表扬信", 'points': 3}])
+        template = self._template(env, [("Attitude", 50, 'manual'),
+                ("Rewards and penalties", 50, 'rewards')])
+        appraisal, = Appraisal.create([{'employee': env['employee'].id,
+                    'site': env['site'].id, 'template': template.id,
+                    'month': MONTH}])
+        Appraisal.fill([appraisal])
+        # nothing approved yet: the base of the criterion, 90
+        self.assertEqual([l.score for l in Appraisal(appraisal.id).lines],
+            [None, Decimal(90)])
+        with self.assertRaisesRegex(UserError,
+                'await the manager\'s approval: .*未佩戴工牌'):
+            Appraisal.review([appraisal])
+        self.assertEqual(Appraisal(appraisal.id).state, 'draft')
+        RewardPenalty.approve([penalty])
+        RewardPenalty.cancel([reward])
+        self.assertEqual(RewardPenalty(penalty.id).approved_by.id,
+            Transaction().user)
+        Appraisal.fill([appraisal])
+        # 90 - 5 (the cancelled reward does not count)
+        self.assertEqual([l.score for l in Appraisal(appraisal.id).lines],
+            [None, Decimal(85)])
+        Appraisal.review([appraisal])
+        self.assertEqual(Appraisal(appraisal.id).state, 'reviewed')
+        with self.assertRaisesRegex(ValidationError, 'cannot be negative'):
+            RewardPenalty.create([{'employee': env['employee'].id,
+                        'site': env['site'].id, 'date': day,
+                        'kind': 'penalty', 'description': "迟到",
+                        'points': -2}])
+
+    # Mentors of new employees (seed 004)
+
+    @with_transaction()
+    def test_new_employee_mentor_004(self):
+        """新员工由指定的老员工帮带: a qualified colleague mentors the
+        newcomer until the newcomer qualifies; an unqualified mentor or
+        oneself is refused"""
+        pool = Pool()
+        Mentorship = pool.get('property.mentorship')
+        env = create_hr()
+        veteran = create_employee(env['company'], "Wu Ting")
+        newcomer = env['employee']
+        with self.assertRaisesRegex(ValidationError, 'not qualified'):
+            Mentorship.create([{'employee': newcomer.id,
+                        'mentor': veteran.id, 'site': env['site'].id,
+                        'start': MONTH}])
+        veteran.property_post = env['post']
+        veteran.save()
+        self._qualify(env, veteran)
+        with self.assertRaisesRegex(ValidationError, 'their own mentor'):
+            Mentorship.create([{'employee': veteran.id,
+                        'mentor': veteran.id, 'site': env['site'].id,
+                        'start': MONTH}])
+        mentorship, = Mentorship.create([{'employee': newcomer.id,
+                    'mentor': veteran.id, 'site': env['site'].id,
+                    'start': MONTH}])
+        self.assertFalse(mentorship.qualified)
+        with self.assertRaisesRegex(UserError, 'is not qualified yet'):
+            Mentorship.end([mentorship])
+        self.assertEqual(Mentorship(mentorship.id).state, 'mentoring')
+        self._qualify(env, newcomer)
+        with office_clock(dt.datetime.combine(TODAY, dt.time(23, 50))):
+            Mentorship.end([mentorship])
+        mentorship = Mentorship(mentorship.id)
+        self.assertEqual((mentorship.state, mentorship.ended_on,
+                mentorship.qualified), ('ended', TODAY, True))
+
 
 del ModuleTestCase
