@@ -72,6 +72,10 @@ def build(pool, company, rng, log):
             Employee.write([employee], {'property_post': post.id,
                     'property_sites': [('add', [site.id])]})
         staff[code] = (post, employees)
+    # The security guards have been on their post over half a year: due
+    # to rotate (岗位每半年轮换一次)
+    Employee.write(list(staff['SEC'][1]), {
+            'post_since': month - relativedelta(months=7)})
     _users(pool, company, sites)
     _training(pool, company, rng, sites[0], courses, staff, month, today)
     log("HR: 8 posts, 9 courses, onboarding exams with a fail and a retake")

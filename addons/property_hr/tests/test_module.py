@@ -917,5 +917,34 @@ class PropertyHrTestCase(
         self.assertEqual((mentorship.state, mentorship.ended_on,
                 mentorship.qualified), ('ended', TODAY, True))
 
+    @with_transaction()
+    def test_post_rotation_every_half_year_001(self):
+        """岗位每半年轮换一次 (seed 001): six months on a post, the
+        employee is listed as due to rotate; a new post starts again"""
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        Post = pool.get('property.post')
+        env = create_hr()
+        start = dt.date(2026, 6, 30)
+        with office_clock(dt.datetime.combine(start, dt.time(23, 30))):
+            employee = create_employee(env['company'], "Wu Ting")
+            Employee.write([employee], {'property_post': env['post'].id})
+        self.assertEqual(Employee(employee.id).post_since, start)
+        for day, due in [(dt.date(2026, 12, 29), False),
+                (dt.date(2026, 12, 30), True),
+                (dt.date(2027, 1, 1), True)]:
+            with office_clock(dt.datetime.combine(day, dt.time(0, 5))):
+                self.assertEqual(Employee(employee.id).rotation_due, due)
+                self.assertEqual(employee in Employee.search(
+                        [('rotation_due', '=', True)]), due)
+                self.assertEqual(employee in Employee.search(
+                        [('rotation_due', '=', False)]), not due)
+        other, = Post.create([{'name': "Archivist", 'code': 'ARC'}])
+        with office_clock(dt.datetime(2027, 1, 4, 9)):
+            Employee.write([employee], {'property_post': other.id})
+            employee = Employee(employee.id)
+            self.assertEqual((employee.post_since, employee.rotation_due),
+                (dt.date(2027, 1, 4), False))
+
 
 del ModuleTestCase
