@@ -214,6 +214,22 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
                                     'date': month}])]}])
         get('property.roster.swap').create([{'line': roster.lines[0].id,
                     'employee': relief.id}])
+        get('property.leave').create([{'employee': staff.id,
+                    'site': site.id, 'kind': 'personal', 'start': month,
+                    'end': month, 'reason': "Family matter"}])
+        get('property.attendance.report').create([{'site': site.id,
+                    'month': today.replace(day=1)}])
+        get('property.quality.check').create([{'site': site.id,
+                    'date': today, 'checker': relief.id,
+                    'lines': [('create', [{'employee': staff.id,
+                                    'item': 'uniform'}])]}])
+        get('property.reward_penalty').create([{'employee': staff.id,
+                    'site': site.id, 'date': today, 'kind': 'penalty',
+                    'description': "Late", 'points': 2}])
+        # a mentor qualified for a post requiring no course
+        Employee.write([relief], {'property_post': post.id})
+        get('property.mentorship').create([{'employee': staff.id,
+                    'mentor': relief.id, 'site': site.id, 'start': today}])
 
     def call(self, login, model, method, *args):
         return self.rpc(f'model.{model}.{method}',

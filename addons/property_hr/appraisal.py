@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields)
@@ -17,7 +18,12 @@ from trytond.modules.property_base.workflow import WorkflowGuardMixin
 SOURCES = [
     ('manual', "Manual"),
     ('exam', "Exam Score"),
+    ('rewards', "Rewards and Penalties"),
     ]
+# The score of the rewards and penalties criterion in a month without any:
+# the suite's default; approved rewards add their points, penalties take
+# theirs off, between 0 and 100
+REWARDS_BASE = 90
 
 
 def check_weights(record, lines):
@@ -195,6 +201,10 @@ class Appraisal(WorkflowGuardMixin, StateAuditMixin, MonthMixin, Workflow,
         "The score (0-100) of the source for the employee and month"
         pool = Pool()
         Line = pool.get('property.assessment.line')
+        if source == 'rewards':
+            points = sum(r.signed_points
+                for r in self.rewards_penalties('approved'))
+            return Decimal(max(0, min(100, REWARDS_BASE + points)))
         if source == 'exam':
             end = self.month + relativedelta(months=1)
             lines = Line.search([
@@ -228,10 +238,29 @@ class Appraisal(WorkflowGuardMixin, StateAuditMixin, MonthMixin, Workflow,
             to_save.extend(lines)
         Line.save(to_save)
 
+    def rewards_penalties(self, state):
+        "The rewards and penalties of the employee in the month"
+        RewardPenalty = Pool().get('property.reward_penalty')
+        return RewardPenalty.search([
+                ('employee', '=', self.employee.id),
+                ('state', '=', state),
+                ('date', '>=', self.month),
+                ('date', '<', self.month + relativedelta(months=1)),
+                ])
+
     @classmethod
     @ModelView.button
     @Workflow.transition('reviewed')
     def review(cls, appraisals):
+        """Reviewed once every reward and penalty of the month is approved
+        or cancelled: an unapproved one is not counted (奖惩经经理批准)"""
+        for appraisal in appraisals:
+            pending = appraisal.rewards_penalties('draft')
+            if pending:
+                raise UserError(gettext(
+                        'property_hr.msg_appraisal_rewards_pending',
+                        appraisal=appraisal.rec_name,
+                        records=', '.join(r.rec_name for r in pending)))
         cls.write(appraisals, {'reviewed_by': Transaction().user})
 
     @classmethod

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from trytond.transaction import Transaction
+
 # The onboarding content of seed 004 (岗前培训)
 COURSES = [
     ('ON-RULES', "公司规章制度", 'onboarding', 60),
@@ -70,12 +72,21 @@ def build(pool, company, rng, log):
             Employee.write([employee], {'property_post': post.id,
                     'property_sites': [('add', [site.id])]})
         staff[code] = (post, employees)
+    # The security guards have been on their post over half a year: due
+    # to rotate (岗位每半年轮换一次)
+    Employee.write(list(staff['SEC'][1]), {
+            'post_since': month - relativedelta(months=7)})
     _users(pool, company, sites)
     _training(pool, company, rng, sites[0], courses, staff, month, today)
     log("HR: 8 posts, 9 courses, onboarding exams with a fail and a retake")
+    _staffing(pool, sites, staff, month)
     _roster(pool, sites, staff, month)
+    _leaves(pool, sites, staff, month, today)
+    _quality(pool, sites, staff, today)
     _appraisals(pool, sites, staff, month)
-    log("HR: next month's rosters and this month's appraisals")
+    _attendance(pool, sites, month)
+    log("HR: staffing minimums, next month's rosters (one published with "
+        "a gap by the manager), leaves and this month's appraisals")
 
 
 def _users(pool, company, sites):
@@ -151,13 +162,55 @@ def _training(pool, company, rng, site, courses, staff, month, today):
                                 'score': Decimal(86),
                                 'note': "补考"}])]}])
     Assessment.confirm([retake])
+    # 新员工由指定的老员工帮带 (seed 004): a receptionist looks after the
+    # newcomer until she qualifies, which the retake made her
+    Mentorship = pool.get('property.mentorship')
+    mentors = [e for e in staff['REC'][1] if e != newcomer and e.qualified]
+    if mentors:
+        mentorship, = Mentorship.create([{'employee': newcomer.id,
+                    'mentor': mentors[0].id, 'site': site.id,
+                    'start': month}])
+        if Employee(newcomer.id).qualified:
+            Mentorship.end([mentorship])
+
+
+def _staffing(pool, sites, staff, month):
+    """The front desk of Garden Court (seed 001): someone on the phone
+    08:00-20:00, lunch included; three at the signing desk on next
+    month's move-in day. Its staff arrive 10 minutes early; the superior
+    of the front desk and security staff is their site's manager."""
+    Staffing = pool.get('property.staffing')
+    Post = pool.get('property.post')
+    Employee = pool.get('company.employee')
+    post, _ = staff['REC']
+    Post.write([post], {'arrive_before': 10})
+    gc = sites[0]
+    move_in = month + relativedelta(months=1, day=10)
+    Staffing.create([{'site': gc.id, 'post': post.id,
+                'start': dt.time(8), 'end': dt.time(20), 'minimum': 1,
+                'description': "接听电话(含午间值班)"}, {
+                'site': gc.id, 'post': post.id, 'date': move_in,
+                'start': dt.time(8), 'end': dt.time(12), 'minimum': 3,
+                'description': "集中交房日签约岗"}])
+    for code in ['REC', 'SEC']:
+        for employee in staff[code][1]:
+            manager = employee.property_sites[0].manager
+            if manager:
+                Employee.write([employee], {'supervisor': manager.id})
 
 
 def _roster(pool, sites, staff, month):
+    """Next month's rosters: the front desk of Garden Court on the
+    customer service shifts (早班/晚班 alternating), the others on the
+    three shifts; the manager publishes the front desk's with the
+    move-in day's gap and the reason"""
     Roster = pool.get('property.roster')
     Shift = pool.get('property.shift')
     next_month = month + relativedelta(months=1)
-    shifts = Shift.search([], order=[('code', 'ASC')])
+    shifts = Shift.search([('code', 'in', ['A', 'B', 'C'])],
+        order=[('code', 'ASC')])
+    service = Shift.search([('code', 'in', ['CS1', 'CS2'])],
+        order=[('code', 'ASC')])
     days = (next_month + relativedelta(months=1) - next_month).days
     for site in sites:
         for code in ['REC', 'SEC']:
@@ -166,19 +219,113 @@ def _roster(pool, sites, staff, month):
             if not people:
                 continue
             lines = []
+            front_desk = code == 'REC' and site == sites[0]
             for day in range(days):
                 date = next_month + dt.timedelta(days=day)
-                # Rotating three shifts, each person a day off in turn
                 for i, employee in enumerate(people):
-                    shift = shifts[(day + i) % len(shifts)]
-                    if (day + i) % 7 == 6:
-                        continue
+                    if front_desk:
+                        # 早班 and 晚班 in turn: the desk is never empty
+                        shift = service[(day + i) % len(service)]
+                    else:
+                        # Rotating three shifts, a day off in turn
+                        shift = shifts[(day + i) % len(shifts)]
+                        if (day + i) % 7 == 6:
+                            continue
                     lines.append({'date': date, 'shift': shift.id,
                             'employee': employee.id})
             roster, = Roster.create([{'site': site.id, 'post': post.id,
                         'month': next_month,
+                        'gap_reason': "集中交房日由客服主管及档案管理员"
+                        "支援签约岗" if front_desk else None,
                         'lines': [('create', lines)]}])
             Roster.publish([roster])
+
+
+def _leaves(pool, sites, staff, month, today):
+    """Leaves approved by the site's manager: one taken and reported back
+    this month, one taking a security guard off next month's roster, one
+    of the front desk waiting (approving it would empty the desk)"""
+    Leave = pool.get('property.leave')
+    User = pool.get('res.user')
+    next_month = month + relativedelta(months=1)
+
+    def leave(employee, kind, start, end, reason):
+        leave, = Leave.create([{'employee': employee.id,
+                    'site': employee.property_sites[0].id, 'kind': kind,
+                    'start': start, 'end': end, 'reason': reason}])
+        Leave.request([leave])
+        return leave
+
+    def as_superior(employee):
+        users = User.search([('employee', '=', employee.supervisor.id)],
+            limit=1) if employee.supervisor else []
+        return Transaction().set_user(users[0].id if users else 0)
+
+    guards = staff['SEC'][1]
+    desk = staff['REC'][1]
+    taken = [e for e in desk + guards if e.supervisor][:1]
+    for employee in taken:
+        first = leave(employee, 'annual', month, month + dt.timedelta(1),
+            "年假探亲")
+        with as_superior(employee):
+            Leave.approve([first])
+        with as_superior(employee):
+            Leave.resume([first])
+    for employee in guards[:1]:
+        off = leave(employee, 'personal', next_month + dt.timedelta(2),
+            next_month + dt.timedelta(3), "家中有事")
+        with as_superior(employee):
+            Leave.approve([off])
+    for employee in [e for e in desk if e.party.name == "周敏"]:
+        leave(employee, 'sick', next_month + dt.timedelta(14),
+            next_month + dt.timedelta(14), "复诊")
+
+
+def _quality(pool, sites, staff, today):
+    """The supervisor's daily check of the front desk of Garden Court finds
+    a receptionist without her badge: a penalty, and a reward for a
+    letter of thanks, both approved by the site's manager"""
+    Check = pool.get('property.quality.check')
+    RewardPenalty = pool.get('property.reward_penalty')
+    User = pool.get('res.user')
+    gc = sites[0]
+    desk = [e for e in staff['REC'][1] if gc in e.property_sites]
+    supervisors = staff['SUP'][1]
+    if not desk or not supervisors:
+        return
+    check, = Check.create([{'site': gc.id, 'date': today,
+                'checker': supervisors[0].id,
+                'lines': [('create', [{'employee': e.id, 'item': item,
+                                'result': 'finding' if (i, item) == (
+                                    0, 'uniform') else 'ok',
+                                'finding': "未按规定佩戴工牌" if (i, item) == (
+                                    0, 'uniform') else None}
+                            for i, e in enumerate(desk)
+                            for item in ['uniform', 'post', 'attitude',
+                                'records']])]}])
+    Check.done([check])
+    finding = [l for l in check.lines if l.result == 'finding'][0]
+    records = RewardPenalty.create([{'employee': finding.employee.id,
+                'site': gc.id, 'date': today, 'kind': 'penalty',
+                'description': finding.finding, 'points': 5,
+                'amount': Decimal(50), 'check_line': finding.id}, {
+                'employee': desk[-1].id, 'site': gc.id, 'date': today,
+                'kind': 'reward', 'description': "业主来信表扬",
+                'points': 5, 'amount': Decimal(100)}])
+    managers = User.search([('employee', '=', gc.manager.id)], limit=1) \
+        if gc.manager else []
+    with Transaction().set_user(managers[0].id if managers else 0):
+        RewardPenalty.approve(records)
+
+
+def _attendance(pool, sites, month):
+    "This month's attendance reports so far, computed by HR (hr.gc)"
+    Report = pool.get('property.attendance.report')
+    User = pool.get('res.user')
+    hr = User.search([('login', '=', 'hr.gc')], limit=1)
+    reports = Report.create([{'site': s.id, 'month': month} for s in sites])
+    with Transaction().set_user(hr[0].id if hr else 0):
+        Report.compute(reports)
 
 
 def _appraisals(pool, sites, staff, month):
@@ -188,7 +335,7 @@ def _appraisals(pool, sites, staff, month):
     helpdesk = 'helpdesk_on_time' in sources
     post, employees = staff['REC']
     criteria = [("服务态度", 25, 'manual'), ("仪容仪表", 15, 'manual'),
-        ("劳动纪律", 15, 'manual'), ("月度考试", 15, 'exam')]
+        ("劳动纪律与奖惩", 15, 'rewards'), ("月度考试", 15, 'exam')]
     if helpdesk:
         criteria += [("报修及时率", 15, 'helpdesk_on_time'),
             ("回访满意度", 15, 'helpdesk_satisfaction')]

@@ -8,6 +8,10 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 
 
+# Seed 001 (客服部组织架构): 岗位每半年轮换一次
+ROTATION_MONTHS = 6
+
+
 class Post(DeactivableMixin, ModelSQL, ModelView):
     "Post"
     __name__ = 'property.post'
@@ -19,6 +23,10 @@ class Post(DeactivableMixin, ModelSQL, ModelView):
         "on the post.")
     employees = fields.One2Many('company.employee', 'property_post',
         "Employees", readonly=True)
+    arrive_before = fields.Integer("Arrive Before (min)", required=True,
+        help="How many minutes before the shift the staff of the post "
+        "must be there; later is late (seed 001: 15 minutes, the front "
+        "desk 10).")
 
     @classmethod
     def __setup__(cls):
@@ -29,6 +37,20 @@ class Post(DeactivableMixin, ModelSQL, ModelView):
                 'property_hr.msg_post_code_unique'),
             ]
         cls._order.insert(0, ('name', 'ASC'))
+
+    @staticmethod
+    def default_arrive_before():
+        # seed 001, 交接班: 各班人员应提前15分钟到岗
+        return 15
+
+    @classmethod
+    def validate_fields(cls, posts, field_names):
+        super().validate_fields(posts, field_names)
+        for post in posts:
+            if post.arrive_before is not None and not (
+                    0 <= post.arrive_before <= 120):
+                raise ValidationError(gettext(
+                        'property_hr.msg_post_arrive_before'))
 
 
 class PostRequirement(ModelSQL, ModelView):
@@ -71,11 +93,42 @@ class Employee(metaclass=PoolMeta):
     property_sites = fields.Many2Many(
         'company.employee-property.site', 'employee', 'site', "Sites",
         help="The sites where the employee works.")
+    post_since = fields.Date("On the Post Since",
+        help="Set when the post changes; the post rotates every half "
+        "year (seed 001: 岗位每半年轮换一次).")
+    rotation_due = fields.Function(fields.Boolean("Rotation Due",
+            help="Six months or more on the same post."),
+        'get_rotation_due', searcher='search_rotation_due')
     qualified = fields.Function(fields.Boolean("Qualified",
             help="Has passed, and not let expire, every course the post "
             "requires."), 'get_qualification')
     qualification = fields.Function(fields.Char("Qualification"),
         'get_qualification')
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if (values.get('property_post') and not values.get('post_since')
+                and (mode == 'create' or 'post_since' not in values)):
+            values['post_since'] = Pool().get('ir.date').today()
+        return values
+
+    def get_rotation_due(self, name):
+        today = Pool().get('ir.date').today()
+        return bool(self.property_post and self.post_since
+            and self.post_since + relativedelta(months=ROTATION_MONTHS)
+            <= today)
+
+    @classmethod
+    def search_rotation_due(cls, name, clause):
+        _, operator, value = clause[:3]
+        today = Pool().get('ir.date').today()
+        limit = today - relativedelta(months=ROTATION_MONTHS)
+        due = [('property_post', '!=', None), ('post_since', '<=', limit)]
+        if (operator == '=') == bool(value):
+            return due
+        return ['OR', ('property_post', '=', None),
+            ('post_since', '=', None), ('post_since', '>', limit)]
 
     def qualification_problems(self, post=None, date=None):
         """Return the (course, expired_on) the employee lacks for the post

@@ -1,6 +1,7 @@
 # This file is part of the property-management suite.
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
@@ -16,9 +17,12 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
-# Next month's roster is published by the 25th (seed 002).
+from .leave import on_leave_domain
+
+# Next month's roster is published by the 25th of the month before: the
+# suite's default for the roster deadline (no seed sets one; seed 002 1.1.3
+# sets the 25th for the monthly attendance report, see attendance.py).
 PUBLISH_DAY = 25
-LATE_MINUTES = 5
 
 
 class Shift(ModelSQL, ModelView):
@@ -29,6 +33,12 @@ class Shift(ModelSQL, ModelView):
     start = fields.Time("Start", required=True)
     end = fields.Time("End", required=True,
         help="Before the start for a night shift ending the next day.")
+    break_start = fields.Time("Break from",
+        help="The break (e.g. lunch) the staff of the shift take off duty.")
+    break_end = fields.Time("Break to")
+    hours = fields.Function(fields.Numeric("Hours", digits=(4, 2),
+            help="The hours on duty: the shift without its break."),
+        'get_hours')
 
     @classmethod
     def __setup__(cls):
@@ -47,11 +57,53 @@ class Shift(ModelSQL, ModelView):
             end += dt.timedelta(days=1)
         return start, end
 
+    def break_interval(self, date):
+        "The break of the shift worked on date, or None"
+        if self.break_start is None or self.break_end is None:
+            return None
+        start, _ = self.interval(date)
+        begin = dt.datetime.combine(date, self.break_start)
+        if begin < start:
+            begin += dt.timedelta(days=1)
+        finish = dt.datetime.combine(begin.date(), self.break_end)
+        if finish <= begin:
+            finish += dt.timedelta(days=1)
+        return begin, finish
+
+    def duty_intervals(self, date):
+        "The times on duty of the shift worked on date: around its break"
+        start, end = self.interval(date)
+        pause = self.break_interval(date)
+        if not pause:
+            return [(start, end)]
+        return [(start, pause[0]), (pause[1], end)]
+
+    def get_hours(self, name):
+        seconds = sum((e - s).total_seconds()
+            for s, e in self.duty_intervals(dt.date(2000, 1, 3)))
+        return (Decimal(seconds) / 3600).quantize(Decimal('0.01'))
+
+    @classmethod
+    def validate_fields(cls, shifts, field_names):
+        super().validate_fields(shifts, field_names)
+        for shift in shifts:
+            if (shift.break_start is None) != (shift.break_end is None):
+                raise ValidationError(gettext(
+                        'property_hr.msg_shift_break',
+                        shift=shift.rec_name))
+            pause = shift.break_interval(dt.date(2000, 1, 3))
+            if pause:
+                start, end = shift.interval(dt.date(2000, 1, 3))
+                if not (start <= pause[0] < pause[1] <= end):
+                    raise ValidationError(gettext(
+                            'property_hr.msg_shift_break',
+                            shift=shift.rec_name))
+
 
 class Roster(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
     "Roster"
     __name__ = 'property.roster'
-    _maintained_fields = ('published_at', 'published_by')
+    _maintained_fields = ('published_at', 'published_by', 'gaps_accepted')
     _states = {'readonly': Eval('state') != 'draft'}
     site = fields.Many2One('property.site', "Site", required=True,
         ondelete='RESTRICT', states=_states)
@@ -64,6 +116,12 @@ class Roster(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
         states=_states)
     published_at = fields.DateTime("Published at", readonly=True)
     published_by = fields.Many2One('res.user', "Published by", readonly=True)
+    gap_reason = fields.Text("Reason for Publishing with Gaps",
+        states=_states,
+        help="Why a manager publishes a roster that leaves a post "
+        "under-staffed (服务台内严禁空岗).")
+    gaps_accepted = fields.Text("Gaps Accepted", readonly=True,
+        help="The staffing gaps the roster was published with.")
     absences = fields.Function(fields.Integer("Absences"), 'get_attendance')
     lateness = fields.Function(fields.Integer("Late Arrivals"),
         'get_attendance')
@@ -123,25 +181,116 @@ class Roster(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
                     result['lateness'][roster.id] += 1
         return result
 
+    def staffing_gaps(self, off=()):
+        """The times the roster leaves its post under its minimum staffing:
+        (date, start, end, on duty, minimum) in office time; a shift on
+        approved leave or on its break does not count, nor those of off
+        (ids of roster lines about to be taken off)"""
+        pool = Pool()
+        Staffing = pool.get('property.staffing')
+        Line = pool.get('property.roster.line')
+        rules = Staffing.search([
+                ('site', '=', self.site.id),
+                ('post', '=', self.post.id),
+                ])
+        if not rules:
+            return []
+        end_month = self.month + relativedelta(months=1)
+        lines = Line.search([
+                ('roster.site', '=', self.site.id),
+                ('roster.post', '=', self.post.id),
+                ('date', '>=', self.month - dt.timedelta(days=1)),
+                ('date', '<', end_month),
+                ('leave', '=', None),
+                ])
+        off = set(off)
+        duties = [i for l in lines if l.id not in off
+            for i in l.shift.duty_intervals(l.date)]
+        gaps = []
+        date = self.month
+        while date < end_month:
+            for rule in rules:
+                if not rule.applies(date):
+                    continue
+                start, end = rule.window(date)
+                points = {start, end} | {p for i in duties for p in i
+                    if start < p < end}
+                points = sorted(points)
+                gap = None
+                for begin, finish in zip(points, points[1:]):
+                    count = sum(1 for s, e in duties if s <= begin < e)
+                    if count < rule.minimum:
+                        if gap and gap[2] == begin and gap[3] == count:
+                            gap[2] = finish
+                        else:
+                            gap = [date, begin, finish, count, rule.minimum]
+                            gaps.append(gap)
+                    else:
+                        gap = None
+            date += dt.timedelta(days=1)
+        return [tuple(g) for g in sorted(gaps)]
+
+    def format_gaps(self, gaps, limit=3):
+        text = '; '.join(gettext('property_hr.msg_staffing_gap',
+                date=date, start=f'{start:%H:%M}', end=f'{end:%H:%M}',
+                post=self.post.rec_name, count=count, minimum=minimum)
+            for date, start, end, count, minimum in gaps[:limit])
+        if len(gaps) > limit:
+            text += ' ' + gettext('property_hr.msg_staffing_more_gaps',
+                count=len(gaps) - limit)
+        return text
+
+    @classmethod
+    def check_no_new_gaps(cls, rosters, message, off, **variables):
+        """Refuse, before it is made, a change that takes the shifts off
+        (ids of roster lines) and leaves a published roster under-staffed
+        where it was not (an approved leave)"""
+        for roster in rosters:
+            before = set(roster.staffing_gaps())
+            new = sorted(set(roster.staffing_gaps(off=off)) - before)
+            if new:
+                raise UserError(gettext(message,
+                        roster=roster.rec_name,
+                        gaps=roster.format_gaps(new), **variables))
+
+    @classmethod
+    def is_manager(cls):
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        manager = ModelData.get_id('property_base', 'group_property_manager')
+        return Transaction().user == 0 or manager in User.get_groups()
+
     @classmethod
     @ModelView.button
     @Workflow.transition('published')
     def publish(cls, rosters):
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        today = pool.get('ir.date').today()
-        manager = ModelData.get_id('property_base', 'group_property_manager')
-        is_manager = (Transaction().user == 0
-            or manager in User.get_groups())
+        """Published by the deadline, by a supervisor; late or with a
+        staffing gap only by a manager, the gap with a reason"""
+        today = Pool().get('ir.date').today()
+        is_manager = cls.is_manager()
         for roster in rosters:
             if today > roster.deadline and not is_manager:
                 raise UserError(gettext('property_hr.msg_roster_late',
                         roster=roster.rec_name, deadline=roster.deadline))
-        cls.write(rosters, {
-                'published_at': clock(),
-                'published_by': Transaction().user,
-                })
+            gaps = roster.staffing_gaps()
+            roster.gaps_accepted = None
+            if gaps:
+                if not (roster.gap_reason or '').strip():
+                    raise UserError(gettext('property_hr.msg_roster_gap',
+                            roster=roster.rec_name,
+                            gaps=roster.format_gaps(gaps)))
+                if not is_manager:
+                    raise UserError(gettext(
+                            'property_hr.msg_roster_gap_manager',
+                            roster=roster.rec_name,
+                            gaps=roster.format_gaps(gaps)))
+                roster.gaps_accepted = roster.format_gaps(
+                    gaps, limit=len(gaps))
+        for roster in rosters:
+            roster.published_at = clock()
+            roster.published_by = Transaction().user
+        cls.save(rosters)
 
     @classmethod
     @ModelView.button
@@ -174,9 +323,12 @@ class Roster(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
         return missing
 
 
-class RosterLine(ModelSQL, ModelView):
+class RosterLine(WorkflowGuardMixin, ModelSQL, ModelView):
     "Roster Shift"
     __name__ = 'property.roster.line'
+    # No workflow of its own: only the leave is the suite's (its approval
+    # takes the shift off the roster, the return puts it back)
+    _maintained_fields = ('leave',)
     roster = fields.Many2One('property.roster', "Roster", required=True,
         ondelete='CASCADE')
     date = fields.Date("Date", required=True)
@@ -184,12 +336,16 @@ class RosterLine(ModelSQL, ModelView):
         ondelete='RESTRICT')
     employee = fields.Many2One('company.employee', "Employee",
         required=True, ondelete='RESTRICT')
+    leave = fields.Many2One('property.leave', "Leave", readonly=True,
+        ondelete='SET NULL',
+        help="The approved leave that takes the shift off the roster.")
     attendance = fields.Function(fields.Selection([
                 (None, ""),
                 ('planned', "Planned"),
                 ('present', "Present"),
                 ('late', "Late"),
                 ('absent', "Absent"),
+                ('leave', "On Leave"),
                 ], "Attendance"), 'get_attendance')
 
     @classmethod
@@ -200,12 +356,23 @@ class RosterLine(ModelSQL, ModelView):
                 (t.date, Index.Range())))
         cls._order = [('date', 'ASC'), ('shift', 'ASC'), ('id', 'ASC')]
 
+    @classmethod
+    def initial_state(cls):
+        return None
+
     def get_rec_name(self, name):
         return f'{self.date} {self.shift.rec_name} {self.employee.rec_name}'
 
     @property
     def interval(self):
         return self.shift.interval(self.date)
+
+    @property
+    def due_at(self):
+        """When the employee must be at the post: before the shift by the
+        post's arrival time (seed 001)"""
+        start, _ = self.interval
+        return start - dt.timedelta(minutes=self.roster.post.arrive_before)
 
     @classmethod
     def validate(cls, lines):
@@ -214,6 +381,7 @@ class RosterLine(ModelSQL, ModelView):
 
     @classmethod
     def check_lines(cls, lines):
+        Leave = Pool().get('property.leave')
         by_employee = defaultdict(list)
         for line in lines:
             roster = line.roster
@@ -222,6 +390,15 @@ class RosterLine(ModelSQL, ModelView):
                         'property_hr.msg_roster_line_month',
                         line=line.rec_name, roster=roster.rec_name))
             line.employee.check_qualified(roster.post, line.date)
+            if not line.leave:
+                leaves = Leave.search([
+                        ('employee', '=', line.employee.id),
+                        ] + on_leave_domain(line.date), limit=1)
+                if leaves:
+                    leave, = leaves
+                    raise ValidationError(gettext(
+                            'property_hr.msg_roster_line_on_leave',
+                            line=line.rec_name, leave=leave.rec_name))
             by_employee[line.employee.id].append(line)
         for employee_id, employee_lines in by_employee.items():
             dates = [l.date for l in employee_lines]
@@ -233,7 +410,7 @@ class RosterLine(ModelSQL, ModelView):
             for line in employee_lines:
                 start, end = line.interval
                 for other in others:
-                    if other.id == line.id:
+                    if other.id == line.id or other.leave or line.leave:
                         continue
                     other_start, other_end = other.interval
                     if start < other_end and other_start < end:
@@ -262,13 +439,16 @@ class RosterLine(ModelSQL, ModelView):
             clocked[(attendance.employee.id, attendance.date)].append(
                 attendance)
         for line in lines:
+            if line.leave:
+                result[line.id] = 'leave'
+                continue
             start, _ = line.interval
             # The shifts are in office time, the clock-ins stored in UTC
             company = line.employee.company
             ins = sorted(to_office(a.at, company)
                 for a in clocked[(line.employee.id, line.date)])
             if ins:
-                late = ins[0] > start + dt.timedelta(minutes=LATE_MINUTES)
+                late = ins[0] > line.due_at
                 result[line.id] = 'late' if late else 'present'
             elif start > to_office(now, company):
                 result[line.id] = 'planned'
@@ -322,10 +502,24 @@ class RosterSwap(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('approved')
     def approve(cls, swaps):
-        "The replacement takes the shift (checked like any roster line)"
-        Line = Pool().get('property.roster.line')
+        """The replacement takes the shift, checked like any roster line;
+        a replacement on leave that day would leave the post unstaffed
+        (有人接替方可离开). The swap changes no count of staff on duty."""
+        pool = Pool()
+        Line = pool.get('property.roster.line')
+        Leave = pool.get('property.leave')
         for swap in swaps:
-            Line.write([swap.line], {'employee': swap.employee.id})
+            leaves = Leave.search([
+                    ('employee', '=', swap.employee.id),
+                    ] + on_leave_domain(swap.line.date), limit=1)
+            if leaves:
+                raise UserError(gettext('property_hr.msg_swap_on_leave',
+                        employee=swap.employee.rec_name,
+                        line=swap.line.rec_name, leave=leaves[0].rec_name))
+        for swap in swaps:
+            # a shift taken off for a leave is covered by the replacement
+            Line.write([swap.line], {'employee': swap.employee.id,
+                    'leave': None})
         cls.write(swaps, {'decided_by': Transaction().user})
 
     @classmethod

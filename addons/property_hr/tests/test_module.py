@@ -1,5 +1,9 @@
 # This file is part of the property-management suite.
 import datetime as dt
+import importlib
+import os
+import subprocess
+import tempfile
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -55,6 +59,45 @@ def assess(env, course, scores, date=TODAY, confirm=True):
     if confirm:
         Assessment.confirm([assessment])
     return assessment
+
+
+def pdf_text(content):
+    "The text of the PDF, as pdftotext reads it (layout kept)"
+    return _pdf_tool(['pdftotext', '-layout', '-enc', 'UTF-8'], content)
+
+
+def pdf_fonts(content):
+    "The fonts of the PDF as pdffonts lists them: name and embedded"
+    fonts = []
+    for line in _pdf_tool(['pdffonts'], content).splitlines()[2:]:
+        parts = line.split()
+        fonts.append({'name': parts[0], 'emb': parts[-5] == 'yes'})
+    return fonts
+
+
+def set_chinese():
+    """Chinese made translatable as an office does, with the suite's
+    translations loaded: documents print in Chinese"""
+    pool = Pool()
+    Lang = pool.get('ir.lang')
+    Translation = pool.get('ir.translation')
+    lang, = Lang.search([('code', '=', 'zh_CN')])
+    if not lang.translatable:
+        Lang.write([lang], {'translatable': True})
+    for module in ['property_base', 'property_hr']:
+        path = os.path.join(os.path.dirname(importlib.import_module(
+                    f'trytond.modules.{module}').__file__),
+            'locale', 'zh_CN.po')
+        Translation.translation_import('zh_CN', module, path)
+
+
+def _pdf_tool(args, content):
+    with tempfile.NamedTemporaryFile(suffix='.pdf') as fp:
+        fp.write(content)
+        fp.flush()
+        return subprocess.run(args + [fp.name] + (
+                ['-'] if args[0] == 'pdftotext' else []),
+            check=True, capture_output=True).stdout.decode('utf-8')
 
 
 def shift(code):
@@ -343,6 +386,565 @@ class PropertyHrTestCase(
             Ticket.write([ticket], {'assignee': env['employee'].id})
         self._qualify(env, env['employee'])
         Ticket.write([ticket], {'assignee': env['employee'].id})
+
+    # Leave and absence (请销假), minimum staffing, arrival rules
+
+    def _staff(self, env):
+        """Chen Jing under the supervisor Li Xiumei (a login), Wu Ting a
+        colleague; a supervisor who is not hers (Zhao)"""
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        li = create_employee(env['company'], "Li Xiumei")
+        zhao = create_employee(env['company'], "Zhao Lei")
+        wu = create_employee(env['company'], "Wu Ting")
+        Employee.write([env['employee'], wu], {'supervisor': li.id,
+                'property_post': env['post'].id,
+                'property_sites': [('add', [env['site'].id])]})
+        for employee in [env['employee'], wu]:
+            self._qualify(env, employee)
+        group = 'property_hr.group_property_supervisor'
+        li_user = create_staff("Li Xiumei", 'li', group, env['company'],
+            [env['site']], employee=li)
+        zhao_user = create_staff("Zhao Lei", 'zhao', group, env['company'],
+            [env['site']], employee=zhao)
+        return dict(env, wu=Employee(wu.id), li=li_user, zhao=zhao_user)
+
+    def _leave(self, env, start, end, employee=None, request=True):
+        Leave = Pool().get('property.leave')
+        leave, = Leave.create([{
+                    'employee': (employee or env['employee']).id,
+                    'site': env['site'].id, 'kind': 'personal',
+                    'start': start, 'end': end, 'reason': "Family matter"}])
+        if request:
+            Leave.request([leave])
+        return leave
+
+    def _as(self, user):
+        return Transaction().set_user(user.id)
+
+    def _lines(self, roster, employee, days, code):
+        Line = Pool().get('property.roster.line')
+        return Line.create([{'roster': roster.id, 'date': d,
+                    'shift': shift(code).id, 'employee': employee.id}
+                for d in days])
+
+    @with_transaction()
+    def test_leave_approved_by_superior_001(self):
+        """请销假: a leave is approved by the employee's superior, anyone
+        else is refused and nothing changes; approved, its shifts are off
+        the roster and counted as leave, not absence"""
+        pool = Pool()
+        Leave = pool.get('property.leave')
+        Line = pool.get('property.roster.line')
+        env = self._staff(create_hr())
+        roster = self._roster(env)
+        days = [MONTH + dt.timedelta(days=i) for i in range(4)]
+        lines = self._lines(roster, env['employee'], days, 'A')
+        leave = self._leave(env, days[1], days[2])
+        self.assertEqual((leave.days, leave.superior.rec_name),
+            (2, "Li Xiumei"))
+        with self._as(env['zhao']):
+            with self.assertRaisesRegex(UserError,
+                    'Only the superior of the employee, "Li Xiumei"'):
+                Leave.approve([leave])
+            with self.assertRaisesRegex(UserError, 'Only the superior'):
+                Leave.refuse([leave])
+        leave = Leave(leave.id)
+        self.assertEqual(leave.state, 'requested')
+        self.assertEqual([l.leave for l in Line.browse(lines)],
+            [None] * 4)
+        with self._as(env['li']):
+            Leave.approve([leave])
+        leave = Leave(leave.id)
+        self.assertEqual((leave.state, leave.approved_by), ('approved',
+                env['li']))
+        self.assertEqual([l.leave for l in Line.browse(lines)],
+            [None, leave, leave, None])
+        self.assertEqual(sorted(l.date for l in leave.roster_lines),
+            days[1:3])
+        with office_clock(dt.datetime.combine(days[3], dt.time(20))):
+            self.assertEqual([l.attendance for l in Line.browse(lines)],
+                ['absent', 'leave', 'leave', 'absent'])
+        # nor can the employee be rostered again on those days
+        with self.assertRaisesRegex(ValidationError, 'approved leave'):
+            self._lines(roster, env['employee'], [days[2]], 'B')
+        # the approval is on the trail
+        self.assertEqual([(c.from_state, c.to_state)
+                for c in reversed(leave.state_changes)],
+            [(None, 'draft'), ('draft', 'requested'),
+                ('requested', 'approved')])
+
+    @with_transaction()
+    def test_leave_no_superior_001(self):
+        "An employee without a superior recorded cannot have leave approved"
+        pool = Pool()
+        Leave = pool.get('property.leave')
+        env = self._staff(create_hr())
+        loner = create_employee(env['company'], "Sun Li")
+        leave = self._leave(env, MONTH, MONTH, employee=loner)
+        with self._as(env['li']):
+            with self.assertRaisesRegex(UserError, 'no superior'):
+                Leave.approve([leave])
+        self.assertEqual(Leave(leave.id).state, 'requested')
+
+    @with_transaction()
+    def test_leave_overlap_refused_001(self):
+        """请销假: a leave overlapping another approved leave of the
+        employee is refused and stays requested"""
+        pool = Pool()
+        Leave = pool.get('property.leave')
+        env = self._staff(create_hr())
+        first = self._leave(env, MONTH, MONTH + dt.timedelta(days=4))
+        second = self._leave(env, MONTH + dt.timedelta(days=4),
+            MONTH + dt.timedelta(days=6))
+        with self._as(env['li']):
+            Leave.approve([first])
+            with self.assertRaisesRegex(UserError,
+                    'overlaps the approved leave'):
+                Leave.approve([second])
+        self.assertEqual(Leave(second.id).state, 'requested')
+        # a leave whose end is before its start is refused too
+        with self.assertRaisesRegex(ValidationError, 'cannot end before'):
+            self._leave(env, MONTH + dt.timedelta(days=9), MONTH,
+                request=False)
+
+    @with_transaction()
+    def test_leave_returned_002(self):
+        """销假: back early, the shifts from the day back are the
+        employee's again; the leave no longer blocks those days"""
+        pool = Pool()
+        Leave = pool.get('property.leave')
+        Line = pool.get('property.roster.line')
+        env = self._staff(create_hr())
+        roster = self._roster(env)
+        days = [MONTH + dt.timedelta(days=i) for i in range(5)]
+        lines = self._lines(roster, env['employee'], days, 'A')
+        leave = self._leave(env, days[0], days[4])
+        with self._as(env['li']):
+            Leave.approve([leave])
+        # Reported back on the third day, late in the evening office time
+        with office_clock(dt.datetime.combine(days[2], dt.time(23, 30))):
+            Leave.resume([leave])
+        leave = Leave(leave.id)
+        self.assertEqual((leave.state, leave.returned_on),
+            ('returned', days[2]))
+        self.assertEqual([bool(l.leave) for l in Line.browse(lines)],
+            [True, True, False, False, False])
+        # an approved leave from the day back does not overlap
+        later = self._leave(env, days[2], days[3])
+        with self._as(env['li']):
+            Leave.approve([later])
+        self.assertEqual([bool(l.leave) for l in Line.browse(lines)],
+            [True, True, True, True, False])
+        # the day back must be within the leave
+        other = self._leave(env, days[4] + dt.timedelta(days=3),
+            days[4] + dt.timedelta(days=4))
+        with self._as(env['li']):
+            Leave.approve([other])
+        with self.assertRaisesRegex(ValidationError, 'must fall between'):
+            Leave.write([other], {'returned_on': days[0]})
+
+    def _service_roster(self, env, month, staffing=True):
+        "The front desk's day: someone on the phone 08:00-20:00"
+        pool = Pool()
+        Staffing = pool.get('property.staffing')
+        if staffing:
+            Staffing.create([{'site': env['site'].id,
+                        'post': env['post'].id,
+                        'start': dt.time(8), 'end': dt.time(20),
+                        'minimum': 1, 'description': "Phone"}])
+        return self._roster(env, month=month)
+
+    @with_transaction()
+    def test_front_desk_never_unstaffed_001(self):
+        """服务台内严禁空岗: a roster leaving the front desk without
+        anyone on duty is refused, the gap named (day, time, post); a
+        supervisor cannot publish it, a manager can with a reason"""
+        pool = Pool()
+        Roster = pool.get('property.roster')
+        env = self._staff(create_hr())
+        month = MONTH + relativedelta(months=2)
+        roster = self._service_roster(env, month)
+        days = [month + dt.timedelta(days=i)
+            for i in range((month + relativedelta(months=1) - month).days)]
+        # the early shift every day, the late shift but on the 3rd: lunch
+        # and the evening of the 3rd are uncovered
+        self._lines(roster, env['employee'], days, 'CS1')
+        self._lines(roster, env['wu'], [d for d in days if d.day != 3],
+            'CS2')
+        self.assertEqual(roster.staffing_gaps(), [
+                (days[2], dt.datetime.combine(days[2], dt.time(12)),
+                    dt.datetime.combine(days[2], dt.time(13)), 0, 1),
+                (days[2], dt.datetime.combine(days[2], dt.time(17)),
+                    dt.datetime.combine(days[2], dt.time(20)), 0, 1),
+                ])
+        gap = f'{days[2]} 12:00–13:00 "Receptionist": 0 on duty, 1 needed'
+        with self._as(env['li']):
+            with self.assertRaises(UserError) as cm:
+                Roster.publish([roster])
+            self.assertIn(gap, cm.exception.message)
+            self.assertIn('17:00–20:00', cm.exception.message)
+            Roster.write([roster], {'gap_reason': "Two staff on sick leave"})
+            with self.assertRaisesRegex(UserError, 'Only a manager'):
+                Roster.publish([roster])
+        self.assertEqual(Roster(roster.id).state, 'draft')
+        Roster.publish([roster])  # the administrator is a manager
+        roster = Roster(roster.id)
+        self.assertEqual(roster.state, 'published')
+        self.assertIn(gap, roster.gaps_accepted)
+        self.assertEqual(roster.gap_reason, "Two staff on sick leave")
+
+    @with_transaction()
+    def test_move_in_day_signing_desk_001(self):
+        """On a move-in day the signing desk needs at least three (seed
+        001): a day's own minimum applies on that day only"""
+        pool = Pool()
+        Staffing = pool.get('property.staffing')
+        env = self._staff(create_hr())
+        month = MONTH + relativedelta(months=2)
+        roster = self._service_roster(env, month, staffing=False)
+        move_in = month + dt.timedelta(days=9)
+        Staffing.create([{'site': env['site'].id, 'post': env['post'].id,
+                    'start': dt.time(8), 'end': dt.time(12),
+                    'minimum': 3, 'date': move_in,
+                    'description': "Signing desk"}])
+        self._lines(roster, env['employee'], [move_in, move_in + dt.timedelta(1)], 'CS1')
+        self._lines(roster, env['wu'], [move_in], 'A')
+        self.assertEqual(roster.staffing_gaps(), [
+                (move_in, dt.datetime.combine(move_in, dt.time(8)),
+                    dt.datetime.combine(move_in, dt.time(12)), 2, 3)])
+
+    @with_transaction()
+    def test_leave_and_swap_keep_desk_staffed_001(self):
+        """服务台内严禁空岗, 有人接替方可离开: approving a leave or a swap
+        that leaves a published roster unstaffed is refused; with a
+        replacement it goes"""
+        pool = Pool()
+        Roster = pool.get('property.roster')
+        Leave = pool.get('property.leave')
+        Swap = pool.get('property.roster.swap')
+        Line = pool.get('property.roster.line')
+        env = self._staff(create_hr())
+        month = MONTH + relativedelta(months=2)
+        roster = self._service_roster(env, month)
+        days = [month + dt.timedelta(days=i)
+            for i in range((month + relativedelta(months=1) - month).days)]
+        early = self._lines(roster, env['employee'], days, 'CS1')
+        self._lines(roster, env['wu'], days, 'CS2')
+        Roster.publish([roster])
+        leave = self._leave(env, days[5], days[5])
+        with self._as(env['li']):
+            with self.assertRaises(UserError) as cm:
+                Leave.approve([leave])
+        self.assertIn(f'{days[5]} 08:00–12:00 "Receptionist"',
+            cm.exception.message)
+        self.assertEqual(Leave(leave.id).state, 'requested')
+        self.assertIsNone(Line(early[5].id).leave)
+        # A third receptionist, Sun, takes Wu's late shift of the 6th, so
+        # Wu's leave that day goes; then Wu cannot take Chen's shift then
+        sun = create_employee(env['company'], "Sun Fang")
+        self._qualify(env, sun)
+        late_6, = Line.search([('employee', '=', env['wu'].id),
+                ('date', '=', days[6])])
+        swap, = Swap.create([{'line': late_6.id, 'employee': sun.id}])
+        Swap.approve([swap])
+        wu_leave = self._leave(env, days[6], days[6], employee=env['wu'])
+        with self._as(env['li']):
+            Leave.approve([wu_leave])
+        swap, = Swap.create([{'line': early[6].id,
+                    'employee': env['wu'].id}])
+        with self.assertRaisesRegex(UserError,
+                '"Wu Ting" cannot take the shift .* approved leave'):
+            Swap.approve([swap])
+        self.assertEqual(Line(early[6].id).employee, env['employee'])
+        self.assertEqual(Swap(swap.id).state, 'requested')
+        # Sun covers Chen's shift of the 5th: her leave then goes
+        swap, = Swap.create([{'line': early[5].id, 'employee': sun.id}])
+        Swap.approve([swap])
+        self.assertEqual(Line(early[5].id).employee, sun)
+        with self._as(env['li']):
+            Leave.approve([leave])
+        self.assertEqual(Leave(leave.id).state, 'approved')
+
+    @with_transaction()
+    def test_arrival_before_shift_001(self):
+        """Staff arrive 15 minutes before their shift (交接班), the front
+        desk 10 (前台): later is late, per post"""
+        pool = Pool()
+        Post = pool.get('property.post')
+        Line = pool.get('property.roster.line')
+        Attendance = pool.get('attendance.line')
+        env = create_hr()
+        self.assertEqual(env['post'].arrive_before, 15)
+        self._qualify(env, env['employee'])
+        roster = self._roster(env)
+        days = [MONTH + dt.timedelta(days=i) for i in range(3)]
+        lines = self._lines(roster, env['employee'], days, 'CS1')
+        for day, time in zip(days, [
+                dt.time(7, 45), dt.time(7, 48), dt.time(7, 51)]):
+            Attendance.create([{'company': env['company'].id,
+                        'employee': env['employee'].id, 'type': 'in',
+                        'at': office_to_utc(dt.datetime.combine(day, time)),
+                        'date': day}])
+        self.assertEqual([l.attendance for l in Line.browse(lines)],
+            ['present', 'late', 'late'])
+        Post.write([env['post']], {'arrive_before': 10})
+        self.assertEqual([l.attendance for l in Line.browse(lines)],
+            ['present', 'present', 'late'])
+        with self.assertRaisesRegex(ValidationError, 'between 0 and 120'):
+            Post.write([env['post']], {'arrive_before': -5})
+
+    @with_transaction()
+    def test_service_shifts_001(self):
+        """The customer service shifts of seed 001 are shipped: 早班
+        8:00-17:00 with lunch 12:00-13:00 (8 hours), 晚班 12:00-20:00"""
+        pool = Pool()
+        Shift = pool.get('property.shift')
+        early, late = shift('CS1'), shift('CS2')
+        self.assertEqual((early.start, early.end, early.break_start,
+                early.break_end), (dt.time(8), dt.time(17), dt.time(12),
+                dt.time(13)))
+        self.assertEqual((late.start, late.end), (dt.time(12), dt.time(20)))
+        self.assertEqual((early.hours, late.hours, shift('C').hours),
+            (Decimal(8), Decimal(8), Decimal(8)))
+        with self.assertRaisesRegex(ValidationError, 'within the shift'):
+            Shift.create([{'name': "Bad", 'code': 'X', 'start': dt.time(8),
+                        'end': dt.time(12), 'break_start': dt.time(12),
+                        'break_end': dt.time(13)}])
+
+    # The monthly attendance report (seed 002 1.1.3)
+
+    @with_transaction()
+    def test_attendance_reported_by_25th_002(self):
+        """考勤 by the 25th (seed 002 1.1.3): per employee of the site and
+        month, shifts rostered, on time, late, absent, on leave, the days
+        on leave and the overtime; due the 25th of the month after"""
+        pool = Pool()
+        Report = pool.get('property.attendance.report')
+        Leave = pool.get('property.leave')
+        Attendance = pool.get('attendance.line')
+        env = self._staff(create_hr())
+        month = dt.date(2026, 11, 1)
+        roster = self._roster(env, month=month)
+        days = [month + dt.timedelta(days=i) for i in range(5)]
+        # Chen: early shifts 1-5 Nov; Wu: night shifts the 29th and 30th
+        self._lines(roster, env['employee'], days, 'CS1')
+        self._lines(roster, env['wu'], [dt.date(2026, 11, 29),
+                dt.date(2026, 11, 30)], 'C')
+        leave = self._leave(env, days[3], days[4])
+        with self._as(env['li']):
+            Leave.approve([leave])
+        # a leave of Wu across the month's start: two days of November
+        wu_leave = self._leave(env, dt.date(2026, 10, 30),
+            dt.date(2026, 11, 2), employee=env['wu'])
+        with self._as(env['li']):
+            Leave.approve([wu_leave])
+
+        def clock_in(employee, when, type_='in'):
+            Attendance.create([{'company': env['company'].id,
+                        'employee': employee.id, 'type': type_,
+                        'at': office_to_utc(when), 'date': when.date()}])
+        at = dt.datetime.combine
+        # 1st: on time (07:45, due 07:45), out at 18:30: 1.5 h overtime
+        clock_in(env['employee'], at(days[0], dt.time(7, 45)))
+        clock_in(env['employee'], at(days[0], dt.time(18, 30)), 'out')
+        # 2nd: late (07:50); 3rd: absent; 4th-5th: on leave
+        clock_in(env['employee'], at(days[1], dt.time(7, 50)))
+        clock_in(env['employee'], at(days[1], dt.time(17)), 'out')
+        # Sunday the 8th, no shift: came in 09:00-11:15, 2.25 h overtime
+        sunday = dt.date(2026, 11, 8)
+        clock_in(env['employee'], at(sunday, dt.time(9)))
+        clock_in(env['employee'], at(sunday, dt.time(11, 15)), 'out')
+        # Wu's night of the 30th: in 22:40, out 07:30 on 1 December
+        clock_in(env['wu'], at(dt.date(2026, 11, 30), dt.time(22, 40)))
+        clock_in(env['wu'], at(dt.date(2026, 12, 1), dt.time(7, 30)), 'out')
+        report, = Report.create([{'site': env['site'].id, 'month': month}])
+        self.assertEqual(report.due_date, dt.date(2026, 12, 25))
+        with office_clock(dt.datetime(2026, 12, 25, 23, 50)):
+            Report.compute([report])
+            self.assertFalse(Report(report.id).overdue)
+        report = Report(report.id)
+        figures = {l.employee.rec_name: (l.rostered, l.present, l.late,
+                l.absent, l.leave_shifts, l.leave_days, l.overtime)
+            for l in report.lines}
+        self.assertEqual(figures, {
+                "Chen Jing": (5, 1, 1, 1, 2, 2, Decimal('3.75')),
+                "Wu Ting": (2, 1, 0, 1, 0, 2, Decimal('0.50')),
+                })
+        with office_clock(dt.datetime(2026, 12, 26, 0, 10)):
+            self.assertTrue(Report(report.id).overdue)
+            hr = create_staff("HR Wu", 'hr', 'property_hr.group_property_hr',
+                env['company'], [env['site']])
+            with self._as(hr):
+                Report.report([report])
+        report = Report(report.id)
+        self.assertEqual((report.state, report.reported_by, report.overdue),
+            ('reported', hr, True))
+
+    @with_transaction()
+    def test_attendance_report_pdf(self):
+        """The attendance report prints as a PDF in Chinese with each
+        employee's figures, a CJK font embedded"""
+        pool = Pool()
+        Report = pool.get('property.attendance.report')
+        Print = pool.get('property.attendance.report.print', type='report')
+        env = self._staff(create_hr())
+        month = dt.date(2026, 11, 1)
+        roster = self._roster(env, month=month)
+        self._lines(roster, env['employee'], [month], 'CS1')
+        report, = Report.create([{'site': env['site'].id, 'month': month}])
+        with office_clock(dt.datetime(2026, 12, 20, 9)):
+            Report.compute([report])
+        set_chinese()
+        with Transaction().set_context(company=env['company'].id):
+            oext, content, _, name = Print.execute([report.id], {})
+        self.assertEqual(oext, 'pdf')
+        self.assertTrue(content.startswith(b'%PDF'))
+        text = pdf_text(content)
+        for expected in ['月度考勤表', 'Garden Court', '2026-11', '应排班次',
+                '迟到', '旷工', '请假天数', '加班(小时)', '2026-12-25',
+                '于次月25日前报行政人事部']:
+            self.assertIn(expected, text)
+        # Chen Jing's line: 1 rostered, none on time or late, 1 absent
+        row, = [l for l in text.splitlines() if 'Chen Jing' in l]
+        self.assertEqual(row.split()[2:], ['1', '0', '0', '1', '0', '0',
+                '0.00'])
+        self.assertTrue(any('CJK' in f['name'] and f['emb']
+                for f in pdf_fonts(content)), pdf_fonts(content))
+
+    # Daily quality checks and the rewards and penalties register
+
+    @with_transaction()
+    def test_unapproved_reward_not_counted_001(self):
+        """日检查, 奖惩: a supervisor's daily check finds Chen out of
+        uniform; the penalty counts in her appraisal only once the manager
+        approved it, and the appraisal is not reviewed while it waits"""
+        pool = Pool()
+        Check = pool.get('property.quality.check')
+        RewardPenalty = pool.get('property.reward_penalty')
+        Appraisal = pool.get('property.appraisal')
+        env = self._staff(create_hr())
+        day = MONTH + dt.timedelta(days=2)
+        li = env['li']
+        with self._as(li), Transaction().set_context(
+                company=env['company'].id):
+            check, = Check.create([{'site': env['site'].id, 'date': day,
+                        'lines': [('create', [
+                                    {'employee': env['employee'].id,
+                                        'item': 'uniform',
+                                        'result': 'finding',
+                                        'finding': "未佩戴工牌"},
+                                    {'employee': env['wu'].id,
+                                        'item': 'attitude'}])]}])
+            Check.done([check])
+        check = Check(check.id)
+        self.assertEqual((check.checker, check.findings, check.state),
+            (li.employee, 1, 'done'))
+        finding = check.lines[0]
+        penalty = RewardPenalty(check_line=finding, date=day, points=5,
+            amount=Decimal(50))
+        penalty.on_change_check_line()
+        self.assertEqual((penalty.employee, penalty.site,
+                penalty.description),
+            (env['employee'], env['site'], "未佩戴工牌"))
+        penalty.save()
+        reward, = RewardPenalty.create([{'employee': env['employee'].id,
+                    'site': env['site'].id, 'date': day, 'kind': 'reward',
+                    'description': "业主表扬信", 'points': 3}])
+        template = self._template(env, [("Attitude", 50, 'manual'),
+                ("Rewards and penalties", 50, 'rewards')])
+        appraisal, = Appraisal.create([{'employee': env['employee'].id,
+                    'site': env['site'].id, 'template': template.id,
+                    'month': MONTH}])
+        Appraisal.fill([appraisal])
+        # nothing approved yet: the base of the criterion, 90
+        self.assertEqual([l.score for l in Appraisal(appraisal.id).lines],
+            [None, Decimal(90)])
+        with self.assertRaisesRegex(UserError,
+                'await the manager\'s approval: .*未佩戴工牌'):
+            Appraisal.review([appraisal])
+        self.assertEqual(Appraisal(appraisal.id).state, 'draft')
+        RewardPenalty.approve([penalty])
+        RewardPenalty.cancel([reward])
+        self.assertEqual(RewardPenalty(penalty.id).approved_by.id,
+            Transaction().user)
+        Appraisal.fill([appraisal])
+        # 90 - 5 (the cancelled reward does not count)
+        self.assertEqual([l.score for l in Appraisal(appraisal.id).lines],
+            [None, Decimal(85)])
+        Appraisal.review([appraisal])
+        self.assertEqual(Appraisal(appraisal.id).state, 'reviewed')
+        with self.assertRaisesRegex(ValidationError, 'cannot be negative'):
+            RewardPenalty.create([{'employee': env['employee'].id,
+                        'site': env['site'].id, 'date': day,
+                        'kind': 'penalty', 'description': "迟到",
+                        'points': -2}])
+
+    # Mentors of new employees (seed 004)
+
+    @with_transaction()
+    def test_new_employee_mentor_004(self):
+        """新员工由指定的老员工帮带: a qualified colleague mentors the
+        newcomer until the newcomer qualifies; an unqualified mentor or
+        oneself is refused"""
+        pool = Pool()
+        Mentorship = pool.get('property.mentorship')
+        env = create_hr()
+        veteran = create_employee(env['company'], "Wu Ting")
+        newcomer = env['employee']
+        with self.assertRaisesRegex(ValidationError, 'not qualified'):
+            Mentorship.create([{'employee': newcomer.id,
+                        'mentor': veteran.id, 'site': env['site'].id,
+                        'start': MONTH}])
+        veteran.property_post = env['post']
+        veteran.save()
+        self._qualify(env, veteran)
+        with self.assertRaisesRegex(ValidationError, 'their own mentor'):
+            Mentorship.create([{'employee': veteran.id,
+                        'mentor': veteran.id, 'site': env['site'].id,
+                        'start': MONTH}])
+        mentorship, = Mentorship.create([{'employee': newcomer.id,
+                    'mentor': veteran.id, 'site': env['site'].id,
+                    'start': MONTH}])
+        self.assertFalse(mentorship.qualified)
+        with self.assertRaisesRegex(UserError, 'is not qualified yet'):
+            Mentorship.end([mentorship])
+        self.assertEqual(Mentorship(mentorship.id).state, 'mentoring')
+        self._qualify(env, newcomer)
+        with office_clock(dt.datetime.combine(TODAY, dt.time(23, 50))):
+            Mentorship.end([mentorship])
+        mentorship = Mentorship(mentorship.id)
+        self.assertEqual((mentorship.state, mentorship.ended_on,
+                mentorship.qualified), ('ended', TODAY, True))
+
+    @with_transaction()
+    def test_post_rotation_every_half_year_001(self):
+        """岗位每半年轮换一次 (seed 001): six months on a post, the
+        employee is listed as due to rotate; a new post starts again"""
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        Post = pool.get('property.post')
+        env = create_hr()
+        start = dt.date(2026, 6, 30)
+        with office_clock(dt.datetime.combine(start, dt.time(23, 30))):
+            employee = create_employee(env['company'], "Wu Ting")
+            Employee.write([employee], {'property_post': env['post'].id})
+        self.assertEqual(Employee(employee.id).post_since, start)
+        for day, due in [(dt.date(2026, 12, 29), False),
+                (dt.date(2026, 12, 30), True),
+                (dt.date(2027, 1, 1), True)]:
+            with office_clock(dt.datetime.combine(day, dt.time(0, 5))):
+                self.assertEqual(Employee(employee.id).rotation_due, due)
+                self.assertEqual(employee in Employee.search(
+                        [('rotation_due', '=', True)]), due)
+                self.assertEqual(employee in Employee.search(
+                        [('rotation_due', '=', False)]), not due)
+        other, = Post.create([{'name': "Archivist", 'code': 'ARC'}])
+        with office_clock(dt.datetime(2027, 1, 4, 9)):
+            Employee.write([employee], {'property_post': other.id})
+            employee = Employee(employee.id)
+            self.assertEqual((employee.post_since, employee.rotation_due),
+                (dt.date(2027, 1, 4), False))
 
 
 del ModuleTestCase
