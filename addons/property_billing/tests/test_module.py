@@ -1493,6 +1493,82 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             self.assertTrue(any('CJK' in f['name'] and f['emb']
                     for f in pdf_fonts(content)), pdf_fonts(content))
 
+    # -- batch printing of a run's fee notices -----------------------------
+
+    @with_transaction()
+    def test_print_fee_notices_of_run(self):
+        """Print Fee Notices makes one PDF of every notice of the run, each
+        from a new page, ordered by building and unit (numbers read as
+        numbers: 1-1001 after 1-704), rendered in batches of the policy's
+        batch size on the queue, with its progress and the file on the
+        run"""
+        pool = Pool()
+        Run = pool.get('property.billing.run')
+        Invoice = pool.get('account.invoice')
+        Configuration = pool.get('property.billing.configuration')
+        Queue = pool.get('ir.queue')
+        estate = create_estate(extra=17)
+        company = estate['company']
+        set_chinese()
+        with set_company(company):
+            config = Configuration.get(company.id)
+            config.batch_size = 4
+            config.save()
+            self._assign(estate, 'PF', D('1.85'))
+            run = self._run(estate, site=estate['site'].id)
+        finance = self._finance(company)
+        with self._as(finance, company):
+            with self.assertRaises(UserError):
+                Run.print_notices([Run(run.id)])
+        run = bill(run)
+        invoices = Invoice.search([('property_lines.run', '=', run.id)])
+        self.assertEqual(len(invoices), 21)
+        with self._as(finance, company):
+            Run.print_notices([Run(run.id)])
+            with self.assertRaises(AccessError):
+                Run.write([Run(run.id)], {'notices_state': 'done'})
+        run = Run(run.id)
+        self.assertEqual((run.notices_state, run.notices_total,
+                run.notices_done, run.notices_progress), ('queued', 21, 0, 0))
+        task, = [t for t in Queue.search([])
+            if t.data.get('method') == 'render_notices']
+        self.assertEqual(list(task.data['instances']), [run.id])
+        with patch('trytond.modules.property_billing.notices.Run.'
+                '_join_pdf', autospec=True,
+                side_effect=Run._join_pdf) as join:
+            self._work_notices(finance, company, run)
+        parts, _ = join.call_args.args
+        self.assertEqual(len(parts), 6)  # 21 notices in batches of 4
+        run = Run(run.id)
+        self.assertEqual((run.notices_state, run.notices_done,
+                run.notices_progress), ('done', 21, 1.0))
+        self.assertTrue(run.notices_filename.endswith('.pdf'))
+        content = run.notices
+        self.assertTrue(content.startswith(b'%PDF'))
+        text = pdf_text(content)
+        pages = [p for p in text.split('\f') if p.strip()]
+        self.assertEqual(len(pages), 21)
+        order = sorted(invoices, key=lambda i: (
+                i.property_unit.building.code,
+                int(i.property_unit.number)))
+        for page, invoice in zip(pages, order):
+            self.assertEqual(page.count('缴费通知单'), 1)
+            self.assertIn(invoice.property_unit.rec_name, page)
+            self.assertIn(invoice.party.name, page)
+        self.assertEqual([i.property_unit.number for i in order][-3:],
+            ['1001', '501', '502'])
+        self.assertTrue(any('CJK' in f['name'] and f['emb']
+                for f in pdf_fonts(content)), pdf_fonts(content))
+
+    def _work_notices(self, user, company, run):
+        "The worker: the run's queued printing, as queued by the user"
+        Run = Pool().get('property.billing.run')
+        transaction = Transaction()
+        with transaction.set_user(user.id), \
+                transaction.set_context(_check_access=False,
+                    company=company.id):
+            Run.render_notices([Run(run.id)])
+
     @with_transaction()
     def test_bill_month(self):
         "The scheduled action bills the month once on the billing day"
