@@ -33,13 +33,15 @@ PY_TEST_PACKAGES=('playwright>=1.40' 'hypothesis>=6.100' 'pyzbar>=0.1.9')
 
 # Debian packages: for the run, and for the tests on top.
 # Printed documents: WeasyPrint (a pip package, see property_base) draws
-# with Pango; Noto CJK gives the Chinese glyphs of the PDFs.
+# with Pango; Noto CJK gives the Chinese glyphs of the PDFs; poppler-utils'
+# pdfunite joins the batches of a billing run's fee notices into one PDF.
 DEBS=(python3 python3-venv ca-certificates
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
-# poppler-utils (pdftotext, pdffonts, pdftoppm) and libzbar0 (the QR
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+      poppler-utils)
+# poppler-utils (pdftotext, pdffonts, pdftoppm, above) and libzbar0 (the QR
 # decoder under pyzbar) let the tests read the printed PDFs back.
 DEBS_TEST=(postgresql chromium fonts-wqy-zenhei fonts-liberation
-           poppler-utils libzbar0)
+           libzbar0)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

@@ -4,8 +4,9 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import ValidationError
-from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.pool import Pool
+from trytond.pyson import Eval, Id
+from trytond.transaction import Transaction, without_check_access
 
 
 class Configuration(ModelSQL, ModelView):
@@ -35,6 +36,16 @@ class Configuration(ModelSQL, ModelView):
     fee_notice_text = fields.Text("Fee Notice Text",
         help="The office's notice to the residents, printed in a block at "
         "the bottom of every fee notice.")
+    receipt_sequence = fields.Many2One('ir.sequence.strict',
+        "Receipt Sequence", ondelete='RESTRICT',
+        domain=[
+            ('sequence_type', '=', Id('property_billing',
+                    'sequence_type_receipt')),
+            ('company', 'in', [Eval('company', -1), None]),
+            ],
+        help="Numbers the receipts (收据) of the payments, at their first "
+        "print; without gaps, a number never given twice. Left empty, the "
+        "first receipt creates one (SJ000001, SJ000002...).")
 
     @classmethod
     def __setup__(cls):
@@ -98,3 +109,26 @@ class Configuration(ModelSQL, ModelView):
             if not (1 <= config.billing_day <= 28):
                 raise ValidationError(gettext(
                         'property_billing.msg_configuration_billing_day'))
+
+    def get_receipt_sequence(self):
+        """The sequence of the company's receipts; the suite's default,
+        SJ and six digits, created at the first receipt if none is set"""
+        pool = Pool()
+        Sequence = pool.get('ir.sequence.strict')
+        ModelData = pool.get('ir.model.data')
+        if self.receipt_sequence:
+            return self.receipt_sequence
+        with without_check_access():
+            self.__class__.lock([self])
+            config = self.__class__(self.id)
+            if not config.receipt_sequence:
+                sequence = Sequence(name=gettext(
+                        'property_billing.msg_receipt_sequence_name'),
+                    sequence_type=ModelData.get_id('property_billing',
+                        'sequence_type_receipt'),
+                    company=config.company, prefix='SJ', padding=6)
+                sequence.save()
+                config.receipt_sequence = sequence
+                config.save()
+            self.receipt_sequence = config.receipt_sequence
+        return self.receipt_sequence

@@ -1,19 +1,12 @@
 # This file is part of the property-management suite.
-import shutil
-from collections import namedtuple
 from decimal import Decimal
 from types import SimpleNamespace
 
 from trytond.model import Index, fields
 from trytond.modules.property_base.printing import HTMLReport
 from trytond.pool import Pool, PoolMeta
-from trytond.report import Report
-from trytond.transaction import Transaction
 
 from .prepayment import PREPAID_DOMAIN
-
-StatementLine = namedtuple('StatementLine',
-    ['date', 'document', 'debit', 'credit', 'balance', 'currency'])
 
 
 class Invoice(metaclass=PoolMeta):
@@ -55,25 +48,6 @@ class InvoiceLine(metaclass=PoolMeta):
     @classmethod
     def _get_origin(cls):
         return super()._get_origin() + ['property.billing.line']
-
-
-class PdfWhenPossible:
-    "Print as PDF when LibreOffice is on the machine, else as ODT"
-    __slots__ = ()
-
-    @classmethod
-    def convert(cls, report, data, **kwargs):
-        if (not report.extension
-                or report.extension == report.template_extension) \
-                and shutil.which('soffice'):
-            report = SimpleNamespace(report_name=report.report_name,
-                template_extension=report.template_extension,
-                extension='pdf')
-        return super().convert(report, data, **kwargs)
-
-
-class DunningLetter(PdfWhenPossible, metaclass=PoolMeta):
-    __name__ = 'account.dunning.letter'
 
 
 class FeeNotice(HTMLReport):
@@ -124,48 +98,3 @@ class FeeNotice(HTMLReport):
         return SimpleNamespace(arrears=arrears, prepaid=prepaid,
             total=invoice.currency.round(total), reference=reference,
             due_date=min(due_dates) if due_dates else None)
-
-
-class Statement(PdfWhenPossible, Report):
-    "Statement of Account (业主对账单)"
-    __name__ = 'property.statement'
-
-    @classmethod
-    def get_context(cls, records, header, data):
-        pool = Pool()
-        Company = pool.get('company.company')
-        Date = pool.get('ir.date')
-        context = super().get_context(records, header, data)
-        company_id = Transaction().context.get('company')
-        company = Company(company_id) if company_id else None
-        context['company'] = company
-        context['today'] = Date.today()
-        context['statement'] = lambda party: cls.statement(party, company)
-        context['balance'] = lambda party: party.receivable
-        context['units'] = lambda party: ', '.join(sorted(
-                {o.unit.rec_name for o in party.ownerships}))
-        return context
-
-    @classmethod
-    def statement(cls, party, company):
-        """The posted receivable lines of the owner, oldest first, with the
-        running balance: invoices billed, payments received"""
-        MoveLine = Pool().get('account.move.line')
-        domain = [
-            ('party', '=', party.id),
-            ('account.type.receivable', '=', True),
-            ('move.state', '=', 'posted'),
-            ]
-        if company:
-            domain.append(('move.company', '=', company.id))
-        balance = 0
-        result = []
-        for line in MoveLine.search(domain,
-                order=[('date', 'ASC'), ('id', 'ASC')]):
-            balance += line.debit - line.credit
-            origin = line.move.origin
-            document = (origin.rec_name if origin
-                else line.description or line.move.rec_name)
-            result.append(StatementLine(line.date, document, line.debit,
-                    line.credit, balance, line.account.company.currency))
-        return result

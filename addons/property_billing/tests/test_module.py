@@ -11,12 +11,13 @@ from dateutil.relativedelta import relativedelta
 from trytond import backend
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_employee, set_company)
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, office_clock, with_transaction)
 from trytond.modules.property_billing import bulk
+from trytond.modules.property_billing.capitals import chinese_capitals
 from trytond.modules.property_billing.billing_run import (
     _segments)
 from trytond.modules.property_billing.fee import price_of, service_period
@@ -1111,26 +1112,6 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         self.assertEqual({(l.invoice.state, l.invoice.invoice_date)
                 for l in lines}, {('posted', later)})
 
-    @with_transaction()
-    def test_pdf_when_libreoffice(self):
-        """Statements and dunning letters print as PDF with LibreOffice on
-        the machine, as ODT without"""
-        pool = Pool()
-        for name in ['property.statement', 'account.dunning.letter']:
-            Report = pool.get(name, type='report')
-            action = SimpleNamespace(report_name=name,
-                template_extension='odt', extension='')
-            with patch('shutil.which', return_value=None):
-                self.assertEqual(Report.convert(action, b'odt'),
-                    ('odt', b'odt'))
-            seen = []
-            with patch('shutil.which', return_value='/usr/bin/soffice'), \
-                    patch('trytond.report.report.Report.convert',
-                        side_effect=lambda report, data, **kw: seen.append(
-                            report.extension)):
-                Report.convert(action, b'odt')
-            self.assertEqual(seen, ['pdf'])
-
     # -- printed fee notice ------------------------------------------------
 
     def _billed_notice(self, notice_text="停水通知：12月10日9:00至17:00停水。"):
@@ -1247,6 +1228,346 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             with self.assertRaises(UserError) as cm:
                 self._print(finance, company, invoice)
         self.assertIn('模板出错', cm.exception.message)
+
+    # -- receipts -------------------------------------------------------
+
+    def test_chinese_capitals(self):
+        "Amounts in Chinese capitals as receipts write them (大写金额)"
+        for amount, words in [
+                ('0', '零元整'),
+                ('0.05', '伍分'),
+                ('0.50', '伍角整'),
+                ('0.01', '壹分'),
+                ('1.05', '壹元零伍分'),
+                ('10', '壹拾元整'),
+                ('11', '壹拾壹元整'),
+                ('110', '壹佰壹拾元整'),
+                ('100.10', '壹佰元零壹角整'),
+                ('123.45', '壹佰贰拾叁元肆角伍分'),
+                ('1001', '壹仟零壹元整'),
+                ('1409.50', '壹仟肆佰零玖元伍角整'),
+                ('1680.32', '壹仟陆佰捌拾元零叁角贰分'),
+                ('10005.00', '壹万零伍元整'),
+                ('10000', '壹万元整'),
+                ('100000', '壹拾万元整'),
+                ('107000.53', '壹拾万柒仟元零伍角叁分'),
+                ('1000000.01', '壹佰万元零壹分'),
+                ('1000000.10', '壹佰万元零壹角整'),
+                ('100010000', '壹亿零壹万元整'),
+                ('100005000', '壹亿零伍仟元整'),
+                ('1000000000', '壹拾亿元整'),
+                ('999999999999.99',
+                    '玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分'),
+                ('0.005', '壹分'),
+                ('-12.30', '负壹拾贰元叁角整'),
+                ]:
+            with self.subTest(amount=amount):
+                self.assertEqual(chinese_capitals(D(amount)), words)
+        with self.assertRaises(ValueError):
+            chinese_capitals(D('1000000000000'))
+
+    def _paid(self):
+        """The fee notice's invoice of 王芳 paid in full in cash by the
+        finance user, and her prepayment of 50.00; the payment moves"""
+        company, invoice, earlier, finance = self._billed_notice()
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Move = pool.get('account.move')
+        prepayment, = Move.search([('journal.type', '=', 'cash'),
+                ('origin', '=', None)])
+        cash = self._cash(company)
+        transaction = Transaction()
+        with transaction.set_user(finance.id), \
+                transaction.set_context(company=company.id):
+            invoice = Invoice(invoice.id)
+            amount = invoice.amount_to_pay
+            line, = invoice.pay_invoice(amount, cash, invoice.invoice_date)
+            # as the Pay wizard does with a full payment
+            pool.get('account.move.line').reconcile(
+                list(invoice.lines_to_pay) + [line])
+            Invoice.process([invoice])
+        invoice = Invoice(invoice.id)
+        self.assertEqual(invoice.state, 'paid')
+        return company, invoice, finance, line.move, prepayment, amount
+
+    def _print_receipt(self, user, company, records, name):
+        pool = Pool()
+        Action = pool.get('ir.action.report')
+        Report = pool.get(name, type='report')
+        action, = Action.search([('report_name', '=', name)])
+        with self._as(user, company):
+            return Report.execute([r.id for r in records],
+                {'action_id': action.id, 'model': action.model})
+
+    @with_transaction()
+    def test_receipt_pdf(self):
+        """The receipt of a payment prints from its invoice as a PDF in
+        Chinese: its number from the receipt sequence, payer, each fee paid
+        (home, fee type, month), the amount in figures and in capitals,
+        the cashier who recorded it, with a CJK font embedded"""
+        company, invoice, finance, move, prepayment, amount = self._paid()
+        oext, content, _, name = self._print_receipt(finance, company,
+            [invoice], 'property.invoice.receipt')
+        self.assertEqual(oext, 'pdf')
+        self.assertTrue(content.startswith(b'%PDF'))
+        move = Pool().get('account.move')(move.id)
+        self.assertEqual(move.property_receipt, 'SJ000001')
+        text = pdf_text(content)
+        for expected in ['收据', '收据编号', 'SJ000001', "王芳", '实收金额',
+                '大写', chinese_capitals(amount), f'{amount:,}',
+                invoice.number, invoice.property_unit.rec_name,
+                f'{MONTH:%Y-%m}', '收款人', 'finance',
+                move.journal.rec_name]:
+            self.assertIn(expected, text)
+        for fee in invoice.property_lines:
+            self.assertIn(fee.fee_type.name, text)
+            self.assertIn(f'{fee.amount:,}', text)
+        self.assertIn(Pool().get('ir.lang').get('zh_CN').strftime(
+                move.date), text)
+        self.assertTrue(any('CJK' in f['name'] and f['emb']
+                for f in pdf_fonts(content)), pdf_fonts(content))
+
+    @with_transaction()
+    def test_receipt_number_given_once(self):
+        """A receipt keeps the number of its first print; the next payment
+        gets the next number of the company's sequence, never the same;
+        the number cannot be written by hand"""
+        pool = Pool()
+        Move = pool.get('account.move')
+        Configuration = pool.get('property.billing.configuration')
+        company, invoice, finance, move, prepayment, amount = self._paid()
+        for _ in range(2):
+            self._print_receipt(finance, company, [move], 'property.receipt')
+            self.assertEqual(Move(move.id).property_receipt, 'SJ000001')
+        oext, content, _, name = self._print_receipt(finance, company,
+            [prepayment], 'property.receipt')
+        self.assertEqual(Move(prepayment.id).property_receipt, 'SJ000002')
+        text = pdf_text(content)
+        for expected in ['SJ000002', '预存款', '50.00', '伍拾元整']:
+            self.assertIn(expected, text)
+        # both at once: numbers kept, nothing given twice
+        self._print_receipt(finance, company, [prepayment, move],
+            'property.receipt')
+        self.assertEqual(
+            [Move(m.id).property_receipt for m in [move, prepayment]],
+            ['SJ000001', 'SJ000002'])
+        sequence = Configuration.get(company.id).receipt_sequence
+        self.assertEqual(sequence.company, company)
+        self.assertEqual(sequence.number_next, 3)
+        with self._as(finance, company):
+            with self.assertRaises(AccessError):
+                Move.write([Move(move.id)], {'property_receipt': 'SJ9'})
+        self.assertEqual(Move.copy([Move(move.id)])[0].property_receipt,
+            None)
+
+    @with_transaction()
+    def test_receipt_not_a_payment(self):
+        """No receipt for a move that receives no money (the invoice's own
+        move), nor for an invoice nobody paid: a translated error"""
+        company, invoice, earlier, finance = self._billed_notice()
+        with self.assertRaises(UserError) as cm:
+            self._print_receipt(finance, company, [invoice.move],
+                'property.receipt')
+        self.assertIn(invoice.move.rec_name, cm.exception.message)
+        with Transaction().set_context(language='zh_CN'):
+            with self.assertRaises(UserError) as cm:
+                self._print_receipt(finance, company, [earlier],
+                    'property.invoice.receipt')
+        self.assertIn('没有收到', cm.exception.message)
+        self.assertFalse(Pool().get('account.move').search([
+                    ('property_receipt', '!=', None)]))
+
+    # -- statement of account ---------------------------------------------
+
+    def _statement(self, user, company, party, from_date, to_date):
+        "The statement printed through its wizard as the user does"
+        pool = Pool()
+        Wizard = pool.get('property.statement.print', type='wizard')
+        Report = pool.get('property.statement', type='report')
+        with self._as(user, company), Transaction().set_context(
+                active_model='party.party', active_id=party.id,
+                active_ids=[party.id]):
+            session_id, _, _ = Wizard.create()
+            result = Wizard.execute(session_id, {'start': {
+                        'from_date': from_date, 'to_date': to_date}},
+                'print_')
+            Wizard.delete(session_id)
+            (action, data), = result['actions']
+            self.assertEqual(action['report_name'], 'property.statement')
+            return Report.execute(data['ids'], data)
+
+    @with_transaction()
+    def test_statement_pdf(self):
+        """The statement of account prints over the chosen period as a PDF
+        in the owner's Chinese: the balance before the period, the invoices
+        billed and the payments received in it with the running balance,
+        the balance at its end; what lies outside the period is not
+        listed"""
+        pool = Pool()
+        Statement = pool.get('property.statement', type='report')
+        company, invoice, finance, move, prepayment, amount = self._paid()
+        earlier, = pool.get('account.invoice').search([
+                ('party', '=', invoice.party.id), ('id', '!=', invoice.id)])
+        end = MONTH + relativedelta(months=1, days=-1)
+        oext, content, _, name = self._statement(finance, company,
+            invoice.party, MONTH, end)
+        self.assertEqual(oext, 'pdf')
+        self.assertTrue(content.startswith(b'%PDF'))
+        lines = Statement.statement(invoice.party, company, MONTH, end)
+        self.assertEqual(lines.opening, earlier.total_amount)
+        self.assertEqual([(l.debit, l.credit) for l in lines.lines], [
+                (invoice.total_amount, 0), (0, D('50.00')), (0, amount)])
+        closing = earlier.total_amount - D('50.00')
+        self.assertEqual(lines.closing, closing)
+        self.assertEqual(lines.lines[-1].balance, closing)
+        text = pdf_text(content)
+        zh = pool.get('ir.lang').get('zh_CN')
+        for expected in ['业主对账单', "王芳", '期初余额', '期末余额', '应收',
+                '已收', invoice.number, move.number,
+                invoice.property_unit.rec_name, f'{MONTH:%Y-%m}',
+                f'{earlier.total_amount:,}', f'{invoice.total_amount:,}',
+                f'{amount:,}', '50.00', f'{closing:,}',
+                zh.strftime(MONTH), zh.strftime(end)]:
+            self.assertIn(expected, text)
+        self.assertTrue(any('CJK' in f['name'] and f['emb']
+                for f in pdf_fonts(content)), pdf_fonts(content))
+        # the month before: only the earlier invoice, nothing before it
+        before = MONTH - relativedelta(months=1)
+        lines = Statement.statement(invoice.party, company, before,
+            MONTH - dt.timedelta(days=1))
+        self.assertEqual(lines.opening, 0)
+        self.assertEqual([l.document for l in lines.lines], [earlier.number])
+
+    @with_transaction()
+    def test_statement_period(self):
+        "A statement's period ending before it starts is refused"
+        company, invoice, earlier, finance = self._billed_notice()
+        with self.assertRaises(ValidationError):
+            self._statement(finance, company, invoice.party, MONTH,
+                MONTH - dt.timedelta(days=1))
+
+    # -- dunning letters ---------------------------------------------------
+
+    @with_transaction()
+    def test_dunning_letters_every_level(self):
+        """Each level of the fee procedure (15, 30, 60, 90 days) prints its
+        letter as a PDF in the owner's Chinese, firmer at each level: the
+        overdue fees of the dunned invoice, the days overdue, the money
+        received not yet used, the amount due and the office's phone"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Dunning = pool.get('account.dunning')
+        Site = pool.get('property.site')
+        Report = pool.get('account.dunning.letter', type='report')
+        company, invoice, earlier, finance = self._billed_notice()
+        Site.write([invoice.property_site], {
+                'service_phone': '0571-88886666'})
+        line, = invoice.lines_to_pay
+        titles = {15: '缴费提醒函', 30: '欠费催缴通知书', 60: '再次催缴函',
+            90: '最后催缴通知'}
+        zh = pool.get('ir.lang').get('zh_CN')
+        for days, title in titles.items():
+            date = line.maturity_date + dt.timedelta(days=days)
+            with patch.object(Date, 'today', return_value=date), \
+                    set_company(company):
+                Dunning.generate_dunnings(date)
+                Dunning.process(Dunning.search([('state', '=', 'draft')]))
+                dunning, = Dunning.search([('line', '=', line.id)])
+                self.assertEqual(dunning.level.overdue.days, days)
+                with self._as(finance, company):
+                    oext, content, _, name = Report.execute(
+                        [dunning.id], {})
+            self.assertEqual(oext, 'pdf')
+            text = pdf_text(content)
+            for expected in [title, "王芳", invoice.number,
+                    invoice.property_unit.rec_name, '逾期天数', str(days),
+                    zh.strftime(line.maturity_date),
+                    f'{dunning.amount:,}', '50.00',
+                    f'{dunning.amount - D("50.00"):,}', '应缴金额',
+                    '0571-88886666']:
+                self.assertIn(expected, text, (days, expected))
+            for fee in invoice.property_lines:
+                self.assertIn(fee.fee_type.name, text)
+            for other in set(titles.values()) - {title}:
+                self.assertNotIn(other, text)
+            self.assertTrue(any('CJK' in f['name'] and f['emb']
+                    for f in pdf_fonts(content)), pdf_fonts(content))
+
+    # -- batch printing of a run's fee notices -----------------------------
+
+    @with_transaction()
+    def test_print_fee_notices_of_run(self):
+        """Print Fee Notices makes one PDF of every notice of the run, each
+        from a new page, ordered by building and unit (numbers read as
+        numbers: 1-1001 after 1-704), rendered in batches of the policy's
+        batch size on the queue, with its progress and the file on the
+        run"""
+        pool = Pool()
+        Run = pool.get('property.billing.run')
+        Invoice = pool.get('account.invoice')
+        Configuration = pool.get('property.billing.configuration')
+        Queue = pool.get('ir.queue')
+        estate = create_estate(extra=17)
+        company = estate['company']
+        set_chinese()
+        with set_company(company):
+            config = Configuration.get(company.id)
+            config.batch_size = 4
+            config.save()
+            self._assign(estate, 'PF', D('1.85'))
+            run = self._run(estate, site=estate['site'].id)
+        finance = self._finance(company)
+        with self._as(finance, company):
+            with self.assertRaises(UserError):
+                Run.print_notices([Run(run.id)])
+        run = bill(run)
+        invoices = Invoice.search([('property_lines.run', '=', run.id)])
+        self.assertEqual(len(invoices), 21)
+        with self._as(finance, company):
+            Run.print_notices([Run(run.id)])
+            with self.assertRaises(AccessError):
+                Run.write([Run(run.id)], {'notices_state': 'done'})
+        run = Run(run.id)
+        self.assertEqual((run.notices_state, run.notices_total,
+                run.notices_done, run.notices_progress), ('queued', 21, 0, 0))
+        task, = [t for t in Queue.search([])
+            if t.data.get('method') == 'render_notices']
+        self.assertEqual(list(task.data['instances']), [run.id])
+        with patch('trytond.modules.property_billing.notices.Run.'
+                '_join_pdf', autospec=True,
+                side_effect=Run._join_pdf) as join:
+            self._work_notices(finance, company, run)
+        parts, _ = join.call_args.args
+        self.assertEqual(len(parts), 6)  # 21 notices in batches of 4
+        run = Run(run.id)
+        self.assertEqual((run.notices_state, run.notices_done,
+                run.notices_progress), ('done', 21, 1.0))
+        self.assertTrue(run.notices_filename.endswith('.pdf'))
+        content = run.notices
+        self.assertTrue(content.startswith(b'%PDF'))
+        text = pdf_text(content)
+        pages = [p for p in text.split('\f') if p.strip()]
+        self.assertEqual(len(pages), 21)
+        order = sorted(invoices, key=lambda i: (
+                i.property_unit.building.code,
+                int(i.property_unit.number)))
+        for page, invoice in zip(pages, order):
+            self.assertEqual(page.count('缴费通知单'), 1)
+            self.assertIn(invoice.property_unit.rec_name, page)
+            self.assertIn(invoice.party.name, page)
+        self.assertEqual([i.property_unit.number for i in order][-3:],
+            ['1001', '501', '502'])
+        self.assertTrue(any('CJK' in f['name'] and f['emb']
+                for f in pdf_fonts(content)), pdf_fonts(content))
+
+    def _work_notices(self, user, company, run):
+        "The worker: the run's queued printing, as queued by the user"
+        Run = Pool().get('property.billing.run')
+        transaction = Transaction()
+        with transaction.set_user(user.id), \
+                transaction.set_context(_check_access=False,
+                    company=company.id):
+            Run.render_notices([Run(run.id)])
 
     @with_transaction()
     def test_bill_month(self):

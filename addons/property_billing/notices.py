@@ -1,0 +1,213 @@
+# This file is part of the property-management suite.
+"""Print Fee Notices: every fee notice of a billing run in one print-ready
+PDF, one notice after the other (each from a new page), ordered by
+building and unit, for the office to print and slip under the doors
+
+The PDF is made by a task of Tryton's queue, in batches of notices (the
+billing policy's batch size): each batch is rendered to a PDF file of its
+own, then the files are joined with pdfunite (poppler-utils) and the
+result is stored on the run. The memory used is that of one batch,
+whatever the number of homes. Run by a worker, each batch commits the
+progress shown on the run."""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+NOTICE_STATES = [
+    (None, ''),
+    ('queued', "Queued"),
+    ('printing', "Printing"),
+    ('done', "Printed"),
+    ('failed', "Failed"),
+    ]
+
+
+def _natural(text):
+    "A sort key reading the numbers in the text as numbers (2 before 10)"
+    return [(0, int(part), '') if part.isdigit() else (1, 0, part)
+        for part in re.split(r'(\d+)', text or '') if part]
+
+
+class Run(metaclass=PoolMeta):
+    __name__ = 'property.billing.run'
+    notices_state = fields.Selection(NOTICE_STATES, "Fee Notices",
+        readonly=True,
+        help="Where the printing of the run's fee notices stands.")
+    notices_total = fields.Integer("Notices to Print", readonly=True)
+    notices_done = fields.Integer("Notices Printed", readonly=True)
+    notices_progress = fields.Function(fields.Float("Printing Progress",
+            digits=(1, 4)), 'get_notices_progress')
+    notices = fields.Binary("Fee Notices PDF", readonly=True,
+        filename='notices_filename', file_id='notices_file_id',
+        states={'invisible': Eval('notices_state') != 'done'},
+        help="Every fee notice of the run, ordered by building and unit, "
+        "in one PDF to print.")
+    notices_file_id = fields.Char("Fee Notices PDF ID", readonly=True)
+    notices_filename = fields.Function(fields.Char("Fee Notices File Name"),
+        'get_notices_filename')
+    notices_failure = fields.Text("Printing Failure", readonly=True,
+        states={'invisible': ~Eval('notices_failure')})
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._maintained_fields += ('notices_state', 'notices_total',
+            'notices_done', 'notices', 'notices_file_id', 'notices_failure')
+        cls._buttons.update({
+                'print_notices': {
+                    'invisible': ((Eval('state') != 'done')
+                        | Eval('notices_state').in_(['queued', 'printing'])),
+                    'depends': ['state', 'notices_state'],
+                    },
+                })
+
+    @classmethod
+    def copy(cls, runs, default=None):
+        default = dict(default or {})
+        for name in ['notices_state', 'notices_total', 'notices_done',
+                'notices', 'notices_file_id', 'notices_failure']:
+            default.setdefault(name, None)
+        return super().copy(runs, default=default)
+
+    def get_notices_progress(self, name):
+        if not self.notices_total:
+            return 1.0 if self.notices_state == 'done' else 0.0
+        return min((self.notices_done or 0) / self.notices_total, 1.0)
+
+    def get_notices_filename(self, name):
+        return 'fee-notices-%s.pdf' % re.sub(r'[^\w-]+', '-',
+            self.rec_name).strip('-')
+
+    def notice_invoices(self):
+        """The posted invoices of the run, ordered by site, building and
+        unit (numbers read as numbers: 2 before 10)"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        invoices = Invoice.search([
+                ('property_lines.run', '=', self.id),
+                ('state', 'in', ['posted', 'paid']),
+                ])
+
+        def key(invoice):
+            unit = invoice.property_unit
+            if not unit:
+                return ((1,), [], [], invoice.id)
+            return ((0, unit.site.code), _natural(unit.building.code),
+                _natural(unit.number), invoice.id)
+        return sorted(invoices, key=key)
+
+    @classmethod
+    @ModelView.button
+    def print_notices(cls, runs):
+        """Queue the printing of the runs' fee notices into one PDF each,
+        shown on the run when done"""
+        for run in runs:
+            if run.state != 'done':
+                raise UserError(gettext(
+                        'property_billing.msg_notices_run_not_done',
+                        run=run.rec_name))
+        for run in runs:
+            cls.write([run], {
+                    'notices_state': 'queued',
+                    'notices_total': len(run.notice_invoices()),
+                    'notices_done': 0,
+                    'notices': None,
+                    'notices_failure': None,
+                    })
+        with Transaction().set_context(queue_name='property_billing',
+                property_notices_commit=True):
+            cls.__queue__.render_notices(runs)
+
+    @classmethod
+    def render_notices(cls, runs):
+        """Render the runs' fee notices batch by batch into PDF files,
+        join them into one PDF and store it on the run. Queued with
+        property_notices_commit, each batch commits the progress."""
+        for run in runs:
+            if run.notices_state not in {'queued', 'printing'}:
+                continue
+            cls._render_notices(run)
+
+    @classmethod
+    def _render_notices(cls, run):
+        pool = Pool()
+        Configuration = pool.get('property.billing.configuration')
+        ActionReport = pool.get('ir.action.report')
+        Report = pool.get('property.fee.notice', type='report')
+        transaction = Transaction()
+        commit = transaction.context.get('property_notices_commit')
+        size = Configuration.get(run.company.id).batch_size
+        invoice_ids = [i.id for i in run.notice_invoices()]
+        action, = ActionReport.search([
+                ('report_name', '=', 'property.fee.notice')], limit=1)
+        cls.write([run], {'notices_state': 'printing', 'notices_done': 0,
+                'notices_total': len(invoice_ids)})
+        if commit:
+            transaction.commit()
+        run_id, company = run.id, run.company
+        try:
+            with tempfile.TemporaryDirectory(
+                    prefix='property-notices-') as directory:
+                parts = []
+                for start in range(0, len(invoice_ids), size):
+                    ids = invoice_ids[start:start + size]
+                    records = Report._get_records(ids, 'account.invoice', {})
+                    oext, content = Report._execute(records,
+                        {'company': company}, {}, action)
+                    path = os.path.join(directory, f'{len(parts):06d}.pdf')
+                    with open(path, 'wb') as fp:
+                        fp.write(content)
+                    parts.append(path)
+                    del records, content
+                    cls.write([cls(run_id)], {
+                            'notices_done': start + len(ids)})
+                    if commit:
+                        transaction.commit()
+                content = cls._join_pdf(parts, directory)
+            cls.write([cls(run_id)], {
+                    'notices_state': 'done',
+                    'notices': content,
+                    'notices_done': len(invoice_ids),
+                    })
+        except Exception as exception:
+            if not commit:
+                raise
+            transaction.rollback()
+            message = (exception.message if isinstance(exception, UserError)
+                else str(exception))
+            cls.write([cls(run_id)], {
+                    'notices_state': 'failed',
+                    'notices_failure': message,
+                    })
+            transaction.commit()
+
+    @classmethod
+    def _join_pdf(cls, parts, directory):
+        "The PDF files joined into one, in order"
+        if not parts:
+            raise UserError(gettext('property_billing.msg_notices_none'))
+        if len(parts) == 1:
+            with open(parts[0], 'rb') as fp:
+                return fp.read()
+        pdfunite = shutil.which('pdfunite')
+        if not pdfunite:
+            raise UserError(gettext(
+                    'property_billing.msg_notices_pdfunite_missing'))
+        output = os.path.join(directory, 'notices.pdf')
+        process = subprocess.run([pdfunite, *parts, output],
+            capture_output=True)
+        if process.returncode:
+            raise UserError(gettext(
+                    'property_billing.msg_notices_join_failed',
+                    error=process.stderr.decode('utf-8', 'replace')[-500:]))
+        with open(output, 'rb') as fp:
+            return fp.read()
