@@ -490,17 +490,26 @@ class Demo:
             f"{len(residents)} family members and tenants")
 
     def move_out(self):
-        "A tenant left last week: the move-out went through its checklist"
+        """A tenant left last week: the tenant's move-out went through its
+        checklist; the next tenant's move-in is at the desk, the lease seen
+        and the owner's consent obtained"""
         Move = self.get('property.move')
         MoveLine = self.get('property.move.line')
+        Party = self.get('party.party')
         unit = self.let_units[0]
         tenant = [r for r in unit.residents if r.role == 'tenant'][0]
-        move, = Move.create([{'kind': 'move_out', 'unit': unit.id,
+        move, = Move.create([{'kind': 'tenant_out', 'unit': unit.id,
                     'party': tenant.party.id,
                     'date': self.today - dt.timedelta(days=6)}])
         MoveLine.write(list(move.lines), {'done': True})
         Move.complete([move])
-        self.log(f"move-out completed for {unit.rec_name}")
+        newcomer, = Party.create([{'name': self.person_name()}])
+        move_in, = Move.create([{'kind': 'tenant_in', 'unit': unit.id,
+                    'party': newcomer.id, 'date': self.today}])
+        MoveLine.write([l for l in move_in.lines
+                if l.step in {'lease_seen', 'owner_consent'}], {'done': True})
+        self.log(f"tenant move-out completed for {unit.rec_name}, "
+            "the next tenant's move-in in progress")
 
     def create_archives(self):
         "Owner files in the archive cabinet, and the borrow register"

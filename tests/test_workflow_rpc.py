@@ -230,6 +230,23 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
         Employee.write([relief], {'property_post': post.id})
         get('property.mentorship').create([{'employee': staff.id,
                     'mentor': relief.id, 'site': site.id, 'start': today}])
+        # The front desk's registers
+        get('property.visitor').create([{'site': site.id, 'name': "Li",
+                    'destination': 'control_room', 'purpose': "Repair"}])
+        get('property.release.slip').create([{'site': site.id,
+                    'unit': unit.id, 'authoriser': owner.id,
+                    'carrier': "Movers", 'lines': [('create', [
+                                {'description': "Bed", 'quantity': 1}])]}])
+        get('property.parcel').create([{'site': site.id, 'unit': unit.id}])
+        get('property.desk.item').create([{'site': site.id,
+                    'description': "Keys", 'left_by': "Owner",
+                    'for_whom': "Decorator"}])
+        equipment, = get('property.desk.equipment').create([
+                {'site': site.id, 'name': "Camera", 'kind': 'camera'}])
+        get('property.desk.loan').create([{'equipment': equipment.id,
+                    'borrower': staff.id}])
+        get('property.card').create([{'site': site.id, 'number': 'AC-1',
+                    'unit': unit.id, 'holder': owner.id}])
 
     def call(self, login, model, method, *args):
         return self.rpc(f'model.{model}.{method}',

@@ -14,6 +14,8 @@ from .workflow import WorkflowGuardMixin
 MOVE_KINDS = [
     ('move_in', "Move-in"),
     ('move_out', "Move-out"),
+    ('tenant_in', "Tenant Move-in"),
+    ('tenant_out', "Tenant Move-out"),
     ]
 MOVE_STATES = [
     ('draft', "Draft"),
@@ -43,6 +45,28 @@ MOVE_OUT_STEPS = [
     ('residents_deregistered', True),
     ('archive_updated', False),
     ]
+# A tenant moving into an owner's handed-over home, and out of it (seed 001
+# 租户入住/退租: 落实租户迁入、迁出的有关手续)
+TENANT_IN_STEPS = [
+    ('lease_seen', True),
+    ('owner_consent', True),
+    ('registration_form', True),
+    ('household_registered', True),
+    ('deposit', False),
+    ('keys_cards', True),
+    ]
+TENANT_OUT_STEPS = [
+    ('fees_settled', True),
+    ('house_inspection', True),
+    ('keys_cards_returned', True),
+    ('residents_deregistered', True),
+    ]
+CHECKLISTS = {
+    'move_in': MOVE_IN_STEPS,
+    'move_out': MOVE_OUT_STEPS,
+    'tenant_in': TENANT_IN_STEPS,
+    'tenant_out': TENANT_OUT_STEPS,
+    }
 STEPS = [
     ('delivery_certificate', "Delivery certificate checked"),
     ('registration_form', "Identity verified and registration form filled"),
@@ -59,6 +83,11 @@ STEPS = [
     ('keys_returned', "Keys returned"),
     ('residents_deregistered', "Residents deregistered"),
     ('archive_updated', "Owner archive updated"),
+    ('lease_seen', "Lease seen"),
+    ('owner_consent', "Owner's consent obtained"),
+    ('deposit', "Deposit received, if any"),
+    ('keys_cards', "Keys or cards handed over"),
+    ('keys_cards_returned', "Keys and cards returned"),
     ]
 
 
@@ -83,7 +112,8 @@ class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         'on_change_with_site', searcher='search_site')
     party = fields.Many2One('party.party', "Party", required=True,
         ondelete='RESTRICT', states=_states,
-        help="The owner receiving the unit, or the person moving out.")
+        help="The owner receiving the unit, the tenant moving in, or the "
+        "person moving out.")
     date = fields.Date("Date", required=True, states=_states)
     lines = fields.One2Many('property.move.line', 'move', "Checklist",
         states=_states,
@@ -160,7 +190,7 @@ class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def checklist(cls, kind):
         Line = Pool().get('property.move.line')
-        steps = MOVE_IN_STEPS if kind == 'move_in' else MOVE_OUT_STEPS
+        steps = CHECKLISTS.get(kind, MOVE_IN_STEPS)
         return [Line(sequence=i, step=step, required=required, done=False)
             for i, (step, required) in enumerate(steps, 1)]
 
@@ -203,6 +233,25 @@ class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             raise UserError(gettext(
                     'property_base.msg_move_out_unit_vacant',
                     unit=self.unit.rec_name))
+        if (self.kind in {'tenant_in', 'tenant_out'}
+                and self.unit.state == 'vacant'):
+            raise UserError(gettext(
+                    'property_base.msg_tenant_move_unit_vacant',
+                    unit=self.unit.rec_name))
+
+    def check_mover(self):
+        """An owner's move-in is for an owner of the home on its date; a
+        tenant's move-in for someone who is not"""
+        owners = {o.party for o in self.unit.current_ownerships(self.date)}
+        if self.kind == 'move_in' and self.party not in owners:
+            raise UserError(gettext(
+                    'property_base.msg_move_in_not_owner',
+                    party=self.party.rec_name, unit=self.unit.rec_name,
+                    date=self.date))
+        if self.kind == 'tenant_in' and self.party in owners:
+            raise UserError(gettext(
+                    'property_base.msg_tenant_in_owner',
+                    party=self.party.rec_name, unit=self.unit.rec_name))
 
     @classmethod
     def check_modification(cls, mode, moves, values=None, external=False):
@@ -244,6 +293,7 @@ class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                         'property_base.msg_move_open_steps',
                         move=move.rec_name,
                         steps=', '.join(missing)))
+            move.check_mover()
         # Stamped first: the validation of a draft move still sees the
         # unit in the state the checks above accepted.
         cls.write(moves, {
@@ -252,6 +302,8 @@ class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 })
         move_ins = [m for m in moves if m.kind == 'move_in']
         move_outs = [m for m in moves if m.kind == 'move_out']
+        tenant_ins = [m for m in moves if m.kind == 'tenant_in']
+        tenant_outs = [m for m in moves if m.kind == 'tenant_out']
 
         residents, to_close = [], []
         for move in move_ins:
@@ -280,6 +332,26 @@ class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 [k for k in move.unit.keys if k.state == 'handed_over'],
                 move.rec_name)
             if move.unit.state in {'occupied', 'let'}:
+                Unit.empty([move.unit])
+        for move in tenant_ins:
+            if not any(r.party == move.party and r.role == 'tenant'
+                    and r.is_current for r in move.unit.residents):
+                residents.append(Resident(unit=move.unit, party=move.party,
+                        role='tenant', from_date=move.date))
+            if move.unit.state in {'handed_over', 'occupied'}:
+                Unit.let([move.unit])
+        for move in tenant_outs:
+            for resident in move.unit.residents:
+                if (resident.party == move.party
+                        and resident.role == 'tenant'
+                        and not resident.to_date):
+                    resident.to_date = max(
+                        move.date, resident.from_date or move.date)
+                    to_close.append(resident)
+            others = [r for r in move.unit.residents
+                if r.role == 'tenant' and r.party != move.party
+                and r.is_current]
+            if move.unit.state == 'let' and not others:
                 Unit.empty([move.unit])
         Resident.save(residents + to_close)
 

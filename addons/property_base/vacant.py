@@ -44,6 +44,9 @@ class VacantInspection(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL,
     no_leak = fields.Boolean("No leaks or damp", states=_states)
     clean = fields.Boolean("Clean, no pests", states=_states)
     findings = fields.Text("Findings", states=_states)
+    owner_care = fields.Text("Owner Care", states=_states,
+        help="The month's contact with the owner who has not moved in: "
+        "call or visit, what they asked for (关爱未入住业主, seed 004).")
     done_by = fields.Many2One('res.user', "Done by", readonly=True)
     state = fields.Selection(INSPECTION_STATES, "State", readonly=True,
         required=True, sort=False)
@@ -138,7 +141,9 @@ class VacantInspection(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL,
     @classmethod
     def create_monthly(cls, date=None):
         """Scheduled action: plan this month's inspection of every vacant
-        unit (空置房台帐: each vacant unit is checked once a month)"""
+        unit (空置房台帐: each vacant unit is checked once a month), never
+        handed over or handed over to an owner who has not moved in (no
+        resident lives there: seed 004 关爱未入住业主)"""
         pool = Pool()
         Unit = pool.get('property.unit')
         Cron = pool.get('ir.cron')
@@ -146,11 +151,13 @@ class VacantInspection(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL,
             date = pool.get('ir.date').today()
         period = date.replace(day=1)
         units = Unit.search([
-                ('state', '=', 'vacant'),
+                ('state', 'in', ['vacant', 'handed_over']),
                 ('id', 'not in', [i.unit.id for i in cls.search([
                                 ('period', '=', period),
                                 ])]),
                 ], order=[('site', 'ASC'), ('code', 'ASC')])
+        units = [u for u in units if u.state == 'vacant'
+            or not any(r.is_current for r in u.residents)]
         inspections = [cls(unit=u, period=period,
                 date=period + dt.timedelta(days=14)) for u in units]
         cls.save(inspections)

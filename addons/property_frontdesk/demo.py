@@ -6,7 +6,11 @@ site's clerk registers visitors (one entry into the control room
 approved by the site's manager, one into the archive room waiting for
 him) and opens goods release slips: one released at the gate, one
 authorised by a tenant with the owner's consent waiting for the gate,
-one draft. The steps go through the models' own buttons; the visitors'
+one draft; and records the mail of the last days, collected or waiting
+(one longer than the site's days: listed as uncollected), the items
+left at the desk, the equipment lent (a radio not back from yesterday)
+and the households' cards (one lost and blocked, one extra approved by
+the manager). The steps go through the models' own buttons; the visitors'
 times are then set back to the hours they came."""
 import datetime as dt
 
@@ -23,6 +27,14 @@ VISITORS = [
     (0, 10, "区档案局检查员", 'archive_room', "检查档案管理", None),
     ]
 GOODS = [("双人床", 1), ("衣柜", 2), ("纸箱", 15), ("冰箱", 1)]
+PARCELS = [
+    # days ago, kind, carrier, collected
+    (6, 'parcel', "中通快递", False),
+    (3, 'parcel', "顺丰速运", True),
+    (2, 'registered', "中国邮政", True),
+    (1, 'letter', "中国邮政", False),
+    (0, 'parcel', "京东物流", False),
+    ]
 
 
 def build(pool, company, rng, log):
@@ -44,7 +56,7 @@ def build(pool, company, rng, log):
         guards = Employee.create([{'party': party.id,
                     'company': company.id}])
     guard, = guards
-    counts = {'visitors': 0, 'slips': 0}
+    counts = {'visitors': 0, 'slips': 0, 'parcels': 0, 'desk': 0}
     for site in Site.search([('company', '=', company.id)],
             order=[('code', 'ASC')]):
         code = site.code.lower()
@@ -84,8 +96,14 @@ def build(pool, company, rng, log):
             counts['visitors'] += 1
         counts['slips'] += release_slips(pool, site, homes, clerk, guard,
             rng, today)
+        counts['parcels'] += parcels(pool, company, site, homes, clerk, rng,
+            today)
+        counts['desk'] += desk(pool, company, site, homes, clerk, manager,
+            rng, today)
     log(f"front desk: {counts['visitors']} visitors, "
-        f"{counts['slips']} goods release slips")
+        f"{counts['slips']} goods release slips, "
+        f"{counts['parcels']} items of mail, {counts['desk']} items left, "
+        "loans and cards")
 
 
 def site_units(pool, site):
@@ -131,3 +149,109 @@ def release_slips(pool, site, homes, clerk, guard, rng, today):
         Slip.write([released], {'guard': guard.id})
         Slip.release([released])
     return len(slips)
+
+
+def parcels(pool, company, site, homes, clerk, rng, today):
+    """Mail of the last days: collected, waiting, and one waiting longer
+    than the site's days (listed as uncollected)"""
+    Parcel = pool.get('property.parcel')
+    transaction = Transaction()
+    for days, kind, carrier, collected in PARCELS:
+        home = rng.choice(homes)
+        with transaction.set_user(clerk.id):
+            parcel, = Parcel.create([{'site': site.id, 'unit': home.id,
+                        'kind': kind, 'carrier': carrier,
+                        'tracking': (f'{rng.randint(10 ** 11, 10 ** 12 - 1)}'
+                            if kind == 'parcel' else None)}])
+        day = today - dt.timedelta(days=days)
+        received = to_utc(dt.datetime.combine(day,
+                dt.time(rng.randint(9, 17), rng.randint(0, 59))), company)
+        Parcel.write([parcel], {'received_at': received,
+                'notified_at': parcel.notified_at and received})
+        if collected:
+            owner = home.current_ownerships(today)[0].party
+            with transaction.set_user(clerk.id):
+                Parcel.write([parcel], {'collector': owner.name})
+                Parcel.collect([parcel])
+            Parcel.write([parcel], {'collected_at': received
+                    + dt.timedelta(hours=rng.randint(2, 30))})
+    return len(PARCELS)
+
+
+def desk(pool, company, site, homes, clerk, manager, rng, today):
+    "Items left at the desk, equipment lent, the households' cards"
+    Item = pool.get('property.desk.item')
+    Equipment = pool.get('property.desk.equipment')
+    Loan = pool.get('property.desk.loan')
+    Card = pool.get('property.card')
+    transaction = Transaction()
+    count = 0
+    with transaction.set_user(clerk.id):
+        items = Item.create([{'site': site.id, 'description': d,
+                    'quantity': q, 'left_by': by, 'for_whom': to,
+                    'unit': rng.choice(homes).id}
+                for d, q, by, to in [
+                    ("房门钥匙", 2, "业主", "装修公司 李工"),
+                    ("装修图纸", 1, "设计师 陈", "业主"),
+                    ("雨伞", 1, "业主", "家政 张阿姨"),
+                    ]])
+        Item.write([items[-1]], {'collector': "张阿姨", 'signed': True})
+        Item.hand_over([items[-1]])
+        count += len(items)
+        camera, radio, radio2, ladder = Equipment.create([
+                {'site': site.id, 'name': "照相机", 'kind': 'camera',
+                    'return_time': dt.time(17, 30)},
+                {'site': site.id, 'name': "对讲机 1号", 'kind': 'radio'},
+                {'site': site.id, 'name': "对讲机 2号", 'kind': 'radio'},
+                {'site': site.id, 'name': "人字梯", 'kind': 'tool'},
+                ])
+    employee = clerk.employee or manager.employee
+    if employee:
+        with transaction.set_user(clerk.id):
+            photo, late, walkie = Loan.create([
+                    {'equipment': camera.id, 'borrower': employee.id,
+                        'purpose': "装修巡查拍照"},
+                    {'equipment': radio.id, 'borrower': employee.id,
+                        'purpose': "夜间巡楼"},
+                    {'equipment': radio2.id, 'borrower': employee.id,
+                        'purpose': "巡楼"},
+                    ])
+            Loan.return_([photo])
+        yesterday = today - dt.timedelta(days=1)
+        lent = to_utc(dt.datetime.combine(yesterday, dt.time(9, 0)), company)
+        Loan.write([photo, late], {'lent_at': lent,
+                'due_at': Loan.due(camera, lent)})
+        Loan.write([late], {'due_at': Loan.due(radio, lent)})
+        Loan.write([photo], {'returned_at': lent + dt.timedelta(hours=7)})
+        count += 3
+    # One access card per household, one lost and replaced, one extra
+    # card approved by the manager
+    cards = []
+    with transaction.set_user(clerk.id):
+        for i, home in enumerate(homes[:3], 1):
+            holder = home.current_ownerships(today)[0].party
+            cards.extend(Card.create([{'site': site.id, 'kind': 'access',
+                            'number': f'{site.code}-AC-{i:04d}',
+                            'unit': home.id, 'holder': holder.id,
+                            'identity_checked': True}]))
+        Card.issue(cards)
+        Card.report_lost([cards[0]])
+        first = homes[0]
+        holder = first.current_ownerships(today)[0].party
+        replacement, extra = Card.create([{'site': site.id, 'kind': 'access',
+                        'number': f'{site.code}-AC-{n:04d}',
+                        'unit': first.id, 'holder': holder.id,
+                        'identity_checked': True} for n in (101, 102)])
+        Card.issue([replacement])
+    if manager.employee:
+        with transaction.set_user(manager.id):
+            Card.approve([extra])
+        with transaction.set_user(clerk.id):
+            Card.issue([extra])
+    if employee:
+        with transaction.set_user(clerk.id):
+            staff, = Card.create([{'site': site.id, 'kind': 'staff',
+                        'number': f'{site.code}-ST-0001',
+                        'employee': employee.id}])
+            Card.issue([staff])
+    return count + len(cards) + 2

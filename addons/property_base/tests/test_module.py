@@ -379,6 +379,123 @@ class PropertyBaseTestCase(
         self.assertEqual(Resident(resident.id).to_date, TODAY)
         self.assertEqual(Key(key.id).state, 'office')
 
+    def _tenant_estate(self):
+        "A home handed over to its owner, and a tenant"
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        _, _, _, (unit,) = create_estate()
+        owner = create_party("王芳")
+        Unit.write([unit], {'ownerships': [
+                    ('create', [{'party': owner.id, 'share': 100}])]})
+        Unit.hand_over([unit], TODAY - dt.timedelta(days=200))
+        return unit, owner, create_party("刘洋")
+
+    def _tenant_move(self, unit, party, kind='tenant_in', skip=()):
+        pool = Pool()
+        Move = pool.get('property.move')
+        MoveLine = pool.get('property.move.line')
+        move, = Move.create([{'kind': kind, 'unit': unit.id,
+                    'party': party.id, 'date': TODAY}])
+        MoveLine.write([l for l in move.lines if l.step not in skip],
+            {'done': True})
+        return move
+
+    @with_transaction()
+    def test_tenant_move_in_own_checklist_001(self):
+        """Seed 001 (租户迁入、迁出的有关手续): a tenant moves into an
+        owner's handed-over home through a checklist of its own (lease,
+        owner's consent, identity, household, deposit if any, keys or
+        cards); completing it files the tenant and lets the home"""
+        pool = Pool()
+        Move = pool.get('property.move')
+        Unit = pool.get('property.unit')
+        unit, owner, tenant = self._tenant_estate()
+        move = self._tenant_move(unit, tenant, skip={'deposit'})
+        self.assertEqual([(l.step, l.required) for l in move.lines], [
+                ('lease_seen', True), ('owner_consent', True),
+                ('registration_form', True), ('household_registered', True),
+                ('deposit', False), ('keys_cards', True)])
+        Move.complete([move])
+        self.assertEqual(move.state, 'done')
+        unit = Unit(unit.id)
+        self.assertEqual(unit.state, 'let')
+        resident, = [r for r in unit.residents if r.party == tenant]
+        self.assertEqual((resident.role, resident.from_date),
+            ('tenant', TODAY))
+
+    @with_transaction()
+    def test_tenant_move_in_without_owner_consent_refused_001(self):
+        """Seed 001: without the owner's consent the tenant's move-in is
+        not completed, and nothing changes"""
+        pool = Pool()
+        Move = pool.get('property.move')
+        Unit = pool.get('property.unit')
+        unit, owner, tenant = self._tenant_estate()
+        move = self._tenant_move(unit, tenant, skip={'owner_consent'})
+        with self.assertRaisesRegex(UserError, "Owner's consent obtained"):
+            Move.complete([move])
+        self.assertEqual(move.state, 'draft')
+        unit = Unit(unit.id)
+        self.assertEqual(unit.state, 'handed_over')
+        self.assertFalse([r for r in unit.residents if r.party == tenant])
+
+    @with_transaction()
+    def test_tenant_move_in_only_into_handed_over_home_001(self):
+        """A tenant moves only into a home handed over to its owner; an
+        owner moves in with the owner's move-in"""
+        pool = Pool()
+        Move = pool.get('property.move')
+        Unit = pool.get('property.unit')
+        unit, owner, tenant = self._tenant_estate()
+        vacant, = Unit.create([{'building': unit.building.id,
+                    'number': '1301', 'area': Decimal('89.50')}])
+        with self.assertRaisesRegex(UserError, 'not handed over'):
+            Move.create([{'kind': 'tenant_in', 'unit': vacant.id,
+                        'party': tenant.id}])
+        move = self._tenant_move(unit, owner)
+        with self.assertRaisesRegex(UserError, 'owns'):
+            Move.complete([move])
+
+    @with_transaction()
+    def test_move_in_for_someone_not_owner_refused_001(self):
+        """Seed 001 (收楼: 对业主身份...进行确认、核对): completing an owner's
+        move-in for someone who is not an owner of the home on its date
+        is refused with the reason, instead of filing them as a tenant"""
+        pool = Pool()
+        Move = pool.get('property.move')
+        MoveLine = pool.get('property.move.line')
+        Unit = pool.get('property.unit')
+        _, _, _, (unit,) = create_estate()
+        buyer = create_party("王伟")
+        Unit.write([unit], {'ownerships': [('create', [{'party': buyer.id,
+                            'share': 100,
+                            'from_date': TODAY + dt.timedelta(days=1)}])]})
+        move = self._move_in(unit, buyer)
+        MoveLine.write(list(move.lines), {'done': True})
+        with self.assertRaisesRegex(UserError, 'not an owner'):
+            Move.complete([move])
+        self.assertEqual(move.state, 'draft')
+        unit = Unit(unit.id)
+        self.assertEqual(unit.state, 'vacant')
+        self.assertEqual(list(unit.residents), [])
+
+    @with_transaction()
+    def test_tenant_move_out_001(self):
+        """Seed 001 (租户迁出): the tenant's move-out ends the tenancy and
+        the home is the owner's again"""
+        pool = Pool()
+        Move = pool.get('property.move')
+        Unit = pool.get('property.unit')
+        Resident = pool.get('property.unit.resident')
+        unit, owner, tenant = self._tenant_estate()
+        Move.complete([self._tenant_move(unit, tenant)])
+        resident, = Resident.search([('party', '=', tenant.id)])
+        move = self._tenant_move(unit, tenant, kind='tenant_out')
+        self.assertIn('keys_cards_returned', [l.step for l in move.lines])
+        Move.complete([move])
+        self.assertEqual(Resident(resident.id).to_date, TODAY)
+        self.assertEqual(Unit(unit.id).state, 'handed_over')
+
     def _loan(self, site, default_dates=False):
         pool = Pool()
         Archive = pool.get('property.archive')
@@ -574,6 +691,9 @@ class PropertyBaseTestCase(
         Unit = pool.get('property.unit')
         _, _, _, units = create_estate(units=3)
         Unit.hand_over(units[:1], TODAY)
+        Pool().get('property.unit.resident').create([{'unit': units[0].id,
+                    'party': create_party("王伟").id,
+                    'from_date': TODAY}])
         created = Inspection.create_monthly(dt.date(2026, 11, 20))
         self.assertEqual(
             sorted(i.unit.id for i in created),
@@ -585,6 +705,34 @@ class PropertyBaseTestCase(
         with self.assertRaisesRegex(ValidationError, 'once per month'):
             Inspection.create([{'unit': units[1].id,
                         'period': dt.date(2026, 11, 15)}])
+
+    @with_transaction()
+    def test_vacant_ledger_covers_homes_not_moved_in_004(self):
+        """Seed 004 (关爱未入住业主, 空置房业主服务台帐): the monthly
+        inspection covers the homes handed over to owners nobody lives in
+        yet, not only the homes never handed over; the inspection keeps
+        the month's owner care"""
+        pool = Pool()
+        Inspection = pool.get('property.vacant.inspection')
+        Unit = pool.get('property.unit')
+        Resident = pool.get('property.unit.resident')
+        _, _, _, (never, empty, lived_in, moved_out) = create_estate(
+            units=4)
+        Unit.hand_over([empty, lived_in, moved_out], dt.date(2026, 5, 1))
+        Resident.create([
+                {'unit': lived_in.id, 'party': create_party("王伟").id,
+                    'from_date': dt.date(2026, 5, 1)},
+                {'unit': moved_out.id, 'party': create_party("刘洋").id,
+                    'role': 'tenant', 'from_date': dt.date(2025, 5, 1),
+                    'to_date': dt.date(2026, 10, 31)},
+                ])
+        created = Inspection.create_monthly(dt.date(2026, 12, 1))
+        self.assertEqual({i.unit for i in created},
+            {never, empty, moved_out})
+        inspection, = [i for i in created if i.unit == empty]
+        Inspection.write([inspection], {
+                'owner_care': "电话联系业主，业主计划明年春节后装修入住"})
+        self.assertIn('春节', Inspection(inspection.id).owner_care)
 
     @with_transaction()
     def test_estate_tree(self):
