@@ -3,7 +3,6 @@ import datetime as dt
 import sys
 import time
 from decimal import Decimal
-from types import SimpleNamespace
 from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
@@ -1125,7 +1124,7 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         Line = pool.get('property.billing.line')
         estate = create_estate()
         company = estate['company']
-        set_chinese()
+        set_chinese(('property_base', 'property_billing'))
         owner = estate['owners'][0]
         Party.write([owner], {'name': "王芳"})
         with set_company(company):
@@ -1509,7 +1508,7 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         Queue = pool.get('ir.queue')
         estate = create_estate(extra=17)
         company = estate['company']
-        set_chinese()
+        set_chinese(('property_base', 'property_billing'))
         with set_company(company):
             config = Configuration.get(company.id)
             config.batch_size = 4

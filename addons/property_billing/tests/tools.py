@@ -8,7 +8,8 @@ from trytond.modules.account_invoice.tests.test_module import (
     set_invoice_sequences)
 from trytond.modules.company.tests import set_company
 from trytond.modules.property_base.tests.tools import (  # noqa: F401
-    create_company, office_today, pdf_fonts, pdf_qrcodes, pdf_text)
+    create_company, office_today, pdf_fonts, pdf_qrcodes, pdf_text,
+    set_chinese)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction, TransactionError
@@ -194,19 +195,3 @@ def bill(run):
     return Run(run.id)
 
 
-def set_chinese():
-    """Chinese made translatable as an office does, with the suite's
-    translations loaded: documents and messages print in Chinese"""
-    import importlib
-    import os
-    pool = Pool()
-    Lang = pool.get('ir.lang')
-    Translation = pool.get('ir.translation')
-    lang, = Lang.search([('code', '=', 'zh_CN')])
-    if not lang.translatable:
-        Lang.write([lang], {'translatable': True})
-    for module in ['property_base', 'property_billing']:
-        path = os.path.join(os.path.dirname(importlib.import_module(
-                    f'trytond.modules.{module}').__file__),
-            'locale', 'zh_CN.po')
-        Translation.translation_import('zh_CN', module, path)

@@ -1,8 +1,6 @@
 # This file is part of the property-management suite.
 import datetime as dt
 from unittest.mock import patch
-import importlib
-import os
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError, ValidationError
@@ -12,7 +10,8 @@ from trytond.modules.property_base.tests.test_module import (
     create_estate, create_party)
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_staff, office_clock, open_notifications,
-    pdf_fonts, pdf_qrcodes, pdf_text, run_cron, with_transaction)
+    pdf_fonts, pdf_qrcodes, pdf_text, run_cron, set_chinese,
+    with_transaction)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
 from trytond.transaction import Transaction
@@ -34,22 +33,6 @@ def as_user(user, company):
             self.second.__exit__(*args)
             self.first.__exit__(*args)
     return _Both()
-
-
-def set_chinese():
-    """Chinese made translatable as an office does, with the suite's
-    translations loaded: documents and messages print in Chinese"""
-    pool = Pool()
-    Lang = pool.get('ir.lang')
-    Translation = pool.get('ir.translation')
-    lang, = Lang.search([('code', '=', 'zh_CN')])
-    if not lang.translatable:
-        Lang.write([lang], {'translatable': True})
-    for module in ['property_base', 'property_frontdesk']:
-        path = os.path.join(os.path.dirname(importlib.import_module(
-                    f'trytond.modules.{module}').__file__),
-            'locale', 'zh_CN.po')
-        Translation.translation_import('zh_CN', module, path)
 
 
 def front_office(units=2):
@@ -389,7 +372,7 @@ class PropertyFrontdeskTestCase(
         Slip = pool.get('property.release.slip')
         Report = pool.get('property.release.slip.print', type='report')
         office = front_office()
-        set_chinese()
+        set_chinese(('property_base', 'property_frontdesk'))
         owner = create_party("王芳")
         own(office['units'][0], owner)
         with as_user(office['clerk'], office['company']):

@@ -8,7 +8,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, create_employee
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    office_to_utc, open_notifications, run_cron, with_transaction)
+    office_to_utc, open_notifications, pdf_fonts, pdf_text, run_cron,
+    set_chinese, with_transaction)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import ModuleTestCase
@@ -16,49 +17,6 @@ from trytond.transaction import Transaction
 
 # A Friday, so that deadlines cross a weekend
 FRIDAY = dt.datetime(2026, 11, 20, 10, 30)
-
-
-def load_chinese():
-    """Chinese made translatable as an office does, with the suite's
-    translations loaded: documents print in Chinese"""
-    import importlib
-    import os
-    pool = Pool()
-    Lang = pool.get('ir.lang')
-    Translation = pool.get('ir.translation')
-    lang, = Lang.search([('code', '=', 'zh_CN')])
-    if not lang.translatable:
-        Lang.write([lang], {'translatable': True})
-    for module in ['property_base', 'property_helpdesk']:
-        path = os.path.join(os.path.dirname(importlib.import_module(
-                    f'trytond.modules.{module}').__file__),
-            'locale', 'zh_CN.po')
-        Translation.translation_import('zh_CN', module, path)
-
-
-def _pdf_tool(args, content):
-    import subprocess
-    import tempfile
-    with tempfile.NamedTemporaryFile(suffix='.pdf') as fp:
-        fp.write(content)
-        fp.flush()
-        return subprocess.run(args + [fp.name] + (['-'] if args[0]
-                == 'pdftotext' else []), check=True,
-            capture_output=True).stdout.decode('utf-8')
-
-
-def pdf_text(content):
-    "The text of the PDF, as pdftotext reads it (layout kept)"
-    return _pdf_tool(['pdftotext', '-layout', '-enc', 'UTF-8'], content)
-
-
-def pdf_fonts(content):
-    "The fonts of the PDF as pdffonts lists them: name and embedded"
-    fonts = []
-    for line in _pdf_tool(['pdffonts'], content).splitlines()[2:]:
-        parts = line.split()
-        fonts.append({'name': parts[0], 'emb': parts[-5] == 'yes'})
-    return fonts
 
 
 def create_helpdesk():
@@ -1159,7 +1117,7 @@ class PropertyHelpdeskTestCase(
         KPI = pool.get('property.helpdesk.kpi')
         Category = pool.get('property.ticket.category')
         env = create_helpdesk()
-        load_chinese()
+        set_chinese(('property_base', 'property_helpdesk'))
         Category.write([env['plumbing']], {'name': "给排水"})
         lift, = Category.create([{'name': "电梯", 'code': 'LFT'}])
         repair = self._resolved(env)

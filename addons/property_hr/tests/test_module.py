@@ -1,9 +1,5 @@
 # This file is part of the property-management suite.
 import datetime as dt
-import importlib
-import os
-import subprocess
-import tempfile
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -13,8 +9,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, create_employee
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    office_to_utc, office_today, open_notifications, run_cron,
-    with_transaction)
+    office_to_utc, office_today, open_notifications, pdf_fonts, pdf_text,
+    run_cron, set_chinese, with_transaction)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
 from trytond.transaction import Transaction
@@ -59,45 +55,6 @@ def assess(env, course, scores, date=TODAY, confirm=True):
     if confirm:
         Assessment.confirm([assessment])
     return assessment
-
-
-def pdf_text(content):
-    "The text of the PDF, as pdftotext reads it (layout kept)"
-    return _pdf_tool(['pdftotext', '-layout', '-enc', 'UTF-8'], content)
-
-
-def pdf_fonts(content):
-    "The fonts of the PDF as pdffonts lists them: name and embedded"
-    fonts = []
-    for line in _pdf_tool(['pdffonts'], content).splitlines()[2:]:
-        parts = line.split()
-        fonts.append({'name': parts[0], 'emb': parts[-5] == 'yes'})
-    return fonts
-
-
-def set_chinese():
-    """Chinese made translatable as an office does, with the suite's
-    translations loaded: documents print in Chinese"""
-    pool = Pool()
-    Lang = pool.get('ir.lang')
-    Translation = pool.get('ir.translation')
-    lang, = Lang.search([('code', '=', 'zh_CN')])
-    if not lang.translatable:
-        Lang.write([lang], {'translatable': True})
-    for module in ['property_base', 'property_hr']:
-        path = os.path.join(os.path.dirname(importlib.import_module(
-                    f'trytond.modules.{module}').__file__),
-            'locale', 'zh_CN.po')
-        Translation.translation_import('zh_CN', module, path)
-
-
-def _pdf_tool(args, content):
-    with tempfile.NamedTemporaryFile(suffix='.pdf') as fp:
-        fp.write(content)
-        fp.flush()
-        return subprocess.run(args + [fp.name] + (
-                ['-'] if args[0] == 'pdftotext' else []),
-            check=True, capture_output=True).stdout.decode('utf-8')
 
 
 def shift(code):
@@ -795,7 +752,7 @@ class PropertyHrTestCase(
         report, = Report.create([{'site': env['site'].id, 'month': month}])
         with office_clock(dt.datetime(2026, 12, 20, 9)):
             Report.compute([report])
-        set_chinese()
+        set_chinese(('property_base', 'property_hr'))
         with Transaction().set_context(company=env['company'].id):
             oext, content, _, name = Print.execute([report.id], {})
         self.assertEqual(oext, 'pdf')
