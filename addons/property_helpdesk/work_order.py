@@ -172,7 +172,7 @@ class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                         work_order=order.rec_name))
         cls.write(work_orders, {'dispatched_at': clock()})
         Ticket.start([w.ticket for w in work_orders
-                if w.ticket.state == 'assigned'])
+                if w.ticket and w.ticket.state == 'assigned'])
 
     @classmethod
     @ModelView.button
@@ -192,7 +192,7 @@ class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         cls.save(work_orders)
         # The job is not done any more: neither is its ticket.
         Ticket.reopen([w.ticket for w in work_orders
-                if w.ticket.state == 'resolved'])
+                if w.ticket and w.ticket.state == 'resolved'])
 
     @classmethod
     @ModelView.button
