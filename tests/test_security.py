@@ -27,7 +27,7 @@ from trytond.tests.test_tryton import DB_NAME, USER, activate_module
 from trytond.transaction import Transaction
 
 MODULES = ['property_base', 'property_helpdesk', 'property_billing',
-    'property_hr', 'property_decoration']
+    'property_hr', 'property_decoration', 'property_maintenance']
 # Models of other modules the suite grants rights on
 EXTRA_MODELS = ['account.invoice', 'account.invoice.line',
     'company.employee']
