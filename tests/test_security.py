@@ -30,7 +30,7 @@ MODULES = ['property_base', 'property_helpdesk', 'property_billing',
     'property_hr', 'property_decoration', 'property_maintenance']
 # Models of other modules the suite grants rights on
 EXTRA_MODELS = ['account.invoice', 'account.invoice.line',
-    'company.employee']
+    'company.employee', 'stock.move']
 DOC = os.path.join(os.path.dirname(__file__), os.pardir, 'docs',
     'ACCESS.md')
 RIGHTS = [('read', 'R'), ('write', 'W'), ('create', 'C'), ('delete', 'D')]

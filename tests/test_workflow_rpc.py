@@ -193,6 +193,8 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
                 {'code': 'PUMP', 'name': "Water pump", 'kind': 'water_pump'}])
         get('property.equipment').create([{'site': site.id, 'code': 'P-1',
                     'name': "Domestic water pump", 'category': category.id}])
+        get('property.fire.check').create([{'site': site.id,
+                    'month': get('ir.date').today()}])
         get('property.work_order').create([{'ticket': ticket.id,
                     'department': ticket.category.department.id,
                     'description': "Replace the pipe"}])

@@ -15,7 +15,12 @@ class Cron(metaclass=PoolMeta):
                     "Escalate Overdue Maintenance Jobs"),
                 ('property.equipment.certificate|remind_expiring',
                     "Remind Expiring Certificates"),
+                ('property.fire.check|create_monthly',
+                    "Create Monthly Fire Equipment Checks"),
+                ('property.patrol.plan|check_rounds',
+                    "Alert Missing Patrol Rounds"),
                 ])
         cls._notifications.add('property.work_order|escalate_overdue')
         cls._notifications.add(
             'property.equipment.certificate|remind_expiring')
+        cls._notifications.add('property.patrol.plan|check_rounds')

@@ -1,9 +1,11 @@
 # This file is part of the property-management suite.
 import datetime as dt
+from decimal import Decimal
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
-from trytond.modules.company.tests import CompanyTestMixin, create_employee
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_employee, set_company)
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
     office_today, open_notifications, run_cron, with_transaction)
@@ -83,10 +85,108 @@ def create_plan(env, **values):
     return plan
 
 
+def jobs_due(*args):
+    "The work orders the scheduler creates (it returns their ids)"
+    WorkOrder = Pool().get('property.work_order')
+    return WorkOrder.browse(run_cron(
+            'property.maintenance.plan|create_jobs', *args))
+
+
 def jobs(plan):
     WorkOrder = Pool().get('property.work_order')
     return [o.due_date for o in WorkOrder.search([('plan', '=', plan.id)],
             order=[('due_date', 'ASC'), ('id', 'ASC')])]
+
+
+def create_storeroom(env, stock=10):
+    """The site's storeroom is Tryton's warehouse, stocked by an inventory
+    with bearings at 12.50 each"""
+    pool = Pool()
+    Location = pool.get('stock.location')
+    Template = pool.get('product.template')
+    Uom = pool.get('product.uom')
+    Inventory = pool.get('stock.inventory')
+    warehouse, = Location.search([('type', '=', 'warehouse')])
+    env['site'].storeroom = warehouse
+    env['site'].save()
+    unit, = Uom.search([('name', '=', "Unit")])
+    template, = Template.create([{'name': "Bearing 6205", 'type': 'goods',
+                'default_uom': unit.id,
+                'products': [('create', [{}])]}])
+    product, = template.products
+    product.cost_price = Decimal('12.50')
+    product.save()
+    inventory, = Inventory.create([{
+                'location': warehouse.storage_location.id,
+                'lines': [('create', [{'product': product.id,
+                                'quantity': stock}])]}])
+    Inventory.confirm([inventory])
+    env.update(warehouse=warehouse, product=product)
+    return product
+
+
+def dispatched_job(env):
+    pool = Pool()
+    WorkOrder = pool.get('property.work_order')
+    create_plan(env, start_date=TODAY)
+    job, = jobs_due()
+    WorkOrder.write([job], {'technician': env['technician'].id})
+    WorkOrder.dispatch([job])
+    return job
+
+
+def create_fire_equipment(env):
+    "An extinguisher, a hydrant and an alarm panel on the first site"
+    pool = Pool()
+    Category = pool.get('property.equipment.category')
+    Equipment = pool.get('property.equipment')
+    TicketCategory = pool.get('property.ticket.category')
+    ext, hyd, fap = Category.create([
+            {'code': 'EXT', 'name': "Extinguisher",
+                'kind': 'fire_extinguisher'},
+            {'code': 'HYD', 'name': "Hydrant", 'kind': 'fire_hydrant'},
+            {'code': 'FAP', 'name': "Alarm panel", 'kind': 'fire_alarm'},
+            ])
+    equipment = Equipment.create([
+            {'site': env['site'].id, 'code': 'MHQ-1', 'name': "Extinguisher",
+                'category': ext.id, 'location': "Floor 3"},
+            {'site': env['site'].id, 'code': 'XHS-1', 'name': "Hydrant",
+                'category': hyd.id, 'location': "Lobby"},
+            {'site': env['site'].id, 'code': 'BJ-1', 'name': "Alarm panel",
+                'category': fap.id},
+            ])
+    category, = TicketCategory.create([{'code': 'FIRE',
+                'name': "Fire equipment",
+                'department': env['department'].id}])
+    env.update(fire=equipment, fire_category=category)
+    return equipment
+
+
+def create_patrol_plan(env):
+    PatrolPlan = Pool().get('property.patrol.plan')
+    plan, = PatrolPlan.create([{'name': "Garden Court route",
+                'site': env['site'].id, 'rounds_day': 2, 'rounds_night': 1,
+                'points': [('create', [
+                            {'sequence': 1, 'name': "South gate",
+                                'items': "Barrier\nGuard post"},
+                            {'sequence': 2, 'name': "Pump room",
+                                'items': "Door locked"},
+                            ])]}])
+    return plan
+
+
+def patrol(env, plan, when, state='done'):
+    "A round of the plan at an office time, with its route's points"
+    pool = Pool()
+    Patrol = pool.get('property.patrol')
+    from trytond.modules.property_base.tests.tools import office_to_utc
+    record = Patrol(site=env['site'], inspector=env['technician'],
+        date=office_to_utc(when), plan=plan)
+    record.on_change_plan()
+    record.save()
+    if state == 'done':
+        Patrol.do([record])
+    return record
 
 
 class PropertyMaintenanceTestCase(
@@ -149,7 +249,7 @@ class PropertyMaintenanceTestCase(
         "The equipment lists its planned jobs and repairs"
         env = create_maintenance()
         plan = create_plan(env, start_date=TODAY)
-        orders = run_cron('property.maintenance.plan|create_jobs', TODAY)
+        orders = jobs_due(TODAY)
         self.assertEqual(list(env['pump1'].work_orders), list(orders))
         self.assertEqual(orders[0].site, env['site'])
 
@@ -300,27 +400,23 @@ class PropertyMaintenanceTestCase(
         the shorter months and on the 31st again after them"""
         env = create_maintenance()
         plan = create_plan(env, start_date=dt.date(2027, 1, 31))
-        self.assertEqual(run_cron('property.maintenance.plan|create_jobs',
-                dt.date(2027, 1, 30)), [])
+        self.assertEqual(jobs_due(dt.date(2027, 1, 30)), [])
         with office_clock(dt.datetime(2027, 1, 31, 0, 30)):
-            run_cron('property.maintenance.plan|create_jobs')
+            jobs_due()
         self.assertEqual(jobs(plan), [dt.date(2027, 1, 31)])
-        run_cron('property.maintenance.plan|create_jobs',
-            dt.date(2027, 5, 31))
+        jobs_due(dt.date(2027, 5, 31))
         self.assertEqual(jobs(plan), [dt.date(2027, 1, 31),
                 dt.date(2027, 2, 28), dt.date(2027, 3, 31),
                 dt.date(2027, 4, 30), dt.date(2027, 5, 31)])
         # run again the same day: nothing twice
-        run_cron('property.maintenance.plan|create_jobs',
-            dt.date(2027, 5, 31))
+        jobs_due(dt.date(2027, 5, 31))
         self.assertEqual(len(jobs(plan)), 5)
         plan = plan.__class__(plan.id)
         self.assertEqual(plan.next_date, dt.date(2027, 6, 30))
         # a leap year's February
         leap = create_plan(env, name="Leap", start_date=dt.date(2028, 1, 31),
             frequency='quarterly')
-        run_cron('property.maintenance.plan|create_jobs',
-            dt.date(2028, 12, 31))
+        jobs_due(dt.date(2028, 12, 31))
         self.assertEqual(jobs(leap), [dt.date(2028, 1, 31),
                 dt.date(2028, 4, 30), dt.date(2028, 7, 31),
                 dt.date(2028, 10, 31)])
@@ -334,10 +430,10 @@ class PropertyMaintenanceTestCase(
         plan = create_plan(env, name="Lift", equipment=env['lift1'].id,
             frequency='days', interval=15, start_date=dt.date(2026, 12, 31))
         with office_clock(dt.datetime(2027, 1, 14, 23, 30)):
-            run_cron('property.maintenance.plan|create_jobs')
+            jobs_due()
         self.assertEqual(jobs(plan), [dt.date(2026, 12, 31)])
         with office_clock(dt.datetime(2027, 1, 15, 7, 30)):
-            run_cron('property.maintenance.plan|create_jobs')
+            jobs_due()
         self.assertEqual(jobs(plan),
             [dt.date(2026, 12, 31), dt.date(2027, 1, 15)])
 
@@ -351,8 +447,7 @@ class PropertyMaintenanceTestCase(
         env = create_maintenance()
         plan = create_plan(env, start_date=dt.date(2026, 11, 30),
             contractor=env['contractor'].id)
-        job, = run_cron('property.maintenance.plan|create_jobs',
-            dt.date(2026, 11, 30))
+        job, = jobs_due(dt.date(2026, 11, 30))
         self.assertEqual((job.kind, job.state, job.ticket, job.department,
                 job.contractor, job.equipment, job.due_date), (
                 'planned', 'draft', None, env['department'],
@@ -371,8 +466,7 @@ class PropertyMaintenanceTestCase(
         self.assertEqual(job.state, 'done')
         self.assertTrue(job.on_time)
         # the next one, done the morning after it was due: late
-        job, = run_cron('property.maintenance.plan|create_jobs',
-            dt.date(2026, 12, 30))
+        job, = jobs_due(dt.date(2026, 12, 30))
         WorkOrder.write([job], {'technician': env['technician'].id,
                 'checks': [('write', [c.id for c in job.checks],
                         {'result': 'ok'})]})
@@ -391,9 +485,8 @@ class PropertyMaintenanceTestCase(
         plan = create_plan(env, name="Lift", equipment=env['lift1'].id,
             frequency='days', interval=15,
             start_date=TODAY - dt.timedelta(days=20))
-        first, = run_cron('property.maintenance.plan|create_jobs',
-            TODAY - dt.timedelta(days=20))
-        second, = run_cron('property.maintenance.plan|create_jobs')
+        first, = jobs_due(TODAY - dt.timedelta(days=20))
+        second, = jobs_due()
         self.assertEqual(second.due_date, TODAY - dt.timedelta(days=5))
         manager = create_staff("Sun Jianguo", 'manager',
             'property_base.group_property_manager', env['company'],
@@ -418,15 +511,13 @@ class PropertyMaintenanceTestCase(
         date"""
         env = create_maintenance()
         plan = create_plan(env, start_date=dt.date(2027, 1, 31))
-        run_cron('property.maintenance.plan|create_jobs',
-            dt.date(2027, 2, 28))
+        jobs_due(dt.date(2027, 2, 28))
         self.assertEqual(jobs(plan),
             [dt.date(2027, 1, 31), dt.date(2027, 2, 28)])
         plan.frequency = 'weekly'
         plan.save()
         self.assertEqual(plan.next_date, dt.date(2027, 3, 7))
-        run_cron('property.maintenance.plan|create_jobs',
-            dt.date(2027, 3, 14))
+        jobs_due(dt.date(2027, 3, 14))
         self.assertEqual(jobs(plan)[2:],
             [dt.date(2027, 3, 7), dt.date(2027, 3, 14)])
         other = create_plan(env, name="Later", start_date=dt.date(2027, 6, 1))
@@ -445,8 +536,7 @@ class PropertyMaintenanceTestCase(
         plan = create_plan(env, name="Lifts", equipment=None,
             category=env['lift'].id, frequency='days', interval=15,
             start_date=dt.date(2027, 1, 1))
-        orders = run_cron('property.maintenance.plan|create_jobs',
-            dt.date(2027, 1, 1))
+        orders = jobs_due(dt.date(2027, 1, 1))
         self.assertEqual([o.equipment for o in orders], [env['lift1']])
         self.assertEqual(plan.__class__(plan.id).occurrences, 1)
 
@@ -458,7 +548,7 @@ class PropertyMaintenanceTestCase(
         WorkOrder = pool.get('property.work_order')
         env = create_maintenance()
         plan = create_plan(env, start_date=TODAY)
-        job, = run_cron('property.maintenance.plan|create_jobs')
+        job, = jobs_due()
         engineer = create_staff("Zhao Deming", 'engineer',
             'property_helpdesk.group_property_engineering', env['company'],
             [env['site']], env['technician'])
@@ -473,6 +563,160 @@ class PropertyMaintenanceTestCase(
             # the engineer sees and works the job of the own site
             self.assertEqual(WorkOrder.search([('kind', '=', 'planned')]),
                 [job])
+
+    # 4. Materials from real stock
+
+    @with_transaction()
+    def test_materials_issued_as_stock_moves(self):
+        """A job's materials are issued from the site's storeroom as done
+        stock moves; their cost is on the work order"""
+        pool = Pool()
+        WorkOrder = pool.get('property.work_order')
+        Product = pool.get('product.product')
+        env = create_maintenance()
+        with set_company(env['company']):
+            product = create_storeroom(env)
+            job = dispatched_job(env)
+            WorkOrder.write([job], {'materials_issued': [('create', [
+                                {'product': product.id, 'quantity': 4}])]})
+            WorkOrder.issue_materials([job])
+            material, = job.materials_issued
+            move = material.move
+            self.assertEqual((move.state, move.quantity, move.origin,
+                    move.from_location, move.to_location.type),
+                ('done', 4, material, env['warehouse'].storage_location,
+                    'production'))
+            self.assertEqual(job.materials_cost, Decimal('50.00'))
+            with Transaction().set_context(
+                    locations=[env['warehouse'].id]):
+                self.assertEqual(Product(product.id).quantity, 6)
+            # issued once only
+            WorkOrder.issue_materials([job])
+            self.assertEqual(len(pool.get('stock.move').search(
+                        [('origin', '=', str(material))])), 1)
+
+    @with_transaction()
+    def test_issue_more_than_in_stock(self):
+        """Issuing more than the storeroom holds is refused by Tryton's
+        assignation (the request is rolled back): the material stays
+        unissued"""
+        pool = Pool()
+        WorkOrder = pool.get('property.work_order')
+        env = create_maintenance()
+        with set_company(env['company']):
+            product = create_storeroom(env, stock=3)
+            job = dispatched_job(env)
+            WorkOrder.write([job], {'materials_issued': [('create', [
+                                {'product': product.id, 'quantity': 5}])]})
+            with self.assertRaisesRegex(UserError,
+                    'Not enough "Bearing 6205".*3'):
+                WorkOrder.issue_materials([job])
+            material, = job.materials_issued
+            self.assertIsNone(material.move)
+
+    @with_transaction()
+    def test_reorder_list_from_minimums(self):
+        "A product below its minimum quantity is on the reorder list"
+        pool = Pool()
+        WorkOrder = pool.get('property.work_order')
+        Minimum = pool.get('property.stock.minimum')
+        env = create_maintenance()
+        with set_company(env['company']):
+            product = create_storeroom(env, stock=10)
+            minimum, = Minimum.create([{'warehouse': env['warehouse'].id,
+                        'product': product.id, 'minimum': 8}])
+            self.assertEqual((minimum.quantity, minimum.reorder),
+                (10, False))
+            self.assertEqual(Minimum.search([('reorder', '=', True)]), [])
+            job = dispatched_job(env)
+            WorkOrder.write([job], {'materials_issued': [('create', [
+                                {'product': product.id, 'quantity': 3}])]})
+            WorkOrder.issue_materials([job])
+            minimum = Minimum(minimum.id)
+            self.assertEqual((minimum.quantity, minimum.reorder), (7, True))
+            self.assertEqual(Minimum.search([('reorder', '=', True)]),
+                [minimum])
+
+    # 5. Fire equipment checks and patrol plans
+
+    @with_transaction()
+    def test_fire_check_round_failed_item_ticket_004(self):
+        """The month's fire check round lists every extinguisher, hydrant
+        and alarm panel of the site (checked by the order staff, seed
+        004); a failed item becomes a repair ticket"""
+        pool = Pool()
+        FireCheck = pool.get('property.fire.check')
+        env = create_maintenance()
+        ext, hyd, fap = create_fire_equipment(env)
+        check, = run_cron('property.fire.check|create_monthly', TODAY)
+        self.assertEqual(check.month, TODAY.replace(day=1))
+        self.assertEqual({l.equipment for l in check.lines}, {ext, hyd, fap})
+        # once a month
+        self.assertEqual(run_cron('property.fire.check|create_monthly',
+                TODAY), [])
+        with self.assertRaisesRegex(ValidationError, 'every item'):
+            FireCheck.do([check])
+        for line in check.lines:
+            line.result = 'ok'
+            if line.equipment == ext:
+                line.result = 'fail'
+                line.category = env['fire_category']
+                line.note = "Pressure gauge in the red"
+        check.lines = check.lines
+        check.save()
+        FireCheck.do([check])
+        failed, = [l for l in check.lines if l.result == 'fail']
+        ticket = failed.ticket
+        self.assertEqual((ticket.state, ticket.kind, ticket.channel,
+                ticket.site), ('open', 'repair_common', 'patrol', env['site']))
+        self.assertIn("Pressure gauge in the red", ticket.description)
+        self.assertEqual(list(ext.fire_checks), [failed])
+
+    @with_transaction()
+    def test_patrol_point_not_on_route(self):
+        "A patrol recording a check point of another route is refused"
+        pool = Pool()
+        PatrolPlan = pool.get('property.patrol.plan')
+        Line = pool.get('property.patrol.line')
+        env = create_maintenance()
+        plan = create_patrol_plan(env)
+        other, = PatrolPlan.create([{'name': "Car park",
+                    'site': env['site'].id,
+                    'points': [('create', [{'name': "Ramp"}])]}])
+        record = patrol(env, plan, dt.datetime(2026, 12, 1, 9), state='draft')
+        self.assertEqual([(l.point.name, l.item) for l in record.lines], [
+                ("South gate", "South gate: Barrier"),
+                ("South gate", "South gate: Guard post"),
+                ("Pump room", "Pump room: Door locked")])
+        with self.assertRaisesRegex(ValidationError, 'not on the route'):
+            Line.create([{'patrol': record.id, 'point': other.points[0].id,
+                        'item': "Ramp", 'result': 'ok'}])
+
+    @with_transaction()
+    def test_patrol_rounds_missing_alert(self):
+        """A day or a night without its planned rounds raises an alert for
+        the site's subscribers; the night runs to 08:00 the next morning"""
+        env = create_maintenance()
+        plan = create_patrol_plan(env)
+        day = dt.date(2026, 12, 31)
+        patrol(env, plan, dt.datetime(2026, 12, 31, 8, 0))
+        patrol(env, plan, dt.datetime(2026, 12, 31, 19, 59))
+        # a round not finished does not count
+        patrol(env, plan, dt.datetime(2026, 12, 31, 22, 0), state='draft')
+        manager = create_staff("Sun Jianguo", 'manager',
+            'property_base.group_property_manager', env['company'],
+            [env['site']])
+        missing = run_cron('property.patrol.plan|check_rounds', day,
+            subscribers=[manager])
+        self.assertEqual(missing, [(plan, 'night', 0, 1)])
+        (text, records), = open_notifications(manager)
+        self.assertTrue(text.startswith("1 patrol plan"), text)
+        self.assertEqual(records, [plan])
+        # the night round at 07:30 on New Year's day is the night of the
+        # 31st
+        patrol(env, plan, dt.datetime(2027, 1, 1, 7, 30))
+        self.assertEqual(run_cron('property.patrol.plan|check_rounds', day),
+            [])
 
 
 del ModuleTestCase
