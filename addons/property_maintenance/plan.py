@@ -7,11 +7,13 @@ and quarterly and carried out (周、月、季度保养有计划,有落实), see
 monthly, quarterly and yearly upkeep of the common facilities with
 records (月、季、年度公共设施设备的保养 ... 有保养、有检查、有记录)."""
 import datetime as dt
+import functools
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 from sql import Literal
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, fields)
@@ -38,6 +40,7 @@ FREQUENCIES = [
 LIFT_INTERVAL = 15
 
 
+@functools.lru_cache(maxsize=1024)
 def step(frequency, interval, n):
     "The offset of the n-th occurrence of a frequency from its anchor"
     if frequency == 'days':
@@ -50,6 +53,7 @@ def step(frequency, interval, n):
         }[frequency]
 
 
+@functools.lru_cache(maxsize=100000)
 def occurrence(anchor, frequency, interval, n):
     """The date of the n-th occurrence: counted from the anchor each time,
     so a plan anchored on 31 January falls on 28 February and then on 31
@@ -227,7 +231,8 @@ class Plan(WorkflowGuardMixin, CheckValuesMixin, DeactivableMixin,
         undone does not hold back the next ones: each occurrence is due on
         its own date (and escalates when overdue). Set-wise: the plans,
         their equipment and checklists are read with a few queries, the
-        work orders and checks written in bulk."""
+        work orders and checks written in bulk. Returns the ids of the new
+        work orders."""
         pool = Pool()
         Equipment = pool.get('property.equipment')
         Item = pool.get('property.maintenance.plan.item')
@@ -282,14 +287,21 @@ class Plan(WorkflowGuardMixin, CheckValuesMixin, DeactivableMixin,
                 for id_, site, category in cursor:
                     if (site, category) in pairs:
                         covered[site, category].append(id_)
-        # The plans of retired equipment create nothing
-        single = [p[2] for p in plans if p[2]]
-        retired = set()
-        for sub in range(0, len(single), 1000):
-            cursor.execute(*equipment.select(equipment.id,
-                    where=equipment.id.in_(single[sub:sub + 1000])
-                    & (equipment.state == 'retired')))
-            retired.update(i for i, in cursor)
+        # The plans of retired equipment create nothing (no list of ids
+        # sent: tens of thousands of parameters cost more than the rows)
+        cursor.execute(*equipment.select(equipment.id,
+                where=equipment.state == 'retired'))
+        retired = {i for i, in cursor}
+        # The checklists of the plans due, read at once
+        item = Item.__table__()
+        cursor.execute(*item.join(plan, condition=item.plan == plan.id
+                ).select(item.plan, item.sequence, item.name,
+                where=(plan.active == Literal(True))
+                & (plan.frequency != '') & (plan.anchor_date <= date),
+                order_by=[item.plan, item.sequence, item.id]))
+        checklists = defaultdict(list)
+        for plan_id, sequence, name in cursor:
+            checklists[plan_id].append((sequence, name))
 
         rows = []
         for (id_, site, equipment_id, category, dates, count, department,
@@ -311,35 +323,35 @@ class Plan(WorkflowGuardMixin, CheckValuesMixin, DeactivableMixin,
                             'state': 'draft',
                             })
         order_ids = bulk.insert(WorkOrder, rows)
+        bulk.insert(Check, [{'work_order': order_id, 'sequence': sequence,
+                    'name': item_name}
+                for order_id, row in zip(order_ids, rows)
+                for sequence, item_name in checklists[row['plan']]])
 
-        # The checklists, copied with one statement per slice of orders
-        item = Item.__table__()
-        order = WorkOrder.__table__()
-        check = Check.__table__()
-        user = transaction.user
-        now = dt.datetime.now()
-        for sub in range(0, len(order_ids), 10000):
-            ids = order_ids[sub:sub + 10000]
-            cursor.execute(*check.insert(
-                    [check.create_uid, check.create_date, check.work_order,
-                        check.sequence, check.name],
-                    order.join(item, condition=item.plan == order.plan
-                        ).select(Literal(user), Literal(now), order.id,
-                        item.sequence, item.name,
-                        where=order.id.in_(ids))))
-
-        # Where each plan's schedule now stands: one statement per count
-        updates = defaultdict(list)
-        for p in plans:
-            updates[p[5]].append(p[0])
-        for count, ids in updates.items():
-            for sub in range(0, len(ids), 1000):
-                cursor.execute(*plan.update([plan.occurrences],
-                        [count], where=plan.id.in_(ids[sub:sub + 1000])))
+        # Where each plan's schedule now stands
+        counts = [(p[0], p[5]) for p in plans]
+        if backend.name == 'postgresql':
+            # one statement, the ids and counts as two arrays
+            cursor.execute(
+                f'UPDATE "{cls._table}" SET "occurrences" = data.count '
+                'FROM (SELECT unnest(%s::integer[]) AS id, '
+                'unnest(%s::integer[]) AS count) AS data '
+                f'WHERE "{cls._table}".id = data.id',
+                ([i for i, _ in counts], [c for _, c in counts]))
+        else:
+            updates = defaultdict(list)
+            for id_, count in counts:
+                updates[count].append(id_)
+            for count, ids in updates.items():
+                for sub in range(0, len(ids), 500):
+                    cursor.execute(*plan.update([plan.occurrences],
+                            [count], where=plan.id.in_(ids[sub:sub + 500])))
         for cache in transaction.cache.values():
             for name in [cls.__name__, WorkOrder.__name__]:
                 cache.pop(name, None)
-        return WorkOrder.browse(order_ids)
+        # The ids, not instances: Tryton's instances of one batch check
+        # every id of the batch, quadratic over tens of thousands of jobs
+        return order_ids
 
 
 class PlanItem(CheckValuesMixin, ModelSQL, ModelView):
