@@ -32,7 +32,8 @@ GIVEN = ("伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 �
 COMPANY_NAME = "锦绣物业服务有限公司"
 # The addons with a demo part, in the order of their dependencies
 ADDONS = ['property_helpdesk', 'property_billing', 'property_decoration',
-    'property_hr', 'property_frontdesk']
+    'property_hr', 'property_frontdesk',
+    'property_maintenance']
 
 
 def log(message, start=[time.monotonic()]):

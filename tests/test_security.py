@@ -27,10 +27,11 @@ from trytond.tests.test_tryton import DB_NAME, USER, activate_module
 from trytond.transaction import Transaction
 
 MODULES = ['property_base', 'property_helpdesk', 'property_billing',
-    'property_hr', 'property_decoration', 'property_frontdesk']
+    'property_hr', 'property_decoration', 'property_frontdesk',
+    'property_maintenance']
 # Models of other modules the suite grants rights on
 EXTRA_MODELS = ['account.invoice', 'account.invoice.line',
-    'company.employee']
+    'company.employee', 'stock.move']
 DOC = os.path.join(os.path.dirname(__file__), os.pardir, 'docs',
     'ACCESS.md')
 RIGHTS = [('read', 'R'), ('write', 'W'), ('create', 'C'), ('delete', 'D')]

@@ -189,6 +189,12 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
                     'to_employee': relief.id}])
         get('property.patrol').create([{'site': site.id,
                     'inspector': staff.id}])
+        category, = get('property.equipment.category').create([
+                {'code': 'PUMP', 'name': "Water pump", 'kind': 'water_pump'}])
+        get('property.equipment').create([{'site': site.id, 'code': 'P-1',
+                    'name': "Domestic water pump", 'category': category.id}])
+        get('property.fire.check').create([{'site': site.id,
+                    'month': get('ir.date').today()}])
         get('property.work_order').create([{'ticket': ticket.id,
                     'department': ticket.category.department.id,
                     'description': "Replace the pipe"}])

@@ -204,12 +204,14 @@ class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                         'property_helpdesk.msg_work_order_appointment_past',
                         work_order=order.rec_name))
             order.dispatched_at = now
+            # A job without a ticket (a planned one) has no resident
+            # waiting: only its appointment, if any, sets when to be there
             order.onsite_deadline = order.appointment_at or (
                 now + dt.timedelta(minutes=order.ticket.get_policy(
-                        ).onsite_minutes))
+                        ).onsite_minutes) if order.ticket else None)
         cls.save(work_orders)
         Ticket.start(list({w.ticket for w in work_orders
-                    if w.ticket.state == 'assigned'}))
+                    if w.ticket and w.ticket.state == 'assigned'}))
 
     @classmethod
     @ModelView.button
@@ -243,11 +245,12 @@ class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             order.arrived_at = None
             order.arrival_breached = False
             order.onsite_deadline = clock() + dt.timedelta(
-                minutes=order.ticket.get_policy().onsite_minutes)
+                minutes=order.ticket.get_policy().onsite_minutes
+                ) if order.ticket else None
         cls.save(work_orders)
         # The job is not done any more: neither is its ticket.
         Ticket.reopen(list({w.ticket for w in work_orders
-                    if w.ticket.state in {'resolved', 'visited'}}))
+                    if w.ticket and w.ticket.state in {'resolved', 'visited'}}))
 
     @classmethod
     @ModelView.button
