@@ -16,7 +16,7 @@ from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, start_of_office_day, to_office)
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .equipment import FIRE_KINDS

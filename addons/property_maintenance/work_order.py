@@ -8,7 +8,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, office_date)
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Eval
 
 
 class WorkOrder(metaclass=PoolMeta):
