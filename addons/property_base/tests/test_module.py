@@ -226,6 +226,8 @@ class PropertyBaseTestCase(
         clerk = create_staff("李娜", 'clerk',
             'property_base.group_property_front_desk', company, [site])
         wang = create_party("王伟")
+        pool.get('property.unit').write([unit], {'ownerships': [
+                    ('create', [{'party': wang.id, 'share': 100}])]})
         transaction = Transaction()
         with transaction.set_user(clerk.id), \
                 transaction.set_context(_check_access=True,
