@@ -4,12 +4,13 @@
 weeks of a month whose sessions fall short of it"""
 import datetime as dt
 
-from sql import Literal, Null, Select, Union
+from sql import Cast, Literal, Null, Select, Union
 from sql.operators import Exists
 from sql.aggregate import Count, Max
 from sql.conditionals import Coalesce
 from sql.functions import CurrentTimestamp
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import ValidationError
@@ -115,13 +116,15 @@ class Shortfall(ModelSQL, ModelView):
         session = pool.get('property.training.session').__table__()
         date = fields.Date("Date")
         weeks = Union(*(
-                Select([Literal(i).as_('idx'),
+                # Typed: PostgreSQL types an untyped parameter of a UNION
+                # as text
+                Select([Cast(Literal(i), 'INTEGER').as_('idx'),
                     date.sql_cast(Literal(start)).as_('week'),
                     date.sql_cast(Literal(end)).as_('week_end')])
                 for i, (start, end) in enumerate(
                     month_weeks(cls._month()))),
             all_=True)
-        held = session.select(Count(Literal('*')),
+        held = session.select(Count(session.id),
             where=(session.site == site.id)
             & (session.department == rhythm.department)
             & (session.date >= weeks.week)
@@ -201,5 +204,8 @@ class ContestDue(ModelSQL, ModelView):
             rhythm.department.as_('department'),
             date.sql_cast(Literal(start)).as_('half_from'),
             date.sql_cast(Literal(end)).as_('half_to'),
-            date.sql_cast(last).as_('last_contest'),
+            # A sub-query cast would be sent as a parameter by PostgreSQL's
+            # Cast: there the maximum is a date already
+            (date.sql_cast(last) if backend.name == 'sqlite' else last
+                ).as_('last_contest'),
             where=~Exists(held))
