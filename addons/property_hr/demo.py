@@ -144,6 +144,7 @@ def _training(pool, company, rng, site, courses, staff, month, today):
         date = min(month + dt.timedelta(days=i), today)
         session, = Session.create([{'plan': plan.id, 'course': course.id,
                     'site': site.id, 'date': date,
+                    'department': 'customer_service',
                     'trainer': trainer.id if trainer else None,
                     'location': "管理处会议室",
                     'lines': [('create', [{'employee': newcomer.id}])]}])

@@ -12,6 +12,13 @@ COURSE_KINDS = [
     ('in_service', "In-service"),
     ('contest', "Skill Contest"),
     ]
+# The departments that train (seed 004, 十二、6)
+DEPARTMENTS = [
+    ('customer_service', "Customer Service"),
+    ('repair', "Repair"),
+    ('environment', "Environment"),
+    ('public_order', "Public Order"),
+    ]
 
 
 class Course(DeactivableMixin, ModelSQL, ModelView):
@@ -109,6 +116,9 @@ class Session(ModelSQL, ModelView):
     site = fields.Many2One('property.site', "Site", required=True,
         ondelete='RESTRICT')
     date = fields.Date("Date", required=True)
+    department = fields.Selection([(None, "")] + DEPARTMENTS, "Department",
+        help="The department trained: its sessions count towards its "
+        "rhythm (seed 004).")
     trainer = fields.Many2One('company.employee', "Trainer",
         ondelete='RESTRICT')
     location = fields.Char("Location")

@@ -904,4 +904,122 @@ class PropertyHrTestCase(
                 (dt.date(2027, 1, 4), False))
 
 
+    @with_transaction()
+    def test_training_rhythm_per_department_004(self):
+        """客户服务部、维修班、环境维护部每周组织1-2次业务培训, 公共秩序部每周
+        组织3-5次 (seed 004): shipped as the rhythms; the weeks of a month
+        short of the minimum are listed per site and department, a week
+        running over the month end counted whole in the month it starts"""
+        pool = Pool()
+        Rhythm = pool.get('property.training.rhythm')
+        Session = pool.get('property.training.session')
+        Shortfall = pool.get('property.training.shortfall')
+        Site = pool.get('property.site')
+        self.assertEqual(sorted((r.department, r.min_per_week,
+                    r.max_per_week) for r in Rhythm.search([])), [
+                ('customer_service', 1, 2), ('environment', 1, 2),
+                ('public_order', 3, 5), ('repair', 1, 2)])
+        env = create_hr()
+        other, = Site.create([{'name': "Lake View", 'code': 'LV',
+                    'company': env['company'].id}])
+
+        def session(day, department, site=env['site']):
+            return {'course': env['rules'].id, 'site': site.id,
+                'date': day, 'department': department}
+        June = dt.date
+        Session.create([
+                # week of Monday 1 June: public order trained 3 times
+                session(June(2026, 6, 1), 'public_order'),
+                session(June(2026, 6, 3), 'public_order'),
+                session(June(2026, 6, 7), 'public_order'),
+                # week of 8 June: twice, one short; the repair team once
+                session(June(2026, 6, 8), 'public_order'),
+                session(June(2026, 6, 14), 'public_order'),
+                session(June(2026, 6, 9), 'repair'),
+                # a session of no department counts for none
+                session(June(2026, 6, 10), None),
+                # week of Monday 29 June runs to Sunday 5 July
+                session(June(2026, 7, 2), 'customer_service'),
+                # Sunday 31 May is the week before
+                session(June(2026, 5, 31), 'environment'),
+                ])
+        with Transaction().set_context(month=June(2026, 6, 17)):
+            rows = Shortfall.search([('site', '=', env['site'].id)])
+            self.assertEqual(sorted({(r.week, r.week_end) for r in rows}), [
+                    (June(2026, 6, d), June(2026, 6, d) + dt.timedelta(6))
+                    for d in [1, 8, 15, 22, 29]])
+            held = {(r.week.day, r.department): (r.sessions, r.short)
+                for r in rows}
+            self.assertEqual(len(held), 5 * 4)
+            self.assertEqual(held[1, 'public_order'], (3, False))
+            self.assertEqual(held[8, 'public_order'], (2, True))
+            self.assertEqual(held[8, 'repair'], (1, False))
+            self.assertEqual(held[8, 'customer_service'], (0, True))
+            self.assertEqual(held[29, 'customer_service'], (1, False))
+            self.assertEqual(held[1, 'environment'], (0, True))
+            short = Shortfall.search([('short', '=', True)])
+            # 5 weeks, 4 departments, 2 sites; 3 weeks trained enough
+            self.assertEqual(len(short), 5 * 4 * 2 - 3)
+            self.assertTrue(all(r.short for r in Shortfall.search(
+                        [('site', '=', other.id)])))
+            row, = Shortfall.browse([rows[0].id])
+            self.assertEqual(row.site, rows[0].site)
+        with Transaction().set_context(month=June(2026, 7, 1)):
+            rows = Shortfall.search([('site', '=', env['site'].id),
+                    ('department', '=', 'customer_service')])
+            # July's first week starts on Monday 6 July: the session of
+            # 2 July was June's
+            self.assertEqual([(r.week, r.sessions) for r in rows],
+                [(June(2026, 7, d), 0) for d in [6, 13, 20, 27]])
+        with self.assertRaises(ValidationError):
+            Rhythm.write(Rhythm.search(
+                    [('department', '=', 'repair')]), {'min_per_week': 3})
+
+    @with_transaction()
+    def test_skill_contest_every_half_year_004(self):
+        """半年组织各部门岗位练兵、技术比武 (seed 004): the departments of a
+        site with no skill contest this half year are listed as due; the
+        half year turns at midnight of 1 July in the office"""
+        pool = Pool()
+        Course = pool.get('property.training.course')
+        Session = pool.get('property.training.session')
+        ContestDue = pool.get('property.training.contest_due')
+        env = create_hr()
+        contest, = Course.create([{'name': "Guard contest",
+                    'code': 'CT-GUARD', 'kind': 'contest'}])
+        Session.create([
+                {'course': contest.id, 'site': env['site'].id,
+                    'date': dt.date(2026, 3, 10),
+                    'department': 'public_order'},
+                # a contest of no department, an in-service session:
+                # no department's contest
+                {'course': contest.id, 'site': env['site'].id,
+                    'date': dt.date(2026, 7, 1)},
+                {'course': env['rules'].id, 'site': env['site'].id,
+                    'date': dt.date(2026, 7, 1), 'department': 'repair'},
+                ])
+
+        def due():
+            return {r.department: (r.half_from, r.half_to, r.last_contest)
+                for r in ContestDue.search(
+                    [('site', '=', env['site'].id)])}
+        with office_clock(dt.datetime(2026, 6, 30, 23, 59)):
+            self.assertEqual(due(), {d: (dt.date(2026, 1, 1),
+                        dt.date(2026, 6, 30), None) for d in [
+                        'customer_service', 'repair', 'environment']})
+        with office_clock(dt.datetime(2026, 7, 1, 0, 1)):
+            self.assertEqual(due()['public_order'], (dt.date(2026, 7, 1),
+                    dt.date(2026, 12, 31), dt.date(2026, 3, 10)))
+            self.assertEqual(len(due()), 4)
+            Session.create([{'course': contest.id,
+                        'site': env['site'].id, 'date': dt.date(2026, 7, 1),
+                        'department': 'public_order'}])
+            self.assertNotIn('public_order', due())
+            self.assertEqual(len(due()), 3)
+        with office_clock(dt.datetime(2026, 12, 31, 23, 59)):
+            self.assertEqual(due().keys(),
+                {'customer_service', 'repair', 'environment'})
+        with office_clock(dt.datetime(2027, 1, 1, 0, 1)):
+            self.assertEqual(due()['public_order'][2], dt.date(2026, 7, 1))
+
 del ModuleTestCase
