@@ -119,12 +119,39 @@ def activate_incrementally():
     def closure_of(modules):
         return frozenset().union(*(closure(m) for m in modules))
 
+    @functools.cache
+    def parents(name, modules):
+        "The modules name is loaded after in a database of modules"
+        info = get_module_info(name) or {}
+        return frozenset(info.get('depends', [])) | (
+            frozenset(info.get('extras_depend', [])) & modules)
+
+    def cost(base, target):
+        """How many modules activating target on base loads with their data:
+        the modules to activate, and the activated modules that depend on
+        one of them (directly, through an extra dependency or further up),
+        which Tryton upgrades with it (trytond.modules.load_module_graph
+        gives a module's state to its children). Adding the helpdesk to a
+        database with billing upgrades billing again: on PostgreSQL that
+        took 30 s where adding billing to one with the helpdesk took 8 s."""
+        loaded = set(target - base)
+        changed = True
+        while changed:
+            changed = False
+            for module in base - loaded:
+                if parents(module, target) & loaded:
+                    loaded.add(module)
+                    changed = True
+        return len(loaded)
+
     def base_for(modules, lang):
-        "The cache name of the largest activated set inside modules'"
+        """The cache name of the activated set inside modules' that loads
+        the fewest modules when modules are activated on it (the largest
+        such set on a tie); a set with the same modules costs nothing."""
         target = closure_of(modules)
-        found = [(len(c), n) for n, (c, l) in activated.items()
-            if l == lang and c < target]
-        return max(found)[1] if found else None
+        found = [(cost(c, target), -len(c), n)
+            for n, (c, l) in activated.items() if l == lang and c <= target]
+        return min(found)[2] if found else None
 
     def cache_name(modules, lang='en'):
         name = '-'.join(sorted(modules))
