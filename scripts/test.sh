@@ -112,6 +112,8 @@ for backend in $BACKENDS; do
     echo "$backend tests: ${SECS[$backend]}s"
 done
 echo "all tests: $((SECONDS - t))s"
+# keep each backend's counts and per-test seconds for a look afterwards
+cp "$RESULTS"/*.json tests/artifacts/ 2>/dev/null || true
 
 # Sum the per-backend results; a backend that wrote none counts as a failure.
 "$PY" - "$RESULTS" $BACKENDS <<'PY' || status=1
