@@ -1021,5 +1021,11 @@ class PropertyHrTestCase(
                 {'customer_service', 'repair', 'environment'})
         with office_clock(dt.datetime(2027, 1, 1, 0, 1)):
             self.assertEqual(due()['public_order'][2], dt.date(2026, 7, 1))
+            # the list opened for a day of another half year
+            with Transaction().set_context(date=dt.date(2026, 4, 30)):
+                self.assertEqual(due().keys(),
+                    {'customer_service', 'repair', 'environment'})
+                self.assertEqual(due()['repair'][:2],
+                    (dt.date(2026, 1, 1), dt.date(2026, 6, 30)))
 
 del ModuleTestCase
