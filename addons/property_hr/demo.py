@@ -362,8 +362,12 @@ def _appraisals(pool, sites, staff, month):
     criteria = [("服务态度", 25, 'manual'), ("仪容仪表", 15, 'manual'),
         ("劳动纪律与奖惩", 15, 'rewards'), ("月度考试", 15, 'exam')]
     if helpdesk:
+        # appearance weighs 10: 5 go to the repeats charged to the first
+        # receiver (谁首问谁负责)
+        criteria[1] = ("仪容仪表", 10, 'manual')
         criteria += [("报修及时率", 15, 'helpdesk_on_time'),
-            ("回访满意度", 15, 'helpdesk_satisfaction')]
+            ("回访满意度", 15, 'helpdesk_satisfaction'),
+            ("重复报修(首问负责)", 5, 'helpdesk_repeats')]
     else:
         criteria += [("工作质量", 30, 'manual')]
     template, = Template.create([{'name': "前台接待月度考核",
