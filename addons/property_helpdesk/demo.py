@@ -97,6 +97,7 @@ def build(pool, company, rng, log):
     _incidents(pool, company, staff)
     log("helpdesk: incident reports, one filed with its photos, one draft")
     _defects(pool, company, staff)
+    _assignments(pool, staff)
     log("helpdesk: warranties of Garden Court (one ending this month) and "
         "developer defects (one overdue at the builder, one closed)")
     _users(pool, company, staff)
@@ -623,3 +624,24 @@ def _defects(pool, company, staff):
     Defect.write([done], {'visit_method': 'phone',
             'visit_result': "业主确认已修好, 满意"})
     Defect.close([done])
+
+
+def _assignments(pool, staff):
+    """次日由管理员分配给责任人 (seed 004): this morning Garden Court's
+    unfinished work of the earlier days has its responsible for the day,
+    the technician it was assigned to or its department's head; the other
+    site's list is still to assign"""
+    Ticket = pool.get('property.ticket')
+    Assignment = pool.get('property.ticket.assignment')
+    site = staff['sites'][0]
+    tickets = Ticket.search([('to_assign', '=', True),
+            ('site', '=', site.id)])
+    values = []
+    for ticket in tickets:
+        responsible = ticket.assignee or (ticket.category.department.head
+            if ticket.category and ticket.category.department else None)
+        if responsible:
+            values.append({'ticket': ticket.id,
+                    'responsible': responsible.id,
+                    'note': "今日内完成并回复业主"})
+    Assignment.create(values)

@@ -1457,4 +1457,51 @@ class PropertyHelpdeskTestCase(
         with office_clock(dt.datetime(2026, 11, 21, 9, 0)):
             self.assertEqual(run_cron(method), [pipes])
 
+    @with_transaction()
+    def test_unprocessed_work_assigned_next_day_004(self):
+        """未完成的公示在《日未处理工作盘点表》上,次日由管理员分配给责任人
+        (seed 004): a job of the property left unfinished on its day is
+        to be assigned the next morning (not at 23:59 of its day), once a
+        day, each morning again while it stays unfinished; a job not on
+        the list is not assigned"""
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        Assignment = pool.get('property.ticket.assignment')
+        env = create_helpdesk()
+        ticket = create_ticket(env)
+        Ticket.open([ticket])
+        self.assertEqual(ticket.target_date, dt.date(2026, 11, 20))
+
+        def to_assign():
+            return Ticket.search([('to_assign', '=', True)])
+        with office_clock(dt.datetime(2026, 11, 20, 23, 59)):
+            self.assertEqual(to_assign(), [])
+        monday = dt.date(2026, 11, 23)
+        with office_clock(dt.datetime(2026, 11, 23, 8, 30)):
+            self.assertEqual(to_assign(), [ticket])
+            self.assertTrue(Ticket(ticket.id).to_assign)
+            assignment, = Assignment.create([{'ticket': ticket.id,
+                        'responsible': env['technician'].id,
+                        'note': "今天上午必须上门"}])
+            self.assertEqual((assignment.date, assignment.site,
+                    assignment.assigned_by.id),
+                (monday, env['site'], Transaction().user))
+            self.assertEqual(to_assign(), [])
+            self.assertIn(ticket, Ticket.search([('to_assign', '=', False)]))
+            # today's job is not on the list before tomorrow
+            fresh = create_ticket(env, description="Lobby light",
+                received_at=office_to_utc(dt.datetime(2026, 11, 23, 8, 0)),
+                site=env['other_site'].id, unit=env['other_unit'].id)
+            Ticket.open([fresh])
+            with self.assertRaisesRegex(ValidationError, 'not on the list'):
+                Assignment.create([{'ticket': fresh.id,
+                            'responsible': env['technician'].id}])
+        with office_clock(dt.datetime(2026, 11, 24, 0, 1)):
+            self.assertEqual(set(to_assign()), {fresh, ticket})
+        # once a day (last: the database refuses it, as PostgreSQL aborts
+        # the transaction)
+        with self.assertRaisesRegex(ValidationError, 'already has'):
+            Assignment.create([{'ticket': ticket.id, 'date': monday,
+                        'responsible': env['clerk'].id}])
+
 del ModuleTestCase
