@@ -189,6 +189,12 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
                     'to_employee': relief.id}])
         get('property.patrol').create([{'site': site.id,
                     'inspector': staff.id}])
+        get('property.incident').create([{'site': site.id,
+                    'location': "Lobby", 'title': "A visitor slipped",
+                    'description': "Wet floor", 'reporter': staff.id}])
+        builder, = Party.create([{'name': "Builder"}])
+        get('property.defect').create([{'site': site.id, 'unit': unit.id,
+                    'description': "Leaking bathroom", 'party': builder.id}])
         category, = get('property.equipment.category').create([
                 {'code': 'PUMP', 'name': "Water pump", 'kind': 'water_pump'}])
         get('property.equipment').create([{'site': site.id, 'code': 'P-1',

@@ -94,6 +94,12 @@ def build(pool, company, rng, log):
         "warnings of the month")
     _patrols_and_handovers(pool, rng, staff, categories)
     log("helpdesk: patrols, a collective issue and shift handovers")
+    _incidents(pool, company, staff)
+    log("helpdesk: incident reports, one filed with its photos, one draft")
+    _defects(pool, company, staff)
+    _assignments(pool, staff)
+    log("helpdesk: warranties of Garden Court (one ending this month) and "
+        "developer defects (one overdue at the builder, one closed)")
     _users(pool, company, staff)
 
 
@@ -508,3 +514,134 @@ def _patrols_and_handovers(pool, rng, staff, categories):
             for d, h in [(2, 4), (1, 4), (0, 4)]])
     Handover.confirm_from(handovers)
     Handover.confirm_to(handovers[:-1])
+
+
+def _photo(colour, mark):
+    "A photo from the supervisor's phone (a drawn scene: the demo has none)"
+    from io import BytesIO
+    from PIL import Image, ImageDraw
+    image = Image.new('RGB', (320, 240), (150, 150, 155))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 170, 320, 240], fill=colour)
+    draw.rectangle(mark, outline=(220, 30, 30), width=4)
+    buffer = BytesIO()
+    image.save(buffer, format='JPEG', quality=80)
+    return buffer.getvalue()
+
+
+def _incidents(pool, company, staff):
+    """事故报告单 (seed 001): the supervisor of Garden Court reports a burst
+    pipe in the car park an hour ago with two photos and files it (the
+    manager is told: level 1); a fall in the lobby is still a draft"""
+    Incident = pool.get('property.incident')
+    Building = pool.get('property.building')
+    site = staff['sites'][0]
+    supervisor = staff['supervisor']
+    now = clock().replace(second=0, microsecond=0)
+    office_now = to_office(now, company)
+    # an hour ago, but on the office's today (filed the same day)
+    occurred = to_utc(max(office_now - dt.timedelta(hours=1),
+            office_now.replace(hour=0, minute=0)), company)
+    buildings = Building.search([('site', '=', site.id)], limit=1)
+    burst, fall = Incident.create([{'site': site.id,
+                'building': buildings[0].id if buildings else None,
+                'location': "地下二层车库 17 号柱旁",
+                'occurred_at': occurred,
+                'title': "地下车库给水主管爆裂",
+                'description': "给水主管接头爆裂, 车库积水约 5 cm, "
+                "两辆业主车辆轮胎浸水。",
+                'persons': "车主张先生 (B2-017 车位), 车主刘女士 (B2-019 车位); "
+                "秩序维护员郑大伟在场",
+                'actions': "关闭 B2 区给水总阀; 通知工程部抢修; 设置警示"
+                "围挡并疏导车辆; 通知两位车主挪车。",
+                'reporter': supervisor.id,
+                'photos': [('create', [
+                            {'photo': _photo((70, 90, 140), [40, 60, 200, 200]),
+                                'photo_name': 'b2-pipe.jpg',
+                                'caption': "爆裂的给水主管接头",
+                                'taken_at': occurred},
+                            {'photo': _photo((60, 80, 130), [120, 150, 300, 230]),
+                                'photo_name': 'b2-water.jpg',
+                                'caption': "车库积水情况",
+                                'taken_at': occurred}])]}, {
+                'site': site.id, 'location': "1 号楼大堂",
+                'occurred_at': occurred, 'title': "访客大堂滑倒",
+                'description': "雨天大堂地面湿滑, 一名访客滑倒, 手腕擦伤。",
+                'persons': "访客王女士", 'level': '2',
+                'reporter': supervisor.id}])
+    Incident.file([burst])
+
+
+def _defects(pool, company, staff):
+    """工程遗留问题 (seed 001): the builder's warranties of Garden Court, the
+    roof's ending within the month (the office is reminded); defects found
+    at the handover inspection: one at the builder past its promised date,
+    one repaired, checked and closed after a call to the owner"""
+    Party = pool.get('party.party')
+    Warranty = pool.get('property.warranty')
+    Defect = pool.get('property.defect')
+    Unit = pool.get('property.unit')
+    Building = pool.get('property.building')
+    Employee = pool.get('company.employee')
+    site = staff['sites'][0]
+    today = office_date(clock(), company)
+    builder, developer = Party.create([{'name': "中建三局第二建设公司"},
+            {'name': "华景房地产开发有限公司"}])
+    buildings = Building.search([('site', '=', site.id)], limit=1)
+    roof, pipes = Warranty.create([{'site': site.id,
+                'building': buildings[0].id if buildings else None,
+                'component': "屋面防水", 'party': builder.id,
+                'start': today - dt.timedelta(days=5 * 365 - 20),
+                'end': today + dt.timedelta(days=20)}, {
+                'site': site.id, 'component': "给排水管道",
+                'party': builder.id,
+                'start': today - dt.timedelta(days=400),
+                'end': today + dt.timedelta(days=330)}])
+    units = Unit.search([('building.site', '=', site.id)], limit=2,
+        order=[('id', 'ASC')])
+    if len(units) < 2:
+        return
+    keeper = Employee.search([('party.name', '=', "郑强")], limit=1)
+    late, done = Defect.create([{'site': site.id, 'unit': units[0].id,
+                'found_on': today - dt.timedelta(days=12),
+                'source': 'handover', 'party': builder.id,
+                'warranty': roof.id,
+                'description': "顶层卧室天花板雨后渗水",
+                'promised_date': today - dt.timedelta(days=2)}, {
+                'site': site.id, 'unit': units[1].id,
+                'found_on': today - dt.timedelta(days=10),
+                'source': 'handover', 'party': developer.id,
+                'warranty': pipes.id,
+                'description': "厨房下水管接口滴漏",
+                'promised_date': today - dt.timedelta(days=4)}])
+    Defect.send([late, done])
+    if keeper:
+        Defect.write([late], {'progress': [('create', [{
+                            'employee': keeper[0].id, 'method': 'phone',
+                            'note': "施工单位称材料未到, 催促尽快进场"}])]})
+    Defect.write([done], {'quality': "接口更换, 通水 24 小时无滴漏"})
+    Defect.repaired([done])
+    Defect.write([done], {'visit_method': 'phone',
+            'visit_result': "业主确认已修好, 满意"})
+    Defect.close([done])
+
+
+def _assignments(pool, staff):
+    """次日由管理员分配给责任人 (seed 004): this morning Garden Court's
+    unfinished work of the earlier days has its responsible for the day,
+    the technician it was assigned to or its department's head; the other
+    site's list is still to assign"""
+    Ticket = pool.get('property.ticket')
+    Assignment = pool.get('property.ticket.assignment')
+    site = staff['sites'][0]
+    tickets = Ticket.search([('to_assign', '=', True),
+            ('site', '=', site.id)])
+    values = []
+    for ticket in tickets:
+        responsible = ticket.assignee or (ticket.category.department.head
+            if ticket.category and ticket.category.department else None)
+        if responsible:
+            values.append({'ticket': ticket.id,
+                    'responsible': responsible.id,
+                    'note': "今日内完成并回复业主"})
+    Assignment.create(values)

@@ -17,10 +17,12 @@ class Cron(metaclass=PoolMeta):
                     "List Return Visits Due"),
                 ('property.helpdesk.kpi.warning|warn',
                     "Warn of Service KPIs below Target"),
+                ('property.warranty|remind', "Remind of Warranties Ending"),
                 ])
         cls._notifications.add('property.ticket|escalate')
         cls._notifications.add('property.ticket|list_visits_due')
         cls._notifications.add('property.helpdesk.kpi.warning|warn')
+        cls._notifications.add('property.warranty|remind')
 
 
 class Notification(metaclass=PoolMeta):

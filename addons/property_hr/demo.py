@@ -20,6 +20,7 @@ COURSES = [
     ('ON-BASIC', "物业管理基础知识", 'onboarding', 60),
     ('IS-COMPL', "投诉处理技巧", 'in_service', 60),
     ('IS-ELEC', "电工安全操作规程", 'in_service', 80),
+    ('CT-SKILL', "岗位练兵、技术比武", 'contest', 60),
     ]
 ALL_ONBOARDING = ['ON-RULES', 'ON-BOOK', 'ON-ETIQ', 'ON-ORG', 'ON-ETH',
     'ON-FIRE', 'ON-BASIC']
@@ -78,7 +79,9 @@ def build(pool, company, rng, log):
             'post_since': month - relativedelta(months=7)})
     _users(pool, company, sites)
     _training(pool, company, rng, sites[0], courses, staff, month, today)
-    log("HR: 8 posts, 9 courses, onboarding exams with a fail and a retake")
+    _contests(pool, sites[0], courses, staff, today)
+    log("HR: 8 posts, 10 courses, onboarding exams with a fail and a retake, "
+        "this half year's skill contests of public order and repair")
     _staffing(pool, sites, staff, month)
     _roster(pool, sites, staff, month)
     _leaves(pool, sites, staff, month, today)
@@ -173,6 +176,27 @@ def _training(pool, company, rng, site, courses, staff, month, today):
                     'start': month}])
         if Employee(newcomer.id).qualified:
             Mentorship.end([mentorship])
+
+
+def _contests(pool, site, courses, staff, today):
+    """半年组织各部门岗位练兵、技术比武 (seed 004, 十二、4): this half year
+    Garden Court's security guards and repair technicians have held theirs
+    (the 'Skill Contests Due' list then shows customer service and
+    environment due there, and every department at the other sites)"""
+    Session = pool.get('property.training.session')
+    start = dt.date(today.year, 1 if today.month <= 6 else 7, 1)
+    held = max(start, today - dt.timedelta(days=14))
+    trainer = staff['SUP'][1][0] if staff['SUP'][1] else None
+    Session.create([{'course': courses['CT-SKILL'].id, 'site': site.id,
+                'date': held, 'department': department,
+                'trainer': trainer.id if trainer else None,
+                'location': location,
+                'lines': [('create', [{'employee': e.id}
+                            for e in staff[code][1]
+                            if site in e.property_sites])]}
+            for department, code, location in [
+                ('public_order', 'SEC', "小区中心广场"),
+                ('repair', 'TEC', "工程部维修间")]])
 
 
 def _staffing(pool, sites, staff, month):
@@ -338,8 +362,12 @@ def _appraisals(pool, sites, staff, month):
     criteria = [("服务态度", 25, 'manual'), ("仪容仪表", 15, 'manual'),
         ("劳动纪律与奖惩", 15, 'rewards'), ("月度考试", 15, 'exam')]
     if helpdesk:
+        # appearance weighs 10: 5 go to the repeats charged to the first
+        # receiver (谁首问谁负责)
+        criteria[1] = ("仪容仪表", 10, 'manual')
         criteria += [("报修及时率", 15, 'helpdesk_on_time'),
-            ("回访满意度", 15, 'helpdesk_satisfaction')]
+            ("回访满意度", 15, 'helpdesk_satisfaction'),
+            ("重复报修(首问负责)", 5, 'helpdesk_repeats')]
     else:
         criteria += [("工作质量", 30, 'manual')]
     template, = Template.create([{'name': "前台接待月度考核",

@@ -155,6 +155,17 @@ def half_year(date):
     return dt.date(date.year, 7, 1), dt.date(date.year, 12, 31)
 
 
+class ContestDueContext(ModelView):
+    "Skill Contests Due Context"
+    __name__ = 'property.training.contest_due.context'
+    date = fields.Date("Date", required=True,
+        help="The contests are due in the half year of this day.")
+
+    @classmethod
+    def default_date(cls):
+        return office_today()
+
+
 class ContestDue(ModelSQL, ModelView):
     """Skill Contest Due: the departments of a site with no skill contest
     this half year (seed 004, 十二、4: 半年组织各部门岗位练兵、技术比武)"""
@@ -172,13 +183,23 @@ class ContestDue(ModelSQL, ModelView):
             ('id', 'ASC')]
 
     @classmethod
+    def _date(cls):
+        "The day of the context (the list's), else the office's today"
+        date = Transaction().context.get('date')
+        if isinstance(date, dt.datetime):
+            date = date.date()
+        if not isinstance(date, dt.date):
+            date = office_today()
+        return date
+
+    @classmethod
     def table_query(cls):
         pool = Pool()
         site = pool.get('property.site').__table__()
         rhythm = pool.get('property.training.rhythm').__table__()
         session = pool.get('property.training.session').__table__()
         course = pool.get('property.training.course').__table__()
-        start, end = half_year(office_today())
+        start, end = half_year(cls._date())
         date = fields.Date("Date")
 
         def contests():

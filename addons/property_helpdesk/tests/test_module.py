@@ -8,8 +8,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, create_employee
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    office_to_utc, open_notifications, pdf_fonts, pdf_text, run_cron,
-    set_chinese, with_transaction)
+    office_to_utc, open_notifications, pdf_fonts, pdf_images, pdf_text,
+    run_cron, set_chinese, with_transaction)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import ModuleTestCase
@@ -78,6 +78,15 @@ def create_ticket(env, **values):
     defaults.update(values)
     ticket, = Ticket.create([defaults])
     return ticket
+
+
+def sample_photo(size=(32, 24)):
+    "A small PNG as a camera would send it"
+    from io import BytesIO
+    from PIL import Image
+    buffer = BytesIO()
+    Image.new('RGB', size, (200, 40, 40)).save(buffer, format='PNG')
+    return buffer.getvalue()
 
 
 class PropertyHelpdeskTestCase(
@@ -1250,5 +1259,249 @@ class PropertyHelpdeskTestCase(
         row, = Cause.search([('responsibility', '=', 'developer')])
         self.assertEqual(Cause(row.id).unsolved, 1)
 
+
+    def _incident(self, env, occurred_at, **values):
+        Incident = Pool().get('property.incident')
+        incident, = Incident.create([{'site': env['site'].id,
+                    'location': "B2 car park, column 17",
+                    'title': "Water pipe burst",
+                    'description': "The main pipe burst and flooded B2.",
+                    'persons': "Mr Li (car owner)",
+                    'reporter': env['supervisor'].id,
+                    'occurred_at': office_to_utc(occurred_at),
+                    **values}])
+        return incident
+
+    @with_transaction()
+    def test_incident_report_filed_same_day_001(self):
+        """处理紧急事故,填写事故报告单 (seed 001, 客服主管工作内容 3): an
+        incident report says what, where, who and the actions taken, with
+        the photos taken on site; level 1 by default, its filing tells the
+        manager; filed the same office day (23:55 is the same day), or
+        after midnight with the reason it is late (the suite's default);
+        a filed report's photos are kept as they were"""
+        pool = Pool()
+        Incident = pool.get('property.incident')
+        Photo = pool.get('property.incident.photo')
+        env = create_helpdesk()
+        manager = create_staff("Manager Sun", 'manager',
+            'property_base.group_property_manager', env['company'],
+            [env['site']], env['manager'])
+        evening = dt.datetime(2026, 11, 20, 23, 50)
+        with office_clock(dt.datetime(2026, 11, 20, 23, 55)):
+            with self.assertRaisesRegex(ValidationError, 'future'):
+                self._incident(env, dt.datetime(2026, 11, 21, 0, 5))
+            incident = self._incident(env, evening, photos=[('create', [
+                            {'photo': sample_photo(),
+                                'photo_name': 'b2.png',
+                                'caption': "B2 flooded"}])])
+            self.assertEqual((incident.level, incident.state),
+                ('1', 'draft'))
+            with self.assertRaisesRegex(UserError, 'actions taken'):
+                Incident.file([incident])
+            self.assertEqual(incident.state, 'draft')
+            Incident.write([incident], {
+                    'actions': "Closed the valve, called the plumber."})
+            Incident.file([incident])
+        self.assertEqual((incident.state, incident.late), ('filed', False))
+        self.assertEqual(incident.filed_at,
+            office_to_utc(dt.datetime(2026, 11, 20, 23, 55)))
+        self.assertEqual(incident.filed_by.id, Transaction().user)
+        # the manager is told (level 1) and opens the report
+        (text, records), = open_notifications(manager)
+        self.assertIn('B2 car park', text)
+        self.assertEqual(records, [incident])
+        with self.assertRaisesRegex(UserError, 'cannot be changed'):
+            Photo.write(list(incident.photos), {'caption': "Other"})
+        with self.assertRaisesRegex(UserError, 'cannot be changed'):
+            Photo.create([{'incident': incident.id,
+                        'photo': sample_photo()}])
+
+        # filed ten minutes after midnight: late, the reason first
+        other = self._incident(env, evening, level='3',
+            actions="Mopped up.")
+        with office_clock(dt.datetime(2026, 11, 21, 0, 10)):
+            with self.assertRaisesRegex(UserError, 'reason it is late'):
+                Incident.file([other])
+            self.assertEqual((other.state, other.filed_at), ('draft', None))
+            Incident.write([other], {'late_reason': "Handled till 1 am."})
+            Incident.file([other])
+        self.assertEqual((other.state, other.late), ('filed', True))
+        # level 3: nobody else is told
+        self.assertEqual(open_notifications(manager), [])
+
+    @with_transaction()
+    def test_incident_report_pdf(self):
+        """The incident report prints in Chinese with the photos taken on
+        site"""
+        pool = Pool()
+        Incident = pool.get('property.incident')
+        env = create_helpdesk()
+        set_chinese(('property_base', 'property_helpdesk'))
+        with office_clock(dt.datetime(2026, 11, 20, 15, 0)):
+            incident = self._incident(env, dt.datetime(2026, 11, 20, 14, 30),
+                title="地下车库水管爆裂", actions="关闭总阀, 通知维修班",
+                photos=[('create', [{'photo': sample_photo((48, 36)),
+                                'caption': "积水情况"}])])
+            Incident.file([incident])
+        manager = create_staff("Manager Sun", 'manager',
+            'property_base.group_property_manager', env['company'],
+            [env['site']], env['manager'])
+        Report = pool.get('property.incident.report', type='report')
+        transaction = Transaction()
+        with transaction.set_user(manager.id), transaction.set_context(
+                _check_access=True, company=env['company'].id,
+                language='zh_CN'):
+            oext, content, _, name = Report.execute([incident.id], {})
+        self.assertEqual(oext, 'pdf')
+        text = pdf_text(content)
+        for expected in ['事故报告单', '地下车库水管爆裂', 'B2 car park',
+                '14:30', '关闭总阀', '积水情况', '处理措施']:
+            self.assertIn(expected, text)
+        self.assertIn((48, 36), pdf_images(content))
+
+    @with_transaction()
+    def test_developer_defects_chased_and_visited_001(self):
+        """工程遗留问题处理工作 (seed 001): a defect of a unit found at the
+        handover inspection goes to the builder (a party, not our staff)
+        with the date it promised; the building manager chases it (overdue
+        the day after), checks the quality of the repair and calls the
+        owner before closing it; a poor repair goes back to the builder"""
+        pool = Pool()
+        Defect = pool.get('property.defect')
+        Party = pool.get('party.party')
+        env = create_helpdesk()
+        builder, = Party.create([{'name': "中建三局二公司"}])
+        with office_clock(dt.datetime(2026, 11, 20, 9, 0)):
+            defect, = Defect.create([{'unit': env['unit'].id,
+                        'site': env['site'].id, 'source': 'handover',
+                        'description': "卫生间防水渗漏至楼下",
+                        'party': builder.id}])
+            self.assertEqual((defect.found_on, defect.state),
+                (dt.date(2026, 11, 20), 'open'))
+            with self.assertRaisesRegex(UserError, 'promised'):
+                Defect.send([defect])
+            self.assertEqual((defect.state, defect.sent_on), ('open', None))
+            Defect.write([defect], {'promised_date': dt.date(2026, 11, 25)})
+            Defect.send([defect])
+            self.assertEqual((defect.state, defect.sent_on),
+                ('sent', dt.date(2026, 11, 20)))
+        with office_clock(dt.datetime(2026, 11, 25, 23, 59)):
+            self.assertFalse(Defect(defect.id).overdue)
+        with office_clock(dt.datetime(2026, 11, 26, 0, 1)):
+            self.assertTrue(Defect(defect.id).overdue)
+            Defect.write([defect], {'progress': [('create', [{
+                                'employee': env['clerk'].id,
+                                'method': 'phone',
+                                'note': "施工单位答复周五进场"}])]})
+            with self.assertRaisesRegex(UserError, 'quality check'):
+                Defect.repaired([defect])
+            Defect.write([defect], {'quality': "闭水试验未通过"})
+            Defect.repaired([defect])
+            # the check failed: back to the builder
+            Defect.send([defect])
+            self.assertEqual((defect.state, defect.repaired_on),
+                ('sent', None))
+            Defect.write([defect], {'quality': "闭水试验 48 小时无渗漏"})
+            Defect.repaired([defect])
+            self.assertEqual(defect.repaired_on, dt.date(2026, 11, 26))
+            with self.assertRaisesRegex(UserError, 'called or visited'):
+                Defect.close([defect])
+            self.assertEqual(defect.state, 'repaired')
+            Defect.write([defect], {'visit_method': 'phone',
+                    'visit_result': "业主确认已无渗漏, 满意"})
+            Defect.close([defect])
+        self.assertEqual((defect.state, defect.closed_on),
+            ('closed', dt.date(2026, 11, 26)))
+        self.assertEqual(len(defect.progress), 1)
+        self.assertEqual([(c.from_state, c.to_state)
+                for c in reversed(defect.state_changes)], [
+                (None, 'open'), ('open', 'sent'), ('sent', 'repaired'), ('repaired', 'sent'),
+                ('sent', 'repaired'), ('repaired', 'closed')])
+
+    @with_transaction()
+    def test_warranty_reminder_month_before_expiry(self):
+        """The warranty of a building component ends on a date; the office
+        is told a month before (the suite's default), once"""
+        pool = Pool()
+        Warranty = pool.get('property.warranty')
+        Party = pool.get('party.party')
+        env = create_helpdesk()
+        builder, = Party.create([{'name': "中建三局二公司"}])
+        manager = create_staff("Manager Sun", 'manager',
+            'property_base.group_property_manager', env['company'],
+            [env['site']], env['manager'])
+        with self.assertRaisesRegex(ValidationError, 'end before'):
+            Warranty.create([{'site': env['site'].id, 'component': "屋面",
+                        'party': builder.id, 'start': dt.date(2026, 1, 1),
+                        'end': dt.date(2025, 12, 31)}])
+        roof, pipes = Warranty.create([{'site': env['site'].id,
+                    'component': "屋面防水", 'party': builder.id,
+                    'start': dt.date(2021, 12, 21),
+                    'end': dt.date(2026, 12, 20)}, {
+                    'site': env['site'].id, 'component': "给排水管道",
+                    'party': builder.id, 'start': dt.date(2024, 12, 21),
+                    'end': dt.date(2026, 12, 21)}])
+        self.assertEqual(roof.remind_on, dt.date(2026, 11, 20))
+        method = 'property.warranty|remind'
+        with office_clock(dt.datetime(2026, 11, 19, 23, 59)):
+            self.assertEqual(run_cron(method, subscribers=[manager]), [])
+        with office_clock(dt.datetime(2026, 11, 20, 0, 1)):
+            self.assertEqual(run_cron(method), [roof])
+            self.assertEqual(run_cron(method), [])
+            # the manager opens the warranties ending within a month
+            (text, records), = open_notifications(manager)
+        self.assertEqual(roof.reminded_on, dt.date(2026, 11, 20))
+        self.assertIn('1 warranty ends within a month', text)
+        self.assertEqual(records, [roof])
+        with office_clock(dt.datetime(2026, 11, 21, 9, 0)):
+            self.assertEqual(run_cron(method), [pipes])
+
+    @with_transaction()
+    def test_unprocessed_work_assigned_next_day_004(self):
+        """未完成的公示在《日未处理工作盘点表》上,次日由管理员分配给责任人
+        (seed 004): a job of the property left unfinished on its day is
+        to be assigned the next morning (not at 23:59 of its day), once a
+        day, each morning again while it stays unfinished; a job not on
+        the list is not assigned"""
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        Assignment = pool.get('property.ticket.assignment')
+        env = create_helpdesk()
+        ticket = create_ticket(env)
+        Ticket.open([ticket])
+        self.assertEqual(ticket.target_date, dt.date(2026, 11, 20))
+
+        def to_assign():
+            return Ticket.search([('to_assign', '=', True)])
+        with office_clock(dt.datetime(2026, 11, 20, 23, 59)):
+            self.assertEqual(to_assign(), [])
+        monday = dt.date(2026, 11, 23)
+        with office_clock(dt.datetime(2026, 11, 23, 8, 30)):
+            self.assertEqual(to_assign(), [ticket])
+            self.assertTrue(Ticket(ticket.id).to_assign)
+            assignment, = Assignment.create([{'ticket': ticket.id,
+                        'responsible': env['technician'].id,
+                        'note': "今天上午必须上门"}])
+            self.assertEqual((assignment.date, assignment.site,
+                    assignment.assigned_by.id),
+                (monday, env['site'], Transaction().user))
+            self.assertEqual(to_assign(), [])
+            self.assertIn(ticket, Ticket.search([('to_assign', '=', False)]))
+            # today's job is not on the list before tomorrow
+            fresh = create_ticket(env, description="Lobby light",
+                received_at=office_to_utc(dt.datetime(2026, 11, 23, 8, 0)),
+                site=env['other_site'].id, unit=env['other_unit'].id)
+            Ticket.open([fresh])
+            with self.assertRaisesRegex(ValidationError, 'not on the list'):
+                Assignment.create([{'ticket': fresh.id,
+                            'responsible': env['technician'].id}])
+        with office_clock(dt.datetime(2026, 11, 24, 0, 1)):
+            self.assertEqual(set(to_assign()), {fresh, ticket})
+        # once a day (last: the database refuses it, as PostgreSQL aborts
+        # the transaction)
+        with self.assertRaisesRegex(ValidationError, 'already has'):
+            Assignment.create([{'ticket': ticket.id, 'date': monday,
+                        'responsible': env['clerk'].id}])
 
 del ModuleTestCase

@@ -323,6 +323,55 @@ class PropertyHrTestCase(
         self.assertTrue(change.date)
 
     @with_transaction()
+    def test_repeats_counted_against_first_receiver_001(self):
+        """同一问题业主二次以上报修投诉, 第一接报人责任 (seed 001 交接班程序):
+        the appraisal counts a repeat report of the month against the first
+        receiver of the first report, not against who took the repeat; the
+        month is the office's (a repeat at 00:10 on 1 December is
+        December's)"""
+        from trytond.modules.property_helpdesk.tests.test_module import (
+            create_helpdesk, create_ticket)
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        Post = pool.get('property.post')
+        Template = pool.get('property.appraisal.template')
+        Appraisal = pool.get('property.appraisal')
+        env = create_helpdesk()
+        post, = Post.create([{'name': "Receptionist", 'code': 'REC'}])
+        template, = Template.create([{'name': "Front desk", 'post': post.id,
+                    'lines': [('create', [{'name': "Repeats",
+                                    'weight': 100,
+                                    'source': 'helpdesk_repeats'}])]}])
+        clerk, supervisor = env['clerk'], env['supervisor']
+        for day, hour, minute, receiver in [
+                (dt.date(2026, 11, 2), 9, 0, clerk),
+                (dt.date(2026, 11, 10), 10, 0, supervisor),
+                (dt.date(2026, 11, 30), 23, 50, supervisor),
+                (dt.date(2026, 12, 1), 0, 10, supervisor)]:
+            ticket = create_ticket(env, first_receiver=receiver.id,
+                received_at=office_to_utc(dt.datetime.combine(
+                        day, dt.time(hour, minute))))
+            Ticket.open([ticket])
+        repeats = Ticket.search([('is_repeat', '=', True)])
+        self.assertEqual(len(repeats), 3)
+        self.assertEqual({t.repeat_responsible for t in repeats}, {clerk})
+
+        def score(employee, month):
+            appraisal, = Appraisal.create([{'employee': employee.id,
+                        'site': env['site'].id, 'month': month,
+                        'template': template.id}])
+            Appraisal.fill([appraisal])
+            return appraisal.lines[0].score
+        November, December = dt.date(2026, 11, 1), dt.date(2026, 12, 1)
+        # two repeats in November against the clerk, one in December
+        self.assertEqual(score(clerk, November), Decimal(80))
+        self.assertEqual(score(clerk, December), Decimal(90))
+        # who took the repeats is not charged with them
+        self.assertEqual(score(supervisor, November), Decimal(100))
+        # no report taken, no repeat charged: nothing to score
+        self.assertIsNone(score(env['manager'], November))
+
+    @with_transaction()
     def test_unqualified_cannot_take_tickets(self):
         "With helpdesk, an unqualified employee cannot be assigned tickets"
         pool = Pool()
@@ -1021,5 +1070,11 @@ class PropertyHrTestCase(
                 {'customer_service', 'repair', 'environment'})
         with office_clock(dt.datetime(2027, 1, 1, 0, 1)):
             self.assertEqual(due()['public_order'][2], dt.date(2026, 7, 1))
+            # the list opened for a day of another half year
+            with Transaction().set_context(date=dt.date(2026, 4, 30)):
+                self.assertEqual(due().keys(),
+                    {'customer_service', 'repair', 'environment'})
+                self.assertEqual(due()['repair'][:2],
+                    (dt.date(2026, 1, 1), dt.date(2026, 6, 30)))
 
 del ModuleTestCase
