@@ -16,6 +16,7 @@ from trytond.i18n import gettext
 from trytond.modules.company import CompanyReport
 from trytond.pool import Pool
 from trytond.tools import file_open
+from trytond.transaction import Transaction
 
 from .common import to_office
 
@@ -24,6 +25,10 @@ try:
     from qrcode.image.svg import SvgPathFillImage
 except ImportError:
     qrcode = None
+try:
+    from qrcode.image.pil import PilImage
+except ImportError:
+    PilImage = None
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +50,10 @@ class HTMLReport(CompanyReport):
     - `office_header(site=None)`: the company's name, address and service
       phone (the site's when given, else the company's)
     - `qrcode(code)`: a QR code of code, drawn as an inline SVG
+    - `qrcode_png(code)`: the same QR code as a picture of one pixel per
+      module, drawn without smoothing (sharp edges at any size, like the
+      SVG), several times cheaper for WeasyPrint to draw than the SVG's
+      path: for the documents printed by the thousand
     - `set_recipient_lang(party)`: prints in the party's language, Chinese
       when it has none
     - `amount(value, currency)`, `date(value)`: formatted for that language
@@ -90,9 +99,15 @@ class HTMLReport(CompanyReport):
         context = super().get_context(records, header, data)
         company = context.get('company')
         state = {'lang': None}
+        # a batch of documents looks each of these up once
+        languages, headers = {}, {}
 
         def set_recipient_lang(party):
-            code = cls.recipient_language(party)
+            key = party.lang.code if party and getattr(
+                party, 'lang', None) else None
+            if key not in languages:
+                languages[key] = cls.recipient_language(party)
+            code = languages[key]
             lang = Lang.get(code) if code else None
             state['lang'] = lang
             context['set_lang'](code)
@@ -118,9 +133,15 @@ class HTMLReport(CompanyReport):
             return '%s %s' % (date(local.date()), local.strftime('%H:%M'))
 
         context['style'] = Markup(_asset('base.css'))
-        context['office_header'] = (
-            lambda site=None: cls.office_header(company, site))
+        def office_header(site=None):
+            key = site.id if site else None
+            if key not in headers:
+                headers[key] = cls.office_header(company, site)
+            return headers[key]
+
+        context['office_header'] = office_header
         context['qrcode'] = cls.qrcode
+        context['qrcode_png'] = cls.qrcode_png
         context['set_recipient_lang'] = set_recipient_lang
         context['amount'] = amount
         context['date'] = date
@@ -172,6 +193,24 @@ class HTMLReport(CompanyReport):
         return XML('<div class="qrcode">%s</div>' % svg)
 
     @classmethod
+    def qrcode_png(cls, code):
+        """The QR code of the code as a PNG of one pixel per module in an
+        <img> (a data: URI), drawn unsmoothed (`image-rendering:
+        pixelated`, see base.css): the same squares as qrcode's SVG, and
+        one picture for WeasyPrint to place instead of a path of a
+        thousand points to draw"""
+        if not qrcode or not PilImage:
+            raise UserError(gettext('property_base.msg_print_qrcode_missing'))
+        image = qrcode.make(str(code), image_factory=PilImage, box_size=1,
+            border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        output = BytesIO()
+        image.save(output)
+        return XML(Markup('<div class="qrcode"><img class="qrcode" '
+                'alt="%s" src="data:image/png;base64,%s"/></div>') % (
+                escape(str(code)),
+                base64.b64encode(output.getvalue()).decode('ascii')))
+
+    @classmethod
     def image(cls, data, css_class='photo'):
         """A picture of a Binary field as an <img> with a data: URI (the
         PDF is made with data: URIs allowed, see convert)"""
@@ -201,6 +240,16 @@ class HTMLReport(CompanyReport):
                 ) from exception
 
     @classmethod
+    def render_html(cls, records, header, data, action):
+        """The documents' HTML, made as `_execute` makes it before it
+        converts it: for who converts it elsewhere (`pdf_from_html` in
+        processes of its own, see property_billing's batch printing)"""
+        # as _execute: the original context restored (set_lang changes it)
+        with Transaction().set_context(Transaction().context):
+            report_context = cls.get_context(records, header, data)
+            return cls.render(action, report_context)
+
+    @classmethod
     def convert(cls, report, data, **kwargs):
         if report.template_extension in {'html', 'xhtml'} \
                 and (report.extension or 'pdf') == 'pdf':
@@ -211,30 +260,44 @@ class HTMLReport(CompanyReport):
                         'property_base.msg_print_pdf_missing')
                     ) from exception
             try:
-                oext, content = 'pdf', cls.write_pdf(data)
+                content = cls.write_pdf(data)
             except Exception as exception:
-                logger.info("PDF of %s failed", report.report_name,
-                    exc_info=True)
-                raise UserError(gettext(
-                        'property_base.msg_print_template_error',
-                        document=report.name, error=str(exception))
-                    ) from exception
-            if oext != 'pdf' or not content.startswith(b'%PDF'):
-                raise UserError(gettext(
-                        'property_base.msg_print_template_error',
-                        document=report.name, error=oext))
-            return oext, content
+                raise cls.pdf_error(report, exception) from exception
+            return 'pdf', cls.check_pdf(report, content)
         return super().convert(report, data, **kwargs)
 
     @classmethod
+    def pdf_error(cls, report, exception):
+        "The error to show when WeasyPrint failed on the report's HTML"
+        logger.info("PDF of %s failed", report.report_name,
+            exc_info=exception)
+        return UserError(gettext('property_base.msg_print_template_error',
+                document=report.name, error=str(exception)))
+
+    @classmethod
+    def check_pdf(cls, report, content):
+        "The content, if it is a PDF; else a translated error"
+        if not content or not content.startswith(b'%PDF'):
+            raise UserError(gettext(
+                    'property_base.msg_print_template_error',
+                    document=report.name, error='no PDF'))
+        return content
+
+    @classmethod
     def write_pdf(cls, data):
-        """The HTML as PDF with WeasyPrint, as Report.convert makes it, but
-        with the pictures the template embeds as data: URIs allowed"""
-        import weasyprint
-        return weasyprint.HTML(string=data,
-            url_fetcher=weasyprint.URLFetcher(
-                allowed_protocols={'http', 'https', 'data'}),
-            ).write_pdf()
+        return pdf_from_html(data)
+
+
+def pdf_from_html(data):
+    """The HTML as PDF with WeasyPrint, as Report.convert makes it, but
+    with the pictures the template embeds as data: URIs allowed. A
+    function of the module, without database: batch printing runs it in
+    processes of its own."""
+    import weasyprint
+    return weasyprint.HTML(string=data,
+        url_fetcher=weasyprint.URLFetcher(
+            allowed_protocols={'http', 'https', 'data'}),
+        ).write_pdf()
 
 
 # The pictures a document shows: by their first bytes

@@ -61,8 +61,15 @@ class FeeNotice(HTMLReport):
         context = super().get_context(records, header, data)
         company = context.get('company')
         context['notice_amounts'] = cls.notice_amounts
-        context['notice_text'] = lambda invoice: Configuration.get(
-            company.id if company else None).fee_notice_text or ''
+        # the office's text, read once for the batch of notices
+        texts = {}
+
+        def notice_text(invoice):
+            if 'text' not in texts:
+                texts['text'] = Configuration.get(
+                    company.id if company else None).fee_notice_text or ''
+            return texts['text']
+        context['notice_text'] = notice_text
         context['balance'] = lambda party: party.receivable
         return context
 

@@ -4,20 +4,29 @@ PDF, one notice after the other (each from a new page), ordered by
 building and unit, for the office to print and slip under the doors
 
 The PDF is made by a task of Tryton's queue, in batches of notices (the
-billing policy's batch size): each batch is rendered to a PDF file of its
-own, then the files are joined with pdfunite (poppler-utils) and the
-result is stored on the run. The memory used is that of one batch,
+billing policy's batch size): each batch is rendered to one HTML document
+(one notice per page) and made into a PDF file of its own by WeasyPrint,
+in processes of the printing's own working side by side (the
+`print_processes` option of trytond's configuration, section
+`property_billing`; by default the machine's cores, at most 4), then the
+files are joined in order with pdfunite (poppler-utils) and the result is
+stored on the run. The memory used is that of one batch per process,
 whatever the number of homes. Run by a worker, each batch commits the
 progress shown on the run."""
+import multiprocessing
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 
+from trytond.config import config
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.modules.property_base.printing import pdf_from_html
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -138,7 +147,23 @@ class Run(metaclass=PoolMeta):
             cls._render_notices(run)
 
     @classmethod
+    def notice_processes(cls):
+        """How many processes make the batches' PDFs side by side: the
+        `print_processes` option of the `property_billing` section of
+        trytond's configuration; by default the suite's: the machine's
+        cores, at most 4. 1 makes them in the task's process."""
+        default = min(os.cpu_count() or 1, 4)
+        return max(config.getint('property_billing', 'print_processes',
+                default=default), 1)
+
+    @classmethod
     def _render_notices(cls, run):
+        """The batches' HTML is rendered here (it reads the database), one
+        after the other; WeasyPrint makes each batch's PDF in a process of
+        the printing's own while the next batch's HTML is rendered, up to
+        notice_processes() batches at once (most of the time goes to
+        WeasyPrint's layout of the pages). The parts are joined in the
+        order of the notices."""
         pool = Pool()
         Configuration = pool.get('property.billing.configuration')
         ActionReport = pool.get('ir.action.report')
@@ -154,24 +179,57 @@ class Run(metaclass=PoolMeta):
         if commit:
             transaction.commit()
         run_id, company = run.id, run.company
+        batches = [invoice_ids[i:i + size]
+            for i in range(0, len(invoice_ids), size)]
+        processes = min(cls.notice_processes(), len(batches))
+        executor = None
         try:
+            if processes > 1:
+                # spawned: nothing of this process (its database
+                # connections) is shared with them
+                executor = ProcessPoolExecutor(processes,
+                    mp_context=multiprocessing.get_context('spawn'))
             with tempfile.TemporaryDirectory(
                     prefix='property-notices-') as directory:
-                parts = []
-                for start in range(0, len(invoice_ids), size):
-                    ids = invoice_ids[start:start + size]
-                    records = Report._get_records(ids, 'account.invoice', {})
-                    oext, content = Report._execute(records,
-                        {'company': company}, {}, action)
+                parts, pending = [], deque()
+                done = 0
+
+                def store(content, count):
+                    nonlocal done
+                    content = Report.check_pdf(action, content)
                     path = os.path.join(directory, f'{len(parts):06d}.pdf')
                     with open(path, 'wb') as fp:
                         fp.write(content)
                     parts.append(path)
-                    del records, content
-                    cls.write([cls(run_id)], {
-                            'notices_done': start + len(ids)})
+                    done += count
+                    cls.write([cls(run_id)], {'notices_done': done})
                     if commit:
                         transaction.commit()
+
+                def collect():
+                    future, count = pending.popleft()
+                    try:
+                        content = future.result()
+                    except Exception as exception:
+                        raise Report.pdf_error(action, exception
+                            ) from exception
+                    store(content, count)
+
+                for ids in batches:
+                    records = Report._get_records(ids, 'account.invoice', {})
+                    html = Report.render_html(records, {'company': company},
+                        {}, action)
+                    del records
+                    if executor:
+                        pending.append(
+                            (executor.submit(pdf_from_html, html), len(ids)))
+                        while len(pending) >= processes:
+                            collect()
+                    else:
+                        store(Report.convert(action, html)[1], len(ids))
+                    del html
+                while pending:
+                    collect()
                 content = cls._join_pdf(parts, directory)
             cls.write([cls(run_id)], {
                     'notices_state': 'done',
@@ -189,6 +247,9 @@ class Run(metaclass=PoolMeta):
                     'notices_failure': message,
                     })
             transaction.commit()
+        finally:
+            if executor:
+                executor.shutdown(cancel_futures=True)
 
     @classmethod
     def _join_pdf(cls, parts, directory):

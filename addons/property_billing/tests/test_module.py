@@ -1532,9 +1532,11 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         task, = [t for t in Queue.search([])
             if t.data.get('method') == 'render_notices']
         self.assertEqual(list(task.data['instances']), [run.id])
+        # the batches' PDFs made by two processes side by side
         with patch('trytond.modules.property_billing.notices.Run.'
                 '_join_pdf', autospec=True,
-                side_effect=Run._join_pdf) as join:
+                side_effect=Run._join_pdf) as join, \
+                patch.object(Run, 'notice_processes', return_value=2):
             self._work_notices(finance, company, run)
         parts, _ = join.call_args.args
         self.assertEqual(len(parts), 6)  # 21 notices in batches of 4
@@ -1550,10 +1552,20 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         order = sorted(invoices, key=lambda i: (
                 i.property_unit.building.code,
                 int(i.property_unit.number)))
-        for page, invoice in zip(pages, order):
+        references = [i.customer_payment_reference for i in order]
+        self.assertEqual(len(set(references)), 21)
+        for page, invoice, reference in zip(pages, order, references):
             self.assertEqual(page.count('缴费通知单'), 1)
             self.assertIn(invoice.property_unit.rec_name, page)
             self.assertIn(invoice.party.name, page)
+            self.assertIn(invoice.number, page)
+            self.assertIn(reference, page)
+        # each notice its own QR code: the first, one in the middle of a
+        # batch made by the other process, the last
+        for number in [1, 6, 21]:
+            decoded = pdf_qrcodes(content, page=number)
+            if decoded is not None:
+                self.assertEqual(decoded, [references[number - 1]])
         self.assertEqual([i.property_unit.number for i in order][-3:],
             ['1001', '501', '502'])
         self.assertTrue(any('CJK' in f['name'] and f['emb']
