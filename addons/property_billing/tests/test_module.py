@@ -1559,6 +1559,9 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             self.assertIn(invoice.property_unit.rec_name, page)
             self.assertIn(invoice.party.name, page)
             self.assertIn(invoice.number, page)
+            # each home's notice numbers its own page, not its place in
+            # the batch
+            self.assertEqual(page.split()[-1], '1')
             self.assertIn(reference, page)
         # each notice its own QR code: the first, one in the middle of a
         # batch made by the other process, the last
