@@ -7,7 +7,6 @@ dashboard"""
 import datetime as dt
 from collections import defaultdict
 
-from sql import Literal
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case
 
@@ -149,7 +148,7 @@ class KPI(ModelSQL, ModelView):
         # (grouped by the columns of a sub-query: PostgreSQL does not match
         # the parameters of an expression between SELECT and GROUP BY)
         cursor.execute(*flagged.select(flagged.site, flagged.kind,
-                Count(Literal('*')), Sum(flagged.intact),
+                Count(flagged.intact), Sum(flagged.intact),
                 group_by=[flagged.site, flagged.kind]))
         for site, kind, count, intact in cursor:
             intact = int(intact or 0)
