@@ -10,8 +10,11 @@ one product to reorder. engineering.gc keeps the storeroom (Tryton's Stock
 group); this month's fire equipment round with a failed extinguisher
 turned into a repair ticket; the patrol route of Garden Court with its
 check points, yesterday's day rounds walked and its night round missed
-(alerted). Called by scripts/demo.py."""
+(alerted); with billing, a paid repair in a home whose seal from the
+storeroom is charged to its owner with the service; the engineering KPIs
+of last month and of this month to yesterday. Called by scripts/demo.py."""
 import datetime as dt
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
@@ -191,9 +194,13 @@ def build(pool, company, rng, log):
         job.dispatched_at = to_utc(dt.datetime.combine(day, dt.time(8, 30)))
     WorkOrder.save(done)
     WorkOrder.escalate_overdue(today)
-    _storeroom(pool, site, done, rng)
+    products = _storeroom(pool, site, done, rng)
     _fire_check(pool, site, engineering, today)
     _patrols(pool, site, today)
+    _paid_materials(pool, site, engineering, technician, products)
+    KPI = pool.get('property.maintenance.kpi')
+    KPI.compute(today.replace(day=1))
+    KPI.compute(today)
     log(f"{len(equipment)} pieces of equipment, {len(jobs)} planned jobs")
 
 
@@ -241,6 +248,45 @@ def _storeroom(pool, site, done, rng):
     if users:
         User.write(users, {'groups': [('add', [Group(ModelData.get_id(
                                 'stock', 'group_stock')).id])]})
+    return products
+
+
+def _paid_materials(pool, site, engineering, technician, products):
+    """With billing: a paid repair (有偿服务) in an owner's home, its seal
+    issued from the storeroom and charged to the owner with the service"""
+    try:
+        Configuration = pool.get('property.billing.configuration')
+    except KeyError:
+        return
+    Unit = pool.get('property.unit')
+    Ticket = pool.get('property.ticket')
+    TicketCategory = pool.get('property.ticket.category')
+    WorkOrder = pool.get('property.work_order')
+    Material = pool.get('property.work_order.material')
+    if not Configuration.get(site.company).service_fee_type:
+        return
+    homes = [u for u in Unit.search([('site', '=', site.id)],
+            order=[('id', 'ASC')]) if u.owners]
+    categories = TicketCategory.search([('code', '=', 'PLB')], limit=1)
+    if not homes or not categories:
+        return
+    home = homes[0]
+    ticket, = Ticket.create([{'company': site.company.id,
+                'site': site.id, 'unit': home.id,
+                'reporter': home.owners[0].id, 'channel': 'phone',
+                'kind': 'repair_unit', 'category': categories[0].id,
+                'description': "厨房增压泵漏水, 业主要求有偿维修"}])
+    order, = WorkOrder.create([{'ticket': ticket.id,
+                'department': engineering.id, 'technician': technician.id,
+                'description': "更换增压泵机械密封",
+                'paid_service': True, 'amount': Decimal('60')}])
+    WorkOrder.dispatch([order])
+    materials = Material.create([{'work_order': order.id,
+                'product': products[1].id, 'quantity': 1}])
+    Material.issue(materials)
+    order.report = "已更换机械密封, 业主确认"
+    order.save()
+    WorkOrder.finish([order])
 
 
 def _fire_check(pool, site, engineering, today):

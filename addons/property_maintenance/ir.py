@@ -19,6 +19,8 @@ class Cron(metaclass=PoolMeta):
                     "Create Monthly Fire Equipment Checks"),
                 ('property.patrol.plan|check_rounds',
                     "Alert Missing Patrol Rounds"),
+                ('property.maintenance.kpi|compute',
+                    "Compute Engineering KPIs"),
                 ])
         cls._notifications.add('property.work_order|escalate_overdue')
         cls._notifications.add(

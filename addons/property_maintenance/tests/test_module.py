@@ -615,6 +615,76 @@ class PropertyMaintenanceTestCase(
             self.assertIsNone(material.move)
 
     @with_transaction()
+    def test_paid_service_materials_billed(self):
+        """The materials issued on a paid-service work order (有偿服务) are
+        charged to the home's payer with the service when it is finished,
+        at their cost (the suite's default), once; the billing run bills
+        the charges"""
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        Party = pool.get('party.party')
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+        FeeType = pool.get('property.fee.type')
+        Configuration = pool.get('property.billing.configuration')
+        TicketCategory = pool.get('property.ticket.category')
+        Ticket = pool.get('property.ticket')
+        WorkOrder = pool.get('property.work_order')
+        Charge = pool.get('property.fee.charge')
+        env = create_maintenance()
+        with set_company(env['company']):
+            product = create_storeroom(env)
+            unit_uom, = Uom.search([('name', '=', "Unit")])
+            template, = Template.create([{'name': "Paid service",
+                        'type': 'service', 'default_uom': unit_uom.id,
+                        'products': [('create', [{}])]}])
+            fee_type, = FeeType.create([{'code': 'SV',
+                        'name': "Paid service",
+                        'company': env['company'].id,
+                        'product': template.products[0].id,
+                        'method': 'one_off', 'kind': 'service'}])
+            config = Configuration.get()
+            config.service_fee_type = fee_type
+            config.save()
+            home, = Unit.create([{'building': env['building'].id,
+                        'floor': 3, 'number': '301',
+                        'area': Decimal('89.37')}])
+            owner, = Party.create([{'name': "Wang Fang"}])
+            category, = TicketCategory.create([{'code': 'PLB',
+                        'name': "Plumbing",
+                        'department': env['department'].id}])
+            ticket, = Ticket.create([{'company': env['company'].id,
+                        'site': env['site'].id, 'unit': home.id,
+                        'reporter': owner.id, 'channel': 'phone',
+                        'kind': 'repair_unit', 'category': category.id,
+                        'description': "Noisy pump in the kitchen"}])
+            order, = WorkOrder.create([{'ticket': ticket.id,
+                        'department': env['department'].id,
+                        'technician': env['technician'].id,
+                        'description': "Replace the bearing",
+                        'paid_service': True, 'amount': Decimal('80')}])
+            WorkOrder.dispatch([order])
+            WorkOrder.write([order], {'materials_issued': [('create', [
+                                {'product': product.id, 'quantity': 2}])]})
+            WorkOrder.issue_materials([order])
+            # finished at 07:30 office time (the day before in UTC): the
+            # charges are of the office's day
+            with office_clock(dt.datetime.combine(TODAY, dt.time(7, 30))):
+                WorkOrder.finish([order])
+            material, = order.materials_issued
+            service, = Charge.search([('origin', '=', str(order))])
+            charge, = Charge.search([('origin', '=', str(material))])
+            self.assertEqual((service.amount, charge.amount),
+                (Decimal('80'), Decimal('25.00')))
+            self.assertEqual((charge.unit, charge.party, charge.fee_type,
+                    charge.date), (home, owner, fee_type, TODAY))
+            self.assertIn("Bearing 6205 × 2", charge.description)
+            self.assertEqual(list(material.charges), [charge])
+            # charged once: a billing run's catch-up charges nothing more
+            self.assertEqual(WorkOrder.create_charges([order]), [])
+            self.assertEqual(Charge.search([], count=True), 2)
+
+    @with_transaction()
     def test_reorder_list_from_minimums(self):
         "A product below its minimum quantity is on the reorder list"
         pool = Pool()
@@ -717,6 +787,87 @@ class PropertyMaintenanceTestCase(
         patrol(env, plan, dt.datetime(2027, 1, 1, 7, 30))
         self.assertEqual(run_cron('property.patrol.plan|check_rounds', day),
             [])
+
+    # 6. KPIs
+
+    @with_transaction()
+    def test_kpi_equipment_intact_95_004(self):
+        """A site's engineering KPIs of a month, taken every morning to the
+        day before: equipment intact (a lift past its certificate is not)
+        against seed 004's 95 %, lift availability, planned jobs done on
+        time, patrol rounds done against planned (extra rounds make up for
+        none missing); on the 1st the past month is completed to its end,
+        the night of its last day included"""
+        pool = Pool()
+        WorkOrder = pool.get('property.work_order')
+        KPI = pool.get('property.maintenance.kpi')
+        env = create_maintenance()
+        certify(env['lift1'], dt.date(2026, 2, 28), dt.date(2027, 2, 27))
+        certify(env['lift2'], dt.date(2026, 6, 1), dt.date(2027, 6, 1),
+            number='DT-2')
+        create_plan(env, frequency='days', interval=10,
+            start_date=dt.date(2027, 2, 1))
+        first, second, third = jobs_due(dt.date(2027, 2, 28))
+        self.assertEqual([j.due_date for j in (first, second, third)],
+            [dt.date(2027, 2, 1), dt.date(2027, 2, 11), dt.date(2027, 2, 21)])
+        WorkOrder.write([first, second], {
+                'technician': env['technician'].id,
+                'checks': [('write', [c.id for j in (first, second)
+                            for c in j.checks], {'result': 'ok'})]})
+        WorkOrder.dispatch([first, second])
+        # late evening of its due day: on time; the morning after: late
+        with office_clock(dt.datetime(2027, 2, 1, 23, 30)):
+            WorkOrder.finish([first])
+        with office_clock(dt.datetime(2027, 2, 12, 7, 0)):
+            WorkOrder.finish([second])
+        plan = create_patrol_plan(env)
+        for hour in [9, 10, 11]:
+            patrol(env, plan, dt.datetime(2027, 2, 1, hour))
+        # the night of 28 February, walked at 07:30 on 1 March
+        patrol(env, plan, dt.datetime(2027, 3, 1, 7, 30))
+
+        kpi, = run_cron('property.maintenance.kpi|compute',
+            dt.date(2027, 2, 15))
+        self.assertEqual((kpi.site, kpi.month, kpi.date),
+            (env['site'], dt.date(2027, 2, 1), dt.date(2027, 2, 14)))
+        self.assertEqual((kpi.equipment, kpi.intact, kpi.intact_rate,
+                kpi.intact_target, kpi.intact_ok), (3, 3, 100.0, 95, True))
+        self.assertEqual(kpi.lift_availability, 100.0)
+        self.assertEqual((kpi.jobs_due, kpi.jobs_on_time, kpi.on_time_rate),
+            (2, 1, 50.0))
+        self.assertEqual((kpi.rounds_planned, kpi.rounds_done),
+            (14 * 3, 2))
+
+        # on 1 March: February to its end, in the same row
+        kpi, = run_cron('property.maintenance.kpi|compute',
+            dt.date(2027, 3, 1))
+        self.assertEqual(KPI.search([]), [kpi])
+        self.assertEqual(kpi.date, dt.date(2027, 2, 28))
+        self.assertEqual((kpi.equipment, kpi.intact, kpi.intact_rate,
+                kpi.intact_ok), (3, 2, 66.7, False))
+        self.assertEqual((kpi.lifts, kpi.lifts_in_service,
+                kpi.lift_availability), (2, 1, 50.0))
+        self.assertEqual((kpi.jobs_due, kpi.jobs_on_time, kpi.on_time_rate,
+                kpi.on_time_target, kpi.on_time_ok), (3, 1, 33.3, 95, False))
+        self.assertEqual((kpi.rounds_planned, kpi.rounds_done,
+                kpi.rounds_rate), (28 * 3, 3, 3.6))
+
+        # read by the engineering of the site, written by no one
+        engineer = create_staff("Zhao Deming", 'engineer',
+            'property_helpdesk.group_property_engineering', env['company'],
+            [env['site']], env['technician'])
+        other = create_staff("Qian Li", 'other',
+            'property_helpdesk.group_property_engineering', env['company'],
+            [env['other_site']])
+        transaction = Transaction()
+        with transaction.set_user(engineer.id), transaction.set_context(
+                _check_access=True, company=env['company'].id):
+            self.assertEqual(KPI.search([]), [kpi])
+            with self.assertRaises(UserError):
+                KPI.write([KPI(kpi.id)], {'intact': 3})
+        with transaction.set_user(other.id), transaction.set_context(
+                _check_access=True, company=env['company'].id):
+            self.assertEqual(KPI.search([]), [])
 
 
 del ModuleTestCase
