@@ -594,6 +594,29 @@ class PropertyFrontdeskTestCase(
             (utc, office['clerk']))
 
     @with_transaction()
+    def test_desk_item_slip_pdf(self):
+        """The item left at the desk prints as a slip in Chinese: what, how
+        many, left by whom for whom, the office times it came and went,
+        and the signature boxes"""
+        pool = Pool()
+        Item = pool.get('property.desk.item')
+        Report = pool.get('property.desk.item.slip', type='report')
+        office = front_office()
+        set_chinese(('property_base', 'property_frontdesk'))
+        with as_user(office['clerk'], office['company']):
+            with office_clock(dt.datetime(2026, 12, 31, 23, 40)):
+                item = self._item(office)
+            Item.write([item], {'collector': "李工", 'signed': True})
+            with office_clock(dt.datetime(2027, 1, 1, 8, 15)):
+                Item.hand_over([item])
+            oext, content, _, _ = Report.execute([item.id], {})
+        self.assertEqual(oext, 'pdf')
+        text = pdf_text(content)
+        for expected in [item.description, item.left_by, item.for_whom,
+                '李工', '23:40', '08:15', '签名']:
+            self.assertIn(expected, text)
+
+    @with_transaction()
     def test_desk_items_listed_on_shift_handover_001(self):
         """Seed 001 交接班 (3): the shift hands over the owners' items kept at
         the desk with their quantities: the handover lists those of its
