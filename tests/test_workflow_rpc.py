@@ -259,6 +259,14 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
                     'borrower': staff.id}])
         get('property.card').create([{'site': site.id, 'number': 'AC-1',
                     'unit': unit.id, 'holder': owner.id}])
+        get('property.violation').create([{'site': site.id,
+                    'unit': unit.id, 'kind': 'balcony',
+                    'description': "Balcony enclosed"}])
+        start = dt.datetime(2026, 12, 9, 1, 0)
+        get('property.lift.booking').create([{'site': site.id,
+                    'building': unit.building.id, 'unit': unit.id,
+                    'lift': "Goods lift", 'start': start,
+                    'end': start + dt.timedelta(hours=2)}])
 
     def call(self, login, model, method, *args):
         return self.rpc(f'model.{model}.{method}',

@@ -19,7 +19,9 @@ class Cron(metaclass=PoolMeta):
                     "Remind Overdue Archive Loans"),
                 ('property.vacant.inspection|create_monthly',
                     "Create Monthly Vacant Unit Inspections"),
+                ('property.move|notify_completed', "Moves Completed"),
                 ])
+        cls._notifications.add('property.move|notify_completed')
         cls._notifications.add('property.archive.loan|remind_overdue')
         cls._notifications.add('property.vacant.inspection|create_monthly')
 

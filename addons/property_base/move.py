@@ -1,4 +1,5 @@
 # This file is part of the property-management suite.
+import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
@@ -7,7 +8,7 @@ from trytond.exceptions import UserError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
-from .common import clock
+from .common import clock, office_today, start_of_office_day
 from .printing import HTMLReport
 from .workflow import WorkflowGuardMixin
 
@@ -354,6 +355,32 @@ class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             if move.unit.state == 'let' and not others:
                 Unit.empty([move.unit])
         Resident.save(residents + to_close)
+        cls.notify_completed(moves)
+
+    @classmethod
+    def notify_completed(cls, moves=None):
+        """Tell the departments that follow the homes' moves that these are
+        done: the users subscribed to the notification "Moves Completed"
+        (seed 001 [4]: 业主迁入及迁离的通知需要转发的部门有: 物业保安部、
+        物业工程部、物业财务部), each of the moves of their own sites.
+        Run as a scheduled action, it tells of the moves completed since
+        yesterday's office date."""
+        pool = Pool()
+        Cron = pool.get('ir.cron')
+        if moves is None:
+            yesterday = office_today() - dt.timedelta(days=1)
+            moves = cls.search([
+                    ('state', '=', 'done'),
+                    ('completed_at', '>=', start_of_office_day(yesterday)),
+                    ])
+        with Transaction().set_context(
+                _cron='property.move|notify_completed'):
+            Cron.notify_sites(
+                'tryton-info', 'property_base.act_move_form',
+                'property_base.msg_move_completed_notice', moves,
+                variables=lambda ms: {
+                    'moves': ', '.join(m.rec_name for m in ms)})
+        return moves
 
 
 class MoveLine(ModelSQL, ModelView):

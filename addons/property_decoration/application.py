@@ -12,7 +12,7 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, rec_name_domain)
+    CheckValuesMixin, office_now, rec_name_domain)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.modules.property_base.printing import HTMLReport
@@ -925,10 +925,11 @@ class Worker(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
         default.setdefault('pass_number', None)
         return super().copy(workers, default=default)
 
-    def check(self, date=None):
-        "Whether the pass lets its worker in on the date, and why not"
+    def check(self, date=None, at=None):
+        """Whether the pass lets its worker in on the date, and why not; at
+        the gate, at is the office's time: the job's hours apply too"""
         if date is None:
-            date = Pool().get('ir.date').today()
+            date = at.date() if at else Pool().get('ir.date').today()
         application = self.application
         if not self.active:
             return False, gettext('property_decoration.msg_pass_withdrawn')
@@ -942,13 +943,20 @@ class Worker(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
         if not (self.valid_from <= date <= self.valid_to):
             return False, gettext('property_decoration.msg_pass_dates',
                 start=self.valid_from, end=self.valid_to)
+        # Seed 001 装修管理 27: no work outside the permitted hours
+        if at is not None and not (
+                application.hours_from <= at.time() <= application.hours_to):
+            return False, gettext('property_decoration.msg_pass_hours',
+                name=self.name, time=at.strftime('%H:%M'),
+                start=application.hours_from.strftime('%H:%M'),
+                end=application.hours_to.strftime('%H:%M'))
         return True, gettext('property_decoration.msg_pass_valid',
             name=self.name, unit=application.unit.rec_name,
             start=application.hours_from.strftime('%H:%M'),
             end=application.hours_to.strftime('%H:%M'))
 
     @classmethod
-    def check_pass(cls, number, date=None):
+    def check_pass(cls, number, date=None, at=None):
         "Check a pass by its number: (valid, message)"
         Rule = Pool().get('ir.rule')
         domain = [('pass_number', '=', read_pass_code(number))]
@@ -962,7 +970,7 @@ class Worker(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
         if not workers:
             return False, gettext('property_decoration.msg_pass_unknown',
                 number=number)
-        return workers[0].check(date)
+        return workers[0].check(date, at)
 
 
 class CheckPassStart(ModelView):
@@ -999,7 +1007,8 @@ class CheckPass(Wizard):
 
     def default_result(self, fields):
         Worker = Pool().get('property.decoration.worker')
-        valid, message = Worker.check_pass(self.start.pass_number)
+        valid, message = Worker.check_pass(self.start.pass_number,
+            at=office_now())
         return {
             'pass_number': self.start.pass_number,
             'valid': valid,

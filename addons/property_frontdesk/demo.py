@@ -10,7 +10,9 @@ one draft; and records the mail of the last days, collected or waiting
 (one longer than the site's days: listed as uncollected), the items
 left at the desk, the equipment lent (a radio not back from yesterday)
 and the households' cards (one lost and blocked, one extra approved by
-the manager). The steps go through the models' own buttons; the visitors'
+the manager); the violations found on the round outside any renovation
+(one escalated past its notice, one notified, one just found) and the
+goods lift's bookings. The steps go through the models' own buttons; the visitors'
 times are then set back to the hours they came."""
 import datetime as dt
 
@@ -56,7 +58,8 @@ def build(pool, company, rng, log):
         guards = Employee.create([{'party': party.id,
                     'company': company.id}])
     guard, = guards
-    counts = {'visitors': 0, 'slips': 0, 'parcels': 0, 'desk': 0}
+    counts = {'visitors': 0, 'slips': 0, 'parcels': 0, 'desk': 0,
+        'violations': 0, 'lift': 0}
     for site in Site.search([('company', '=', company.id)],
             order=[('code', 'ASC')]):
         code = site.code.lower()
@@ -100,10 +103,20 @@ def build(pool, company, rng, log):
             today)
         counts['desk'] += desk(pool, company, site, homes, clerk, manager,
             rng, today)
+        counts['violations'] += violations(pool, site, homes, clerk, today)
+        counts['lift'] += lift_bookings(pool, company, homes, clerk, today)
+    # Seed 001 [4]: the moves of homes are forwarded to security (through
+    # the front desk, who briefs the gate), engineering and finance
+    method = 'property.move|notify_completed'
+    for user in User.search([('login', 'in', ['front.desk.gc',
+                        'front.desk.rv', 'engineering.gc', 'finance'])]):
+        User.write([user], {'notifications': sorted(
+                    set(user.notifications or []) | {method})})
     log(f"front desk: {counts['visitors']} visitors, "
         f"{counts['slips']} goods release slips, "
         f"{counts['parcels']} items of mail, {counts['desk']} items left, "
-        "loans and cards")
+        f"loans and cards, {counts['violations']} violations, "
+        f"{counts['lift']} lift bookings")
 
 
 def site_units(pool, site):
@@ -255,3 +268,64 @@ def desk(pool, company, site, homes, clerk, manager, rng, today):
                         'employee': employee.id}])
             Card.issue([staff])
     return count + len(cards) + 2
+
+
+def violations(pool, site, homes, clerk, today):
+    """Violations found on the round outside any renovation: a balcony
+    enclosure whose notice ran out 10 days ago (escalated), an attic with
+    its notice running, garbage on a lawn just found"""
+    Violation = pool.get('property.violation')
+    transaction = Transaction()
+    balcony_home, attic_home = homes[0], homes[-1]
+    with transaction.set_user(clerk.id):
+        balcony, attic, garbage = Violation.create([
+                {'site': site.id, 'unit': balcony_home.id, 'kind': 'balcony',
+                    'party': balcony_home.current_ownerships(
+                        today)[0].party.id,
+                    'date': today - dt.timedelta(days=17),
+                    'description': "南阳台加装外置阳台罩"},
+                {'site': site.id, 'unit': attic_home.id, 'kind': 'attic',
+                    'party': attic_home.current_ownerships(
+                        today)[0].party.id,
+                    'date': today - dt.timedelta(days=2),
+                    'description': "顶层露台私搭小阁楼"},
+                {'site': site.id, 'location': "北侧绿地",
+                    'kind': 'garbage', 'date': today,
+                    'description': "装修垃圾堆放在绿地上"},
+                ])
+        Violation.notify([balcony, attic])
+    # the balcony's notice was issued the day it was found: past due now
+    found = today - dt.timedelta(days=17)
+    Violation.write([balcony], {'notice_date': found,
+            'deadline': found + dt.timedelta(days=balcony.notice_days)})
+    with transaction.set_user(clerk.id):
+        Violation.escalate([balcony])
+    return 3
+
+
+def lift_bookings(pool, company, homes, clerk, today):
+    """The goods lift booked for renovation materials: one done this
+    morning with its protection checked, one this afternoon, one for a
+    removal tomorrow"""
+    Booking = pool.get('property.lift.booking')
+    transaction = Transaction()
+    home = homes[0]
+
+    def at(day, hour):
+        return to_utc(dt.datetime.combine(day, dt.time(hour)), company)
+    tomorrow = today + dt.timedelta(days=1)
+    with transaction.set_user(clerk.id):
+        morning, afternoon, removal = Booking.create([
+                {'site': home.site.id, 'building': home.building.id,
+                    'unit': home.id, 'lift': "货梯", 'purpose': purpose,
+                    'contact': contact, 'start': at(day, start),
+                    'end': at(day, end), 'protection': protection}
+                for day, start, end, purpose, contact, protection in [
+                    (today, 8, 10, 'renovation', "好家装饰 李工", True),
+                    (today, 14, 16, 'renovation', "好家装饰 李工", False),
+                    (tomorrow, 9, 12, 'removal', "顺心搬家公司", False),
+                    ]])
+        Booking.book([morning, afternoon, removal])
+        Booking.start_use([morning])
+        Booking.finish([morning])
+    return 3

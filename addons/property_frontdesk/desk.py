@@ -10,6 +10,7 @@ from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, end_of_office_day, office_date, rec_name_domain,
     to_utc)
+from trytond.modules.property_base.printing import HTMLReport
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -570,3 +571,8 @@ class ShiftHandoverDeskItem(ModelSQL):
         required=True, ondelete='CASCADE')
     item = fields.Many2One('property.desk.item', "Item", required=True,
         ondelete='CASCADE')
+
+
+class DeskItemSlip(HTMLReport):
+    "Item Left at the Desk (业主存放物品登记单)"
+    __name__ = 'property.desk.item.slip'

@@ -498,6 +498,49 @@ class PropertyBaseTestCase(
         self.assertEqual(Resident(resident.id).to_date, TODAY)
         self.assertEqual(Unit(unit.id).state, 'handed_over')
 
+    @with_transaction()
+    def test_move_completed_notifies_security_engineering_finance_001(self):
+        """Seed 001 [4] (业主迁入及迁离的通知需要转发的部门有: 保安部、工程部、
+        财务部): completing a move notifies the staff subscribed to "Moves
+        Completed" of the move's site; staff of another site and staff not
+        subscribed are not told; the scheduled run repeats yesterday's and
+        today's moves for those who missed them"""
+        pool = Pool()
+        Move = pool.get('property.move')
+        Site = pool.get('property.site')
+        unit, owner, tenant = self._tenant_estate()
+        other_site, = Site.create([{'name': "River View", 'code': 'RV',
+                    'company': unit.site.company.id}])
+        method = 'property.move|notify_completed'
+        security = create_staff("郑大伟", 'security', 'property_base.'
+            'group_property_front_desk', unit.site.company, [unit.site])
+        finance = create_staff("钱会计", 'finance', 'property_base.'
+            'group_property_manager', unit.site.company, [unit.site])
+        far = create_staff("吴婷", 'far', 'property_base.'
+            'group_property_front_desk', unit.site.company, [other_site])
+        quiet = create_staff("李静", 'quiet', 'property_base.'
+            'group_property_front_desk', unit.site.company, [unit.site])
+        pool.get('res.user').write([security, finance, far], {
+                'notifications': [method]})
+        move = self._tenant_move(unit, tenant)
+        with office_clock(dt.datetime.combine(TODAY, dt.time(23, 50))):
+            Move.complete([move])
+        for user in [security, finance]:
+            (description, records), = open_notifications(user)
+            self.assertIn(move.rec_name, description)
+            self.assertIn(move, records)
+        self.assertEqual(open_notifications(far), [])
+        self.assertEqual(open_notifications(quiet), [])
+        # the next morning's run still tells of the late evening's move
+        with office_clock(dt.datetime.combine(
+                    TODAY + dt.timedelta(days=1), dt.time(0, 30))):
+            self.assertEqual(run_cron(method), [move])
+        with office_clock(dt.datetime.combine(
+                    TODAY + dt.timedelta(days=2), dt.time(0, 30))):
+            self.assertEqual(run_cron(method), [])
+        (description, _), = open_notifications(security)
+        self.assertIn(move.rec_name, description)
+
     def _loan(self, site, default_dates=False):
         pool = Pool()
         Archive = pool.get('property.archive')

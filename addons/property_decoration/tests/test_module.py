@@ -5,7 +5,8 @@ from decimal import Decimal as D
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, set_company
 from trytond.modules.property_base.tests.tools import (
-    SuiteModuleTestMixin, create_staff, open_notifications, pdf_fonts,
+    SuiteModuleTestMixin, create_staff, office_clock, open_notifications,
+    pdf_fonts,
     pdf_images, pdf_pages, pdf_qrcodes, pdf_text, run_cron, set_chinese,
     with_transaction)
 from trytond.modules.property_decoration.application import (
@@ -423,6 +424,36 @@ class PropertyDecorationTestCase(AccountedCompanyTestMixin,
         self.assertIn('No pass', Worker.check_pass('CR999999')[1])
 
     @with_transaction()
+    def test_check_pass_outside_working_hours_refused_001(self):
+        """Seed 001 装修管理 27 (不按规定时间施工): at the gate, Check Pass
+        refuses a worker outside the job's hours (08:00 to 18:00) on the
+        office's clock: at 07:30 office time (still yesterday in UTC) the
+        hours refuse, not the dates; 08:00 and 18:00 pass, 18:01 not"""
+        pool = Pool()
+        Worker = pool.get('property.decoration.worker')
+        CheckPass = pool.get('property.decoration.check_pass', type='wizard')
+        env = create_env()
+        job = approve_and_start(env, new_job(env))
+        with set_company(env['company']):
+            worker, = Worker.create([{'application': job.id,
+                        'name': "Sun Li", 'identity_number': '1101011990'}])
+        self.assertEqual(worker.valid_from, TODAY)
+        for hour, minute, valid in [(7, 59, False), (8, 0, True),
+                (18, 0, True), (18, 1, False), (23, 30, False)]:
+            at = dt.datetime.combine(TODAY, dt.time(hour, minute))
+            self.assertEqual(
+                Worker.check_pass(worker.pass_number, at=at)[0], valid, at)
+        with set_company(env['company']), office_clock(
+                dt.datetime.combine(TODAY, dt.time(7, 30))):
+            session_id, _, _ = CheckPass.create()
+            result = CheckPass.execute(session_id,
+                {'start': {'pass_number': worker.pass_number}}, 'check')
+            CheckPass.delete(session_id)
+        values = result['view']['defaults']
+        self.assertFalse(values['valid'])
+        self.assertIn('from 08:00 to 18:00, it is 07:30', values['message'])
+
+    @with_transaction()
     def test_worker_identity_personal_data(self):
         """The front desk registers a worker with the full identity number
         but reads it back masked; the gate of one site knows no pass of
@@ -666,7 +697,8 @@ class PropertyDecorationTestCase(AccountedCompanyTestMixin,
         self.assertEqual(decoded, [worker.pass_number])
         # the gate: the scanner types the code, then Enter
         with transaction.set_user(clerk.id), \
-                transaction.set_context(company=env['company'].id):
+                transaction.set_context(company=env['company'].id), \
+                office_clock(dt.datetime.combine(TODAY, dt.time(10, 0))):
             for typed in [decoded[0], f'  {decoded[0]}\r\n',
                     f'\t{decoded[0]}\n']:
                 session_id, _, _ = CheckPass.create()

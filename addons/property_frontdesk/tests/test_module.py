@@ -9,7 +9,8 @@ from trytond.modules.company.tests import CompanyTestMixin, create_employee
 from trytond.modules.property_base.tests.test_module import (
     create_estate, create_party)
 from trytond.modules.property_base.tests.tools import (
-    SuiteModuleTestMixin, create_staff, office_clock, open_notifications,
+    SuiteModuleTestMixin, create_staff, office_clock, office_to_utc,
+    open_notifications,
     pdf_fonts, pdf_qrcodes, pdf_text, run_cron, set_chinese,
     with_transaction)
 from trytond.pool import Pool
@@ -593,6 +594,29 @@ class PropertyFrontdeskTestCase(
             (utc, office['clerk']))
 
     @with_transaction()
+    def test_desk_item_slip_pdf(self):
+        """The item left at the desk prints as a slip in Chinese: what, how
+        many, left by whom for whom, the office times it came and went,
+        and the signature boxes"""
+        pool = Pool()
+        Item = pool.get('property.desk.item')
+        Report = pool.get('property.desk.item.slip', type='report')
+        office = front_office()
+        set_chinese(('property_base', 'property_frontdesk'))
+        with as_user(office['clerk'], office['company']):
+            with office_clock(dt.datetime(2026, 12, 31, 23, 40)):
+                item = self._item(office)
+            Item.write([item], {'collector': "李工", 'signed': True})
+            with office_clock(dt.datetime(2027, 1, 1, 8, 15)):
+                Item.hand_over([item])
+            oext, content, _, _ = Report.execute([item.id], {})
+        self.assertEqual(oext, 'pdf')
+        text = pdf_text(content)
+        for expected in [item.description, item.left_by, item.for_whom,
+                '李工', '23:40', '08:15', '签名']:
+            self.assertIn(expected, text)
+
+    @with_transaction()
     def test_desk_items_listed_on_shift_handover_001(self):
         """Seed 001 交接班 (3): the shift hands over the owners' items kept at
         the desk with their quantities: the handover lists those of its
@@ -768,6 +792,182 @@ class PropertyFrontdeskTestCase(
                         'employee': office['clerk'].employee.id}])
             Card.issue([card])
         self.assertEqual(card.state, 'issued')
+
+    # Violations outside a renovation (违章处理)
+
+    def _violation(self, office, **values):
+        Violation = Pool().get('property.violation')
+        violation, = Violation.create([{'site': office['site'].id,
+                    'kind': 'balcony',
+                    'description': "5楼南阳台加装外置阳台罩",
+                    **values}])
+        return violation
+
+    @with_transaction()
+    def test_violation_outside_renovation_home_or_common_area_001(self):
+        """Seed 001 装修管理/违章处理: the clerk records a balcony
+        enclosure on a home with no renovation job, and garbage on a
+        common area; a violation on neither (or on both) is refused; a
+        clerk of another site does not see them"""
+        Violation = Pool().get('property.violation')
+        office = front_office()
+        owner = create_party("王芳")
+        own(office['units'][0], owner)
+        with as_user(office['clerk'], office['company']):
+            home = self._violation(office, unit=office['units'][0].id,
+                party=owner.id)
+            common = self._violation(office, kind='garbage',
+                location="3号楼北侧绿地", description="装修垃圾堆放在绿地")
+            self.assertEqual(Violation.search([]), [common, home])
+            self.assertEqual(home.recorded_by, office['clerk'])
+            self.assertEqual(home.state, 'open')
+            for place in [{}, {'unit': office['units'][1].id,
+                        'location': "天台"}]:
+                with self.assertRaisesRegex(ValidationError,
+                        'home or on a common area'):
+                    self._violation(office, **place)
+        with as_user(office['other_clerk'], office['company']):
+            self.assertEqual(Violation.search([]), [])
+            with self.assertRaises(AccessError):
+                Violation.read([home.id], ['description'])
+
+    @with_transaction()
+    def test_violation_rectification_notice_and_escalation_001(self):
+        """Seed 001 (出具《违章整改通知单》限期整改; 重要事件要向管理处主任
+        报告): the notice issued late on 28 December (office time) is
+        numbered in its year and gives 7 days (the suite's default); the
+        violation is escalated only after 4 January: by hand it is
+        refused before, the scheduled action escalates it on 5 January
+        after midnight and tells the manager; rectified, it is closed"""
+        Violation = Pool().get('property.violation')
+        office = front_office()
+        with as_user(office['clerk'], office['company']):
+            violation = self._violation(office,
+                unit=office['units'][0].id)
+            with office_clock(dt.datetime(2026, 12, 28, 23, 40)):
+                Violation.notify([violation])
+            self.assertTrue(violation.number.startswith('WZ2026-'))
+            self.assertEqual(violation.notice_date, dt.date(2026, 12, 28))
+            self.assertEqual(violation.deadline, dt.date(2027, 1, 4))
+            with office_clock(dt.datetime(2027, 1, 4, 23, 55)):
+                with self.assertRaisesRegex(UserError, 'until'):
+                    Violation.escalate([violation])
+            self.assertEqual(violation.state, 'notified')
+        with office_clock(dt.datetime(2027, 1, 4, 23, 55)):
+            self.assertEqual(
+                run_cron('property.violation|escalate_overdue'), [])
+        with office_clock(dt.datetime(2027, 1, 5, 0, 10)) as utc:
+            escalated = run_cron('property.violation|escalate_overdue',
+                subscribers=[office['manager']])
+            self.assertEqual(escalated, [violation])
+            (description, records), = open_notifications(office['manager'])
+        self.assertIn('escalated', description)
+        self.assertEqual(records, [violation])
+        violation = Violation(violation.id)
+        self.assertEqual(violation.state, 'escalated')
+        self.assertEqual(violation.escalated_at, utc)
+        with as_user(office['clerk'], office['company']):
+            with office_clock(dt.datetime(2027, 1, 7, 9, 0)):
+                Violation.rectify([violation])
+            with self.assertRaises(AccessButtonError):
+                Violation.cancel([violation])
+        self.assertEqual(violation.rectified_date, dt.date(2027, 1, 7))
+        self.assertEqual(
+            [c.to_state for c in reversed(violation.state_changes)],
+            ['open', 'notified', 'escalated', 'rectified'])
+
+    @with_transaction()
+    def test_violation_notice_pdf(self):
+        """The rectification notice (违章整改通知单) prints in Chinese with
+        its number, the home, the violation and the deadline; not before
+        it is issued"""
+        pool = Pool()
+        Violation = pool.get('property.violation')
+        Report = pool.get('property.violation.notice', type='report')
+        office = front_office()
+        set_chinese(('property_base', 'property_frontdesk'))
+        with as_user(office['clerk'], office['company']):
+            violation = self._violation(office, kind='attic',
+                unit=office['units'][0].id, description="顶层私搭小阁楼")
+            with self.assertRaisesRegex(UserError, 'issue it'):
+                Report.execute([violation.id], {})
+            with office_clock(dt.datetime(2026, 12, 9, 10, 0)):
+                Violation.notify([violation])
+            oext, content, _, _ = Report.execute([violation.id], {})
+        self.assertEqual(oext, 'pdf')
+        text = pdf_text(content)
+        for expected in ['违章整改通知单', violation.number,
+                office['units'][0].rec_name, '私搭乱建', '顶层私搭小阁楼',
+                '2026', '恢复原状']:
+            self.assertIn(expected, text)
+
+    # Lift bookings (电梯预约)
+
+    def _booking(self, office, start, hours=2, lift="货梯", unit=None):
+        Booking = Pool().get('property.lift.booking')
+        unit = unit or office['units'][0]
+        booking, = Booking.create([{'site': office['site'].id,
+                    'building': unit.building.id, 'unit': unit.id,
+                    'lift': lift, 'contact': "好家装饰",
+                    'start': office_to_utc(start),
+                    'end': office_to_utc(start + dt.timedelta(hours=hours))}])
+        return booking
+
+    @with_transaction()
+    def test_lift_booking_overlap_refused_001(self):
+        """Seed 001 装修管理 25 (随意用电梯运送装修材料): the desk books the
+        lift for renovation materials; a booking overlapping another of
+        the same lift is refused and stays a draft; one right after it,
+        one on another lift, and one after a cancelled booking are
+        accepted; a booking across midnight counts on both days"""
+        Booking = Pool().get('property.lift.booking')
+        office = front_office()
+        day = dt.datetime(2026, 12, 31, 9, 0)
+        with as_user(office['clerk'], office['company']):
+            first = self._booking(office, day)
+            Booking.book([first])
+            self.assertEqual(first.booked_by, office['clerk'])
+            clash = self._booking(office, day + dt.timedelta(hours=1),
+                hours=1, unit=office['units'][1])
+            with self.assertRaisesRegex(UserError, 'overlaps'):
+                Booking.book([clash])
+            self.assertEqual(Booking(clash.id).state, 'draft')
+            after = self._booking(office, day + dt.timedelta(hours=2))
+            other_lift = self._booking(office, day, lift="2号梯")
+            Booking.book([after, other_lift])
+            Booking.cancel([first])
+            Booking.book([clash])
+            self.assertEqual(clash.state, 'booked')
+            night = self._booking(office, dt.datetime(2026, 12, 31, 23, 0))
+            Booking.book([night])
+            new_year = self._booking(office, dt.datetime(2027, 1, 1, 0, 30))
+            with self.assertRaisesRegex(UserError, 'overlaps'):
+                Booking.book([new_year])
+            with self.assertRaisesRegex(ValidationError, 'before it starts'):
+                self._booking(office, day, hours=0)
+        with as_user(office['other_clerk'], office['company']):
+            self.assertEqual(Booking.search([]), [])
+
+    @with_transaction()
+    def test_lift_protection_checked_before_use_001(self):
+        """Seed 001 装修管理 25, 26: the materials go in only once the
+        lift's protection is in place; who checked it is recorded"""
+        Booking = Pool().get('property.lift.booking')
+        office = front_office()
+        with as_user(office['clerk'], office['company']):
+            booking = self._booking(office, dt.datetime(2026, 12, 9, 9, 0))
+            Booking.book([booking])
+            with self.assertRaisesRegex(UserError, 'protection'):
+                Booking.start_use([booking])
+            self.assertEqual(Booking(booking.id).state, 'booked')
+            Booking.write([booking], {'protection': True})
+            with office_clock(dt.datetime(2026, 12, 9, 9, 5)) as utc:
+                Booking.start_use([booking])
+            self.assertEqual(booking.protection_checked_by,
+                office['clerk'])
+            self.assertEqual(booking.started_at, utc)
+            Booking.finish([booking])
+            self.assertEqual(booking.state, 'done')
 
 
 del ModuleTestCase
