@@ -133,3 +133,31 @@ class User(metaclass=PoolMeta):
     def on_modification(cls, mode, users, field_names=None):
         super().on_modification(mode, users, field_names=field_names)
         cls._get_property_sites_cache.clear()
+
+
+def site_from(path):
+    """Return a mixin giving the model the site of the record at `path` (a
+    Many2One, or a dotted path of them, to a record with a `site`: 'unit',
+    'ticket', 'application.unit'): a `site` Function field, shown in the
+    form as soon as the path is filled in, that the site record rules and
+    the lists search on"""
+    first, _, rest = path.partition('.')
+
+    class SiteFromMixin:
+        __slots__ = ()
+        site = fields.Function(fields.Many2One('property.site', "Site"),
+            'on_change_with_site', searcher='search_site')
+
+        @fields.depends(first, f'_parent_{first}.{rest or "site"}')
+        def on_change_with_site(self, name=None):
+            record = self
+            for name_ in path.split('.'):
+                record = getattr(record, name_, None)
+                if not record:
+                    return None
+            return record.site
+
+        @classmethod
+        def search_site(cls, name, clause):
+            return [(f'{path}.{clause[0]}', *clause[1:])]
+    return SiteFromMixin

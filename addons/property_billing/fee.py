@@ -16,6 +16,7 @@ from trytond.transaction import Transaction
 
 from trytond.modules.property_base.common import (
     CheckValuesMixin, rec_name_domain)
+from trytond.modules.property_base.site import site_from
 
 METHODS = [
     ('area', "Area × Rate"),
@@ -350,7 +351,7 @@ class FeeAssignment(CheckValuesMixin, ModelSQL, ModelView):
         return [a for _, a in best.values()]
 
 
-class Charge(CheckValuesMixin, ModelSQL, ModelView):
+class Charge(site_from('unit'), CheckValuesMixin, ModelSQL, ModelView):
     "Fee Charge"
     __name__ = 'property.fee.charge'
     company = fields.Many2One('company.company', "Company", required=True,
@@ -358,8 +359,6 @@ class Charge(CheckValuesMixin, ModelSQL, ModelView):
     unit = fields.Many2One('property.unit', "Unit", required=True,
         ondelete='RESTRICT',
         states={'readonly': Bool(Eval('billed'))})
-    site = fields.Function(fields.Many2One('property.site', "Site"),
-        'on_change_with_site', searcher='search_site')
     fee_type = fields.Many2One('property.fee.type', "Fee Type",
         required=True, ondelete='RESTRICT',
         domain=[('method', '=', 'one_off')],
@@ -416,15 +415,6 @@ class Charge(CheckValuesMixin, ModelSQL, ModelView):
         models = cls._get_origin()
         names = IrModel.get_names()
         return [(None, '')] + [(m, names.get(m, m)) for m in models]
-
-    @fields.depends('unit')
-    def on_change_with_site(self, name=None):
-        return self.unit.site if self.unit else None
-
-    @classmethod
-    def search_site(cls, name, clause):
-        return [('unit.site' + clause[0][len(name):],
-                *clause[1:])]
 
     @fields.depends('unit', 'party')
     def on_change_unit(self):
