@@ -36,8 +36,8 @@ LOAN_STATES = [
 
 
 class Archive(DeactivableMixin, ModelSQL, ModelView):
-    "Archive"
     __name__ = 'property.archive'
+    __string__ = "Archive File"
     site = fields.Many2One('property.site', "Site", required=True,
         ondelete='RESTRICT')
     number = fields.Char("Number", required=True, strip=True,
@@ -99,8 +99,8 @@ class Archive(DeactivableMixin, ModelSQL, ModelView):
 
 class ArchiveLoan(site_from('archive'), OverdueReminderMixin,
         WorkflowGuardMixin, ModelSQL, ModelView):
-    "Archive Loan"
     __name__ = 'property.archive.loan'
+    __string__ = "Archive Loan"
     _overdue_action = 'property_base.act_archive_loan_overdue'
     _overdue_message = 'property_base.msg_loan_overdue_reminder'
     _maintained_fields = (

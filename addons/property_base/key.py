@@ -25,8 +25,8 @@ LOG_ACTIONS = [
 
 class Key(site_from('unit'),
         WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "Unit Key Set"
     __name__ = 'property.key'
+    __string__ = "Unit Key Set"
     unit = fields.Many2One('property.unit', "Unit", required=True,
         ondelete='CASCADE')
     name = fields.Char("Name", required=True,
@@ -143,8 +143,8 @@ class Key(site_from('unit'),
 
 
 class KeyLog(ModelSQL, ModelView):
-    "Key Handover Log"
     __name__ = 'property.key.log'
+    __string__ = "Key Handover"
     key = fields.Many2One('property.key', "Key", required=True,
         ondelete='CASCADE')
     date = fields.DateTime("Date", required=True)

@@ -94,8 +94,8 @@ STEPS = [
 
 class Move(site_from('unit'),
         WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "Move-in / Move-out"
     __name__ = 'property.move'
+    __string__ = "Move-in / Move-out"
     _maintained_fields = ('completed_at', 'completed_by')
     _states = {
         'readonly': Eval('state') != 'draft',
@@ -349,8 +349,8 @@ class Move(site_from('unit'),
 
 
 class MoveLine(ModelSQL, ModelView):
-    "Move Checklist Line"
     __name__ = 'property.move.line'
+    __string__ = "Move Checklist Step"
     move = fields.Many2One(
         'property.move', "Move", required=True, ondelete='CASCADE')
     sequence = fields.Integer("Sequence")

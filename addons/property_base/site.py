@@ -14,8 +14,8 @@ from .common import CheckValuesMixin, rec_name_domain
 
 
 class Site(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Property Site"
     __name__ = 'property.site'
+    __string__ = "Site"
     _rec_name = 'name'
 
     name = fields.Char("Name", required=True, translate=True,
@@ -84,8 +84,8 @@ class Site(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
 
 
 class UserSite(ModelSQL):
-    "User - Property Site"
     __name__ = 'res.user-property.site'
+    __string__ = "User - Site"
     user = fields.Many2One(
         'res.user', "User", required=True, ondelete='CASCADE')
     site = fields.Many2One(

@@ -23,8 +23,8 @@ INSPECTION_STATES = [
 class VacantInspection(site_from('unit'),
         WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL,
         ModelView):
-    "Vacant Unit Inspection"
     __name__ = 'property.vacant.inspection'
+    __string__ = "Vacant Unit Inspection"
     _maintained_fields = ('done_by',)
     _month_fields = ('period',)
     _states = {

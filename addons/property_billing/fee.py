@@ -80,8 +80,8 @@ def price_of(rate, months=1, fraction=1, discount=0):
 
 
 class FeeType(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Fee Type"
     __name__ = 'property.fee.type'
+    __string__ = "Fee Type"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
     company = fields.Many2One('company.company', "Company", required=True,
@@ -203,8 +203,8 @@ class FeeType(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
 
 
 class FeeAssignment(CheckValuesMixin, ModelSQL, ModelView):
-    "Fee Rate"
     __name__ = 'property.fee.assignment'
+    __string__ = "Fee Rate"
     fee_type = fields.Many2One('property.fee.type', "Fee Type",
         required=True, ondelete='CASCADE',
         domain=[('method', '!=', 'one_off')])
@@ -352,8 +352,8 @@ class FeeAssignment(CheckValuesMixin, ModelSQL, ModelView):
 
 
 class Charge(site_from('unit'), CheckValuesMixin, ModelSQL, ModelView):
-    "Fee Charge"
     __name__ = 'property.fee.charge'
+    __string__ = "One-off Charge"
     company = fields.Many2One('company.company', "Company", required=True,
         ondelete='CASCADE')
     unit = fields.Many2One('property.unit', "Unit", required=True,

@@ -21,8 +21,8 @@ AVERAGE_READINGS = 6
 
 class Meter(site_from('unit'),
         CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Meter"
     __name__ = 'property.meter'
+    __string__ = "Meter"
     unit = fields.Many2One('property.unit', "Unit", required=True,
         ondelete='CASCADE')
     fee_type = fields.Many2One('property.fee.type', "Fee Type",
@@ -73,8 +73,8 @@ class Meter(site_from('unit'),
 class Reading(site_from('meter.unit'),
         WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         ModelView):
-    "Meter Reading"
     __name__ = 'property.meter.reading'
+    __string__ = "Meter Reading"
     _maintained_fields = (
         'previous_value', 'consumption', 'average', 'billing_line',
         'reviewed_by')

@@ -32,8 +32,8 @@ CHECKLIST = [
 class Acceptance(site_from('application.unit'),
         WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         ModelView):
-    "Renovation Acceptance"
     __name__ = 'property.decoration.acceptance'
+    __string__ = "Renovation Acceptance"
     _maintained_fields = ('deductions_approved_by',)
     _states = {'readonly': Eval('state') != 'draft'}
     application = fields.Many2One('property.decoration.application',
@@ -224,8 +224,8 @@ class Acceptance(site_from('application.unit'),
 
 
 class AcceptanceLine(CheckValuesMixin, ModelSQL, ModelView):
-    "Acceptance Check"
     __name__ = 'property.decoration.acceptance.line'
+    __string__ = "Acceptance Check"
     acceptance = fields.Many2One('property.decoration.acceptance',
         "Acceptance", required=True, ondelete='CASCADE')
     item = fields.Selection(CHECKLIST, "Item", required=True, sort=False)
@@ -240,8 +240,8 @@ class AcceptanceLine(CheckValuesMixin, ModelSQL, ModelView):
 
 
 class Deduction(CheckValuesMixin, ModelSQL, ModelView):
-    "Deposit Deduction"
     __name__ = 'property.decoration.deduction'
+    __string__ = "Deposit Deduction"
     acceptance = fields.Many2One('property.decoration.acceptance',
         "Acceptance", required=True, ondelete='CASCADE')
     violation = fields.Many2One('property.decoration.violation',

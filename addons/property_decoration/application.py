@@ -66,8 +66,8 @@ def settlement(deposit, deductions):
 class Application(site_from('unit'),
         WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
-    "Renovation Application"
     __name__ = 'property.decoration.application'
+    __string__ = "Renovation Application"
     _maintained_fields = (
         'number', 'permit_number', 'approved_by', 'actual_start',
         'actual_end', 'deposit_invoice', 'settlement_invoice', 'settled_date')
@@ -751,8 +751,8 @@ class Charge(metaclass=PoolMeta):
 
 
 class ScopeItem(CheckValuesMixin, ModelSQL, ModelView):
-    "Renovation Scope Item"
     __name__ = 'property.decoration.application.scope'
+    __string__ = "Renovation Scope Item"
     application = fields.Many2One('property.decoration.application',
         "Application", required=True, ondelete='CASCADE')
     kind = fields.Selection(SCOPE_KINDS, "Kind", required=True)
@@ -767,8 +767,8 @@ class ScopeItem(CheckValuesMixin, ModelSQL, ModelView):
 
 
 class Document(CheckValuesMixin, ModelSQL, ModelView):
-    "Renovation Document"
     __name__ = 'property.decoration.application.document'
+    __string__ = "Renovation Document"
     application = fields.Many2One('property.decoration.application',
         "Application", required=True, ondelete='CASCADE')
     kind = fields.Selection(DOCUMENT_KINDS, "Document", required=True,

@@ -22,8 +22,8 @@ from .violation import SANCTIONS, SEVERITIES
 class ViolationType(
         CheckValuesMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
         ModelView):
-    "Prohibited Practice"
     __name__ = 'property.decoration.violation.type'
+    __string__ = "Prohibited Practice"
     code = fields.Char("Code", required=True)
     name = fields.Char("Name", required=True, translate=True)
     severity = fields.Selection(SEVERITIES, "Default Severity",
@@ -76,8 +76,8 @@ class ViolationType(
 class Inspection(site_from('application.unit'),
         WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         ModelView):
-    "Renovation Inspection"
     __name__ = 'property.decoration.inspection'
+    __string__ = "Renovation Inspection"
     _states = {'readonly': Eval('state') != 'draft'}
     application = fields.Many2One('property.decoration.application',
         "Job", required=True, ondelete='CASCADE', states=_states,
@@ -216,8 +216,8 @@ class Inspection(site_from('application.unit'),
 
 
 class InspectionLine(CheckValuesMixin, ModelSQL, ModelView):
-    "Inspection Finding"
     __name__ = 'property.decoration.inspection.line'
+    __string__ = "Inspection Finding"
     inspection = fields.Many2One('property.decoration.inspection',
         "Inspection", required=True, ondelete='CASCADE')
     type = fields.Many2One('property.decoration.violation.type',

@@ -39,8 +39,8 @@ APPROVAL_SANCTIONS = {'cut_utilities', 'compensation'}
 class Violation(site_from('application.unit'),
         WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
-    "Renovation Violation"
     __name__ = 'property.decoration.violation'
+    __string__ = "Renovation Violation"
     _maintained_fields = ('inspection', 'approved_by', 'rectified_date')
     _states = {'readonly': Eval('state') != 'open'}
     application = fields.Many2One('property.decoration.application',
@@ -248,8 +248,8 @@ class Violation(site_from('application.unit'),
 class Notice(site_from('violation.application.unit'),
         WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         ModelView):
-    "Rectification Notice"
     __name__ = 'property.decoration.notice'
+    __string__ = "Rectification Notice"
     _maintained_fields = ('number', 'sanction', 'escalations')
     _rec_name = 'number'
     number = fields.Char("Number", readonly=True)

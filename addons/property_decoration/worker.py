@@ -36,8 +36,8 @@ def read_pass_code(text):
 
 class Worker(site_from('application.unit'),
         CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Renovation Worker"
     __name__ = 'property.decoration.worker'
+    __string__ = "Renovation Worker"
     application = fields.Many2One('property.decoration.application',
         "Application", required=True, ondelete='CASCADE')
     name = fields.Char("Name", required=True)
@@ -163,14 +163,14 @@ class Worker(site_from('application.unit'),
 
 
 class CheckPassStart(ModelView):
-    "Check Pass"
     __name__ = 'property.decoration.check_pass.start'
+    __string__ = "Check Pass"
     pass_number = fields.Char("Pass Number", required=True)
 
 
 class CheckPassResult(ModelView):
-    "Check Pass"
     __name__ = 'property.decoration.check_pass.result'
+    __string__ = "Pass Check Result"
     pass_number = fields.Char("Pass Number", readonly=True)
     valid = fields.Boolean("Valid Today", readonly=True)
     message = fields.Text("Result", readonly=True)

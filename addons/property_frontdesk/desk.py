@@ -31,8 +31,8 @@ def _default_site():
 
 class DeskItem(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
-    "Item Left at the Desk"
     __name__ = 'property.desk.item'
+    __string__ = "Item Left at the Desk"
     _maintained_fields = ('received_at', 'received_by', 'handed_over_at',
         'handed_over_by')
     _states = {'readonly': Eval('state') != 'kept'}
@@ -127,8 +127,8 @@ class DeskItem(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
 
 
 class Equipment(CheckValuesMixin, ModelSQL, ModelView):
-    "Equipment"
     __name__ = 'property.desk.equipment'
+    __string__ = "Equipment for Loan"
     site = fields.Many2One('property.site', "Site", required=True,
         ondelete='RESTRICT')
     name = fields.Char("Name", required=True)
@@ -164,8 +164,8 @@ class Equipment(CheckValuesMixin, ModelSQL, ModelView):
 class EquipmentLoan(site_from('equipment'), OverdueReminderMixin,
         WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
-    "Equipment Loan"
     __name__ = 'property.desk.loan'
+    __string__ = "Equipment Loan"
     _overdue_action = 'property_frontdesk.act_desk_loan_overdue'
     _overdue_message = (
         'property_frontdesk.msg_equipment_overdue_reminder')
@@ -288,8 +288,8 @@ CARD_KINDS = [
 
 class Card(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
-    "Card"
     __name__ = 'property.card'
+    __string__ = "Card"
     _maintained_fields = ('approved_by', 'issued_at', 'issued_by',
         'blocked_at', 'blocked_by')
     _states = {'readonly': Eval('state') != 'draft'}
@@ -538,8 +538,8 @@ class ShiftHandover(metaclass=PoolMeta):
 
 
 class ShiftHandoverDeskItem(ModelSQL):
-    "Shift Handover - Item Left at the Desk"
     __name__ = 'property.shift.handover-property.desk.item'
+    __string__ = "Shift Handover - Item Left at the Desk"
     handover = fields.Many2One('property.shift.handover', "Handover",
         required=True, ondelete='CASCADE')
     item = fields.Many2One('property.desk.item', "Item", required=True,

@@ -47,8 +47,8 @@ class Site(metaclass=PoolMeta):
 
 class Parcel(OverdueReminderMixin, WorkflowGuardMixin, CheckValuesMixin,
         StateAuditMixin, Workflow, ModelSQL, ModelView):
-    "Mail and Parcel"
     __name__ = 'property.parcel'
+    __string__ = "Mail and Parcel"
     _overdue_field = 'uncollected'
     _overdue_action = 'property_frontdesk.act_parcel_uncollected'
     _overdue_message = (

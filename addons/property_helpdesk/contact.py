@@ -27,8 +27,8 @@ KINDS = [
 
 
 class Contact(site_from('ticket'), ModelSQL, ModelView):
-    "Contact with the Reporter"
     __name__ = 'property.ticket.contact'
+    __string__ = "Contact with the Reporter"
     # Recorded once, when made: the times of the reply and of the feedback
     # (the KPIs) are the times of recording, never backdated
     _maintained_fields = ('date', 'kind')

@@ -33,8 +33,8 @@ SENT_BACK_BELOW = 3
 
 
 class ReturnVisit(site_from('ticket'), ModelSQL, ModelView):
-    "Return Visit"
     __name__ = 'property.return_visit'
+    __string__ = "Return Visit"
     ticket = fields.Many2One('property.ticket', "Ticket", required=True,
         ondelete='CASCADE',
         domain=[('state', 'in', ['resolved', 'visited'])])

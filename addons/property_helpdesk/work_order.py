@@ -21,8 +21,8 @@ STATES = [
 
 class WorkOrder(site_from('ticket'),
         WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "Work Order"
     __name__ = 'property.work_order'
+    __string__ = "Work Order"
     _maintained_fields = ('dispatched_at', 'done_at', 'rework_count',
         'arrived_at', 'onsite_deadline', 'arrival_breached')
     _states = {

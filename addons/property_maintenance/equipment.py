@@ -40,8 +40,8 @@ REMIND_DAYS = 30
 
 
 class Category(ModelSQL, ModelView):
-    "Equipment Category"
     __name__ = 'property.equipment.category'
+    __string__ = "Equipment Category"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
     kind = fields.Selection(KINDS, "Kind", required=True, sort=False)
@@ -84,8 +84,8 @@ class Category(ModelSQL, ModelView):
 
 class Equipment(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
-    "Equipment"
     __name__ = 'property.equipment'
+    __string__ = "Equipment"
     _states = {'readonly': Eval('state') == 'retired'}
 
     site = fields.Many2One('property.site', "Site", required=True,
@@ -315,8 +315,8 @@ def _slices(ids, size=500):
 
 class Certificate(site_from('equipment'),
         CheckValuesMixin, ModelSQL, ModelView):
-    "Statutory Certificate"
     __name__ = 'property.equipment.certificate'
+    __string__ = "Statutory Certificate"
     equipment = fields.Many2One('property.equipment', "Equipment",
         required=True, ondelete='CASCADE')
     name = fields.Char("Certificate", required=True,
