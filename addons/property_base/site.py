@@ -142,13 +142,15 @@ def site_from(path):
     form as soon as the path is filled in, that the site record rules and
     the lists search on"""
     first, _, rest = path.partition('.')
+    # The client sends one level of the parent's fields
+    parent_field = rest.split('.')[0] if rest else 'site'
 
     class SiteFromMixin:
         __slots__ = ()
         site = fields.Function(fields.Many2One('property.site', "Site"),
             'on_change_with_site', searcher='search_site')
 
-        @fields.depends(first, f'_parent_{first}.{rest or "site"}')
+        @fields.depends(first, f'_parent_{first}.{parent_field}')
         def on_change_with_site(self, name=None):
             record = self
             for name_ in path.split('.'):
