@@ -4,8 +4,7 @@ from trytond.pool import Pool, PoolMeta
 # The models whose record rules read the user's employees
 _EMPLOYEES_RULE_MODELS = {
     'property.appraisal', 'property.appraisal.line',
-    'property.assessment', 'property.assessment.line',
-    'property.training.session.line',
+    'property.assessment.line', 'property.training.session.line',
     }
 
 
