@@ -9,7 +9,8 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
-from .common import clock, rec_name_domain
+from .common import OverdueReminderMixin, clock, rec_name_domain
+from .site import site_from
 from .workflow import WorkflowGuardMixin
 
 ARCHIVE_KINDS = [
@@ -35,8 +36,8 @@ LOAN_STATES = [
 
 
 class Archive(DeactivableMixin, ModelSQL, ModelView):
-    "Archive"
     __name__ = 'property.archive'
+    __string__ = "Archive File"
     site = fields.Many2One('property.site', "Site", required=True,
         ondelete='RESTRICT')
     number = fields.Char("Number", required=True, strip=True,
@@ -96,9 +97,12 @@ class Archive(DeactivableMixin, ModelSQL, ModelView):
                 [('state', '=', 'out')])]
 
 
-class ArchiveLoan(WorkflowGuardMixin, ModelSQL, ModelView):
-    "Archive Loan"
+class ArchiveLoan(site_from('archive'), OverdueReminderMixin,
+        WorkflowGuardMixin, ModelSQL, ModelView):
     __name__ = 'property.archive.loan'
+    __string__ = "Archive Loan"
+    _overdue_action = 'property_base.act_archive_loan_overdue'
+    _overdue_message = 'property_base.msg_loan_overdue_reminder'
     _maintained_fields = (
         'approved_by', 'approved_at', 'lent_by', 'return_date', 'received_by',
         'reminded_on')
@@ -107,8 +111,6 @@ class ArchiveLoan(WorkflowGuardMixin, ModelSQL, ModelView):
         }
     archive = fields.Many2One('property.archive', "Archive", required=True,
         ondelete='CASCADE', states=_states)
-    site = fields.Function(fields.Many2One('property.site', "Site"),
-        'on_change_with_site', searcher='search_site')
     borrower = fields.Many2One('company.employee', "Borrower", required=True,
         ondelete='RESTRICT', states=_states)
     purpose = fields.Char("Purpose", states=_states)
@@ -126,7 +128,6 @@ class ArchiveLoan(WorkflowGuardMixin, ModelSQL, ModelView):
     lent_by = fields.Many2One('res.user', "Lent by", readonly=True)
     return_date = fields.Date("Return Date", readonly=True)
     received_by = fields.Many2One('res.user', "Received by", readonly=True)
-    reminded_on = fields.Date("Last Reminder", readonly=True)
     overdue = fields.Function(fields.Boolean("Overdue"), 'get_overdue',
         searcher='search_overdue')
     state = fields.Selection(LOAN_STATES, "State", readonly=True,
@@ -175,14 +176,6 @@ class ArchiveLoan(WorkflowGuardMixin, ModelSQL, ModelView):
     @classmethod
     def default_due_date(cls):
         return cls.default_loan_date() + dt.timedelta(days=7)
-
-    @fields.depends('archive', '_parent_archive.site')
-    def on_change_with_site(self, name=None):
-        return self.archive.site if self.archive else None
-
-    @classmethod
-    def search_site(cls, name, clause):
-        return [('archive.' + clause[0], *clause[1:])]
 
     def get_rec_name(self, name):
         return f'{self.archive.rec_name} → {self.borrower.rec_name}'
@@ -268,23 +261,3 @@ class ArchiveLoan(WorkflowGuardMixin, ModelSQL, ModelView):
         cls._check_state(loans, {'draft', 'approved'},
             'property_base.msg_loan_cancel_state')
         cls.write(loans, {'state': 'cancelled'})
-
-    @classmethod
-    def remind_overdue(cls):
-        "Scheduled action: remind the archive keeper of overdue loans"
-        pool = Pool()
-        Cron = pool.get('ir.cron')
-        today = pool.get('ir.date').today()
-        loans = cls.search([
-                ('overdue', '=', True),
-                ['OR',
-                    ('reminded_on', '=', None),
-                    ('reminded_on', '<', today),
-                    ],
-                ])
-        if loans:
-            cls.write(loans, {'reminded_on': today})
-            Cron.notify_sites(
-                'tryton-warning', 'property_base.act_archive_loan_overdue',
-                'property_base.msg_loan_overdue_reminder', loans)
-        return loans

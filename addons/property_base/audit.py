@@ -8,8 +8,8 @@ from .common import now
 
 
 class StateChange(ModelSQL, ModelView):
-    "State Change"
     __name__ = 'property.state.change'
+    __string__ = "State Change"
     record = fields.Reference("Record", selection='get_models',
         required=True, readonly=True)
     from_state = fields.Char("From", readonly=True)
@@ -84,10 +84,10 @@ class StateAuditMixin:
 
 
 class FieldCorrection(ModelSQL, ModelView):
-    "Field Correction"
     # A field the suite maintains (e.g. a ticket's information level),
     # corrected by hand by the person responsible: who, when, from, to, why
     __name__ = 'property.field.correction'
+    __string__ = "Correction"
     record = fields.Reference("Record", selection='get_models',
         required=True, readonly=True)
     field = fields.Char("Field", required=True, readonly=True)

@@ -14,8 +14,8 @@ BUILDING_TYPES = [
 
 
 class Building(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Property Building"
     __name__ = 'property.building'
+    __string__ = "Building"
 
     site = fields.Many2One(
         'property.site', "Site", required=True, ondelete='RESTRICT')

@@ -127,6 +127,38 @@ class MonthMixin:
         return values
 
 
+class OverdueReminderMixin:
+    """Reminds the office once a day of the records past their time: the
+    Boolean `_overdue_field` (searchable) says which are, `reminded_on`
+    keeps the day of the last reminder, and the users subscribed to the
+    scheduled action hear of those of their sites by `_overdue_message`,
+    with the `_overdue_action` window that lists them"""
+    __slots__ = ()
+    _overdue_field = 'overdue'
+    _overdue_action = None
+    _overdue_message = None
+    reminded_on = fields.Date("Last Reminder", readonly=True)
+
+    @classmethod
+    def remind_overdue(cls):
+        "Scheduled action: remind the office of the records overdue"
+        pool = Pool()
+        Cron = pool.get('ir.cron')
+        today = pool.get('ir.date').today()
+        records = cls.search([
+                (cls._overdue_field, '=', True),
+                ['OR',
+                    ('reminded_on', '=', None),
+                    ('reminded_on', '<', today),
+                    ],
+                ])
+        if records:
+            cls.write(records, {'reminded_on': today})
+            Cron.notify_sites('tryton-warning', cls._overdue_action,
+                cls._overdue_message, records)
+        return records
+
+
 # Values a client may send for each kind of field, checked before the
 # database sees them: a wrong type is the caller's error (a user error),
 # not the server's.

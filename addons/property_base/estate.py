@@ -16,8 +16,8 @@ NODE_KINDS = [
 
 
 class EstateNode(ModelSQL, ModelView):
-    "Estate"
     __name__ = 'property.estate.node'
+    __string__ = "Estate Structure"
     # One tree over three tables: site > building > unit. The ids are
     # interleaved (3n, 3n+1, 3n+2) so that each record keeps its own id.
     name = fields.Char("Name")

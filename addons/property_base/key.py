@@ -7,6 +7,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from .common import clock
+from .site import site_from
 from .workflow import WorkflowGuardMixin
 
 KEY_STATES = [
@@ -22,13 +23,12 @@ LOG_ACTIONS = [
     ]
 
 
-class Key(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "Unit Key Set"
+class Key(site_from('unit'),
+        WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.key'
+    __string__ = "Unit Key Set"
     unit = fields.Many2One('property.unit', "Unit", required=True,
         ondelete='CASCADE')
-    site = fields.Function(fields.Many2One('property.site', "Site"),
-        'on_change_with_site', searcher='search_site')
     name = fields.Char("Name", required=True,
         help="What the set opens, e.g. \"Entrance door\".")
     tag = fields.Char("Tag", help="The number on the key tag in the cabinet.")
@@ -83,14 +83,6 @@ class Key(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_copies():
         return 2
-
-    @fields.depends('unit', '_parent_unit.site')
-    def on_change_with_site(self, name=None):
-        return self.unit.site if self.unit else None
-
-    @classmethod
-    def search_site(cls, name, clause):
-        return [('unit.' + clause[0], *clause[1:])]
 
     def get_rec_name(self, name):
         return f'{self.unit.rec_name} {self.name}'
@@ -151,8 +143,8 @@ class Key(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
 
 class KeyLog(ModelSQL, ModelView):
-    "Key Handover Log"
     __name__ = 'property.key.log'
+    __string__ = "Key Handover"
     key = fields.Many2One('property.key', "Key", required=True,
         ondelete='CASCADE')
     date = fields.DateTime("Date", required=True)

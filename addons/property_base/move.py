@@ -10,6 +10,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from .common import clock, office_today, start_of_office_day
 from .printing import HTMLReport
+from .site import site_from
 from .workflow import WorkflowGuardMixin
 
 MOVE_KINDS = [
@@ -92,9 +93,10 @@ STEPS = [
     ]
 
 
-class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "Move-in / Move-out"
+class Move(site_from('unit'),
+        WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.move'
+    __string__ = "Move-in / Move-out"
     _maintained_fields = ('completed_at', 'completed_by')
     _states = {
         'readonly': Eval('state') != 'draft',
@@ -109,8 +111,6 @@ class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     # so that the clerk gets the precise reason.
     unit = fields.Many2One('property.unit', "Unit", required=True,
         ondelete='RESTRICT', states=_states)
-    site = fields.Function(fields.Many2One('property.site', "Site"),
-        'on_change_with_site', searcher='search_site')
     party = fields.Many2One('party.party', "Party", required=True,
         ondelete='RESTRICT', states=_states,
         help="The owner receiving the unit, the tenant moving in, or the "
@@ -172,14 +172,6 @@ class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_date():
         return Pool().get('ir.date').today()
-
-    @fields.depends('unit', '_parent_unit.site')
-    def on_change_with_site(self, name=None):
-        return self.unit.site if self.unit else None
-
-    @classmethod
-    def search_site(cls, name, clause):
-        return [('unit.' + clause[0], *clause[1:])]
 
     @fields.depends('unit', 'kind', 'party', '_parent_unit.ownerships')
     def on_change_unit(self):
@@ -384,8 +376,8 @@ class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
 
 class MoveLine(ModelSQL, ModelView):
-    "Move Checklist Line"
     __name__ = 'property.move.line'
+    __string__ = "Move Checklist Step"
     move = fields.Many2One(
         'property.move', "Move", required=True, ondelete='CASCADE')
     sequence = fields.Integer("Sequence")

@@ -14,8 +14,8 @@ from .common import CheckValuesMixin, rec_name_domain
 
 
 class Site(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Property Site"
     __name__ = 'property.site'
+    __string__ = "Site"
     _rec_name = 'name'
 
     name = fields.Char("Name", required=True, translate=True,
@@ -84,8 +84,8 @@ class Site(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
 
 
 class UserSite(ModelSQL):
-    "User - Property Site"
     __name__ = 'res.user-property.site'
+    __string__ = "User - Site"
     user = fields.Many2One(
         'res.user', "User", required=True, ondelete='CASCADE')
     site = fields.Many2One(
@@ -133,3 +133,33 @@ class User(metaclass=PoolMeta):
     def on_modification(cls, mode, users, field_names=None):
         super().on_modification(mode, users, field_names=field_names)
         cls._get_property_sites_cache.clear()
+
+
+def site_from(path):
+    """Return a mixin giving the model the site of the record at `path` (a
+    Many2One, or a dotted path of them, to a record with a `site`: 'unit',
+    'ticket', 'application.unit'): a `site` Function field, shown in the
+    form as soon as the path is filled in, that the site record rules and
+    the lists search on"""
+    first, _, rest = path.partition('.')
+    # The client sends one level of the parent's fields
+    parent_field = rest.split('.')[0] if rest else 'site'
+
+    class SiteFromMixin:
+        __slots__ = ()
+        site = fields.Function(fields.Many2One('property.site', "Site"),
+            'on_change_with_site', searcher='search_site')
+
+        @fields.depends(first, f'_parent_{first}.{parent_field}')
+        def on_change_with_site(self, name=None):
+            record = self
+            for name_ in path.split('.'):
+                record = getattr(record, name_, None)
+                if not record:
+                    return None
+            return record.site
+
+        @classmethod
+        def search_site(cls, name, clause):
+            return [(f'{path}.{clause[0]}', *clause[1:])]
+    return SiteFromMixin

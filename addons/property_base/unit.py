@@ -55,8 +55,8 @@ def _boundaries(periods):
 
 class Unit(WorkflowGuardMixin, CheckValuesMixin, DeactivableMixin, Workflow,
         ModelSQL, ModelView):
-    "Property Unit"
     __name__ = 'property.unit'
+    __string__ = "Unit"
     _maintained_fields = ('site', 'handover_date')
     _rec_name = 'code'
 
@@ -303,8 +303,8 @@ class Unit(WorkflowGuardMixin, CheckValuesMixin, DeactivableMixin, Workflow,
 
 
 class Ownership(CheckValuesMixin, ModelSQL, ModelView):
-    "Unit Ownership"
     __name__ = 'property.unit.ownership'
+    __string__ = "Unit Ownership"
     unit = fields.Many2One(
         'property.unit', "Unit", required=True, ondelete='CASCADE')
     party = fields.Many2One(
@@ -350,8 +350,8 @@ class Ownership(CheckValuesMixin, ModelSQL, ModelView):
 
 
 class Resident(CheckValuesMixin, ModelSQL, ModelView):
-    "Unit Resident"
     __name__ = 'property.unit.resident'
+    __string__ = "Resident"
     unit = fields.Many2One(
         'property.unit', "Unit", required=True, ondelete='CASCADE')
     party = fields.Many2One(

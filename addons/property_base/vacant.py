@@ -10,6 +10,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .common import MonthMixin
+from .site import site_from
 from .workflow import WorkflowGuardMixin
 
 INSPECTION_STATES = [
@@ -19,10 +20,11 @@ INSPECTION_STATES = [
     ]
 
 
-class VacantInspection(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL,
+class VacantInspection(site_from('unit'),
+        WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL,
         ModelView):
-    "Vacant Unit Inspection"
     __name__ = 'property.vacant.inspection'
+    __string__ = "Vacant Unit Inspection"
     _maintained_fields = ('done_by',)
     _month_fields = ('period',)
     _states = {
@@ -30,8 +32,6 @@ class VacantInspection(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL,
         }
     unit = fields.Many2One('property.unit', "Unit", required=True,
         ondelete='CASCADE', states=_states)
-    site = fields.Function(fields.Many2One('property.site', "Site"),
-        'on_change_with_site', searcher='search_site')
     period = fields.Date("Month", required=True, states=_states,
         help="First day of the month the inspection belongs to.")
     date = fields.Date("Inspection Date", states=_states)
@@ -91,14 +91,6 @@ class VacantInspection(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL,
     @classmethod
     def default_period(cls):
         return Pool().get('ir.date').today().replace(day=1)
-
-    @fields.depends('unit', '_parent_unit.site')
-    def on_change_with_site(self, name=None):
-        return self.unit.site if self.unit else None
-
-    @classmethod
-    def search_site(cls, name, clause):
-        return [('unit.' + clause[0], *clause[1:])]
 
     def get_rec_name(self, name):
         return f'{self.unit.rec_name} {self.period:%Y-%m}'

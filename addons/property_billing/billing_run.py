@@ -122,8 +122,8 @@ def payer_segments(unit, payer, start, end):
 
 class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
         Workflow, ModelSQL, ModelView):
-    "Billing Run"
     __name__ = 'property.billing.run'
+    __string__ = "Billing Run"
     _maintained_fields = ('started_at', 'done_at', 'units_total', 'failure')
     _month_fields = ('period',)
     _states = {'readonly': Eval('state') != 'draft'}
@@ -557,8 +557,8 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
 
 
 class Batch(WorkflowGuardMixin, ModelSQL, ModelView):
-    "Billing Run Batch"
     __name__ = 'property.billing.run.batch'
+    __string__ = "Billing Run Batch"
     _maintained_fields = (
         'run', 'sequence', 'unit_ids', 'unit_count', 'held', 'done_at')
     run = fields.Many2One('property.billing.run', "Run", required=True,
@@ -777,8 +777,8 @@ def _wait_for(Model, ids):
 
 
 class Line(ModelSQL, ModelView):
-    "Billed Fee"
     __name__ = 'property.billing.line'
+    __string__ = "Billed Fee"
     run = fields.Many2One('property.billing.run', "Run", required=True,
         ondelete='RESTRICT', readonly=True)
     company = fields.Many2One('company.company', "Company", required=True,
@@ -1266,8 +1266,8 @@ def _invoice(run, lines):
 
 
 class CreateRunStart(ModelView):
-    "Run Billing"
     __name__ = 'property.billing.run.create.start'
+    __string__ = "Run Billing"
     company = fields.Many2One('company.company', "Company", required=True,
         readonly=True)
     period = fields.Date("Month", required=True,

@@ -10,8 +10,8 @@ from trytond.transaction import Transaction, without_check_access
 
 
 class Configuration(ModelSQL, ModelView):
-    "Billing Policy"
     __name__ = 'property.billing.configuration'
+    __string__ = "Billing Policy"
     company = fields.Many2One('company.company', "Company", required=True,
         ondelete='CASCADE')
     batch_size = fields.Integer("Batch Size", required=True,

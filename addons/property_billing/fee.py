@@ -16,6 +16,7 @@ from trytond.transaction import Transaction
 
 from trytond.modules.property_base.common import (
     CheckValuesMixin, rec_name_domain)
+from trytond.modules.property_base.site import site_from
 
 METHODS = [
     ('area', "Area × Rate"),
@@ -79,8 +80,8 @@ def price_of(rate, months=1, fraction=1, discount=0):
 
 
 class FeeType(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Fee Type"
     __name__ = 'property.fee.type'
+    __string__ = "Fee Type"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
     company = fields.Many2One('company.company', "Company", required=True,
@@ -202,8 +203,8 @@ class FeeType(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
 
 
 class FeeAssignment(CheckValuesMixin, ModelSQL, ModelView):
-    "Fee Rate"
     __name__ = 'property.fee.assignment'
+    __string__ = "Fee Rate"
     fee_type = fields.Many2One('property.fee.type', "Fee Type",
         required=True, ondelete='CASCADE',
         domain=[('method', '!=', 'one_off')])
@@ -350,16 +351,14 @@ class FeeAssignment(CheckValuesMixin, ModelSQL, ModelView):
         return [a for _, a in best.values()]
 
 
-class Charge(CheckValuesMixin, ModelSQL, ModelView):
-    "Fee Charge"
+class Charge(site_from('unit'), CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.fee.charge'
+    __string__ = "One-off Charge"
     company = fields.Many2One('company.company', "Company", required=True,
         ondelete='CASCADE')
     unit = fields.Many2One('property.unit', "Unit", required=True,
         ondelete='RESTRICT',
         states={'readonly': Bool(Eval('billed'))})
-    site = fields.Function(fields.Many2One('property.site', "Site"),
-        'on_change_with_site', searcher='search_site')
     fee_type = fields.Many2One('property.fee.type', "Fee Type",
         required=True, ondelete='RESTRICT',
         domain=[('method', '=', 'one_off')],
@@ -416,15 +415,6 @@ class Charge(CheckValuesMixin, ModelSQL, ModelView):
         models = cls._get_origin()
         names = IrModel.get_names()
         return [(None, '')] + [(m, names.get(m, m)) for m in models]
-
-    @fields.depends('unit')
-    def on_change_with_site(self, name=None):
-        return self.unit.site if self.unit else None
-
-    @classmethod
-    def search_site(cls, name, clause):
-        return [('unit.site' + clause[0][len(name):],
-                *clause[1:])]
 
     @fields.depends('unit', 'party')
     def on_change_unit(self):

@@ -12,19 +12,19 @@ from trytond.transaction import Transaction
 
 from trytond.modules.property_base.common import (
     CheckValuesMixin, rec_name_domain)
+from trytond.modules.property_base.site import site_from
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 # Readings averaged to tell an abnormal consumption
 AVERAGE_READINGS = 6
 
 
-class Meter(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Meter"
+class Meter(site_from('unit'),
+        CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'property.meter'
+    __string__ = "Meter"
     unit = fields.Many2One('property.unit', "Unit", required=True,
         ondelete='CASCADE')
-    site = fields.Function(fields.Many2One('property.site', "Site"),
-        'on_change_with_site', searcher='search_site')
     fee_type = fields.Many2One('property.fee.type', "Fee Type",
         required=True, ondelete='RESTRICT',
         domain=[('method', '=', 'metered')],
@@ -48,15 +48,6 @@ class Meter(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
             ]
         cls._sql_indexes.add(Index(t, (t.unit, Index.Range())))
 
-    @fields.depends('unit')
-    def on_change_with_site(self, name=None):
-        return self.unit.site if self.unit else None
-
-    @classmethod
-    def search_site(cls, name, clause):
-        return [('unit.site' + clause[0][len(name):],
-                *clause[1:])]
-
     def get_rec_name(self, name):
         return f'{self.fee_type.name} {self.number} @ {self.unit.rec_name}'
 
@@ -79,10 +70,11 @@ class Meter(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
         return result
 
 
-class Reading(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
+class Reading(site_from('meter.unit'),
+        WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         ModelView):
-    "Meter Reading"
     __name__ = 'property.meter.reading'
+    __string__ = "Meter Reading"
     _maintained_fields = (
         'previous_value', 'consumption', 'average', 'billing_line',
         'reviewed_by')
@@ -91,8 +83,6 @@ class Reading(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         ondelete='CASCADE', states=_states)
     unit = fields.Function(fields.Many2One('property.unit', "Unit"),
         'on_change_with_unit', searcher='search_unit')
-    site = fields.Function(fields.Many2One('property.site', "Site"),
-        'on_change_with_site', searcher='search_site')
     date = fields.Date("Date", required=True, states=_states)
     value = fields.Numeric("Reading", digits=(16, 2), required=True,
         states=_states)
@@ -158,15 +148,6 @@ class Reading(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
     @classmethod
     def search_unit(cls, name, clause):
         return [('meter.unit' + clause[0][len(name):],
-                *clause[1:])]
-
-    @fields.depends('meter')
-    def on_change_with_site(self, name=None):
-        return self.meter.unit.site if self.meter else None
-
-    @classmethod
-    def search_site(cls, name, clause):
-        return [('meter.unit.site' + clause[0][len(name):],
                 *clause[1:])]
 
     def get_rec_name(self, name):

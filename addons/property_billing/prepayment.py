@@ -122,8 +122,8 @@ def apply_prepayments(invoices):
 
 
 class ReceivePrepaymentStart(ModelView):
-    "Receive Prepayment"
     __name__ = 'property.prepayment.receive.start'
+    __string__ = "Receive Prepayment"
     company = fields.Many2One('company.company', "Company", required=True,
         readonly=True)
     party = fields.Many2One('party.party', "Owner", required=True,

@@ -113,8 +113,8 @@ class _TargetMixin:
 
 
 class CollectionRate(_TargetMixin, _RateMixin, ModelSQL, ModelView):
-    "Collection Rate"
     __name__ = 'property.collection.rate'
+    __string__ = "Collection Rate"
     _group_by = ('site', 'building', 'fee_type')
     company = fields.Many2One('company.company', "Company")
     month = fields.Date("Month")
@@ -130,8 +130,8 @@ class CollectionRate(_TargetMixin, _RateMixin, ModelSQL, ModelView):
 
 
 class CollectionRateSite(_RateMixin, ModelSQL, ModelView):
-    "Collection Rate per Site"
     __name__ = 'property.collection.rate.site'
+    __string__ = "Collection Rate per Site"
     _group_by = ('site',)
     company = fields.Many2One('company.company', "Company")
     month = fields.Date("Month")
@@ -144,8 +144,8 @@ class CollectionRateSite(_RateMixin, ModelSQL, ModelView):
 
 
 class CollectionRateFee(_TargetMixin, _RateMixin, ModelSQL, ModelView):
-    "Collection Rate per Fee Type"
     __name__ = 'property.collection.rate.fee'
+    __string__ = "Collection Rate per Fee Type"
     _group_by = ('fee_type',)
     company = fields.Many2One('company.company', "Company")
     month = fields.Date("Month")
@@ -158,8 +158,8 @@ class CollectionRateFee(_TargetMixin, _RateMixin, ModelSQL, ModelView):
 
 
 class ArrearsAgeing(ModelSQL, ModelView):
-    "Arrears Ageing"
     __name__ = 'property.arrears.ageing'
+    __string__ = "Arrears Ageing"
     company = fields.Many2One('company.company', "Company")
     site = fields.Many2One('property.site', "Site")
     unit = fields.Many2One('property.unit', "Unit")

@@ -113,8 +113,8 @@ class Statement(HTMLReport):
 
 
 class StatementStart(ModelView):
-    "Print Statement of Account"
     __name__ = 'property.statement.print.start'
+    __string__ = "Print Statement of Account"
     from_date = fields.Date("From", required=True,
         domain=[('from_date', '<=', Eval('to_date'))])
     to_date = fields.Date("To", required=True)

@@ -6,6 +6,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.property_base.common import CheckValuesMixin
+from trytond.modules.property_base.site import site_from
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -28,17 +29,16 @@ CHECKLIST = [
     ]
 
 
-class Acceptance(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
+class Acceptance(site_from('application.unit'),
+        WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         ModelView):
-    "Renovation Acceptance"
     __name__ = 'property.decoration.acceptance'
+    __string__ = "Renovation Acceptance"
     _maintained_fields = ('deductions_approved_by',)
     _states = {'readonly': Eval('state') != 'draft'}
     application = fields.Many2One('property.decoration.application',
         "Job", required=True, ondelete='CASCADE', states=_states,
         domain=[('state', '=', 'completed')])
-    site = fields.Function(fields.Many2One('property.site', "Site"),
-        'get_site', searcher='search_site')
     date = fields.Date("Date", required=True, states=_states)
     inspector = fields.Many2One('res.user', "Inspector", required=True,
         ondelete='RESTRICT', states=_states)
@@ -119,14 +119,6 @@ class Acceptance(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
     @staticmethod
     def default_lines():
         return [{'item': code, 'passed': False} for code, _ in CHECKLIST]
-
-    def get_site(self, name):
-        return self.application.unit.site.id
-
-    @classmethod
-    def search_site(cls, name, clause):
-        return [('application.unit.site' + clause[0][len(name):],
-                *clause[1:])]
 
     def get_rec_name(self, name):
         return f'{self.application.rec_name} {self.date}'
@@ -232,8 +224,8 @@ class Acceptance(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
 
 
 class AcceptanceLine(CheckValuesMixin, ModelSQL, ModelView):
-    "Acceptance Check"
     __name__ = 'property.decoration.acceptance.line'
+    __string__ = "Acceptance Check"
     acceptance = fields.Many2One('property.decoration.acceptance',
         "Acceptance", required=True, ondelete='CASCADE')
     item = fields.Selection(CHECKLIST, "Item", required=True, sort=False)
@@ -248,8 +240,8 @@ class AcceptanceLine(CheckValuesMixin, ModelSQL, ModelView):
 
 
 class Deduction(CheckValuesMixin, ModelSQL, ModelView):
-    "Deposit Deduction"
     __name__ = 'property.decoration.deduction'
+    __string__ = "Deposit Deduction"
     acceptance = fields.Many2One('property.decoration.acceptance',
         "Acceptance", required=True, ondelete='CASCADE')
     violation = fields.Many2One('property.decoration.violation',

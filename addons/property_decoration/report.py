@@ -10,8 +10,8 @@ from trytond.pool import Pool
 
 
 class Statistics(ModelSQL, ModelView):
-    "Renovation Statistics"
     __name__ = 'property.decoration.statistics'
+    __string__ = "Renovation Statistics"
     # One row per site and month, from the events of the jobs
     site = fields.Many2One('property.site', "Site")
     month = fields.Date("Month")
@@ -142,8 +142,8 @@ class Statistics(ModelSQL, ModelView):
 
 
 class ViolationStatistics(ModelSQL, ModelView):
-    "Violations by Practice"
     __name__ = 'property.decoration.violation.statistics'
+    __string__ = "Violations by Practice"
     site = fields.Many2One('property.site', "Site")
     month = fields.Date("Month")
     type = fields.Many2One('property.decoration.violation.type',

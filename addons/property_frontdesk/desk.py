@@ -8,9 +8,10 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, clock, end_of_office_day, office_date, rec_name_domain,
-    to_utc)
+    CheckValuesMixin, OverdueReminderMixin, clock, end_of_office_day,
+    office_date, rec_name_domain, to_utc)
 from trytond.modules.property_base.printing import HTMLReport
+from trytond.modules.property_base.site import site_from
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -31,8 +32,8 @@ def _default_site():
 
 class DeskItem(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
-    "Item Left at the Desk"
     __name__ = 'property.desk.item'
+    __string__ = "Item Left at the Desk"
     _maintained_fields = ('received_at', 'received_by', 'handed_over_at',
         'handed_over_by')
     _states = {'readonly': Eval('state') != 'kept'}
@@ -127,8 +128,8 @@ class DeskItem(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
 
 
 class Equipment(CheckValuesMixin, ModelSQL, ModelView):
-    "Equipment"
     __name__ = 'property.desk.equipment'
+    __string__ = "Equipment for Loan"
     site = fields.Many2One('property.site', "Site", required=True,
         ondelete='RESTRICT')
     name = fields.Char("Name", required=True)
@@ -161,17 +162,19 @@ class Equipment(CheckValuesMixin, ModelSQL, ModelView):
             self.return_time = CAMERA_RETURN_TIME
 
 
-class EquipmentLoan(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
+class EquipmentLoan(site_from('equipment'), OverdueReminderMixin,
+        WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
-    "Equipment Loan"
     __name__ = 'property.desk.loan'
+    __string__ = "Equipment Loan"
+    _overdue_action = 'property_frontdesk.act_desk_loan_overdue'
+    _overdue_message = (
+        'property_frontdesk.msg_equipment_overdue_reminder')
     _maintained_fields = ('lent_at', 'lent_by', 'due_at', 'returned_at',
         'received_by', 'reminded_on')
     _states = {'readonly': Eval('state') != 'out'}
     equipment = fields.Many2One('property.desk.equipment', "Equipment",
         required=True, ondelete='RESTRICT', states=_states)
-    site = fields.Function(fields.Many2One('property.site', "Site"),
-        'on_change_with_site', searcher='search_site')
     borrower = fields.Many2One('company.employee', "Borrower",
         required=True, ondelete='RESTRICT', states=_states)
     purpose = fields.Char("Purpose", states=_states)
@@ -184,7 +187,6 @@ class EquipmentLoan(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
     returned_at = fields.DateTime("Returned at", readonly=True)
     received_by = fields.Many2One('res.user', "Received by", readonly=True,
         ondelete='RESTRICT')
-    reminded_on = fields.Date("Last Reminder", readonly=True)
     overdue = fields.Function(fields.Boolean("Overdue"), 'get_overdue',
         searcher='search_overdue')
     state = fields.Selection([
@@ -212,14 +214,6 @@ class EquipmentLoan(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
     @staticmethod
     def default_state():
         return 'out'
-
-    @fields.depends('equipment', '_parent_equipment.site')
-    def on_change_with_site(self, name=None):
-        return self.equipment.site if self.equipment else None
-
-    @classmethod
-    def search_site(cls, name, clause):
-        return [('equipment.' + clause[0], *clause[1:])]
 
     def get_rec_name(self, name):
         return f'{self.equipment.name} → {self.borrower.rec_name}'
@@ -284,26 +278,6 @@ class EquipmentLoan(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
                 'received_by': Transaction().user,
                 })
 
-    @classmethod
-    def remind_overdue(cls):
-        "Scheduled action: list the equipment not back in time"
-        pool = Pool()
-        Cron = pool.get('ir.cron')
-        today = pool.get('ir.date').today()
-        loans = cls.search([
-                ('overdue', '=', True),
-                ['OR',
-                    ('reminded_on', '=', None),
-                    ('reminded_on', '<', today),
-                    ],
-                ])
-        if loans:
-            cls.write(loans, {'reminded_on': today})
-            Cron.notify_sites(
-                'tryton-warning',
-                'property_frontdesk.act_desk_loan_overdue',
-                'property_frontdesk.msg_equipment_overdue_reminder', loans)
-        return loans
 
 
 CARD_KINDS = [
@@ -315,8 +289,8 @@ CARD_KINDS = [
 
 class Card(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
-    "Card"
     __name__ = 'property.card'
+    __string__ = "Card"
     _maintained_fields = ('approved_by', 'issued_at', 'issued_by',
         'blocked_at', 'blocked_by')
     _states = {'readonly': Eval('state') != 'draft'}
@@ -565,8 +539,8 @@ class ShiftHandover(metaclass=PoolMeta):
 
 
 class ShiftHandoverDeskItem(ModelSQL):
-    "Shift Handover - Item Left at the Desk"
     __name__ = 'property.shift.handover-property.desk.item'
+    __string__ = "Shift Handover - Item Left at the Desk"
     handover = fields.Many2One('property.shift.handover', "Handover",
         required=True, ondelete='CASCADE')
     item = fields.Many2One('property.desk.item', "Item", required=True,

@@ -9,8 +9,8 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, clock, office_date, rec_name_domain,
-    start_of_office_day)
+    CheckValuesMixin, OverdueReminderMixin, clock, office_date,
+    rec_name_domain, start_of_office_day)
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -45,10 +45,14 @@ class Site(metaclass=PoolMeta):
         return PARCEL_REMINDER_DAYS
 
 
-class Parcel(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
-        Workflow, ModelSQL, ModelView):
-    "Mail and Parcel"
+class Parcel(OverdueReminderMixin, WorkflowGuardMixin, CheckValuesMixin,
+        StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.parcel'
+    __string__ = "Mail and Parcel"
+    _overdue_field = 'uncollected'
+    _overdue_action = 'property_frontdesk.act_parcel_uncollected'
+    _overdue_message = (
+        'property_frontdesk.msg_parcel_uncollected_reminder')
     _maintained_fields = ('received_at', 'received_by', 'notified_at',
         'notified_to', 'collected_at', 'handed_over_by', 'reminded_on')
     _states = {'readonly': Eval('state') != 'waiting'}
@@ -80,7 +84,6 @@ class Parcel(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
     collected_at = fields.DateTime("Collected at", readonly=True)
     handed_over_by = fields.Many2One('res.user', "Handed over by",
         readonly=True, ondelete='RESTRICT')
-    reminded_on = fields.Date("Last Reminder", readonly=True)
     uncollected = fields.Function(fields.Boolean("Uncollected"),
         'get_uncollected', searcher='search_uncollected')
     state = fields.Selection(PARCEL_STATES, "State", readonly=True,
@@ -272,22 +275,7 @@ class Parcel(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
     @classmethod
     def remind_uncollected(cls):
         "Scheduled action: list to the front desk the items still waiting"
-        pool = Pool()
-        Cron = pool.get('ir.cron')
-        today = pool.get('ir.date').today()
-        parcels = cls.search([
-                ('uncollected', '=', True),
-                ['OR',
-                    ('reminded_on', '=', None),
-                    ('reminded_on', '<', today),
-                    ],
-                ])
-        if parcels:
-            cls.write(parcels, {'reminded_on': today})
-            Cron.notify_sites(
-                'tryton-warning', 'property_frontdesk.act_parcel_uncollected',
-                'property_frontdesk.msg_parcel_uncollected_reminder', parcels)
-        return parcels
+        return cls.remind_overdue()
 
 
 class Cron(metaclass=PoolMeta):

@@ -24,8 +24,8 @@ SLIP_STATES = [
 
 class ReleaseSlip(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
-    "Goods Release Slip"
     __name__ = 'property.release.slip'
+    __string__ = "Goods Release Slip"
     _maintained_fields = ('number', 'issued_by', 'authorised_at',
         'released_at', 'released_by')
     _states = {'readonly': Eval('state') != 'draft'}
@@ -231,8 +231,8 @@ class ReleaseSlip(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
 
 
 class ReleaseSlipLine(CheckValuesMixin, ModelSQL, ModelView):
-    "Goods Release Slip Line"
     __name__ = 'property.release.slip.line'
+    __string__ = "Goods Release Slip Line"
     slip = fields.Many2One('property.release.slip', "Slip", required=True,
         ondelete='CASCADE')
     description = fields.Char("Goods", required=True, strip=True)

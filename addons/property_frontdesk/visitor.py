@@ -32,8 +32,8 @@ VISITOR_STATES = [
 
 class Visitor(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
-    "Visitor"
     __name__ = 'property.visitor'
+    __string__ = "Visitor"
     _maintained_fields = ('date', 'arrived_at', 'let_in_by', 'left_at',
         'approved_by', 'approved_at')
     _states = {'readonly': ~Eval('state').in_(['draft', 'approved'])}

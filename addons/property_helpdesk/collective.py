@@ -11,8 +11,8 @@ from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 
 class CollectiveIssue(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "Collective Issue"
     __name__ = 'property.collective_issue'
+    __string__ = "Collective Issue"
     _maintained_fields = ('answered_at', 'answered_by')
     # 公开信: several owners raise the same problem; it is answered once
     # by an open letter kept with the return-visit records (seed 001).

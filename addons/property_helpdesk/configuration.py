@@ -36,8 +36,8 @@ RESPONSIBILITIES = [
 
 
 class Configuration(ModelSQL, ModelView):
-    "Helpdesk Policy"
     __name__ = 'property.helpdesk.configuration'
+    __string__ = "Helpdesk Policy"
     # Defaults are the seed manuals' rules (001 投诉处理规定 and 回访制度,
     # 004 信息分级 and 日未处理工作盘点表), except the repeat window and the
     # days to the return visit, which the seeds do not set: those are the
@@ -271,8 +271,8 @@ class Configuration(ModelSQL, ModelView):
 
 
 class Holiday(ModelSQL, ModelView):
-    "Helpdesk Holiday"
     __name__ = 'property.helpdesk.holiday'
+    __string__ = "Helpdesk Holiday"
     configuration = fields.Many2One('property.helpdesk.configuration',
         "Policy", required=True, ondelete='CASCADE')
     date = fields.Date("Date", required=True)

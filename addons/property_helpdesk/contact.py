@@ -13,6 +13,7 @@ from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.property_base.common import clock, office_date
 from trytond.modules.property_base.workflow import external_call
+from trytond.modules.property_base.site import site_from
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -25,9 +26,9 @@ KINDS = [
     ]
 
 
-class Contact(ModelSQL, ModelView):
-    "Contact with the Reporter"
+class Contact(site_from('ticket'), ModelSQL, ModelView):
     __name__ = 'property.ticket.contact'
+    __string__ = "Contact with the Reporter"
     # Recorded once, when made: the times of the reply and of the feedback
     # (the KPIs) are the times of recording, never backdated
     _maintained_fields = ('date', 'kind')
@@ -35,8 +36,6 @@ class Contact(ModelSQL, ModelView):
         ondelete='CASCADE',
         domain=[('state', 'in', OPEN_STATES + ['resolved'])],
         states={'readonly': Eval('id', -1) >= 0})
-    site = fields.Function(fields.Many2One('property.site', "Site"),
-        'on_change_with_site', searcher='search_site')
     date = fields.DateTime("Date", readonly=True)
     kind = fields.Selection(KINDS, "Kind", readonly=True,
         help="The first contact of a ticket is its reply, the next ones "
@@ -67,14 +66,6 @@ class Contact(ModelSQL, ModelView):
     @staticmethod
     def default_employee():
         return Transaction().context.get('employee')
-
-    @fields.depends('ticket', '_parent_ticket.site')
-    def on_change_with_site(self, name=None):
-        return self.ticket.site if self.ticket else None
-
-    @classmethod
-    def search_site(cls, name, clause):
-        return [('ticket.' + clause[0], *clause[1:])]
 
     def get_rec_name(self, name):
         return f'{self.ticket.rec_name} {self.date or ""}'

@@ -6,8 +6,8 @@ from trytond.transaction import Transaction
 
 
 class Department(DeactivableMixin, ModelSQL, ModelView):
-    "Service Department"
     __name__ = 'property.department'
+    __string__ = "Service Department"
     name = fields.Char("Name", required=True, translate=True)
     company = fields.Many2One('company.company', "Company", required=True,
         ondelete='CASCADE')
@@ -30,8 +30,8 @@ class Department(DeactivableMixin, ModelSQL, ModelView):
 
 
 class DepartmentEmployee(ModelSQL):
-    "Department - Employee"
     __name__ = 'property.department-company.employee'
+    __string__ = "Department - Employee"
     department = fields.Many2One('property.department', "Department",
         required=True, ondelete='CASCADE')
     employee = fields.Many2One('company.employee', "Employee",

@@ -12,8 +12,8 @@ from .ticket import OPEN_STATES
 
 
 class ShiftHandover(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "Shift Handover"
     __name__ = 'property.shift.handover'
+    __string__ = "Shift Handover"
     _maintained_fields = ('from_confirmed_at', 'to_confirmed_at')
     # 交接班: handed over face to face, both sign (seed 001).
     _states = {'readonly': Eval('state') != 'draft'}
@@ -108,8 +108,8 @@ class ShiftHandover(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
 
 class ShiftHandoverTicket(ModelSQL):
-    "Shift Handover - Ticket"
     __name__ = 'property.shift.handover-property.ticket'
+    __string__ = "Shift Handover - Ticket"
     handover = fields.Many2One('property.shift.handover', "Handover",
         required=True, ondelete='CASCADE')
     ticket = fields.Many2One('property.ticket', "Ticket", required=True,

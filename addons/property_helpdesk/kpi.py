@@ -48,8 +48,8 @@ def _rate(numerator, denominator):
 
 
 class KPI(ModelSQL, ModelView):
-    "Service KPI"
     __name__ = 'property.helpdesk.kpi'
+    __string__ = "Service KPI"
     # One row per site and month of reception, computed by the database
     # from the stored deadlines, dates and visits (no per-read recompute).
     site = fields.Many2One('property.site', "Site")
@@ -305,8 +305,8 @@ class KPI(ModelSQL, ModelView):
 
 
 class CompanyKPI(KPI):
-    "Company Service KPI"
     __name__ = 'property.helpdesk.kpi.company'
+    __string__ = "Company Service KPI"
     # The same figures for all the sites of a company together: rates of
     # several sites cannot be added up in a graph.
     company = fields.Many2One('company.company', "Company")
@@ -329,8 +329,8 @@ class CompanyKPI(KPI):
 
 
 class KPIWarning(ModelSQL, ModelView):
-    "Service KPI Warning"
     __name__ = 'property.helpdesk.kpi.warning'
+    __string__ = "Service KPI Warning"
     # A rate of a site below its target during the month: the site manager
     # is warned once per rate and month (issue 24, targets of seeds 001/004)
     site = fields.Many2One('property.site', "Site", required=True,
@@ -412,8 +412,8 @@ class KPIWarning(ModelSQL, ModelView):
 
 
 class ComplaintCause(ModelSQL, ModelView):
-    "Complaints by Responsibility"
     __name__ = 'property.helpdesk.complaint_cause'
+    __string__ = "Complaints by Responsibility"
     # The month's complaints of a site by who answers for them, and how
     # many could not be solved (with their root causes on the tickets)
     site = fields.Many2One('property.site', "Site")

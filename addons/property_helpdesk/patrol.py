@@ -9,8 +9,8 @@ from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 
 class Patrol(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "Patrol"
     __name__ = 'property.patrol'
+    __string__ = "Patrol"
     # 巡楼/巡查: the building manager walks a route and checks each item.
     site = fields.Many2One('property.site', "Site", required=True,
         ondelete='RESTRICT', states={'readonly': Eval('state') != 'draft'})
@@ -72,8 +72,8 @@ class Patrol(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
 
 class PatrolLine(ModelSQL, ModelView):
-    "Patrol Check"
     __name__ = 'property.patrol.line'
+    __string__ = "Patrol Check"
     patrol = fields.Many2One('property.patrol', "Patrol", required=True,
         ondelete='CASCADE')
     sequence = fields.Integer("Sequence")

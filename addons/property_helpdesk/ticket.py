@@ -86,8 +86,8 @@ CONTACT_METHODS = [
 
 
 class Category(DeactivableMixin, ModelSQL, ModelView):
-    "Ticket Category"
     __name__ = 'property.ticket.category'
+    __string__ = "Ticket Category"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
     department = fields.Many2One('property.department',
@@ -107,8 +107,8 @@ class Category(DeactivableMixin, ModelSQL, ModelView):
 
 class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         ModelView):
-    "Service Ticket"
     __name__ = 'property.ticket'
+    __string__ = "Service Ticket"
     _maintained_fields = (
         'number', 'first_receiver', 'is_repeat', 'repeat_of', 'replied_at',
         'resolved_at', 'closed_at', 'target_date', 'reply_deadline',
@@ -1037,8 +1037,8 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
 
 
 class TicketHistory(ModelSQL, ModelView):
-    "Ticket History"
     __name__ = 'property.ticket.history'
+    __string__ = "Ticket History"
     ticket = fields.Many2One('property.ticket', "Ticket", required=True,
         ondelete='CASCADE')
     date = fields.DateTime("Date", required=True)
@@ -1053,8 +1053,8 @@ class TicketHistory(ModelSQL, ModelView):
 
 
 class TicketEscalation(ModelSQL, ModelView):
-    "Ticket Escalation"
     __name__ = 'property.ticket.escalation'
+    __string__ = "Ticket Escalation"
     ticket = fields.Many2One('property.ticket', "Ticket", required=True,
         ondelete='CASCADE')
     date = fields.DateTime("Date", required=True)
@@ -1074,8 +1074,8 @@ class TicketEscalation(ModelSQL, ModelView):
 
 
 class CorrectLevelStart(ModelView):
-    "Correct Information Level"
     __name__ = 'property.ticket.correct_level.start'
+    __string__ = "Correct Information Level"
     level = fields.Selection(LEVELS, "Information Level", required=True,
         sort=False)
     reason = fields.Text("Reason", required=True,

@@ -7,6 +7,7 @@ from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.property_base.common import now, office_date
 from trytond.modules.property_base.workflow import external_call
+from trytond.modules.property_base.site import site_from
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -31,14 +32,12 @@ SCORE_FIELDS = ['attitude', 'efficiency', 'quality', 'result']
 SENT_BACK_BELOW = 3
 
 
-class ReturnVisit(ModelSQL, ModelView):
-    "Return Visit"
+class ReturnVisit(site_from('ticket'), ModelSQL, ModelView):
     __name__ = 'property.return_visit'
+    __string__ = "Return Visit"
     ticket = fields.Many2One('property.ticket', "Ticket", required=True,
         ondelete='CASCADE',
         domain=[('state', 'in', ['resolved', 'visited'])])
-    site = fields.Function(fields.Many2One('property.site', "Site"),
-        'on_change_with_site', searcher='search_site')
     date = fields.DateTime("Date", required=True)
     method = fields.Selection(METHODS, "Method", required=True)
     visitor = fields.Many2One('company.employee', "Visitor",
@@ -148,14 +147,6 @@ class ReturnVisit(ModelSQL, ModelView):
             if order.technician and order.state != 'cancelled':
                 return order.technician
         return ticket.first_receiver
-
-    @fields.depends('ticket', '_parent_ticket.site')
-    def on_change_with_site(self, name=None):
-        return self.ticket.site if self.ticket else None
-
-    @classmethod
-    def search_site(cls, name, clause):
-        return [('ticket.' + clause[0], *clause[1:])]
 
     def get_rec_name(self, name):
         return (f'{self.ticket.rec_name} '

@@ -5,6 +5,7 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
+from trytond.modules.property_base.site import site_from
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.modules.property_base.common import clock
@@ -18,9 +19,10 @@ STATES = [
     ]
 
 
-class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "Work Order"
+class WorkOrder(site_from('ticket'),
+        WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.work_order'
+    __string__ = "Work Order"
     _maintained_fields = ('dispatched_at', 'done_at', 'rework_count',
         'arrived_at', 'onsite_deadline', 'arrival_breached')
     _states = {
@@ -28,8 +30,6 @@ class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         }
     ticket = fields.Many2One('property.ticket', "Ticket", required=True,
         ondelete='CASCADE', states=_states)
-    site = fields.Function(fields.Many2One('property.site', "Site"),
-        'on_change_with_site', searcher='search_site')
     department = fields.Many2One('property.department', "Department",
         required=True, ondelete='RESTRICT', states=_states)
     technician = fields.Many2One('company.employee', "Technician",
@@ -139,14 +139,6 @@ class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_arrival_breached():
         return False
-
-    @fields.depends('ticket', '_parent_ticket.site')
-    def on_change_with_site(self, name=None):
-        return self.ticket.site if self.ticket else None
-
-    @classmethod
-    def search_site(cls, name, clause):
-        return [('ticket.' + clause[0], *clause[1:])]
 
     @fields.depends('ticket', 'department', 'description',
         '_parent_ticket.category', '_parent_ticket.description')

@@ -34,8 +34,8 @@ def check_weights(record, lines):
 
 
 class Template(DeactivableMixin, ModelSQL, ModelView):
-    "Appraisal Template"
     __name__ = 'property.appraisal.template'
+    __string__ = "Appraisal Template"
     name = fields.Char("Name", required=True, translate=True)
     post = fields.Many2One('property.post', "Post", required=True,
         ondelete='CASCADE')
@@ -73,8 +73,8 @@ class CriterionMixin:
 
 
 class TemplateLine(CriterionMixin, ModelSQL, ModelView):
-    "Appraisal Criterion"
     __name__ = 'property.appraisal.template.line'
+    __string__ = "Appraisal Criterion"
     template = fields.Many2One('property.appraisal.template', "Template",
         required=True, ondelete='CASCADE')
     name = fields.Char("Criterion", required=True, translate=True)
@@ -82,8 +82,8 @@ class TemplateLine(CriterionMixin, ModelSQL, ModelView):
 
 class Appraisal(WorkflowGuardMixin, StateAuditMixin, MonthMixin, Workflow,
         ModelSQL, ModelView):
-    "Monthly Appraisal"
     __name__ = 'property.appraisal'
+    __string__ = "Monthly Appraisal"
     _maintained_fields = ('reviewed_by',)
     _states = {'readonly': Eval('state') != 'draft'}
     employee = fields.Many2One('company.employee', "Employee", required=True,
@@ -271,8 +271,8 @@ class Appraisal(WorkflowGuardMixin, StateAuditMixin, MonthMixin, Workflow,
 
 
 class AppraisalLine(CriterionMixin, ModelSQL, ModelView):
-    "Appraisal Line"
     __name__ = 'property.appraisal.line'
+    __string__ = "Appraisal Score"
     appraisal = fields.Many2One('property.appraisal', "Appraisal",
         required=True, ondelete='CASCADE')
     name = fields.Char("Criterion", required=True)

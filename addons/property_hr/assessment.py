@@ -14,8 +14,8 @@ KINDS = [
 
 
 class Assessment(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "Assessment"
     __name__ = 'property.assessment'
+    __string__ = "Assessment"
     _states = {'readonly': Eval('state') != 'draft'}
     course = fields.Many2One('property.training.course', "Course",
         required=True, ondelete='RESTRICT', states=_states)
@@ -138,8 +138,8 @@ class Assessment(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
 
 class AssessmentLine(ModelSQL, ModelView):
-    "Assessment Score"
     __name__ = 'property.assessment.line'
+    __string__ = "Assessment Score"
     assessment = fields.Many2One('property.assessment', "Assessment",
         required=True, ondelete='CASCADE')
     employee = fields.Many2One('company.employee', "Employee",

@@ -32,8 +32,8 @@ HOURS = Decimal('0.01')
 
 class AttendanceReport(WorkflowGuardMixin, StateAuditMixin, MonthMixin,
         Workflow, ModelSQL, ModelView):
-    "Monthly Attendance Report"
     __name__ = 'property.attendance.report'
+    __string__ = "Monthly Attendance Report"
     _maintained_fields = ('computed_at', 'reported_by', 'reported_at')
     _states = {'readonly': Eval('state') != 'draft'}
     site = fields.Many2One('property.site', "Site", required=True,
@@ -234,8 +234,8 @@ class AttendanceReport(WorkflowGuardMixin, StateAuditMixin, MonthMixin,
 
 
 class AttendanceReportLine(ModelSQL, ModelView):
-    "Monthly Attendance"
     __name__ = 'property.attendance.report.line'
+    __string__ = "Monthly Attendance"
     report = fields.Many2One('property.attendance.report', "Report",
         required=True, ondelete='CASCADE', readonly=True)
     employee = fields.Many2One('company.employee', "Employee",

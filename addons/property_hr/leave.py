@@ -40,8 +40,8 @@ def on_leave_domain(date):
 
 class Leave(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
         ModelView):
-    "Leave"
     __name__ = 'property.leave'
+    __string__ = "Leave"
     _maintained_fields = ('approved_by', 'approved_at')
     _states = {'readonly': Eval('state') != 'draft'}
     employee = fields.Many2One('company.employee', "Employee", required=True,

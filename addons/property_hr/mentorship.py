@@ -15,8 +15,8 @@ from trytond.pyson import Eval
 
 class Mentorship(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
         ModelView):
-    "Mentorship"
     __name__ = 'property.mentorship'
+    __string__ = "Mentorship"
     _maintained_fields = ('ended_on',)
     _states = {'readonly': Eval('state') != 'mentoring'}
     employee = fields.Many2One('company.employee', "New Employee",

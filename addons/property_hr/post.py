@@ -13,8 +13,8 @@ ROTATION_MONTHS = 6
 
 
 class Post(DeactivableMixin, ModelSQL, ModelView):
-    "Post"
     __name__ = 'property.post'
+    __string__ = "Post"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
     requirements = fields.One2Many('property.post.requirement', 'post',
@@ -54,8 +54,8 @@ class Post(DeactivableMixin, ModelSQL, ModelView):
 
 
 class PostRequirement(ModelSQL, ModelView):
-    "Post Required Course"
     __name__ = 'property.post.requirement'
+    __string__ = "Post Required Course"
     post = fields.Many2One('property.post', "Post", required=True,
         ondelete='CASCADE')
     course = fields.Many2One('property.training.course', "Course",
@@ -196,8 +196,8 @@ class Employee(metaclass=PoolMeta):
 
 
 class EmployeeSite(ModelSQL):
-    "Employee - Site"
     __name__ = 'company.employee-property.site'
+    __string__ = "Employee - Site"
     employee = fields.Many2One('company.employee', "Employee",
         required=True, ondelete='CASCADE')
     site = fields.Many2One('property.site', "Site", required=True,

@@ -25,8 +25,8 @@ ITEMS = [
 
 class QualityCheck(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
         ModelView):
-    "Daily Quality Check"
     __name__ = 'property.quality.check'
+    __string__ = "Daily Quality Check"
     _states = {'readonly': Eval('state') != 'draft'}
     site = fields.Many2One('property.site', "Site", required=True,
         ondelete='RESTRICT', states=_states)
@@ -96,8 +96,8 @@ class QualityCheck(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
 
 
 class QualityCheckLine(ModelSQL, ModelView):
-    "Quality Check Item"
     __name__ = 'property.quality.check.line'
+    __string__ = "Quality Check Item"
     check = fields.Many2One('property.quality.check', "Check", required=True,
         ondelete='CASCADE')
     employee = fields.Many2One('company.employee', "Employee", required=True,
@@ -126,8 +126,8 @@ class QualityCheckLine(ModelSQL, ModelView):
 
 class RewardPenalty(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
         ModelView):
-    "Reward or Penalty"
     __name__ = 'property.reward_penalty'
+    __string__ = "Reward or Penalty"
     _maintained_fields = ('approved_by', 'approved_at')
     _states = {'readonly': Eval('state') != 'draft'}
     employee = fields.Many2One('company.employee', "Employee", required=True,

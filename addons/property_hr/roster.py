@@ -26,8 +26,8 @@ PUBLISH_DAY = 25
 
 
 class Shift(ModelSQL, ModelView):
-    "Shift"
     __name__ = 'property.shift'
+    __string__ = "Shift"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
     start = fields.Time("Start", required=True)
@@ -101,8 +101,8 @@ class Shift(ModelSQL, ModelView):
 
 
 class Roster(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
-    "Roster"
     __name__ = 'property.roster'
+    __string__ = "Roster"
     _maintained_fields = ('published_at', 'published_by', 'gaps_accepted')
     _states = {'readonly': Eval('state') != 'draft'}
     site = fields.Many2One('property.site', "Site", required=True,
@@ -324,8 +324,8 @@ class Roster(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
 
 
 class RosterLine(WorkflowGuardMixin, ModelSQL, ModelView):
-    "Roster Shift"
     __name__ = 'property.roster.line'
+    __string__ = "Roster Shift"
     # No workflow of its own: only the leave is the suite's (its approval
     # takes the shift off the roster, the return puts it back)
     _maintained_fields = ('leave',)
@@ -458,8 +458,8 @@ class RosterLine(WorkflowGuardMixin, ModelSQL, ModelView):
 
 
 class RosterSwap(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "Shift Swap"
     __name__ = 'property.roster.swap'
+    __string__ = "Shift Swap"
     _maintained_fields = ('decided_by',)
     line = fields.Many2One('property.roster.line', "Shift", required=True,
         ondelete='CASCADE', states={'readonly': Eval('state') != 'requested'})

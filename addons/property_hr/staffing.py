@@ -9,8 +9,8 @@ from trytond.model.exceptions import ValidationError
 
 
 class Staffing(ModelSQL, ModelView):
-    "Minimum Staffing"
     __name__ = 'property.staffing'
+    __string__ = "Minimum Staffing"
     site = fields.Many2One('property.site', "Site", required=True,
         ondelete='CASCADE')
     post = fields.Many2One('property.post', "Post", required=True,

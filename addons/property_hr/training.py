@@ -22,8 +22,8 @@ DEPARTMENTS = [
 
 
 class Course(DeactivableMixin, ModelSQL, ModelView):
-    "Training Course"
     __name__ = 'property.training.course'
+    __string__ = "Training Course"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
     kind = fields.Selection(COURSE_KINDS, "Kind", required=True)
@@ -56,8 +56,8 @@ class Course(DeactivableMixin, ModelSQL, ModelView):
 
 
 class Plan(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
-    "Training Plan"
     __name__ = 'property.training.plan'
+    __string__ = "Training Plan"
     name = fields.Char("Name", required=True)
     site = fields.Many2One('property.site', "Site", required=True,
         ondelete='RESTRICT')
@@ -107,8 +107,8 @@ class Plan(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
 
 
 class Session(ModelSQL, ModelView):
-    "Training Session"
     __name__ = 'property.training.session'
+    __string__ = "Training Session"
     plan = fields.Many2One('property.training.plan', "Plan",
         ondelete='SET NULL')
     course = fields.Many2One('property.training.course', "Course",
@@ -155,8 +155,8 @@ class Session(ModelSQL, ModelView):
 
 
 class SessionLine(ModelSQL, ModelView):
-    "Training Attendee"
     __name__ = 'property.training.session.line'
+    __string__ = "Training Attendee"
     session = fields.Many2One('property.training.session', "Session",
         required=True, ondelete='CASCADE')
     employee = fields.Many2One('company.employee', "Employee",

@@ -26,8 +26,8 @@ _RHYTHMS = 1000
 
 
 class Rhythm(ModelSQL, ModelView):
-    "Training Rhythm"
     __name__ = 'property.training.rhythm'
+    __string__ = "Training Rhythm"
     department = fields.Selection(DEPARTMENTS, "Department", required=True)
     department_string = department.translated('department')
     min_per_week = fields.Integer("Minimum a Week", required=True)
@@ -70,8 +70,8 @@ def month_weeks(month):
 
 
 class ShortfallContext(ModelView):
-    "Training Shortfalls Context"
     __name__ = 'property.training.shortfall.context'
+    __string__ = "Training Shortfalls Filter"
     month = fields.Date("Month", required=True,
         help="Any day of the month to list.")
 
@@ -81,8 +81,8 @@ class ShortfallContext(ModelView):
 
 
 class Shortfall(ModelSQL, ModelView):
-    "Training Shortfall"
     __name__ = 'property.training.shortfall'
+    __string__ = "Training Shortfall"
     site = fields.Many2One('property.site', "Site", readonly=True)
     department = fields.Selection(DEPARTMENTS, "Department", readonly=True)
     week = fields.Date("Week from", readonly=True)
@@ -167,9 +167,10 @@ class ContestDueContext(ModelView):
 
 
 class ContestDue(ModelSQL, ModelView):
-    """Skill Contest Due: the departments of a site with no skill contest
-    this half year (seed 004, 十二、4: 半年组织各部门岗位练兵、技术比武)"""
+    """The departments of a site with no skill contest this half year
+    (seed 004, 十二、4: 半年组织各部门岗位练兵、技术比武)"""
     __name__ = 'property.training.contest_due'
+    __string__ = "Skill Contest Due"
     site = fields.Many2One('property.site', "Site", readonly=True)
     department = fields.Selection(DEPARTMENTS, "Department", readonly=True)
     half_from = fields.Date("Half Year from", readonly=True)

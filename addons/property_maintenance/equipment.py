@@ -14,6 +14,7 @@ from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import (
     CheckValuesMixin, rec_name_domain)
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.site import site_from
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -39,8 +40,8 @@ REMIND_DAYS = 30
 
 
 class Category(ModelSQL, ModelView):
-    "Equipment Category"
     __name__ = 'property.equipment.category'
+    __string__ = "Equipment Category"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
     kind = fields.Selection(KINDS, "Kind", required=True, sort=False)
@@ -83,8 +84,8 @@ class Category(ModelSQL, ModelView):
 
 class Equipment(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
-    "Equipment"
     __name__ = 'property.equipment'
+    __string__ = "Equipment"
     _states = {'readonly': Eval('state') == 'retired'}
 
     site = fields.Many2One('property.site', "Site", required=True,
@@ -312,13 +313,12 @@ def _slices(ids, size=500):
         yield ids[i:i + size]
 
 
-class Certificate(CheckValuesMixin, ModelSQL, ModelView):
-    "Statutory Certificate"
+class Certificate(site_from('equipment'),
+        CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.equipment.certificate'
+    __string__ = "Statutory Certificate"
     equipment = fields.Many2One('property.equipment', "Equipment",
         required=True, ondelete='CASCADE')
-    site = fields.Function(fields.Many2One('property.site', "Site"),
-        'on_change_with_site', searcher='search_site')
     name = fields.Char("Certificate", required=True,
         help="E.g. the lift's periodic inspection certificate "
         "(定期检验合格证).")
@@ -348,14 +348,6 @@ class Certificate(CheckValuesMixin, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.name} {self.number}'
-
-    @fields.depends('equipment', '_parent_equipment.site')
-    def on_change_with_site(self, name=None):
-        return self.equipment.site if self.equipment else None
-
-    @classmethod
-    def search_site(cls, name, clause):
-        return [('equipment.' + clause[0], *clause[1:])]
 
     @classmethod
     def latest_query(cls):

@@ -28,8 +28,8 @@ DAY_START, NIGHT_START = 8, 20
 
 class FireCheck(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         ModelView):
-    "Fire Equipment Check"
     __name__ = 'property.fire.check'
+    __string__ = "Fire Equipment Check"
     _states = {'readonly': Eval('state') != 'draft'}
     site = fields.Many2One('property.site', "Site", required=True,
         ondelete='RESTRICT', states=_states)
@@ -149,8 +149,8 @@ class FireCheck(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
 
 
 class FireCheckLine(CheckValuesMixin, ModelSQL, ModelView):
-    "Fire Equipment Check Item"
     __name__ = 'property.fire.check.line'
+    __string__ = "Fire Equipment Check Item"
     check = fields.Many2One('property.fire.check', "Round", required=True,
         ondelete='CASCADE')
     equipment = fields.Many2One('property.equipment', "Equipment",
@@ -228,8 +228,8 @@ class Equipment(metaclass=PoolMeta):
 
 
 class PatrolPlan(DeactivableMixin, CheckValuesMixin, ModelSQL, ModelView):
-    "Patrol Plan"
     __name__ = 'property.patrol.plan'
+    __string__ = "Patrol Plan"
     name = fields.Char("Name", required=True)
     site = fields.Many2One('property.site', "Site", required=True,
         ondelete='RESTRICT')
@@ -314,8 +314,8 @@ class PatrolPlan(DeactivableMixin, CheckValuesMixin, ModelSQL, ModelView):
 
 
 class PatrolPoint(CheckValuesMixin, ModelSQL, ModelView):
-    "Patrol Check Point"
     __name__ = 'property.patrol.point'
+    __string__ = "Patrol Check Point"
     plan = fields.Many2One('property.patrol.plan', "Plan", required=True,
         ondelete='CASCADE')
     sequence = fields.Integer("Sequence")

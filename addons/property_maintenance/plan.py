@@ -64,8 +64,8 @@ def occurrence(anchor, frequency, interval, n):
 
 class Plan(WorkflowGuardMixin, CheckValuesMixin, DeactivableMixin,
         ModelSQL, ModelView):
-    "Maintenance Plan"
     __name__ = 'property.maintenance.plan'
+    __string__ = "Maintenance Plan"
     # Where the schedule stands: set by the plan itself and its scheduler
     _maintained_fields = ('anchor_date', 'occurrences')
 
@@ -355,8 +355,8 @@ class Plan(WorkflowGuardMixin, CheckValuesMixin, DeactivableMixin,
 
 
 class PlanItem(CheckValuesMixin, ModelSQL, ModelView):
-    "Maintenance Checklist Item"
     __name__ = 'property.maintenance.plan.item'
+    __string__ = "Maintenance Checklist Item"
     plan = fields.Many2One('property.maintenance.plan', "Plan",
         required=True, ondelete='CASCADE')
     sequence = fields.Integer("Sequence")

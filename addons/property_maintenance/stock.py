@@ -31,8 +31,8 @@ class Move(metaclass=PoolMeta):
 
 
 class WorkOrderMaterial(CheckValuesMixin, ModelSQL, ModelView):
-    "Work Order Material"
     __name__ = 'property.work_order.material'
+    __string__ = "Work Order Material"
     _states = {'readonly': Bool(Eval('move'))}
     work_order = fields.Many2One('property.work_order', "Work Order",
         required=True, ondelete='CASCADE', states=_states)
@@ -168,8 +168,8 @@ class WorkOrder(metaclass=PoolMeta):
 
 
 class StockMinimum(CheckValuesMixin, ModelSQL, ModelView):
-    "Storeroom Minimum"
     __name__ = 'property.stock.minimum'
+    __string__ = "Storeroom Minimum"
     warehouse = fields.Many2One('stock.location', "Storeroom",
         required=True, ondelete='CASCADE',
         domain=[('type', '=', 'warehouse')])

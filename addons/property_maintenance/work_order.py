@@ -163,8 +163,8 @@ class WorkOrder(metaclass=PoolMeta):
 
 
 class WorkOrderCheck(CheckValuesMixin, ModelSQL, ModelView):
-    "Work Order Check"
     __name__ = 'property.work_order.check'
+    __string__ = "Work Order Check"
     work_order = fields.Many2One('property.work_order', "Work Order",
         required=True, ondelete='CASCADE')
     sequence = fields.Integer("Sequence")

@@ -13,6 +13,7 @@ from unittest.mock import patch
 import polib
 
 from trytond.cache import Cache
+from trytond.model.model import humanize
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import DB_NAME
@@ -115,6 +116,33 @@ def untranslated(module, po_path):
         if e.msgstr or e.msgstr_plural.get(0)}
     return [f'{e.msgctxt} {e.msgid!r}' for e in template
         if (e.msgctxt, e.msgid) not in translated]
+
+
+def model_label_problems(module, po_path):
+    """Return the models of the module whose label office staff would not
+    read: the English label is missing, is the technical name made
+    readable (no `__string__`) or is also another model's of the module;
+    the Chinese one in po_path is missing or the English left as is"""
+    IrModel = Pool().get('ir.model')
+    chinese = {e.msgctxt: (e.msgid, e.msgstr) for e in polib.pofile(po_path)
+        if e.msgctxt and e.msgctxt.startswith('model:')}
+    models = IrModel.search([('module', '=', module)])
+    problems = [] if models else [f'{module}: no models']
+    seen = {}
+    for model in models:
+        label = model.string
+        if (not label or label == humanize(model.name)
+                or '.' in label or '_' in label):
+            problems.append(f'{model.name}: English label {label!r}')
+        elif label in seen:
+            problems.append(f'{model.name}: English label {label!r} '
+                f'also of {seen[label]}')
+        seen.setdefault(label, model.name)
+        msgid, msgstr = chinese.get(f'model:{model.name},string:', (None, ''))
+        if msgid != label or not msgstr or msgstr == label:
+            problems.append(f'{model.name}: Chinese label {msgstr!r} '
+                f'of {msgid!r}')
+    return problems
 
 
 def datetime_list_columns(module):
@@ -280,6 +308,15 @@ class SuiteModuleTestMixin:
             'locale', 'zh_CN.po')
         missing = untranslated(self.module, path)
         self.assertFalse(missing, "untranslated:\n" + "\n".join(missing))
+
+    @with_transaction()
+    def test_model_labels_read_in_english_and_chinese(self):
+        "Every model of the module has a label staff read, in both languages"
+        path = os.path.join(os.path.dirname(
+                importlib.import_module(
+                    f'trytond.modules.{self.module}').__file__),
+            'locale', 'zh_CN.po')
+        self.assertEqual(model_label_problems(self.module, path), [])
 
 
 # -- printed documents -------------------------------------------------------

@@ -9,8 +9,8 @@ from trytond.modules.property_base.tests.tools import (
     pdf_fonts,
     pdf_images, pdf_pages, pdf_qrcodes, pdf_text, run_cron, set_chinese,
     with_transaction)
-from trytond.modules.property_decoration.application import (
-    mask_identity, settlement)
+from trytond.modules.property_decoration.application import settlement
+from trytond.modules.property_decoration.worker import mask_identity
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
 from trytond.transaction import Transaction

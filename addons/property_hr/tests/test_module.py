@@ -11,6 +11,7 @@ from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
     office_to_utc, office_today, open_notifications, pdf_fonts, pdf_text,
     run_cron, set_chinese, with_transaction)
+from trytond.modules.property_hr.ir import _EMPLOYEES_RULE_MODELS
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
 from trytond.transaction import Transaction
@@ -102,6 +103,34 @@ class PropertyHrTestCase(
         # It was valid a month and a half ago
         self.assertEqual(employee.qualification_problems(
                 date=TODAY - relativedelta(months=1, days=15)), [])
+
+    @with_transaction()
+    def test_own_scores_rule_context(self):
+        """Staff read their own assessment scores only: the record rules
+        of HR's own models know the user's employees, the rules of other
+        models are evaluated without them"""
+        pool = Pool()
+        Rule = pool.get('ir.rule')
+        Line = pool.get('property.assessment.line')
+        env = create_hr()
+        wu = create_employee(env['company'], "Wu Ting")
+        assess(env, env['rules'], [(env['employee'], 90), (wu, 80)])
+        chen = create_staff("Chen Jing", 'chen.hr',
+            'property_base.group_property_front_desk', env['company'],
+            sites=[env['site']], employee=env['employee'])
+        with Transaction().set_user(chen.id), \
+                Transaction().set_context(_check_access=True):
+            self.assertEqual([l.employee for l in Line.search([])],
+                [env['employee']])
+            self.assertEqual(list(
+                    Rule._get_context('property.assessment.line')[
+                        'employees']), [env['employee'].id])
+            self.assertNotIn('employees', Rule._get_context('property.leave'))
+        # (Tryton's attendance module gives them to its own models)
+        rules = Rule.search([('domain', 'like', '%employees%'),
+                ('rule_group.model', 'like', 'property.%')])
+        self.assertEqual({r.rule_group.model for r in rules},
+            _EMPLOYEES_RULE_MODELS)
 
     @with_transaction()
     def test_score_range(self):
