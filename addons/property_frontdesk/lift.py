@@ -35,6 +35,7 @@ class LiftBooking(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
     "Lift Booking"
     __name__ = 'property.lift.booking'
+    __string__ = "Lift Booking"
     _maintained_fields = ('booked_by', 'protection_checked_by', 'started_at',
         'finished_at')
     _states = {'readonly': Eval('state') != 'draft'}

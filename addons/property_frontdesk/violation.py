@@ -45,6 +45,7 @@ class Violation(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
     "Everyday Violation"
     __name__ = 'property.violation'
+    __string__ = "Violation"
     _maintained_fields = ('number', 'recorded_by', 'notice_date',
         'deadline', 'escalated_at', 'escalated_by', 'rectified_date')
     _states = {'readonly': Eval('state') != 'open'}

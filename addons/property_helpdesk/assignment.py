@@ -24,6 +24,7 @@ def on_unprocessed_list(ticket, date):
 class Assignment(ModelSQL, ModelView):
     "Unprocessed Work Assignment"
     __name__ = 'property.ticket.assignment'
+    __string__ = "Next-Day Assignment"
     ticket = fields.Many2One('property.ticket', "Ticket", required=True,
         ondelete='CASCADE',
         domain=[

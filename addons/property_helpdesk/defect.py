@@ -28,6 +28,7 @@ class Defect(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
         ModelView):
     "Developer Defect"
     __name__ = 'property.defect'
+    __string__ = "Developer Defect"
     _maintained_fields = ('sent_on', 'repaired_on', 'closed_on')
     _draft = {'readonly': Eval('state') != 'open'}
     site = fields.Many2One('property.site', "Site", required=True,
@@ -175,6 +176,7 @@ class Defect(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
 class DefectProgress(ModelSQL, ModelView):
     "Developer Defect Progress"
     __name__ = 'property.defect.progress'
+    __string__ = "Defect Follow-up"
     defect = fields.Many2One('property.defect', "Defect", required=True,
         ondelete='CASCADE')
     date = fields.DateTime("Date", required=True)
@@ -207,6 +209,7 @@ class DefectProgress(ModelSQL, ModelView):
 class Warranty(ModelSQL, ModelView):
     "Warranty"
     __name__ = 'property.warranty'
+    __string__ = "Warranty"
     site = fields.Many2One('property.site', "Site", required=True,
         ondelete='RESTRICT')
     building = fields.Many2One('property.building', "Building",

@@ -27,6 +27,7 @@ class Incident(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
         ModelView):
     "Incident Report"
     __name__ = 'property.incident'
+    __string__ = "Incident Report"
     _maintained_fields = ('filed_at', 'filed_by', 'late')
     _states = {'readonly': Eval('state') != 'draft'}
     site = fields.Many2One('property.site', "Site", required=True,
@@ -172,6 +173,7 @@ class Incident(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
 class IncidentPhoto(ModelSQL, ModelView):
     "Incident Photo"
     __name__ = 'property.incident.photo'
+    __string__ = "Incident Photo"
     incident = fields.Many2One('property.incident', "Incident Report",
         required=True, ondelete='CASCADE')
     photo = fields.Binary("Photo", filename='photo_name', required=True)

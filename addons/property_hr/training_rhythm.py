@@ -158,6 +158,7 @@ def half_year(date):
 class ContestDueContext(ModelView):
     "Skill Contests Due Context"
     __name__ = 'property.training.contest_due.context'
+    __string__ = "Skill Contests Due Filter"
     date = fields.Date("Date", required=True,
         help="The contests are due in the half year of this day.")
 

@@ -30,6 +30,7 @@ def _rate(numerator, denominator):
 class KPI(ModelSQL, ModelView):
     "Engineering KPI"
     __name__ = 'property.maintenance.kpi'
+    __string__ = "Engineering KPI"
     # Stored figures, written only by compute (the scheduled action): the
     # equipment's state is a snapshot of the day the figures were taken,
     # the jobs and rounds are counted from the 1st to that day
