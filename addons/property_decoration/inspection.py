@@ -91,8 +91,8 @@ class ViolationType(
                         name=type_.rec_name))
 
 
-class Inspection(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
-        ModelView):
+class Inspection(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
+        Workflow, ModelSQL, ModelView):
     "Renovation Inspection"
     __name__ = 'property.decoration.inspection'
     _states = {'readonly': Eval('state') != 'draft'}
@@ -461,8 +461,7 @@ class Violation(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Notice = pool.get('property.decoration.notice')
         cls.write(violations, {
                 'rectified_date': pool.get('ir.date').today()})
-        Notice.write([n for v in violations for n in v.notices
-                if n.state in {'issued', 'overdue'}], {'state': 'rectified'})
+        Notice.rectify([n for v in violations for n in v.notices])
 
     @classmethod
     @ModelView.button
@@ -477,8 +476,8 @@ class Violation(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         pass
 
 
-class Notice(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
-        ModelView):
+class Notice(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin, Workflow,
+        ModelSQL, ModelView):
     "Rectification Notice"
     __name__ = 'property.decoration.notice'
     _maintained_fields = ('number', 'sanction', 'escalations')
@@ -561,6 +560,19 @@ class Notice(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         return super().create(vlist)
 
     @classmethod
+    @Workflow.transition('overdue')
+    def mark_overdue(cls, notices):
+        "Past their deadline: counted as one more escalation"
+        for notice in notices:
+            notice.escalations = (notice.escalations or 0) + 1
+        cls.save(notices)
+
+    @classmethod
+    @Workflow.transition('rectified')
+    def rectify(cls, notices):
+        "Their violation is rectified (a rectified notice stays so)"
+
+    @classmethod
     def escalate(cls, date=None):
         """Scheduled action: notices past their deadline become overdue and
         their violation goes up the ladder to at least a stop-work order,
@@ -580,10 +592,7 @@ class Notice(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         to_stop = [n.violation for n in notices
             if n.violation.state == 'open'
             and order.index(n.violation.sanction) < order.index('stop_work')]
-        for notice in notices:
-            notice.state = 'overdue'
-            notice.escalations = (notice.escalations or 0) + 1
-        cls.save(notices)
+        cls.mark_overdue(notices)
         if to_stop:
             Violation.write(to_stop, {'sanction': 'stop_work'})
         Cron.notify_sites('tryton-warning',
