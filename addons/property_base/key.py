@@ -7,6 +7,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from .common import clock
+from .audit import StateAuditMixin
 from .workflow import WorkflowGuardMixin
 
 KEY_STATES = [
@@ -22,7 +23,7 @@ LOG_ACTIONS = [
     ]
 
 
-class Key(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class Key(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL, ModelView):
     "Unit Key Set"
     __name__ = 'property.key'
     unit = fields.Many2One('property.unit', "Unit", required=True,

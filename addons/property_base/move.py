@@ -9,6 +9,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from .common import clock
 from .printing import HTMLReport
+from .audit import StateAuditMixin
 from .workflow import WorkflowGuardMixin
 
 MOVE_KINDS = [
@@ -91,7 +92,7 @@ STEPS = [
     ]
 
 
-class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class Move(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL, ModelView):
     "Move-in / Move-out"
     __name__ = 'property.move'
     _maintained_fields = ('completed_at', 'completed_by')

@@ -10,6 +10,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .common import MonthMixin
+from .audit import StateAuditMixin
 from .workflow import WorkflowGuardMixin
 
 INSPECTION_STATES = [
@@ -19,8 +20,8 @@ INSPECTION_STATES = [
     ]
 
 
-class VacantInspection(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL,
-        ModelView):
+class VacantInspection(WorkflowGuardMixin, StateAuditMixin, MonthMixin,
+        Workflow, ModelSQL, ModelView):
     "Vacant Unit Inspection"
     __name__ = 'property.vacant.inspection'
     _maintained_fields = ('done_by',)

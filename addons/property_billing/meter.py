@@ -12,6 +12,7 @@ from trytond.transaction import Transaction
 
 from trytond.modules.property_base.common import (
     CheckValuesMixin, rec_name_domain)
+from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 # Readings averaged to tell an abnormal consumption
@@ -79,8 +80,8 @@ class Meter(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
         return result
 
 
-class Reading(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
-        ModelView):
+class Reading(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin, Workflow,
+        ModelSQL, ModelView):
     "Meter Reading"
     __name__ = 'property.meter.reading'
     _maintained_fields = (

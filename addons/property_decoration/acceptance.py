@@ -9,6 +9,7 @@ from trytond.modules.property_base.common import CheckValuesMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
+from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 from .application import settlement
@@ -28,8 +29,8 @@ CHECKLIST = [
     ]
 
 
-class Acceptance(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
-        ModelView):
+class Acceptance(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
+        Workflow, ModelSQL, ModelView):
     "Renovation Acceptance"
     __name__ = 'property.decoration.acceptance'
     _maintained_fields = ('deductions_approved_by',)
