@@ -385,8 +385,9 @@ class DayAtTheOfficeTestCase(unittest.TestCase):
         self.assertTrue(ticket['closed_at'])
         self.assertFalse(ticket['reply_breached'])
         self.assertFalse(ticket['done_breached'])
-        changes = self.search_read(fd, 'property.ticket.history',
-            [('ticket', '=', ticket_id)], ['to_state', 'user'])
+        changes = self.search_read(fd, 'property.state.change',
+            [('record', '=', f'property.ticket,{ticket_id}')],
+            ['to_state', 'user'])
         self.assertEqual({c['to_state'] for c in changes},
             {'draft', 'open', 'assigned', 'in_progress', 'resolved',
                 'visited', 'closed'})

@@ -148,8 +148,16 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
         meter, = get('property.meter').create([{'number': 'W-1',
                     'unit': unit.id,
                     'fee_type': estate['fee_types']['WA'].id}])
-        get('property.meter.reading').create([{'meter': meter.id,
-                    'value': 12}])
+        Reading = get('property.meter.reading')
+        Reading.create([{'meter': meter.id, 'value': 12}])
+        # and one flagged, far above the meter's average, to be reviewed
+        other_meter, = get('property.meter').create([{'number': 'W-2',
+                    'unit': other_unit.id,
+                    'fee_type': estate['fee_types']['WA'].id}])
+        today = get('ir.date').today()
+        for days, value in [(90, 10), (60, 20), (30, 30), (0, 1000)]:
+            Reading.create([{'meter': other_meter.id, 'value': value,
+                        'date': today - dt.timedelta(days=days)}])
         # The renovations at the stage of their inspections and acceptance
         # (as the buttons leave them)
         Application = get('property.decoration.application')
@@ -483,6 +491,61 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
                             'write_uid', 'write_date', 'state'}}
                     self.assertLessEqual(
                         readonly, set(Model._maintained_fields), name)
+        committed(check)
+
+    def test_every_workflow_model_is_audited(self):
+        """Every workflow model records who moved a record from which state
+        to which, and when (late on New Year's Eve in the office), and shows
+        it in the same "State Changes" tab of its form"""
+        def check():
+            from lxml import etree
+            from trytond.model import Workflow
+            from trytond.modules.property_base.audit import StateAuditMixin
+            from trytond.modules.property_base.tests.tools import (
+                office_clock)
+            pool = Pool()
+            User = pool.get('res.user')
+            View = pool.get('ir.ui.view')
+            StateChange = pool.get('property.state.change')
+            user, = User.search([('login', '=', 'wf.manager')])
+            models = workflow_models()
+            self.assertGreaterEqual(len(models), 30)
+            for name, Model in models.items():
+                with self.subTest(model=name):
+                    self.assertTrue(issubclass(Model, Workflow), name)
+                    self.assertTrue(issubclass(Model, StateAuditMixin), name)
+                    transitions = sorted(Model._transitions)
+                    records = Model.search([('state', 'in',
+                                [f for f, _ in transitions])],
+                        order=[('id', 'ASC')], limit=1)
+                    self.assertTrue(records, f"no record of {name} to move")
+                    record, = records
+                    start = record.state
+                    to = next(t for f, t in transitions if f == start)
+                    # the transition as Workflow makes it, whatever the
+                    # model's buttons do besides
+                    move = Workflow.transition(to)(lambda cls, records: None)
+                    with Transaction().set_user(user.id), office_clock(
+                            dt.datetime(2026, 12, 31, 23, 59)) as utc:
+                        move(Model, [record])
+                    record = Model(record.id)
+                    self.assertEqual(record.state, to)
+                    change = record.state_changes[0]
+                    self.assertEqual(
+                        (change.record, change.from_state, change.to_state,
+                            change.user, change.date),
+                        (record, start, to, user, utc))
+                    self.assertEqual(StateChange.search([
+                                ('record', '=', str(record)),
+                                ('date', '=', utc),
+                                ]), [change])
+                    for view in View.search([('model', '=', name),
+                                ('type', '=', 'form'),
+                                ('inherit', '=', None)]):
+                        self.assertTrue(etree.fromstring(view.arch).xpath(
+                                '/form/notebook/page[@name="state_changes"]'
+                                '/field[@name="state_changes"]'), view.name)
+            Transaction().rollback()
         committed(check)
 
     def plan(self):

@@ -4,14 +4,15 @@ import datetime as dt
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import (
-    DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
+    DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
+from .audit import StateAuditMixin
 from .common import OverdueReminderMixin, clock, rec_name_domain
 from .site import site_from
-from .workflow import WorkflowGuardMixin
+from .workflow import WorkflowGuardMixin, check_first
 
 ARCHIVE_KINDS = [
     ('owner', "Owner File"),
@@ -98,7 +99,7 @@ class Archive(DeactivableMixin, ModelSQL, ModelView):
 
 
 class ArchiveLoan(site_from('archive'), OverdueReminderMixin,
-        WorkflowGuardMixin, ModelSQL, ModelView):
+        WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.archive.loan'
     __string__ = "Archive Loan"
     _overdue_action = 'property_base.act_archive_loan_overdue'
@@ -143,6 +144,13 @@ class ArchiveLoan(site_from('archive'), OverdueReminderMixin,
                         cardinality='low')),
                 where=t.state.in_(['draft', 'approved', 'out'])))
         cls._order = [('loan_date', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'approved'),
+            ('approved', 'out'),
+            ('out', 'returned'),
+            ('draft', 'cancelled'),
+            ('approved', 'cancelled'),
+            }
         cls._buttons.update({
                 'approve': {
                     'invisible': Eval('state') != 'draft',
@@ -201,11 +209,16 @@ class ArchiveLoan(site_from('archive'), OverdueReminderMixin,
                         state=loan.state_string))
 
     @classmethod
+    def _check_approve(cls, loans):
+        cls._check_state(loans, {'draft'}, 'property_base.msg_loan_not_draft')
+
+    @classmethod
     @ModelView.button
+    @check_first('_check_approve')
+    @Workflow.transition('approved')
     def approve(cls, loans):
         pool = Pool()
         User = pool.get('res.user')
-        cls._check_state(loans, {'draft'}, 'property_base.msg_loan_not_draft')
         user = User(Transaction().user)
         employee = user.employee
         if not employee:
@@ -213,19 +226,23 @@ class ArchiveLoan(site_from('archive'), OverdueReminderMixin,
                     'property_base.msg_loan_approver_no_employee',
                     user=user.rec_name))
         cls.write(loans, {
-                'state': 'approved',
                 'approved_by': employee.id,
                 'approved_at': clock(),
                 })
 
     @classmethod
-    @ModelView.button
-    def lend(cls, loans):
+    def _check_lend(cls, loans):
         for loan in loans:
             if loan.state != 'approved' or not loan.approved_by:
                 raise UserError(gettext(
                         'property_base.msg_loan_not_approved',
                         loan=loan.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @check_first('_check_lend')
+    @Workflow.transition('out')
+    def lend(cls, loans):
         cls.lock(loans)
         archives = [l.archive.id for l in loans]
         if len(archives) != len(set(archives)) or cls.search([
@@ -234,30 +251,35 @@ class ArchiveLoan(site_from('archive'), OverdueReminderMixin,
                     ], limit=1):
             raise UserError(gettext(
                     'property_base.msg_archive_already_out'))
-        cls.write(loans, {
-                'state': 'out',
-                'lent_by': Transaction().user,
-                })
+        cls.write(loans, {'lent_by': Transaction().user})
 
     @classmethod
-    @ModelView.button
-    def return_(cls, loans):
-        today = Pool().get('ir.date').today()
+    def _check_return(cls, loans):
         for loan in loans:
             if loan.state != 'out':
                 raise UserError(gettext(
                         'property_base.msg_loan_return_not_out',
                         archive=loan.archive.rec_name,
                         state=loan.state_string))
+
+    @classmethod
+    @ModelView.button
+    @check_first('_check_return')
+    @Workflow.transition('returned')
+    def return_(cls, loans):
         cls.write(loans, {
-                'state': 'returned',
-                'return_date': today,
+                'return_date': Pool().get('ir.date').today(),
                 'received_by': Transaction().user,
                 })
 
     @classmethod
-    @ModelView.button
-    def cancel(cls, loans):
+    def _check_cancel(cls, loans):
         cls._check_state(loans, {'draft', 'approved'},
             'property_base.msg_loan_cancel_state')
-        cls.write(loans, {'state': 'cancelled'})
+
+    @classmethod
+    @ModelView.button
+    @check_first('_check_cancel')
+    @Workflow.transition('cancelled')
+    def cancel(cls, loans):
+        pass

@@ -1,5 +1,11 @@
 # This file is part of the property-management suite.
-"Who changed the state of a record, and when (审计)"
+"""Who changed the state of a record, and when (审计)
+
+One trail for every workflow model of the suite: each ``Workflow`` model
+takes ``StateAuditMixin``, which records every write of the state, whichever
+way its transitions are called (a button, a scheduled action, another
+model), and shows them on its form in the "State Changes" tab
+(tests/test_workflow_rpc.py checks that none is left out)."""
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
@@ -14,6 +20,8 @@ class StateChange(ModelSQL, ModelView):
         required=True, readonly=True)
     from_state = fields.Char("From", readonly=True)
     to_state = fields.Char("To", readonly=True)
+    from_state_string = fields.Function(fields.Char("From"), 'get_states')
+    to_state_string = fields.Function(fields.Char("To"), 'get_states')
     user = fields.Many2One('res.user', "User", readonly=True,
         ondelete='RESTRICT')
     date = fields.DateTime("Date", required=True, readonly=True)
@@ -36,6 +44,27 @@ class StateChange(ModelSQL, ModelView):
             if issubclass(klass, StateAuditMixin)]
 
     @classmethod
+    def get_states(cls, changes, names):
+        "The states as the record's form names them, in the user's language"
+        pool = Pool()
+        labels = {}
+        result = {n: {} for n in names}
+        for change in changes:
+            model = change.record.__name__ if change.record else None
+            if model not in labels:
+                labels[model] = {}
+                if model:
+                    selection = pool.get(model).fields_get(
+                        ['state'])['state'].get('selection')
+                    if isinstance(selection, list):
+                        labels[model] = dict(selection)
+            for name in names:
+                state = getattr(change, name[:-len('_string')])
+                result[name][change.id] = (
+                    labels[model].get(state, state) if state else None)
+        return result
+
+    @classmethod
     def log(cls, changes):
         "Record the changes: (record, from state, to state)"
         user = Transaction().user
@@ -52,7 +81,7 @@ class StateChange(ModelSQL, ModelView):
 
 class StateAuditMixin:
     """Keeps the state changes of the records (who, when, from, to), listed
-    on the record"""
+    on the record: its creation in the initial state, then each transition"""
     __slots__ = ()
     state_changes = fields.One2Many('property.state.change', 'record',
         "State Changes", readonly=True)

@@ -7,6 +7,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from .common import clock
+from .audit import StateAuditMixin
 from .site import site_from
 from .workflow import WorkflowGuardMixin
 
@@ -23,8 +24,8 @@ LOG_ACTIONS = [
     ]
 
 
-class Key(site_from('unit'),
-        WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class Key(site_from('unit'), WorkflowGuardMixin, StateAuditMixin, Workflow,
+        ModelSQL, ModelView):
     __name__ = 'property.key'
     __string__ = "Unit Key Set"
     unit = fields.Many2One('property.unit', "Unit", required=True,

@@ -10,6 +10,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from .common import clock, office_today, start_of_office_day
 from .printing import HTMLReport
+from .audit import StateAuditMixin
 from .site import site_from
 from .workflow import WorkflowGuardMixin
 
@@ -93,8 +94,8 @@ STEPS = [
     ]
 
 
-class Move(site_from('unit'),
-        WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class Move(site_from('unit'), WorkflowGuardMixin, StateAuditMixin, Workflow,
+        ModelSQL, ModelView):
     __name__ = 'property.move'
     __string__ = "Move-in / Move-out"
     _maintained_fields = ('completed_at', 'completed_by')

@@ -13,6 +13,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from .common import CheckValuesMixin, rec_name_domain
+from .audit import StateAuditMixin
 from .workflow import WorkflowGuardMixin
 
 UNIT_TYPES = [
@@ -53,8 +54,8 @@ def _boundaries(periods):
     return sorted(days)
 
 
-class Unit(WorkflowGuardMixin, CheckValuesMixin, DeactivableMixin, Workflow,
-        ModelSQL, ModelView):
+class Unit(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
+        DeactivableMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.unit'
     __string__ = "Unit"
     _maintained_fields = ('site', 'handover_date')

@@ -10,6 +10,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .common import MonthMixin
+from .audit import StateAuditMixin
 from .site import site_from
 from .workflow import WorkflowGuardMixin
 
@@ -20,9 +21,8 @@ INSPECTION_STATES = [
     ]
 
 
-class VacantInspection(site_from('unit'),
-        WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL,
-        ModelView):
+class VacantInspection(site_from('unit'), WorkflowGuardMixin, StateAuditMixin,
+        MonthMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.vacant.inspection'
     __string__ = "Vacant Unit Inspection"
     _maintained_fields = ('done_by',)

@@ -27,6 +27,7 @@ leaves to the suite what the called code does in turn.
 ``RpcCheck`` also refuses, on SQLite, links to records that do not exist,
 as PostgreSQL does with its foreign keys: Tryton does not declare foreign
 keys in SQLite's tables (``TableHandler.add_fk`` does nothing there)."""
+import functools
 import weakref
 
 from trytond import backend
@@ -276,3 +277,17 @@ class RpcCheck:
             if missing:
                 raise ForeignKeyError(gettext('ir.msg_foreign_model_missing',
                         value=min(missing), **cls.__names__(name)))
+
+
+def check_first(method):
+    """Decorate a ``Workflow.transition``: call the model's method (named)
+    with all the records first. The transition leaves out, silently, the
+    records not in a state it starts from; the office gets the reason
+    instead (a loan returned before it was lent, a job settled twice)."""
+    def decorator(func):
+        @functools.wraps(func)
+        def wrapper(cls, records, *args, **kwargs):
+            getattr(cls, method)(records)
+            return func(cls, records, *args, **kwargs)
+        return wrapper
+    return decorator

@@ -439,8 +439,7 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
                     {'invoice_date': run.invoice_date})
         done = [r for r in runs if r.state == 'done']
         if done:
-            Batch.write([b for r in done for b in r.batches],
-                {'state': 'pending'})
+            Batch.mark_pending([b for r in done for b in r.batches])
             # units added since (a home created after the run) in batches
             # of their own
             for run in done:
@@ -449,10 +448,7 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
                     Batch.save(new)
                     cls.write([run], {'units_total': (run.units_total or 0)
                             + sum(b.unit_count for b in new)})
-            cls.write(done, {'state': 'processing', 'done_at': None})
-        failed = [r for r in runs if r.state == 'failed']
-        if failed:
-            cls.write(failed, {'state': 'processing', 'failure': None})
+        cls.reopen([r for r in runs if r.state in {'done', 'failed'}])
         cls._enqueue(cls.browse(runs))
 
     @classmethod
@@ -462,11 +458,20 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
         cls.resume(runs)
 
     @classmethod
+    @Workflow.transition('processing')
+    def reopen(cls, runs):
+        "Bill again: a finished run's done time, a failed one's reason go"
+        cls.write(runs, {'done_at': None, 'failure': None})
+
+    @classmethod
     def fail(cls, runs, reason):
-        "Show on the runs that a batch failed, and why"
-        runs = [r for r in cls.browse(runs) if r.state == 'processing']
-        if runs:
-            cls.write(runs, {'state': 'failed', 'failure': reason})
+        "Show on the runs (ids) that a batch failed, and why"
+        cls._fail(cls.browse(runs), reason)
+
+    @classmethod
+    @Workflow.transition('failed')
+    def _fail(cls, runs, reason):
+        cls.write(runs, {'failure': reason})
 
     @classmethod
     def _enqueue(cls, runs):
@@ -499,12 +504,15 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
                     ('run', 'in', [r.id for r in runs]),
                     ('state', '!=', 'done'),
                     ])}
-        finished = [r for r in runs if r.id not in pending]
-        if finished:
-            cls.write(finished, {
-                    'state': 'done',
-                    'done_at': dt.datetime.now().replace(microsecond=0),
-                    })
+        cls.do([r for r in runs if r.id not in pending])
+
+    @classmethod
+    @Workflow.transition('done')
+    def do(cls, runs):
+        "Every batch of the runs is done"
+        cls.write(runs, {
+                'done_at': dt.datetime.now().replace(microsecond=0),
+                })
 
     def bill(self, units):
         """Bill the units with draft invoices (Batch.post posts them);
@@ -556,7 +564,8 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
         return runs
 
 
-class Batch(WorkflowGuardMixin, ModelSQL, ModelView):
+class Batch(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
+        ModelView):
     __name__ = 'property.billing.run.batch'
     __string__ = "Billing Run Batch"
     _maintained_fields = (
@@ -583,6 +592,31 @@ class Batch(WorkflowGuardMixin, ModelSQL, ModelView):
         cls._sql_indexes.add(Index(t, (t.run, Index.Range()),
                 (t.state, Index.Equality())))
         cls._order = [('run', 'DESC'), ('sequence', 'ASC'), ('id', 'ASC')]
+        cls._transitions |= {
+            ('pending', 'drafted'),
+            ('drafted', 'done'),
+            # a finished run billed again bills each of its units again
+            ('done', 'pending'),
+            }
+
+    @staticmethod
+    def default_state():
+        return 'pending'
+
+    @classmethod
+    @Workflow.transition('drafted')
+    def mark_drafted(cls, batches):
+        "Fees billed, invoices to post"
+
+    @classmethod
+    @Workflow.transition('done')
+    def mark_done(cls, batches):
+        "Invoices posted (each batch's done time set as it posted)"
+
+    @classmethod
+    @Workflow.transition('pending')
+    def mark_pending(cls, batches):
+        "To bill again"
 
     @classmethod
     def process(cls, batches):
@@ -644,9 +678,9 @@ class Batch(WorkflowGuardMixin, ModelSQL, ModelView):
                     ('id', 'in', json.loads(batch.unit_ids)),
                     ], order=[('id', 'ASC')])
             batch.held = batch.run.bill(units)
-            batch.state = 'drafted'
             drafted.append(batch)
         cls.save(drafted)
+        cls.mark_drafted(drafted)
         return drafted
 
     @classmethod
@@ -718,10 +752,10 @@ class Batch(WorkflowGuardMixin, ModelSQL, ModelView):
             if batch.state != 'drafted':
                 continue
             _post_drafts(batch.run, json.loads(batch.unit_ids))
-            batch.state = 'done'
             batch.done_at = dt.datetime.now().replace(microsecond=0)
             posted.append(batch)
         cls.save(posted)
+        cls.mark_done(posted)
         Run.finish(list({b.run for b in batches}))
 
     @classmethod

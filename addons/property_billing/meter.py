@@ -12,6 +12,7 @@ from trytond.transaction import Transaction
 
 from trytond.modules.property_base.common import (
     CheckValuesMixin, rec_name_domain)
+from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.site import site_from
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
@@ -70,9 +71,8 @@ class Meter(site_from('unit'),
         return result
 
 
-class Reading(site_from('meter.unit'),
-        WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
-        ModelView):
+class Reading(site_from('meter.unit'), WorkflowGuardMixin, StateAuditMixin,
+        CheckValuesMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.meter.reading'
     __string__ = "Meter Reading"
     _maintained_fields = (

@@ -10,6 +10,7 @@ from trytond.modules.property_base.site import site_from
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
+from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 from .application import settlement
@@ -29,9 +30,8 @@ CHECKLIST = [
     ]
 
 
-class Acceptance(site_from('application.unit'),
-        WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
-        ModelView):
+class Acceptance(site_from('application.unit'), WorkflowGuardMixin,
+        StateAuditMixin, CheckValuesMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.decoration.acceptance'
     __string__ = "Renovation Acceptance"
     _maintained_fields = ('deductions_approved_by',)

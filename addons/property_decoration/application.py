@@ -16,7 +16,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.modules.property_base.printing import HTMLReport
 from trytond.transaction import Transaction, without_check_access
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.workflow import (
+    WorkflowGuardMixin, check_first)
 
 STATES = [
     ('draft', "Draft"),
@@ -522,15 +523,7 @@ class Application(site_from('unit'),
                         application=application.rec_name))
 
     @classmethod
-    @ModelView.button
-    def start(cls, applications):
-        "Issue the permit (装修许可证): the works may start"
-        pool = Pool()
-        Sequence = pool.get('ir.sequence')
-        ModelData = pool.get('ir.model.data')
-        Date = pool.get('ir.date')
-        sequence = Sequence(ModelData.get_id(
-                'property_decoration', 'sequence_permit'))
+    def _check_start(cls, applications):
         for application in applications:
             if application.state != 'approved':
                 raise ValidationError(gettext(
@@ -542,12 +535,24 @@ class Application(site_from('unit'),
                         'property_decoration.msg_deposit_not_received',
                         application=application.rec_name,
                         amount=application.deposit))
+
+    @classmethod
+    @ModelView.button
+    @check_first('_check_start')
+    @Workflow.transition('in_progress')
+    def start(cls, applications):
+        "Issue the permit (装修许可证): the works may start"
+        pool = Pool()
+        Sequence = pool.get('ir.sequence')
+        ModelData = pool.get('ir.model.data')
+        Date = pool.get('ir.date')
+        sequence = Sequence(ModelData.get_id(
+                'property_decoration', 'sequence_permit'))
         today = Date.today()
         for application in applications:
             with without_check_access():
                 number = sequence.get()
             cls.write([application], {
-                    'state': 'in_progress',
                     'permit_number': number,
                     'actual_start': today,
                     })
@@ -561,17 +566,11 @@ class Application(site_from('unit'),
                 })
 
     @classmethod
-    @ModelView.button
-    def settle(cls, applications):
-        """Take the approved deductions from the deposit, invoice a shortfall
-        and refund the remainder, as one posted invoice per job"""
-        pool = Pool()
-        Date = pool.get('ir.date')
+    def _check_settle(cls, applications):
         # Two clerks settling one job at once: the second waits, then finds
         # it settled
         cls.lock(applications)
         applications = cls.browse([a.id for a in applications])
-        today = Date.today()
         for application in applications:
             if application.state != 'completed' or (
                     application.settlement_invoice):
@@ -593,10 +592,19 @@ class Application(site_from('unit'),
                         'property_decoration.msg_settle_no_acceptance',
                         application=application.rec_name))
             acceptance.check_deductions(application.deposit_balance)
+
+    @classmethod
+    @ModelView.button
+    @check_first('_check_settle')
+    @Workflow.transition('settled')
+    def settle(cls, applications):
+        """Take the approved deductions from the deposit, invoice a shortfall
+        and refund the remainder, as one posted invoice per job"""
+        today = Pool().get('ir.date').today()
         for application in applications:
             with without_check_access():
                 invoice = application._settlement_invoice()
-            values = {'state': 'settled', 'settled_date': today}
+            values = {'settled_date': today}
             if invoice:
                 values['settlement_invoice'] = invoice.id
             cls.write([application], values)

@@ -8,6 +8,7 @@ from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields,
     sequence_ordered)
 from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import (
     CheckValuesMixin, rec_name_domain)
 from trytond.modules.property_base.site import site_from
@@ -73,9 +74,8 @@ class ViolationType(
                         name=type_.rec_name))
 
 
-class Inspection(site_from('application.unit'),
-        WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
-        ModelView):
+class Inspection(site_from('application.unit'), WorkflowGuardMixin,
+        StateAuditMixin, CheckValuesMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.decoration.inspection'
     __string__ = "Renovation Inspection"
     _states = {'readonly': Eval('state') != 'draft'}

@@ -229,8 +229,7 @@ class Violation(site_from('application.unit'),
         Notice = pool.get('property.decoration.notice')
         cls.write(violations, {
                 'rectified_date': pool.get('ir.date').today()})
-        Notice.write([n for v in violations for n in v.notices
-                if n.state in {'issued', 'overdue'}], {'state': 'rectified'})
+        Notice.rectify([n for v in violations for n in v.notices])
 
     @classmethod
     @ModelView.button
@@ -246,8 +245,8 @@ class Violation(site_from('application.unit'),
 
 
 class Notice(site_from('violation.application.unit'),
-        WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
-        ModelView):
+        WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin, Workflow,
+        ModelSQL, ModelView):
     __name__ = 'property.decoration.notice'
     __string__ = "Rectification Notice"
     _maintained_fields = ('number', 'sanction', 'escalations')
@@ -320,6 +319,19 @@ class Notice(site_from('violation.application.unit'),
         return super().create(vlist)
 
     @classmethod
+    @Workflow.transition('overdue')
+    def mark_overdue(cls, notices):
+        "Past their deadline: counted as one more escalation"
+        for notice in notices:
+            notice.escalations = (notice.escalations or 0) + 1
+        cls.save(notices)
+
+    @classmethod
+    @Workflow.transition('rectified')
+    def rectify(cls, notices):
+        "Their violation is rectified (a rectified notice stays so)"
+
+    @classmethod
     def escalate(cls, date=None):
         """Scheduled action: notices past their deadline become overdue and
         their violation goes up the ladder to at least a stop-work order,
@@ -339,10 +351,7 @@ class Notice(site_from('violation.application.unit'),
         to_stop = [n.violation for n in notices
             if n.violation.state == 'open'
             and order.index(n.violation.sanction) < order.index('stop_work')]
-        for notice in notices:
-            notice.state = 'overdue'
-            notice.escalations = (notice.escalations or 0) + 1
-        cls.save(notices)
+        cls.mark_overdue(notices)
         if to_stop:
             Violation.write(to_stop, {'sanction': 'stop_work'})
         Cron.notify_sites('tryton-warning',

@@ -7,10 +7,12 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.modules.property_base.common import clock
+from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 
-class CollectiveIssue(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class CollectiveIssue(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
+        ModelView):
     __name__ = 'property.collective_issue'
     __string__ = "Collective Issue"
     _maintained_fields = ('answered_at', 'answered_by')

@@ -172,7 +172,7 @@ def _tickets(pool, company, rng, staff, categories):
     WorkOrder = pool.get('property.work_order')
     Visit = pool.get('property.return_visit')
     Contact = pool.get('property.ticket.contact')
-    History = pool.get('property.ticket.history')
+    StateChange = pool.get('property.state.change')
     Unit = pool.get('property.unit')
     now = clock().replace(second=0, microsecond=0)
     office_now = to_office(now, company)
@@ -432,15 +432,17 @@ def _tickets(pool, company, rng, staff, categories):
             order.done_at = done
     WorkOrder.save([o for o, *_ in orders])
 
-    # The history tells when each step really happened
-    lines = History.search([('ticket', 'in', [t.id for t in tickets])])
+    # The state changes tell when each step really happened
+    lines = StateChange.search([
+            ('record', 'in', [str(t) for t in tickets]),
+            ])
     for line in lines:
         if line.from_state is None:
-            line.date = line.ticket.received_at
+            line.date = line.record.received_at
         else:
-            line.date = history_dates.get(line.ticket.id, {}).get(
+            line.date = history_dates.get(line.record.id, {}).get(
                 line.to_state, line.date)
-    History.save(lines)
+    StateChange.save(lines)
     return tickets + drafts
 
 

@@ -6,12 +6,14 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.common import clock, now
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
+from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 from .ticket import OPEN_STATES
 
 
-class ShiftHandover(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class ShiftHandover(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
+        ModelView):
     __name__ = 'property.shift.handover'
     __string__ = "Shift Handover"
     _maintained_fields = ('from_confirmed_at', 'to_confirmed_at')

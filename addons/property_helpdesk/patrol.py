@@ -5,10 +5,12 @@ from trytond.modules.property_base.common import clock, now
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
+from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 
-class Patrol(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class Patrol(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
+        ModelView):
     __name__ = 'property.patrol'
     __string__ = "Patrol"
     # 巡楼/巡查: the building manager walks a route and checks each item.

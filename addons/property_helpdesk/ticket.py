@@ -4,7 +4,8 @@ import json
 from collections import defaultdict
 from email.message import EmailMessage
 
-from sql import Null
+from sql import Cast, Null, Table
+from sql.operators import Concat
 
 from trytond import backend
 from trytond.exceptions import UserError
@@ -16,10 +17,11 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.sendmail import send_message_transactional
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, now, office_date, rec_name_domain)
+from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 from .configuration import RESPONSIBILITIES
@@ -105,8 +107,8 @@ class Category(DeactivableMixin, ModelSQL, ModelView):
         return '3'
 
 
-class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
-        ModelView):
+class Ticket(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin, Workflow,
+        ModelSQL, ModelView):
     __name__ = 'property.ticket'
     __string__ = "Service Ticket"
     _maintained_fields = (
@@ -264,8 +266,6 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         states={'readonly': ~Eval('state').in_(OPEN_STATES)})
     visits = fields.One2Many('property.return_visit', 'ticket',
         "Return Visits", readonly=True)
-    history = fields.One2Many('property.ticket.history', 'ticket', "History",
-        readonly=True)
     escalations = fields.One2Many('property.ticket.escalation', 'ticket',
         "Escalations", readonly=True)
     state = fields.Selection(STATES, "State", readonly=True, required=True,
@@ -394,6 +394,7 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
     @classmethod
     def __register__(cls, module):
         super().__register__(module)
+        cls._migrate_history()
         # Fill the office date of the tickets received before it was stored
         pool = Pool()
         Company = pool.get('company.company')
@@ -564,31 +565,7 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
                     or cls.default_company())
                 values['number'] = Configuration.get(
                     company).ticket_sequence.get()
-        tickets = super().create(vlist)
-        cls._record_history(tickets, None)
-        return tickets
-
-    @classmethod
-    def on_write(cls, tickets, values):
-        callbacks = super().on_write(tickets, values)
-        if 'state' in values:
-            previous = {t: t.state for t in tickets
-                if t.state != values['state']}
-            if previous:
-                callbacks.append(
-                    lambda: cls._record_history(list(previous), previous))
-        return callbacks
-
-    @classmethod
-    def _record_history(cls, tickets, previous):
-        History = Pool().get('property.ticket.history')
-        now = clock()
-        # Staff read the history; only the ticket itself writes it.
-        with without_check_access():
-            History.save([History(ticket=t, date=now,
-                        user=Transaction().user,
-                        from_state=previous[t] if previous else None,
-                        to_state=t.state) for t in tickets])
+        return super().create(vlist)
 
     @classmethod
     def check_modification(cls, mode, tickets, values=None, external=False):
@@ -641,12 +618,37 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
                     department=department.rec_name))
 
     @classmethod
+    def _migrate_history(cls):
+        "The ticket's own history joins the suite's trail of state changes"
+        pool = Pool()
+        StateChange = pool.get('property.state.change')
+        TableHandler = backend.TableHandler
+        if not TableHandler.table_exist('property_ticket_history'):
+            return
+        history = Table('property_ticket_history')
+        change = StateChange.__table__()
+        record_type = StateChange.record.sql_type().base
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*change.insert(
+                [change.record, change.from_state, change.to_state,
+                    change.user, change.date, change.create_uid,
+                    change.create_date],
+                history.select(
+                    Concat(cls.__name__ + ',',
+                        Cast(history.ticket, record_type)),
+                    history.from_state, history.to_state, history.user,
+                    history.date, history.create_uid, history.create_date,
+                    order_by=[history.id])))
+        TableHandler.drop_table(
+            'property.ticket.history', 'property_ticket_history')
+
+    @classmethod
     def copy(cls, tickets, default=None):
         default = default.copy() if default is not None else {}
         for name in ['number', 'replied_at', 'resolved_at', 'closed_at',
                 'target_date', 'reply_deadline', 'feedback_deadline',
                 'done_deadline', 'visit_deadline', 'repeat_of',
-                'work_orders', 'visits', 'history', 'escalations',
+                'work_orders', 'visits', 'escalations',
                 'first_receiver', 'resolution', 'replied_by',
                 'reply_method', 'feedback_at', 'next_reply_deadline',
                 'repeat_responsible', 'contacts', 'cause', 'responsibility',
@@ -1034,22 +1036,6 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
             variables=lambda tickets: {
                 'overdue': len(set(tickets) & set(overdue))})
         return due, overdue
-
-
-class TicketHistory(ModelSQL, ModelView):
-    __name__ = 'property.ticket.history'
-    __string__ = "Ticket History"
-    ticket = fields.Many2One('property.ticket', "Ticket", required=True,
-        ondelete='CASCADE')
-    date = fields.DateTime("Date", required=True)
-    user = fields.Many2One('res.user', "User", ondelete='RESTRICT')
-    from_state = fields.Selection([(None, "")] + STATES, "From")
-    to_state = fields.Selection(STATES, "To", required=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('date', 'DESC'), ('id', 'DESC')]
 
 
 class TicketEscalation(ModelSQL, ModelView):

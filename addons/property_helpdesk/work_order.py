@@ -9,6 +9,7 @@ from trytond.modules.property_base.site import site_from
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.modules.property_base.common import clock
+from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 STATES = [
@@ -19,8 +20,8 @@ STATES = [
     ]
 
 
-class WorkOrder(site_from('ticket'),
-        WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class WorkOrder(site_from('ticket'), WorkflowGuardMixin, StateAuditMixin,
+        Workflow, ModelSQL, ModelView):
     __name__ = 'property.work_order'
     __string__ = "Work Order"
     _maintained_fields = ('dispatched_at', 'done_at', 'rework_count',

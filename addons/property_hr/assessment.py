@@ -5,6 +5,7 @@ from trytond.model import (
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 KINDS = [
@@ -13,7 +14,8 @@ KINDS = [
     ]
 
 
-class Assessment(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class Assessment(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
+        ModelView):
     __name__ = 'property.assessment'
     __string__ = "Assessment"
     _states = {'readonly': Eval('state') != 'draft'}

@@ -15,6 +15,7 @@ from trytond.modules.property_base.common import (
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 from .leave import on_leave_domain
@@ -100,7 +101,8 @@ class Shift(ModelSQL, ModelView):
                             shift=shift.rec_name))
 
 
-class Roster(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
+class Roster(WorkflowGuardMixin, StateAuditMixin, MonthMixin, Workflow,
+        ModelSQL, ModelView):
     __name__ = 'property.roster'
     __string__ = "Roster"
     _maintained_fields = ('published_at', 'published_by', 'gaps_accepted')
@@ -457,7 +459,8 @@ class RosterLine(WorkflowGuardMixin, ModelSQL, ModelView):
         return result
 
 
-class RosterSwap(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class RosterSwap(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
+        ModelView):
     __name__ = 'property.roster.swap'
     __string__ = "Shift Swap"
     _maintained_fields = ('decided_by',)

@@ -5,6 +5,7 @@ from trytond.modules.property_base.common import MonthMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 COURSE_KINDS = [
@@ -55,7 +56,8 @@ class Course(DeactivableMixin, ModelSQL, ModelView):
         return 60
 
 
-class Plan(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
+class Plan(WorkflowGuardMixin, StateAuditMixin, MonthMixin, Workflow, ModelSQL,
+        ModelView):
     __name__ = 'property.training.plan'
     __string__ = "Training Plan"
     name = fields.Char("Name", required=True)

@@ -14,6 +14,7 @@ from trytond.model import (
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, start_of_office_day, to_office)
+from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -26,8 +27,8 @@ from .equipment import FIRE_KINDS
 DAY_START, NIGHT_START = 8, 20
 
 
-class FireCheck(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
-        ModelView):
+class FireCheck(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
+        Workflow, ModelSQL, ModelView):
     __name__ = 'property.fire.check'
     __string__ = "Fire Equipment Check"
     _states = {'readonly': Eval('state') != 'draft'}

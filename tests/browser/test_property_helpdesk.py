@@ -83,7 +83,7 @@ result = [{
             for w in t.work_orders],
         'created_by': t.create_uid.login,
         'history': [(h.from_state, h.to_state, h.create_uid.login)
-            for h in sorted(t.history, key=lambda h: h.id)],
+            for h in sorted(t.state_changes, key=lambda h: h.id)],
         } for t in Ticket.find([])]
 """
 

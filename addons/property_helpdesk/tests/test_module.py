@@ -3,6 +3,7 @@ import datetime as dt
 from decimal import Decimal
 from unittest.mock import patch
 
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, create_employee
@@ -279,8 +280,37 @@ class PropertyHelpdeskTestCase(
         # a communicative complaint is visited too (seed 001 投诉处理)
         self.assertTrue(letter.visit_required)
         self.assertEqual(
-            [(h.from_state, h.to_state) for h in ticket.history],
+            [(h.from_state, h.to_state) for h in ticket.state_changes],
             [('draft', 'open'), (None, 'draft')])
+
+    @with_transaction()
+    def test_ticket_history_migrated(self):
+        """The ticket's own history of a database from before the suite's
+        one trail moves into the state changes, who and when kept"""
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        StateChange = pool.get('property.state.change')
+        env = create_helpdesk()
+        ticket = create_ticket(env)
+        cursor = Transaction().connection.cursor()
+        cursor.execute('CREATE TABLE property_ticket_history ('
+            'id INTEGER, ticket INTEGER, date TIMESTAMP, "user" INTEGER, '
+            'from_state VARCHAR, to_state VARCHAR, create_uid INTEGER, '
+            'create_date TIMESTAMP)')
+        when = dt.datetime(2025, 12, 31, 23, 59, 30)
+        cursor.execute('INSERT INTO property_ticket_history VALUES '
+            '(1, %s, %s, 1, NULL, %s, 1, %s), (2, %s, %s, 1, %s, %s, 1, %s)'
+            .replace('%s', '?' if backend.name == 'sqlite' else '%s'),
+            (ticket.id, when, 'draft', when,
+                ticket.id, when, 'draft', 'open', when))
+        StateChange.delete(StateChange.search([
+                    ('record', '=', str(ticket))]))
+        Ticket._migrate_history()
+        self.assertEqual([(c.from_state, c.to_state, c.user.id, c.date)
+                for c in Ticket(ticket.id).state_changes],
+            [('draft', 'open', 1, when), (None, 'draft', 1, when)])
+        self.assertFalse(backend.TableHandler.table_exist(
+                'property_ticket_history'))
 
     @with_transaction()
     def test_repeats(self):
