@@ -562,8 +562,10 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
             if not values.get('number'):
                 company = Company(values.get('company')
                     or cls.default_company())
-                values['number'] = Configuration.get(
-                    company).ticket_sequence.get()
+                with without_check_access():
+                    sequence = Configuration(1).get_multivalue(
+                        'ticket_sequence', company=company.id)
+                values['number'] = sequence.get()
         tickets = super().create(vlist)
         cls._record_history(tickets, None)
         return tickets
@@ -664,7 +666,7 @@ class Ticket(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
     # Deadlines -----------------------------------------------------------
 
     def get_policy(self):
-        return Pool().get('property.helpdesk.configuration').get(
+        return Pool().get('property.helpdesk.configuration').get_policy(
             self.company)
 
     def compute_deadlines(self, policy):
