@@ -61,8 +61,8 @@ class FeeNotice(HTMLReport):
         context = super().get_context(records, header, data)
         company = context.get('company')
         context['notice_amounts'] = cls.notice_amounts
-        context['notice_text'] = lambda invoice: Configuration.get(
-            company.id if company else None).fee_notice_text or ''
+        context['notice_text'] = lambda invoice: Configuration.get_value(
+            'fee_notice_text', company) or ''
         context['balance'] = lambda party: party.receivable
         return context
 

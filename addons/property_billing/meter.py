@@ -229,8 +229,7 @@ class Reading(WorkflowGuardMixin, CheckValuesMixin, Workflow, ModelSQL,
         average = None
         if len(history) >= 2:
             average = sum(history) / len(history)
-            config = Configuration.get()
-            factor = config.reading_alert_factor
+            factor = Configuration.get_value('reading_alert_factor')
             if average > 0 and consumption > factor * average:
                 state = 'flagged'
             average = average.quantize(Decimal('0.01'))
