@@ -448,6 +448,7 @@ class Holiday(ModelSQL, ModelView):
             cursor.execute(*table.update([table.company],
                     old.select(old.company,
                         where=old.id == table.configuration)))
+            table_h.not_null_action('company', action='add')
         if table_h.column_exist('configuration'):
             table_h.drop_column('configuration')
 
