@@ -12,6 +12,7 @@ from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
+from trytond.modules.property_base.common import SingletonRowMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction, without_check_access
@@ -69,7 +70,7 @@ def copy_company_rows(Value, columns):
             old.select(old.company, *[Column(old, c) for c in columns])))
 
 
-class Configuration(
+class Configuration(SingletonRowMixin,
         ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
     __name__ = 'property.billing.configuration'
     __string__ = "Billing Policy"

@@ -13,6 +13,7 @@ from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
 from trytond.modules.property_billing.configuration import (
     OLD_TABLE, column_exist)
+from trytond.modules.property_base.common import SingletonRowMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -51,7 +52,7 @@ def default_func(field_name):
     return default
 
 
-class Configuration(
+class Configuration(SingletonRowMixin,
         ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
     __name__ = 'property.decoration.configuration'
     __string__ = "Renovation Policy"

@@ -13,7 +13,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
 from trytond.modules.property_base.common import (
-    end_of_office_day, office_date)
+    SingletonRowMixin, end_of_office_day, office_date)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction, without_check_access
@@ -128,7 +128,7 @@ def default_func(field_name):
     return default
 
 
-class Configuration(
+class Configuration(SingletonRowMixin,
         ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
     __name__ = 'property.helpdesk.configuration'
     __string__ = "Helpdesk Policy"
