@@ -78,7 +78,7 @@ def setup_company(batch_size):
     setup_accounts(company)
     with set_company(company):
         fee_types = create_fee_types(company)
-        config = Configuration.get(company)
+        config = Configuration(1)
         config.batch_size = batch_size
         config.save()
     return company.id, {f.code: f.id for f in fee_types}

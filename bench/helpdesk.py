@@ -375,7 +375,8 @@ def build(transaction):
                     + (UNITS_PER_SITE % 2) * (b.code == '1'))])
         owners = Party.create([{'name': f"Owner {i}"}
                 for i in range(len(units))])
-        policy = Configuration.get(company)
+        sequence = Configuration(1).get_multivalue(
+            'ticket_sequence', company=company.id)
         # Each site manager has a login (notifications reach them)
         manager_group = ModelData.get_id(
             'property_base', 'group_property_manager')
@@ -404,8 +405,7 @@ def build(transaction):
         'members': {k: [e.id for e in v] for k, v in staff.items()},
         'clerks': [e.id for e in staff['service']],
         'department_ids': {k: d.id for k, d in departments.items()},
-        'sequence': policy.ticket_sequence.id,
-        'policy': policy.id,
+        'sequence': sequence.id,
         'admin': admin.id,
         'cron': cron.id,
         }
@@ -446,7 +446,8 @@ def generate(env, n_tickets, n_open, now):
     rng = random.Random(7)
     with Transaction().start(DATABASE, 0, context={}) as transaction:
         pool = Pool()
-        policy = pool.get('property.helpdesk.configuration')(env['policy'])
+        policy = pool.get('property.helpdesk.configuration').get_policy(
+            env['company'])
         cursor = transaction.connection.cursor()
         # Consistent by construction: skip the per-row foreign-key triggers
         cursor.execute("SET session_replication_role = replica")

@@ -103,8 +103,6 @@ def seed(uri, clerks):
                     category, = Category.create([{'name': "Load",
                                 'code': 'LOAD',
                                 'department': department.id}])
-                    # the policies of a running company exist already
-                    pool.get('property.helpdesk.configuration').get(company)
                 admin, = User.search([('login', '=', 'admin')])
                 User.write([admin], {'password': PASSWORD,
                         'companies': [('add', [company.id])],

@@ -216,3 +216,27 @@ class CheckValuesMixin:
                         model=cls.__string__,
                         value=repr(value)[:40]))
         return super().preprocess_values(mode, values)
+
+
+class SingletonRowMixin:
+    """A configuration singleton (ModelSingleton) whose one row exists from
+    the activation of its module.
+
+    Tryton creates a singleton's row at its first save and gives it then
+    the defaults of every field: for a value per company (MultiValue) that
+    sets the default for the company in the context, replacing what the
+    company had, e.g. its own receipt sequence by the shipped one. With
+    the row there from the start, a save writes only what was changed."""
+    __slots__ = ()
+
+    @classmethod
+    def __register__(cls, module):
+        from sql.functions import CurrentTimestamp
+        super().__register__(module)
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.id, limit=1))
+        if not cursor.fetchone():
+            cursor.execute(*table.insert(
+                    [table.create_uid, table.create_date],
+                    [[0, CurrentTimestamp()]]))

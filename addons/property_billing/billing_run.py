@@ -372,7 +372,7 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
         Batch = pool.get('property.billing.run.batch')
         Unit = pool.get('property.unit')
         Configuration = pool.get('property.billing.configuration')
-        size = Configuration.get(self.company).batch_size
+        size = Configuration.get_value('batch_size', self.company)
         batched = set()
         number = 0
         for batch in getattr(self, 'batches', None) or []:
@@ -546,8 +546,7 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
         month = date.replace(day=1)
         runs = []
         for company in Company.search([]):
-            config = Configuration.get(company)
-            if date.day < config.billing_day:
+            if date.day < Configuration.get_value('billing_day', company):
                 continue
             if cls.search([
                         ('company', '=', company.id),
@@ -1117,7 +1116,7 @@ def _split(run, to_create, plan):
     FeeType = pool.get('property.fee.type')
     Unit = pool.get('property.unit')
     Configuration = pool.get('property.billing.configuration')
-    config = Configuration.get(run.company)
+    payment_term = Configuration.get_value('payment_term', run.company)
     currency = run.company.currency
     fee_types = {f.id: f for f in FeeType.browse(
             list({v['fee_type'] for v, _ in to_create}))}
@@ -1163,7 +1162,7 @@ def _split(run, to_create, plan):
                 if address and address.country else None),
             'account': receivables.get(party.id)
             or party.account_receivable_used.id,
-            'payment_term': (config.payment_term
+            'payment_term': (payment_term
                 or party.customer_payment_term),
             'description': f'{unit.rec_name} {run.period:%Y-%m}',
             'property_unit': unit.id,
@@ -1246,7 +1245,7 @@ def _invoice(run, lines):
     Line = pool.get('property.billing.line')
     Configuration = pool.get('property.billing.configuration')
     Journal = pool.get('account.journal')
-    config = Configuration.get(run.company)
+    payment_term = Configuration.get_value('payment_term', run.company)
     journal, = Journal.search([('type', '=', 'revenue')], limit=1)
 
     def key(line):
@@ -1268,7 +1267,7 @@ def _invoice(run, lines):
             invoice_address=party.address_get(type='invoice'),
             currency=run.company.currency,
             account=party.account_receivable_used,
-            payment_term=(config.payment_term
+            payment_term=(payment_term
                 or party.customer_payment_term),
             invoice_date=run.invoice_date,
             description=f'{first.unit.rec_name} {run.period:%Y-%m}',

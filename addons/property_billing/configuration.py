@@ -1,64 +1,160 @@
 # This file is part of the property-management suite.
+"""The billing policy: a configuration singleton whose values depend on the
+company (Tryton's ModelSingleton with company value models, as the sale
+configuration)"""
 from decimal import Decimal
 
+from sql import Column, Table
+
+from trytond import backend
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError
-from trytond.pool import Pool
+from trytond.modules.company.model import (
+    CompanyMultiValueMixin, CompanyValueMixin)
+from trytond.modules.property_base.common import SingletonRowMixin
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction, without_check_access
 
+# The policy's table of one row per company, kept aside by the migration
+# (property_decoration copies its renovation columns from it too)
+OLD_TABLE = 'property_billing_configuration_company'
 
-class Configuration(ModelSQL, ModelView):
+batch_size = fields.Integer("Batch Size", required=True,
+    help="Units billed per task of the queue; each batch is billed and "
+    "posted in one transaction.")
+reading_alert_factor = fields.Numeric("Reading Alert Factor",
+    digits=(4, 1), required=True,
+    help="A consumption above this multiple of the meter's average is "
+    "flagged and held out of billing until reviewed.")
+billing_day = fields.Integer("Billing Day", required=True,
+    help="Day of the month the scheduled action bills the month.")
+fee_notice_text = fields.Text("Fee Notice Text",
+    help="The office's notice to the residents, printed in a block at "
+    "the bottom of every fee notice.")
+
+POLICY_FIELDS = ('batch_size', 'reading_alert_factor', 'payment_term',
+    'service_fee_type', 'billing_day', 'fee_notice_text')
+
+
+def column_exist(table_name, column_name):
+    """Whether the table has the column, read without caching a table
+    handler under the name of a model whose table is renamed"""
+    TableHandler = backend.TableHandler
+    return (TableHandler.table_exist(table_name)
+        and TableHandler(type(f'_{table_name}', (), {
+                    '_table': table_name}))
+        .column_exist(column_name))
+
+
+def default_func(field_name):
+    @classmethod
+    def default(cls, **pattern):
+        return getattr(
+            cls.multivalue_model(field_name),
+            'default_%s' % field_name, lambda: None)()
+    return default
+
+
+def copy_company_rows(Value, columns):
+    """Copy the columns of the policy's old rows, one per company, to the
+    value table of Value just created (migration to the singleton)"""
+    if not backend.TableHandler.table_exist(OLD_TABLE):
+        return
+    cursor = Transaction().connection.cursor()
+    table = Value.__table__()
+    old = Table(OLD_TABLE)
+    cursor.execute(*table.insert(
+            [table.company] + [Column(table, c) for c in columns],
+            old.select(old.company, *[Column(old, c) for c in columns])))
+
+
+class Configuration(SingletonRowMixin,
+        ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
     __name__ = 'property.billing.configuration'
     __string__ = "Billing Policy"
-    company = fields.Many2One('company.company', "Company", required=True,
-        ondelete='CASCADE')
-    batch_size = fields.Integer("Batch Size", required=True,
-        help="Units billed per task of the queue; each batch is billed and "
-        "posted in one transaction.")
-    reading_alert_factor = fields.Numeric("Reading Alert Factor",
-        digits=(4, 1), required=True,
-        help="A consumption above this multiple of the meter's average is "
-        "flagged and held out of billing until reviewed.")
+    batch_size = fields.MultiValue(batch_size)
+    reading_alert_factor = fields.MultiValue(reading_alert_factor)
+    payment_term = fields.MultiValue(fields.Many2One(
+            'account.invoice.payment_term', "Payment Term",
+            help="Gives the due date of the fee invoices."))
+    service_fee_type = fields.MultiValue(fields.Many2One(
+            'property.fee.type', "Paid Service Fee",
+            domain=[
+                ('method', '=', 'one_off'),
+                ('company', '=', Eval('context', {}).get('company', -1)),
+                ],
+            help="The one-off fee finished paid work orders are billed "
+            "with."))
+    billing_day = fields.MultiValue(billing_day)
+    fee_notice_text = fields.MultiValue(fee_notice_text)
+    receipt_sequence = fields.MultiValue(fields.Many2One(
+            'ir.sequence.strict', "Receipt Sequence", required=True,
+            domain=[
+                ('sequence_type', '=', Id('property_billing',
+                        'sequence_type_receipt')),
+                ('company', 'in',
+                    [Eval('context', {}).get('company', -1), None]),
+                ],
+            help="Numbers the receipts (收据) of the payments, at their "
+            "first print; without gaps, a number never given twice. Each "
+            "company gets its own with it (SJ000001, SJ000002...)."))
+
+    @classmethod
+    def multivalue_model(cls, field):
+        pool = Pool()
+        if field == 'receipt_sequence':
+            return pool.get('property.billing.configuration.sequence')
+        if field in POLICY_FIELDS:
+            return pool.get('property.billing.configuration.policy')
+        return super().multivalue_model(field)
+
+    default_batch_size = default_func('batch_size')
+    default_reading_alert_factor = default_func('reading_alert_factor')
+    default_billing_day = default_func('billing_day')
+    default_receipt_sequence = default_func('receipt_sequence')
+
+    @classmethod
+    def __register__(cls, module):
+        # Migration from the policy of one row per company: the old table
+        # is kept aside, its values are copied to the value models
+        if column_exist(cls._table, 'company'):
+            backend.TableHandler.table_rename(cls._table, OLD_TABLE)
+        super().__register__(module)
+
+    @classmethod
+    def get_value(cls, name, company=None):
+        "The value of the policy field name for the company (id or record)"
+        if company is None:
+            company = Transaction().context.get('company')
+        company = int(company) if company is not None else None
+        with without_check_access():
+            return cls(1).get_multivalue(name, company=company)
+
+
+class ConfigurationPolicy(ModelSQL, CompanyValueMixin):
+    __name__ = 'property.billing.configuration.policy'
+    __string__ = "Billing Policy Values"
+    batch_size = batch_size
+    reading_alert_factor = reading_alert_factor
     payment_term = fields.Many2One('account.invoice.payment_term',
-        "Payment Term", ondelete='RESTRICT',
-        help="Gives the due date of the fee invoices.")
+        "Payment Term", ondelete='RESTRICT')
     service_fee_type = fields.Many2One('property.fee.type',
         "Paid Service Fee", ondelete='RESTRICT',
         domain=[
             ('method', '=', 'one_off'),
             ('company', '=', Eval('company', -1)),
-            ],
-        help="The one-off fee finished paid work orders are billed with.")
-    billing_day = fields.Integer("Billing Day", required=True,
-        help="Day of the month the scheduled action bills the month.")
-    fee_notice_text = fields.Text("Fee Notice Text",
-        help="The office's notice to the residents, printed in a block at "
-        "the bottom of every fee notice.")
-    receipt_sequence = fields.Many2One('ir.sequence.strict',
-        "Receipt Sequence", ondelete='RESTRICT',
-        domain=[
-            ('sequence_type', '=', Id('property_billing',
-                    'sequence_type_receipt')),
-            ('company', 'in', [Eval('company', -1), None]),
-            ],
-        help="Numbers the receipts (收据) of the payments, at their first "
-        "print; without gaps, a number never given twice. Left empty, the "
-        "first receipt creates one (SJ000001, SJ000002...).")
+            ])
+    billing_day = billing_day
+    fee_notice_text = fee_notice_text
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints = [
-            ('company_unique', Unique(t, t.company),
-                'property_billing.msg_configuration_company_unique'),
-            ]
-
-    @classmethod
-    def default_company(cls):
-        return Transaction().context.get('company')
+    def __register__(cls, module):
+        exist = backend.TableHandler.table_exist(cls._table)
+        super().__register__(module)
+        if not exist:
+            copy_company_rows(cls, POLICY_FIELDS)
 
     @staticmethod
     def default_batch_size():
@@ -73,62 +169,74 @@ class Configuration(ModelSQL, ModelView):
         return 1
 
     @classmethod
-    def get(cls, company=None):
-        "Return the policy of the company, created with defaults if missing"
-        if company is None:
-            company = Transaction().context.get('company')
-        company = int(company) if company is not None else None
-        configs = cls.search([('company', '=', company)], limit=1)
-        if configs:
-            return configs[0]
-        if company is not None:
-            # first creation serialized, as for the helpdesk policy
-            cls.lock()
-            configs = cls.search([('company', '=', company)], limit=1)
-            if configs:
-                return configs[0]
-        config = cls(company=company)
-        for name in cls._fields:
-            default = getattr(cls, 'default_' + name, None)
-            if default and name != 'company':
-                setattr(config, name, default())
-        if company is not None:
-            config.save()
-        return config
-
-    @classmethod
-    def validate_fields(cls, configs, field_names):
-        super().validate_fields(configs, field_names)
-        for config in configs:
-            if not (1 <= config.batch_size <= 10000):
+    def validate_fields(cls, values, field_names):
+        super().validate_fields(values, field_names)
+        for value in values:
+            if not (1 <= value.batch_size <= 10000):
                 raise ValidationError(gettext(
                         'property_billing.msg_configuration_batch_size'))
-            if config.reading_alert_factor <= 1:
+            if value.reading_alert_factor <= 1:
                 raise ValidationError(gettext(
                         'property_billing.msg_configuration_alert_factor'))
-            if not (1 <= config.billing_day <= 28):
+            if not (1 <= value.billing_day <= 28):
                 raise ValidationError(gettext(
                         'property_billing.msg_configuration_billing_day'))
 
-    def get_receipt_sequence(self):
-        """The sequence of the company's receipts; the suite's default,
-        SJ and six digits, created at the first receipt if none is set"""
+
+class ConfigurationSequence(ModelSQL, CompanyValueMixin):
+    __name__ = 'property.billing.configuration.sequence'
+    __string__ = "Billing Policy Sequence"
+    receipt_sequence = fields.Many2One('ir.sequence.strict',
+        "Receipt Sequence", required=True, ondelete='RESTRICT',
+        domain=[
+            ('sequence_type', '=', Id('property_billing',
+                    'sequence_type_receipt')),
+            ('company', 'in', [Eval('company', -1), None]),
+            ])
+
+    @classmethod
+    def __register__(cls, module):
+        exist = backend.TableHandler.table_exist(cls._table)
+        super().__register__(module)
+        if not exist:
+            # a company whose first receipt was not printed yet had none
+            copy_company_rows(cls, ['receipt_sequence'])
+            cursor = Transaction().connection.cursor()
+            table = cls.__table__()
+            cursor.execute(*table.delete(
+                    where=table.receipt_sequence == None))  # noqa: E711
+
+    @classmethod
+    def default_receipt_sequence(cls):
         pool = Pool()
-        Sequence = pool.get('ir.sequence.strict')
         ModelData = pool.get('ir.model.data')
-        if self.receipt_sequence:
-            return self.receipt_sequence
+        try:
+            return ModelData.get_id('property_billing', 'sequence_receipt')
+        except KeyError:
+            return None
+
+
+class Company(metaclass=PoolMeta):
+    __name__ = 'company.company'
+
+    @classmethod
+    def create(cls, vlist):
+        """Each new company numbers its receipts with a strict sequence of
+        its own"""
+        pool = Pool()
+        Configuration = pool.get('property.billing.configuration')
+        Sequence = pool.get('ir.sequence.strict')
+        companies = super().create(vlist)
         with without_check_access():
-            self.__class__.lock([self])
-            config = self.__class__(self.id)
-            if not config.receipt_sequence:
-                sequence = Sequence(name=gettext(
-                        'property_billing.msg_receipt_sequence_name'),
-                    sequence_type=ModelData.get_id('property_billing',
-                        'sequence_type_receipt'),
-                    company=config.company, prefix='SJ', padding=6)
-                sequence.save()
-                config.receipt_sequence = sequence
-                config.save()
-            self.receipt_sequence = config.receipt_sequence
-        return self.receipt_sequence
+            config = Configuration(1)
+            template = Configuration.default_receipt_sequence()
+            if template is not None:
+                template = Sequence(template)
+                for company in companies:
+                    sequence, = Sequence.copy([template], default={
+                            'company': company.id,
+                            'name': f'{template.name} ({company.rec_name})',
+                            })
+                    config.set_multivalue(
+                        'receipt_sequence', sequence.id, company=company.id)
+        return companies

@@ -92,10 +92,9 @@ def _payment_methods(pool, company):
                 'lines': [('create', [{'type': 'remainder',
                                 'relativedeltas': [('create', [
                                             {'days': 15}])]}])]}])
-    config = Configuration.get(company)
-    config.payment_term = term
-    config.batch_size = 100
-    config.save()
+    config = Configuration(1)
+    config.set_multivalue('payment_term', term.id, company=company.id)
+    config.set_multivalue('batch_size', 100, company=company.id)
     return methods
 
 
@@ -137,9 +136,8 @@ def _fee_types(pool, company):
         fee_type, = FeeType.create([dict(values, code=code, name=name,
                     company=company.id, product=template.products[0].id)])
         fee_types[code] = fee_type
-    config = Configuration.get(company)
-    config.service_fee_type = fee_types['SV']
-    config.save()
+    Configuration(1).set_multivalue('service_fee_type', fee_types['SV'].id,
+        company=company.id)
     return fee_types
 
 

@@ -42,15 +42,15 @@ class WorkOrder(metaclass=PoolMeta):
                     or not ticket.unit or not ticket.reporter):
                 continue
             company = ticket.unit.site.company
-            config = Configuration.get(company)
-            if not config.service_fee_type:
+            fee_type = Configuration.get_value('service_fee_type', company)
+            if not fee_type:
                 continue
             done_at = order.done_at or ticket.create_date
             charges.append(Charge(company=company, unit=ticket.unit,
-                    fee_type=config.service_fee_type,
+                    fee_type=fee_type,
                     party=ticket.reporter,
                     date=office_date(done_at, company),
-                    description=f'{config.service_fee_type.name} '
+                    description=f'{fee_type.name} '
                     f'{ticket.rec_name}',
                     amount=order.amount,
                     origin=order))

@@ -66,8 +66,8 @@ class FeeNotice(HTMLReport):
 
         def notice_text(invoice):
             if 'text' not in texts:
-                texts['text'] = Configuration.get(
-                    company.id if company else None).fee_notice_text or ''
+                texts['text'] = Configuration.get_value(
+                    'fee_notice_text', company) or ''
             return texts['text']
         context['notice_text'] = notice_text
         context['balance'] = lambda party: party.receivable

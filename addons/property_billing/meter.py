@@ -210,8 +210,7 @@ class Reading(site_from('meter.unit'), WorkflowGuardMixin, StateAuditMixin,
         average = None
         if len(history) >= 2:
             average = sum(history) / len(history)
-            config = Configuration.get()
-            factor = config.reading_alert_factor
+            factor = Configuration.get_value('reading_alert_factor')
             if average > 0 and consumption > factor * average:
                 state = 'flagged'
             average = average.quantize(Decimal('0.01'))

@@ -170,7 +170,7 @@ class Run(metaclass=PoolMeta):
         Report = pool.get('property.fee.notice', type='report')
         transaction = Transaction()
         commit = transaction.context.get('property_notices_commit')
-        size = Configuration.get(run.company.id).batch_size
+        size = Configuration.get_value('batch_size', run.company)
         invoice_ids = [i.id for i in run.notice_invoices()]
         action, = ActionReport.search([
                 ('report_name', '=', 'property.fee.notice')], limit=1)

@@ -126,8 +126,8 @@ class Receipt(HTMLReport):
             moves = [m for m in Move.browse([m.id for m in moves])
                 if not m.property_receipt]
             for move in sorted(moves, key=lambda m: (m.date, m.id)):
-                sequence = Configuration.get(
-                    move.company.id).get_receipt_sequence()
+                sequence = Configuration.get_value(
+                    'receipt_sequence', move.company)
                 Move.write([move], {'property_receipt': sequence.get()})
 
     @classmethod

@@ -246,21 +246,22 @@ class Application(site_from('unit'),
         return Pool().get('ir.date').today()
 
     @classmethod
-    def _config(cls, company=None):
-        Configuration = Pool().get('property.billing.configuration')
-        return Configuration.get(company or cls.default_company())
+    def _policy(cls, name, company=None):
+        "The value name of the renovation policy of the company"
+        Configuration = Pool().get('property.decoration.configuration')
+        return Configuration.get_value(name, company or cls.default_company())
 
     @classmethod
     def default_hours_from(cls):
-        return cls._config().decoration_hours_from
+        return cls._policy('decoration_hours_from')
 
     @classmethod
     def default_hours_to(cls):
-        return cls._config().decoration_hours_to
+        return cls._policy('decoration_hours_to')
 
     @classmethod
     def default_deposit(cls):
-        return cls._config().decoration_deposit
+        return cls._policy('decoration_deposit')
 
     @staticmethod
     def default_management_fee():
@@ -268,7 +269,7 @@ class Application(site_from('unit'),
 
     @classmethod
     def default_waste_fee(cls):
-        return cls._config().decoration_waste_fee
+        return cls._policy('decoration_waste_fee')
 
     @staticmethod
     def default_documents():
@@ -291,9 +292,9 @@ class Application(site_from('unit'),
         owners = self.unit.current_ownerships(self.date)
         if owners and not self.owner:
             self.owner = owners[0].party
-        config = self._config(self.company)
+        rate = self._policy('decoration_management_rate', self.company)
         self.management_fee = (Decimal(self.unit.area or 0)
-            * config.decoration_management_rate).quantize(Decimal('0.01'))
+            * rate).quantize(Decimal('0.01'))
 
     @fields.depends('owner', 'phone')
     def on_change_owner(self):
@@ -428,7 +429,6 @@ class Application(site_from('unit'),
     @classmethod
     def preprocess_values(cls, mode, values):
         pool = Pool()
-        Configuration = pool.get('property.billing.configuration')
         Sequence = pool.get('ir.sequence')
         ModelData = pool.get('ir.model.data')
         Unit = pool.get('property.unit')
@@ -444,10 +444,10 @@ class Application(site_from('unit'),
             # before the database's constraint, with the other one named
             cls.check_one_open([cls(unit=unit, state='draft')])
             if 'management_fee' not in values:
-                config = Configuration.get(unit.site.company)
+                rate = cls._policy('decoration_management_rate',
+                    unit.site.company)
                 values['management_fee'] = (Decimal(unit.area or 0)
-                    * config.decoration_management_rate).quantize(
-                    Decimal('0.01'))
+                    * rate).quantize(Decimal('0.01'))
         if not values.get('number'):
             with without_check_access():
                 values['number'] = Sequence(ModelData.get_id(
@@ -632,7 +632,7 @@ class Application(site_from('unit'),
     def _invoice(self, description):
         pool = Pool()
         Invoice = pool.get('account.invoice')
-        config = self._config(self.company)
+        BillingConfiguration = pool.get('property.billing.configuration')
         if not self.owner.addresses:
             # as for the fee invoices: the unit is the owner's address
             Address = pool.get('party.address')
@@ -651,8 +651,10 @@ class Application(site_from('unit'),
         invoice.on_change_type()
         invoice.on_change_party()
         invoice.invoice_address = self.owner.address_get(type='invoice')
-        if config.payment_term:
-            invoice.payment_term = config.payment_term
+        payment_term = BillingConfiguration.get_value(
+            'payment_term', self.company)
+        if payment_term:
+            invoice.payment_term = payment_term
         invoice.lines = []
         return invoice
 
@@ -665,7 +667,7 @@ class Application(site_from('unit'),
         return line
 
     def _deposit_account(self):
-        account = self._config(self.company).decoration_deposit_account
+        account = self._policy('decoration_deposit_account', self.company)
         if not account:
             raise ValidationError(gettext(
                     'property_decoration.msg_no_deposit_account',
@@ -701,12 +703,12 @@ class Application(site_from('unit'),
         Date = pool.get('ir.date')
         charges = []
         for application in applications:
-            config = application._config(application.company)
+            company = application.company
             for fee_type, amount in [
-                    (config.decoration_management_fee_type,
-                        application.management_fee),
-                    (config.decoration_waste_fee_type,
-                        application.waste_fee)]:
+                    (application._policy('decoration_management_fee_type',
+                            company), application.management_fee),
+                    (application._policy('decoration_waste_fee_type',
+                            company), application.waste_fee)]:
                 if not fee_type or not amount:
                     continue
                 charges.append(Charge(company=application.company,
@@ -722,7 +724,8 @@ class Application(site_from('unit'),
         deduction account and the deposit recalled from the deposit account;
         its total is the shortfall (positive) or the refund (negative)"""
         Invoice = Pool().get('account.invoice')
-        config = self._config(self.company)
+        deduction_account = self._policy(
+            'decoration_deduction_account', self.company)
         acceptance = self.accepted_acceptance()
         held = self.deposit_balance
         if not held and not acceptance.deductions:
@@ -732,13 +735,13 @@ class Application(site_from('unit'),
         invoice = self._invoice(description)
         lines = []
         if acceptance.deductions:
-            if not config.decoration_deduction_account:
+            if not deduction_account:
                 raise ValidationError(gettext(
                         'property_decoration.msg_no_deduction_account',
                         company=self.company.rec_name))
             for deduction in acceptance.deductions:
                 lines.append(self._line(invoice,
-                        config.decoration_deduction_account,
+                        deduction_account,
                         deduction.description, deduction.amount))
         if held:
             lines.append(self._line(invoice, self._deposit_account(),

@@ -246,7 +246,7 @@ class Office:
         Template = self.get('product.template')
         Uom = self.get('product.uom')
         FeeType = self.get('property.fee.type')
-        Configuration = self.get('property.billing.configuration')
+        Configuration = self.get('property.decoration.configuration')
         Method = self.get('account.invoice.payment.method')
         company = self.company
         deposit, = Account.search([('type.deposit', '=', True),
@@ -278,18 +278,20 @@ class Office:
                         'product': template.products[0].id,
                         'method': 'one_off', 'kind': 'service',
                         'target_rate': Decimal(100)}])
-        config = Configuration.get(company)
-        config.decoration_deposit_account = deposit
-        config.decoration_deduction_account = deduction
-        config.decoration_management_fee_type = fee_types[0]
-        config.decoration_waste_fee_type = fee_types[1]
-        config.decoration_deposit = Decimal(3000)
-        config.decoration_management_rate = Decimal('2.00')
-        config.decoration_waste_fee = Decimal(300)
-        config.decoration_hours_from = dt.time(8, 0)
-        config.decoration_hours_to = dt.time(18, 0)
-        config.decoration_notice_days = 3
-        config.save()
+        config = Configuration(1)
+        for name, value in [
+                ('decoration_deposit_account', deposit.id),
+                ('decoration_deduction_account', deduction.id),
+                ('decoration_management_fee_type', fee_types[0].id),
+                ('decoration_waste_fee_type', fee_types[1].id),
+                ('decoration_deposit', Decimal(3000)),
+                ('decoration_management_rate', Decimal('2.00')),
+                ('decoration_waste_fee', Decimal(300)),
+                ('decoration_hours_from', dt.time(8, 0)),
+                ('decoration_hours_to', dt.time(18, 0)),
+                ('decoration_notice_days', 3),
+                ]:
+            config.set_multivalue(name, value, company=company.id)
         methods = Method.search([('company', '=', company.id)],
             order=[('id', 'ASC')])
         cash = [m for m in methods if m.name == "现金"]

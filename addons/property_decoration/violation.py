@@ -205,7 +205,7 @@ class Violation(site_from('application.unit'),
         "Return the rectification notices issued for the open violations"
         pool = Pool()
         Notice = pool.get('property.decoration.notice')
-        Configuration = pool.get('property.billing.configuration')
+        Configuration = pool.get('property.decoration.configuration')
         Date = pool.get('ir.date')
         today = Date.today()
         notices = []
@@ -213,10 +213,10 @@ class Violation(site_from('application.unit'),
             if violation.state != 'open':
                 continue
             violation.check_approved()
-            config = Configuration.get(violation.application.company)
+            days = Configuration.get_value('decoration_notice_days',
+                violation.application.company)
             notices.append(Notice(violation=violation, date=today,
-                    deadline=today + dt.timedelta(
-                        days=config.decoration_notice_days),
+                    deadline=today + dt.timedelta(days=days),
                     sanction=violation.sanction))
         Notice.save(notices)
         return notices

@@ -1,13 +1,20 @@
 # This file is part of the property-management suite.
+"""The helpdesk policy: a configuration singleton whose values depend on
+the company (Tryton's ModelSingleton with company value models, as the sale
+configuration), and the holidays of each company"""
 import datetime as dt
 
-from trytond.model import (
-    ModelSQL, ModelView, Unique, fields)
-from trytond.model.exceptions import ValidationError
-from trytond.modules.property_base.common import (
-    end_of_office_day, office_date)
+from sql import Column, Table
+
+from trytond import backend
 from trytond.i18n import gettext
-from trytond.pool import Pool
+from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+from trytond.model.exceptions import ValidationError
+from trytond.modules.company.model import (
+    CompanyMultiValueMixin, CompanyValueMixin)
+from trytond.modules.property_base.common import (
+    SingletonRowMixin, end_of_office_day, office_date)
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction, without_check_access
 
@@ -35,91 +42,263 @@ RESPONSIBILITIES = [
     ]
 
 
-class Configuration(ModelSQL, ModelView):
+# The policy's values, each company its own.  Defaults are the seed
+# manuals' rules (001 投诉处理规定 and 回访制度, 004 信息分级 and 日未处理
+# 工作盘点表), except the repeat window and the days to the return visit,
+# which the seeds do not set: those are the suite's defaults.
+reply_days_verbal = fields.Integer("Reply to Phone/Walk-in (days)",
+    required=True,
+    help="Working days to reply to a phone or walk-in complaint.")
+reply_days_letter = fields.Integer("Reply to Letter (days)",
+    required=True, help="Working days to answer a complaint letter.")
+feedback_days = fields.Integer("Feedback (days)", required=True,
+    help="Working days to give feedback on work not done the same day.")
+done_days = fields.Integer("Done (days)", required=True,
+    help="Working days to finish property-responsibility work.")
+visit_days = fields.Integer("Return Visit (days)", required=True,
+    help="Working days after resolution to visit the reporter.")
+complaint_visit_rate = fields.Integer("Complaint Visit Rate (%)",
+    required=True,
+    help="Target: the least share of resolved complaints visited "
+    "(seed 001 回访制度: 不低于60%).")
+target_repair_on_time = fields.Integer("Repairs on Time (%)",
+    required=True,
+    help="Target: the share of repairs done in time "
+    "(seed 001: 报修及时率达到98%).")
+target_rework = fields.Integer("Rework (%)", required=True,
+    help="Target: the most share of resolved tickets reworked "
+    "(seed 001: 返修率不高于5%).")
+target_complaint_on_time = fields.Integer("Complaints on Time (%)",
+    required=True,
+    help="Target: the share of complaints replied, fed back and done "
+    "in time (seed 004: 投诉处理及时率100%).")
+target_visit_satisfaction = fields.Integer("Visit Satisfaction (%)",
+    required=True,
+    help="Target: the share of return visits satisfied "
+    "(seed 004: 回访客户满意率达95%).")
+target_repair_satisfaction = fields.Integer("Repair Satisfaction (%)",
+    required=True,
+    help="Target: the share of repair visits satisfied "
+    "(seed 004: 维修服务满意度达95%).")
+onsite_minutes = fields.Integer("On Site within (minutes)",
+    required=True,
+    help="Without an appointment, the technician is on site this long "
+    "after the dispatch (seed 001 asks to be on site on time, 准时到达"
+    "现场; the 30 minutes are the suite's default).")
+repeat_window = fields.Integer("Repeat Window (days)", required=True,
+    help="A ticket on the same unit and category within this many days "
+    "is a repeat.")
+level1_minutes = fields.Integer("Level 1 Notice (minutes)",
+    required=True,
+    help="Level 1 information reaches the site manager within this.")
+level2_minutes = fields.Integer("Level 2 Notice (minutes)",
+    required=True,
+    help="Level 2 information reaches the supervisor within this.")
+
+POLICY_FIELDS = (
+    'reply_days_verbal', 'reply_days_letter', 'feedback_days', 'done_days',
+    'visit_days', 'complaint_visit_rate', 'target_repair_on_time',
+    'target_rework', 'target_complaint_on_time', 'target_visit_satisfaction',
+    'target_repair_satisfaction', 'onsite_minutes', 'repeat_window',
+    'level1_minutes', 'level2_minutes')
+NOT_NEGATIVE = (
+    'reply_days_verbal', 'reply_days_letter', 'feedback_days', 'done_days',
+    'visit_days', 'repeat_window', 'level1_minutes', 'level2_minutes',
+    'onsite_minutes')
+# The policy's table of one row per company, kept aside by the migration
+OLD_TABLE = 'property_helpdesk_configuration_company'
+
+
+def column_exist(table_name, column_name):
+    """Whether the table has the column, read without caching a table
+    handler under the name of a model whose table is renamed"""
+    TableHandler = backend.TableHandler
+    return (TableHandler.table_exist(table_name)
+        and TableHandler(type(f'_{table_name}', (), {
+                    '_table': table_name}))
+        .column_exist(column_name))
+
+
+def default_func(field_name):
+    @classmethod
+    def default(cls, **pattern):
+        return getattr(
+            cls.multivalue_model(field_name),
+            'default_%s' % field_name, lambda: None)()
+    return default
+
+
+class Configuration(SingletonRowMixin,
+        ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
     __name__ = 'property.helpdesk.configuration'
     __string__ = "Helpdesk Policy"
-    # Defaults are the seed manuals' rules (001 投诉处理规定 and 回访制度,
-    # 004 信息分级 and 日未处理工作盘点表), except the repeat window and the
-    # days to the return visit, which the seeds do not set: those are the
-    # suite's defaults.
-    company = fields.Many2One('company.company', "Company", required=True,
-        ondelete='CASCADE')
-    ticket_sequence = fields.Many2One('ir.sequence', "Ticket Sequence",
-        required=True,
+    ticket_sequence = fields.MultiValue(fields.Many2One(
+            'ir.sequence', "Ticket Sequence", required=True,
+            domain=[
+                ('sequence_type', '=',
+                    Id('property_helpdesk', 'sequence_type_ticket')),
+                ('company', 'in',
+                    [Eval('context', {}).get('company', -1), None]),
+                ]))
+    reply_days_verbal = fields.MultiValue(reply_days_verbal)
+    reply_days_letter = fields.MultiValue(reply_days_letter)
+    feedback_days = fields.MultiValue(feedback_days)
+    done_days = fields.MultiValue(done_days)
+    visit_days = fields.MultiValue(visit_days)
+    complaint_visit_rate = fields.MultiValue(complaint_visit_rate)
+    target_repair_on_time = fields.MultiValue(target_repair_on_time)
+    target_rework = fields.MultiValue(target_rework)
+    target_complaint_on_time = fields.MultiValue(target_complaint_on_time)
+    target_visit_satisfaction = fields.MultiValue(target_visit_satisfaction)
+    target_repair_satisfaction = fields.MultiValue(
+        target_repair_satisfaction)
+    onsite_minutes = fields.MultiValue(onsite_minutes)
+    repeat_window = fields.MultiValue(repeat_window)
+    level1_minutes = fields.MultiValue(level1_minutes)
+    level2_minutes = fields.MultiValue(level2_minutes)
+
+    @classmethod
+    def multivalue_model(cls, field):
+        pool = Pool()
+        if field == 'ticket_sequence':
+            return pool.get('property.helpdesk.configuration.sequence')
+        if field in POLICY_FIELDS:
+            return pool.get('property.helpdesk.configuration.policy')
+        return super().multivalue_model(field)
+
+    default_ticket_sequence = default_func('ticket_sequence')
+    default_reply_days_verbal = default_func('reply_days_verbal')
+    default_reply_days_letter = default_func('reply_days_letter')
+    default_feedback_days = default_func('feedback_days')
+    default_done_days = default_func('done_days')
+    default_visit_days = default_func('visit_days')
+    default_complaint_visit_rate = default_func('complaint_visit_rate')
+    default_target_repair_on_time = default_func('target_repair_on_time')
+    default_target_rework = default_func('target_rework')
+    default_target_complaint_on_time = default_func(
+        'target_complaint_on_time')
+    default_target_visit_satisfaction = default_func(
+        'target_visit_satisfaction')
+    default_target_repair_satisfaction = default_func(
+        'target_repair_satisfaction')
+    default_onsite_minutes = default_func('onsite_minutes')
+    default_repeat_window = default_func('repeat_window')
+    default_level1_minutes = default_func('level1_minutes')
+    default_level2_minutes = default_func('level2_minutes')
+
+    @classmethod
+    def __register__(cls, module):
+        # Migration from the policy of one row per company: the old table
+        # is kept aside, its values are copied to the value models
+        if column_exist(cls._table, 'company'):
+            backend.TableHandler.table_rename(cls._table, OLD_TABLE)
+        super().__register__(module)
+
+    @classmethod
+    def get_policy(cls, company):
+        "The policy of the company, with its working days"
+        return Policy(company)
+
+
+class Policy:
+    "The helpdesk policy of one company, as its deadlines read it"
+
+    def __init__(self, company):
+        pool = Pool()
+        Configuration = pool.get('property.helpdesk.configuration')
+        Holiday = pool.get('property.helpdesk.holiday')
+        self.company = company
+        with without_check_access():
+            config = Configuration(1)
+            for name in POLICY_FIELDS + ('ticket_sequence',):
+                setattr(self, name,
+                    config.get_multivalue(name, company=company.id))
+            self.holiday_dates = {h.date for h in Holiday.search(
+                    [('company', '=', company.id)])}
+
+    def target(self, kpi):
+        "The target of the KPI rate named kpi, in %"
+        return getattr(self, TARGETS[kpi])
+
+    def is_working_day(self, date):
+        return date.weekday() < 5 and date not in self.holiday_dates
+
+    def add_working_days(self, start, days):
+        """Return the end of the working day `days` working days after the
+        day of `start` (a stored UTC datetime); 0 means the end of the same
+        working day, or of the next one when `start` falls on a day off.
+
+        The days are the office's (the company's time zone) and so is the
+        end of the day: 23:59:59 office time, returned as the stored UTC."""
+        return end_of_office_day(
+            self.working_date(start, days), self.company)
+
+    def working_date(self, start, days):
+        "The office date of the working day `days` after `start` (UTC)"
+        date = office_date(start, self.company)
+        while not self.is_working_day(date):
+            date += dt.timedelta(days=1)
+        remaining = days
+        while remaining > 0:
+            date += dt.timedelta(days=1)
+            if self.is_working_day(date):
+                remaining -= 1
+        return date
+
+
+class ConfigurationSequence(ModelSQL, CompanyValueMixin):
+    __name__ = 'property.helpdesk.configuration.sequence'
+    __string__ = "Helpdesk Policy Sequence"
+    ticket_sequence = fields.Many2One(
+        'ir.sequence', "Ticket Sequence", required=True,
         domain=[
             ('sequence_type', '=',
                 Id('property_helpdesk', 'sequence_type_ticket')),
             ('company', 'in', [Eval('company', -1), None]),
             ])
-    reply_days_verbal = fields.Integer("Reply to Phone/Walk-in (days)",
-        required=True,
-        help="Working days to reply to a phone or walk-in complaint.")
-    reply_days_letter = fields.Integer("Reply to Letter (days)",
-        required=True, help="Working days to answer a complaint letter.")
-    feedback_days = fields.Integer("Feedback (days)", required=True,
-        help="Working days to give feedback on work not done the same day.")
-    done_days = fields.Integer("Done (days)", required=True,
-        help="Working days to finish property-responsibility work.")
-    visit_days = fields.Integer("Return Visit (days)", required=True,
-        help="Working days after resolution to visit the reporter.")
-    complaint_visit_rate = fields.Integer("Complaint Visit Rate (%)",
-        required=True,
-        help="Target: the least share of resolved complaints visited "
-        "(seed 001 回访制度: 不低于60%).")
-    target_repair_on_time = fields.Integer("Repairs on Time (%)",
-        required=True,
-        help="Target: the share of repairs done in time "
-        "(seed 001: 报修及时率达到98%).")
-    target_rework = fields.Integer("Rework (%)", required=True,
-        help="Target: the most share of resolved tickets reworked "
-        "(seed 001: 返修率不高于5%).")
-    target_complaint_on_time = fields.Integer("Complaints on Time (%)",
-        required=True,
-        help="Target: the share of complaints replied, fed back and done "
-        "in time (seed 004: 投诉处理及时率100%).")
-    target_visit_satisfaction = fields.Integer("Visit Satisfaction (%)",
-        required=True,
-        help="Target: the share of return visits satisfied "
-        "(seed 004: 回访客户满意率达95%).")
-    target_repair_satisfaction = fields.Integer("Repair Satisfaction (%)",
-        required=True,
-        help="Target: the share of repair visits satisfied "
-        "(seed 004: 维修服务满意度达95%).")
-    onsite_minutes = fields.Integer("On Site within (minutes)",
-        required=True,
-        help="Without an appointment, the technician is on site this long "
-        "after the dispatch (seed 001 asks to be on site on time, 准时到达"
-        "现场; the 30 minutes are the suite's default).")
-    repeat_window = fields.Integer("Repeat Window (days)", required=True,
-        help="A ticket on the same unit and category within this many days "
-        "is a repeat.")
-    level1_minutes = fields.Integer("Level 1 Notice (minutes)",
-        required=True,
-        help="Level 1 information reaches the site manager within this.")
-    level2_minutes = fields.Integer("Level 2 Notice (minutes)",
-        required=True,
-        help="Level 2 information reaches the supervisor within this.")
-    holidays = fields.One2Many('property.helpdesk.holiday', 'configuration',
-        "Holidays", help="Days off besides Saturdays and Sundays.")
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints = [
-            ('company_unique', Unique(t, t.company),
-                'property_helpdesk.msg_configuration_company_unique'),
-            ]
-
-    @classmethod
-    def default_company(cls):
-        return Transaction().context.get('company')
+    def __register__(cls, module):
+        exist = backend.TableHandler.table_exist(cls._table)
+        super().__register__(module)
+        if not exist:
+            _copy_company_rows(cls, ['ticket_sequence'])
 
     @classmethod
     def default_ticket_sequence(cls):
         pool = Pool()
         ModelData = pool.get('ir.model.data')
-        return ModelData.get_id('property_helpdesk', 'sequence_ticket')
+        try:
+            return ModelData.get_id('property_helpdesk', 'sequence_ticket')
+        except KeyError:
+            return None
+
+
+class ConfigurationPolicy(ModelSQL, CompanyValueMixin):
+    __name__ = 'property.helpdesk.configuration.policy'
+    __string__ = "Helpdesk Policy Values"
+    reply_days_verbal = reply_days_verbal
+    reply_days_letter = reply_days_letter
+    feedback_days = feedback_days
+    done_days = done_days
+    visit_days = visit_days
+    complaint_visit_rate = complaint_visit_rate
+    target_repair_on_time = target_repair_on_time
+    target_rework = target_rework
+    target_complaint_on_time = target_complaint_on_time
+    target_visit_satisfaction = target_visit_satisfaction
+    target_repair_satisfaction = target_repair_satisfaction
+    onsite_minutes = onsite_minutes
+    repeat_window = repeat_window
+    level1_minutes = level1_minutes
+    level2_minutes = level2_minutes
+
+    @classmethod
+    def __register__(cls, module):
+        exist = backend.TableHandler.table_exist(cls._table)
+        super().__register__(module)
+        if not exist:
+            _copy_company_rows(cls, POLICY_FIELDS)
 
     @staticmethod
     def default_reply_days_verbal():
@@ -181,100 +360,67 @@ class Configuration(ModelSQL, ModelView):
     def default_level2_minutes():
         return 10
 
-    def get_rec_name(self, name):
-        return self.company.rec_name
-
     @classmethod
-    @without_check_access
-    def get(cls, company):
-        "Return the policy of the company, created with defaults if missing"
-        configs = cls.search([('company', '=', company.id)], limit=1)
-        if configs:
-            return configs[0]
-        # Two first requests at once would both create it: the table lock
-        # (taken from the transaction's start, Tryton restarting it) makes
-        # the second see the policy the first committed.
-        cls.lock()
-        configs = cls.search([('company', '=', company.id)], limit=1)
-        if configs:
-            return configs[0]
-        config = cls(company=company)
-        for name in cls._fields:
-            default = getattr(cls, 'default_' + name, None)
-            if default and name != 'company':
-                setattr(config, name, default())
-        # Each company numbers its tickets with a sequence of its own.
-        Sequence = Pool().get('ir.sequence')
-        config.ticket_sequence, = Sequence.copy([config.ticket_sequence],
-            default={'company': company.id,
-                'name': f'{config.ticket_sequence.name} '
-                f'({company.rec_name})'})
-        config.save()
-        return config
-
-    @classmethod
-    def validate_fields(cls, configs, field_names):
-        super().validate_fields(configs, field_names)
-        for config in configs:
-            for name in ['reply_days_verbal', 'reply_days_letter',
-                    'feedback_days', 'done_days', 'visit_days',
-                    'repeat_window', 'level1_minutes', 'level2_minutes',
-                    'onsite_minutes']:
-                if getattr(config, name) is not None \
-                        and getattr(config, name) < 0:
+    def validate_fields(cls, values, field_names):
+        super().validate_fields(values, field_names)
+        for value in values:
+            for name in NOT_NEGATIVE:
+                if getattr(value, name) is not None \
+                        and getattr(value, name) < 0:
                     raise ValidationError(gettext(
                             'property_helpdesk.msg_configuration_negative',
                             field=cls._fields[name].string))
             for name in TARGETS.values():
-                value = getattr(config, name)
-                if value is not None and not 0 <= value <= 100:
+                target = getattr(value, name)
+                if target is not None and not 0 <= target <= 100:
                     raise ValidationError(gettext(
                             'property_helpdesk.msg_configuration_target',
-                            field=cls._fields[name].string, value=value))
+                            field=cls._fields[name].string, value=target))
 
-    def target(self, kpi):
-        "The target of the KPI rate named kpi, in %"
-        return getattr(self, TARGETS[kpi])
 
-    @property
-    def holiday_dates(self):
-        return {h.date for h in self.holidays}
+def _copy_company_rows(cls, columns):
+    """Copy the columns of the policy's old rows, one per company, to the
+    value table just created (migration to the singleton)"""
+    old_name = OLD_TABLE
+    if not backend.TableHandler.table_exist(old_name):
+        return
+    cursor = Transaction().connection.cursor()
+    table = cls.__table__()
+    old = Table(old_name)
+    cursor.execute(*table.insert(
+            [table.company] + [Column(table, c) for c in columns],
+            old.select(old.company, *[Column(old, c) for c in columns])))
 
-    def is_working_day(self, date):
-        return date.weekday() < 5 and date not in self.holiday_dates
 
-    def add_working_days(self, start, days):
-        """Return the end of the working day `days` working days after the
-        day of `start` (a stored UTC datetime); 0 means the end of the same
-        working day, or of the next one when `start` falls on a day off.
+class Company(metaclass=PoolMeta):
+    __name__ = 'company.company'
 
-        The days are the office's (the company's time zone) and so is the
-        end of the day: 23:59:59 office time, returned as the stored UTC."""
-        return end_of_office_day(
-            self.working_date(start, days), self.company)
-
-    def working_date(self, start, days):
-        "The office date of the working day `days` after `start` (UTC)"
-        holidays = self.holiday_dates
-        date = office_date(start, self.company)
-
-        def working(d):
-            return d.weekday() < 5 and d not in holidays
-        while not working(date):
-            date += dt.timedelta(days=1)
-        remaining = days
-        while remaining > 0:
-            date += dt.timedelta(days=1)
-            if working(date):
-                remaining -= 1
-        return date
+    @classmethod
+    def create(cls, vlist):
+        "Each new company numbers its tickets with a sequence of its own"
+        pool = Pool()
+        Configuration = pool.get('property.helpdesk.configuration')
+        Sequence = pool.get('ir.sequence')
+        companies = super().create(vlist)
+        with without_check_access():
+            config = Configuration(1)
+            template = Configuration.default_ticket_sequence()
+            if template is not None:
+                template = Sequence(template)
+                for company in companies:
+                    sequence, = Sequence.copy([template], default={
+                            'company': company.id,
+                            'name': f'{template.name} ({company.rec_name})',
+                            })
+                    config.set_multivalue(
+                        'ticket_sequence', sequence.id, company=company.id)
+        return companies
 
 
 class Holiday(ModelSQL, ModelView):
     __name__ = 'property.helpdesk.holiday'
-    __string__ = "Helpdesk Holiday"
-    configuration = fields.Many2One('property.helpdesk.configuration',
-        "Policy", required=True, ondelete='CASCADE')
+    company = fields.Many2One('company.company', "Company", required=True,
+        ondelete='CASCADE')
     date = fields.Date("Date", required=True)
     name = fields.Char("Name", required=True)
 
@@ -282,3 +428,29 @@ class Holiday(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order.insert(0, ('date', 'ASC'))
+
+    @classmethod
+    def __register__(cls, module):
+        # Migration from the holidays of the policy rows: the company of
+        # the row becomes the holiday's
+        TableHandler = backend.TableHandler
+        old_name = OLD_TABLE
+        table_h = cls.__table_handler__(module)
+        migrate = (table_h.column_exist('configuration')
+            and not table_h.column_exist('company'))
+        super().__register__(module)
+        table_h = cls.__table_handler__(module)
+        if migrate and TableHandler.table_exist(old_name):
+            cursor = Transaction().connection.cursor()
+            table = cls.__table__()
+            old = Table(old_name)
+            cursor.execute(*table.update([table.company],
+                    old.select(old.company,
+                        where=old.id == table.configuration)))
+            table_h.not_null_action('company', action='add')
+        if table_h.column_exist('configuration'):
+            table_h.drop_column('configuration')
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')

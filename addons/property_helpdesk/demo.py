@@ -134,7 +134,7 @@ def _employee(pool, company, name):
 def _staff(pool, company):
     Department = pool.get('property.department')
     Site = pool.get('property.site')
-    Configuration = pool.get('property.helpdesk.configuration')
+    Holiday = pool.get('property.helpdesk.holiday')
     Employee = pool.get('company.employee')
     departments, members = {}, {}
     clerks = Employee.search([('party.name', 'in', ["周敏", "吴婷"])])
@@ -151,9 +151,8 @@ def _staff(pool, company):
     supervisor = _employee(pool, company, "李秀梅")
     sites = Site.search([('company', '=', company.id)])
     Site.write(sites, {'supervisor': supervisor.id})
-    policy = Configuration.get(company)
-    Configuration.write([policy], {'holidays': [('create', [
-                        {'date': d, 'name': n} for d, n in HOLIDAYS])]})
+    Holiday.create([{'company': company.id, 'date': d, 'name': n}
+            for d, n in HOLIDAYS])
     return {'departments': departments, 'members': members,
         'supervisor': supervisor, 'clerks': clerks, 'sites': sites}
 

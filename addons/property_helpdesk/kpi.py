@@ -263,7 +263,7 @@ class KPI(ModelSQL, ModelView):
     def get_policy(self):
         Configuration = Pool().get('property.helpdesk.configuration')
         company = self.site.company if self.site else None
-        return Configuration.get(company) if company else None
+        return Configuration.get_policy(company) if company else None
 
     @classmethod
     def get_target(cls, kpis, names):
@@ -321,7 +321,8 @@ class CompanyKPI(KPI):
 
     def get_policy(self):
         Configuration = Pool().get('property.helpdesk.configuration')
-        return Configuration.get(self.company) if self.company else None
+        return (Configuration.get_policy(self.company) if self.company
+            else None)
 
     @classmethod
     def _group_columns(cls, ticket):

@@ -17,7 +17,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.sendmail import send_message_transactional
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, now, office_date, rec_name_domain)
@@ -563,8 +563,10 @@ class Ticket(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin, Workflow,
             if not values.get('number'):
                 company = Company(values.get('company')
                     or cls.default_company())
-                values['number'] = Configuration.get(
-                    company).ticket_sequence.get()
+                with without_check_access():
+                    sequence = Configuration(1).get_multivalue(
+                        'ticket_sequence', company=company.id)
+                values['number'] = sequence.get()
         return super().create(vlist)
 
     @classmethod
@@ -666,7 +668,7 @@ class Ticket(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin, Workflow,
     # Deadlines -----------------------------------------------------------
 
     def get_policy(self):
-        return Pool().get('property.helpdesk.configuration').get(
+        return Pool().get('property.helpdesk.configuration').get_policy(
             self.company)
 
     def compute_deadlines(self, policy):

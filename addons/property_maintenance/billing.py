@@ -42,15 +42,15 @@ class WorkOrder(metaclass=PoolMeta):
                     or not ticket.reporter):
                 continue
             company = ticket.unit.site.company
-            config = Configuration.get(company)
-            if not config.service_fee_type:
+            fee_type = Configuration.get_value('service_fee_type', company)
+            if not fee_type:
                 continue
             done_at = order.done_at or ticket.create_date
             for material in order.materials_issued:
                 if not material.cost or material.charges:
                     continue
                 to_save.append(Charge(company=company, unit=ticket.unit,
-                        fee_type=config.service_fee_type,
+                        fee_type=fee_type,
                         party=ticket.reporter,
                         date=office_date(done_at, company),
                         description=f'{material.product.rec_name} '

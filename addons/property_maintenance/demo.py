@@ -263,7 +263,7 @@ def _paid_materials(pool, site, engineering, technician, products):
     TicketCategory = pool.get('property.ticket.category')
     WorkOrder = pool.get('property.work_order')
     Material = pool.get('property.work_order.material')
-    if not Configuration.get(site.company).service_fee_type:
+    if not Configuration.get_value('service_fee_type', site.company):
         return
     homes = [u for u in Unit.search([('site', '=', site.id)],
             order=[('id', 'ASC')]) if u.owners]

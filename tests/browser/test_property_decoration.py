@@ -67,9 +67,9 @@ waste = FeeType(code='DW', name='Waste removal',
     product=template.products[0], method='one_off', kind='service')
 waste.save()
 
-# The billing policy's decoration part
-Configuration = Model.get('property.billing.configuration')
-config = Configuration()
+# The renovation policy
+Configuration = Model.get('property.decoration.configuration')
+config = Configuration(1)
 config.decoration_deposit_account = accounts['deposit']
 config.decoration_deduction_account = accounts['revenue']
 config.decoration_management_fee_type = management

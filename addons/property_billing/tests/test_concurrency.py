@@ -162,7 +162,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
                         } for e in [first, second]
                     for code, rate in [('PF', Decimal('1.85')),
                         ('PK', Decimal('300'))]])
-            config = Configuration.get(company)
+            config = Configuration(1)
             config.batch_size = 5
             config.save()
         cls.company = company.id

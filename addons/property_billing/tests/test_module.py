@@ -363,7 +363,7 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         estate = create_estate()
         u301 = estate['units'][0]
         with set_company(estate['company']):
-            config = Configuration.get()
+            config = Configuration(1)
             config.service_fee_type = estate['fee_types']['SV']
             config.save()
             technician = create_employee(estate['company'], "Zhou Qiang")
@@ -1133,7 +1133,7 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
                                     'relativedeltas': [('create', [{
                                                 'days': 15}])],
                                     }])]}])
-            config = Configuration.get(company.id)
+            config = Configuration(1)
             config.payment_term = term
             config.fee_notice_text = notice_text
             config.save()
@@ -1350,7 +1350,7 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         self.assertEqual(
             [Move(m.id).property_receipt for m in [move, prepayment]],
             ['SJ000001', 'SJ000002'])
-        sequence = Configuration.get(company.id).receipt_sequence
+        sequence = Configuration.get_value('receipt_sequence', company)
         self.assertEqual(sequence.company, company)
         self.assertEqual(sequence.number_next, 3)
         with self._as(finance, company):
@@ -1510,7 +1510,7 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         company = estate['company']
         set_chinese(('property_base', 'property_billing'))
         with set_company(company):
-            config = Configuration.get(company.id)
+            config = Configuration(1)
             config.batch_size = 4
             config.save()
             self._assign(estate, 'PF', D('1.85'))

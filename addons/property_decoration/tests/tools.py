@@ -15,11 +15,11 @@ TODAY = office_today()
 
 
 def setup_decoration(estate):
-    """The billing policy's decoration part: deposit and deduction accounts,
-    management and waste removal fees, and a cash payment method"""
+    """The renovation policy: deposit and deduction accounts, management
+    and waste removal fees, and a cash payment method"""
     pool = Pool()
     Account = pool.get('account.account')
-    Configuration = pool.get('property.billing.configuration')
+    Configuration = pool.get('property.decoration.configuration')
     FeeType = pool.get('property.fee.type')
     Journal = pool.get('account.journal')
     Method = pool.get('account.invoice.payment.method')
@@ -41,7 +41,7 @@ def setup_decoration(estate):
                     'product': products['SV'].id, 'method': 'one_off',
                     'kind': 'service'},
                 ])
-        config = Configuration.get(company)
+        config = Configuration(1)
         config.decoration_deposit_account = deposit
         config.decoration_deduction_account = revenue
         config.decoration_management_fee_type = management

@@ -643,7 +643,7 @@ class PropertyMaintenanceTestCase(
                         'company': env['company'].id,
                         'product': template.products[0].id,
                         'method': 'one_off', 'kind': 'service'}])
-            config = Configuration.get()
+            config = Configuration(1)
             config.service_fee_type = fee_type
             config.save()
             home, = Unit.create([{'building': env['building'].id,
