@@ -71,6 +71,34 @@ def with_transaction(user=1, context=None):
     return decorator
 
 
+def committed(func, *, user=0, context=None, database=DB_NAME, tries=10,
+        busy=None):
+    """Return func() called in a committed transaction of its own, as the
+    server runs a request: started over, with the tables and records it
+    locks taken first, each time Tryton asks for it (TransactionError).
+
+    With busy (a callable), a transaction the database refuses because
+    another one holds the rows (DatabaseOperationalError: lock not
+    available) calls busy() and is started again too. The tasks func
+    queues are left to a worker."""
+    from trytond import backend
+    extras = {}
+    for _ in range(tries):
+        try:
+            with Transaction().start(database, user,
+                    context=context or {}, **extras) as transaction:
+                result = func()
+                transaction.tasks.clear()
+            return result
+        except TransactionError as error:
+            error.fix(extras)
+        except backend.DatabaseOperationalError:
+            if busy is None:
+                raise
+            busy()
+    raise AssertionError(f"still restarting after {tries} tries")
+
+
 def create_company(*args, **kwargs):
     "Tryton's test company, in the office's time zone"
     from trytond.modules.company.tests import create_company as create
