@@ -99,6 +99,57 @@ def committed(func, *, user=0, context=None, database=DB_NAME, tries=10,
     raise AssertionError(f"still restarting after {tries} tries")
 
 
+@contextmanager
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd) that Tryton's mail goes to
+    while in the block: yields the list of what it receives, as
+    (envelope recipients, email.message.EmailMessage)"""
+    import email
+    import email.policy
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from trytond import config
+
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append((list(envelope.rcpt_tos),
+                    email.message_from_bytes(envelope.original_content,
+                        policy=email.policy.default)))
+            return '250 Message accepted for delivery'
+
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    controller = Controller(Handler(), hostname='127.0.0.1', port=port)
+    controller.start()
+    uri = config.get('email', 'uri')
+    config.set('email', 'uri', f'smtp://127.0.0.1:{port}')
+    try:
+        yield received
+    finally:
+        config.set('email', 'uri', uri)
+        controller.stop()
+
+
+def deliver_mail():
+    """Hand the mail queued in the current transaction to the SMTP server
+    as the transaction's commit would, and leave the database to be rolled
+    back at the test's end"""
+    from trytond.sendmail import SMTPDataManager
+    transaction = Transaction()
+    for manager in list(transaction._datamanagers):
+        if isinstance(manager, SMTPDataManager):
+            manager.tpc_begin(transaction)
+            manager.commit(transaction)
+            manager.tpc_vote(transaction)
+            manager.tpc_finish(transaction)
+            transaction._datamanagers.remove(manager)
+
+
 def create_company(*args, **kwargs):
     "Tryton's test company, in the office's time zone"
     from trytond.modules.company.tests import create_company as create
