@@ -9,7 +9,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
-from .common import clock, rec_name_domain
+from .common import CheckValuesMixin, clock, rec_name_domain
 from .workflow import WorkflowGuardMixin
 
 ARCHIVE_KINDS = [
@@ -34,7 +34,7 @@ LOAN_STATES = [
     ]
 
 
-class Archive(DeactivableMixin, ModelSQL, ModelView):
+class Archive(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     "Archive"
     __name__ = 'property.archive'
     site = fields.Many2One('property.site', "Site", required=True,
@@ -96,7 +96,7 @@ class Archive(DeactivableMixin, ModelSQL, ModelView):
                 [('state', '=', 'out')])]
 
 
-class ArchiveLoan(WorkflowGuardMixin, ModelSQL, ModelView):
+class ArchiveLoan(CheckValuesMixin, WorkflowGuardMixin, ModelSQL, ModelView):
     "Archive Loan"
     __name__ = 'property.archive.loan'
     _maintained_fields = (

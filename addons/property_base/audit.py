@@ -4,10 +4,10 @@ from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 
-from .common import now
+from .common import CheckValuesMixin, now
 
 
-class StateChange(ModelSQL, ModelView):
+class StateChange(CheckValuesMixin, ModelSQL, ModelView):
     "State Change"
     __name__ = 'property.state.change'
     record = fields.Reference("Record", selection='get_models',
@@ -83,7 +83,7 @@ class StateAuditMixin:
         return super().copy(records, default=default)
 
 
-class FieldCorrection(ModelSQL, ModelView):
+class FieldCorrection(CheckValuesMixin, ModelSQL, ModelView):
     "Field Correction"
     # A field the suite maintains (e.g. a ticket's information level),
     # corrected by hand by the person responsible: who, when, from, to, why

@@ -6,7 +6,7 @@ from trytond.model import Check, Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
-from .common import clock
+from .common import CheckValuesMixin, clock
 from .workflow import WorkflowGuardMixin
 
 KEY_STATES = [
@@ -22,7 +22,7 @@ LOG_ACTIONS = [
     ]
 
 
-class Key(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class Key(CheckValuesMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Unit Key Set"
     __name__ = 'property.key'
     unit = fields.Many2One('property.unit', "Unit", required=True,
@@ -150,7 +150,7 @@ class Key(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 cls.return_(keys)
 
 
-class KeyLog(ModelSQL, ModelView):
+class KeyLog(CheckValuesMixin, ModelSQL, ModelView):
     "Key Handover Log"
     __name__ = 'property.key.log'
     key = fields.Many2One('property.key', "Key", required=True,

@@ -7,7 +7,7 @@ from trytond.exceptions import UserError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
-from .common import clock
+from .common import CheckValuesMixin, clock
 from .printing import HTMLReport
 from .workflow import WorkflowGuardMixin
 
@@ -91,7 +91,8 @@ STEPS = [
     ]
 
 
-class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class Move(CheckValuesMixin, WorkflowGuardMixin, Workflow, ModelSQL,
+        ModelView):
     "Move-in / Move-out"
     __name__ = 'property.move'
     _maintained_fields = ('completed_at', 'completed_by')
@@ -356,7 +357,7 @@ class Move(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         Resident.save(residents + to_close)
 
 
-class MoveLine(ModelSQL, ModelView):
+class MoveLine(CheckValuesMixin, ModelSQL, ModelView):
     "Move Checklist Line"
     __name__ = 'property.move.line'
     move = fields.Many2One(

@@ -83,7 +83,7 @@ class Site(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
         return rec_name_domain(clause, ('name', 'code'))
 
 
-class UserSite(ModelSQL):
+class UserSite(CheckValuesMixin, ModelSQL):
     "User - Property Site"
     __name__ = 'res.user-property.site'
     user = fields.Many2One(

@@ -9,7 +9,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .common import MonthMixin
+from .common import CheckValuesMixin, MonthMixin
 from .workflow import WorkflowGuardMixin
 
 INSPECTION_STATES = [
@@ -19,7 +19,8 @@ INSPECTION_STATES = [
     ]
 
 
-class VacantInspection(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL,
+class VacantInspection(CheckValuesMixin, WorkflowGuardMixin, MonthMixin,
+        Workflow, ModelSQL,
         ModelView):
     "Vacant Unit Inspection"
     __name__ = 'property.vacant.inspection'

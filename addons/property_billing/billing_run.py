@@ -556,7 +556,7 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
         return runs
 
 
-class Batch(WorkflowGuardMixin, ModelSQL, ModelView):
+class Batch(CheckValuesMixin, WorkflowGuardMixin, ModelSQL, ModelView):
     "Billing Run Batch"
     __name__ = 'property.billing.run.batch'
     _maintained_fields = (
@@ -776,7 +776,7 @@ def _wait_for(Model, ids):
                 where=table.id.in_(ids), for_=For('UPDATE')))
 
 
-class Line(ModelSQL, ModelView):
+class Line(CheckValuesMixin, ModelSQL, ModelView):
     "Billed Fee"
     __name__ = 'property.billing.line'
     run = fields.Many2One('property.billing.run', "Run", required=True,

@@ -7,9 +7,10 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction, without_check_access
+from trytond.modules.property_base.common import CheckValuesMixin
 
 
-class Configuration(ModelSQL, ModelView):
+class Configuration(CheckValuesMixin, ModelSQL, ModelView):
     "Billing Policy"
     __name__ = 'property.billing.configuration'
     company = fields.Many2One('company.company', "Company", required=True,

@@ -563,7 +563,7 @@ class ShiftHandover(metaclass=PoolMeta):
         return super().create(vlist)
 
 
-class ShiftHandoverDeskItem(ModelSQL):
+class ShiftHandoverDeskItem(CheckValuesMixin, ModelSQL):
     "Shift Handover - Item Left at the Desk"
     __name__ = 'property.shift.handover-property.desk.item'
     handover = fields.Many2One('property.shift.handover', "Handover",

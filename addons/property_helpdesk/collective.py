@@ -6,11 +6,12 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
-from trytond.modules.property_base.common import clock
+from trytond.modules.property_base.common import CheckValuesMixin, clock
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 
-class CollectiveIssue(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class CollectiveIssue(CheckValuesMixin, WorkflowGuardMixin, Workflow,
+        ModelSQL, ModelView):
     "Collective Issue"
     __name__ = 'property.collective_issue'
     _maintained_fields = ('answered_at', 'answered_by')

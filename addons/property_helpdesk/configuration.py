@@ -5,7 +5,7 @@ from trytond.model import (
     ModelSQL, ModelView, Unique, fields)
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.common import (
-    end_of_office_day, office_date)
+    CheckValuesMixin, end_of_office_day, office_date)
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
@@ -35,7 +35,7 @@ RESPONSIBILITIES = [
     ]
 
 
-class Configuration(ModelSQL, ModelView):
+class Configuration(CheckValuesMixin, ModelSQL, ModelView):
     "Helpdesk Policy"
     __name__ = 'property.helpdesk.configuration'
     # Defaults are the seed manuals' rules (001 投诉处理规定 and 回访制度,
@@ -270,7 +270,7 @@ class Configuration(ModelSQL, ModelView):
         return date
 
 
-class Holiday(ModelSQL, ModelView):
+class Holiday(CheckValuesMixin, ModelSQL, ModelView):
     "Helpdesk Holiday"
     __name__ = 'property.helpdesk.holiday'
     configuration = fields.Many2One('property.helpdesk.configuration',

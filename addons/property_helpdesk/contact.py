@@ -11,7 +11,8 @@ fed back within 2 days."""
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError, ValidationError
-from trytond.modules.property_base.common import clock, office_date
+from trytond.modules.property_base.common import (
+    CheckValuesMixin, clock, office_date)
 from trytond.modules.property_base.workflow import external_call
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -25,7 +26,7 @@ KINDS = [
     ]
 
 
-class Contact(ModelSQL, ModelView):
+class Contact(CheckValuesMixin, ModelSQL, ModelView):
     "Contact with the Reporter"
     __name__ = 'property.ticket.contact'
     # Recorded once, when made: the times of the reply and of the feedback

@@ -3,9 +3,10 @@ from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from trytond.modules.property_base.common import CheckValuesMixin
 
 
-class Department(DeactivableMixin, ModelSQL, ModelView):
+class Department(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     "Service Department"
     __name__ = 'property.department'
     name = fields.Char("Name", required=True, translate=True)
@@ -29,7 +30,7 @@ class Department(DeactivableMixin, ModelSQL, ModelView):
         return Transaction().context.get('company')
 
 
-class DepartmentEmployee(ModelSQL):
+class DepartmentEmployee(CheckValuesMixin, ModelSQL):
     "Department - Employee"
     __name__ = 'property.department-company.employee'
     department = fields.Many2One('property.department', "Department",

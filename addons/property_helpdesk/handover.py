@@ -3,7 +3,7 @@
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
-from trytond.modules.property_base.common import clock, now
+from trytond.modules.property_base.common import CheckValuesMixin, clock, now
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
@@ -11,7 +11,8 @@ from trytond.modules.property_base.workflow import WorkflowGuardMixin
 from .ticket import OPEN_STATES
 
 
-class ShiftHandover(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class ShiftHandover(CheckValuesMixin, WorkflowGuardMixin, Workflow, ModelSQL,
+        ModelView):
     "Shift Handover"
     __name__ = 'property.shift.handover'
     _maintained_fields = ('from_confirmed_at', 'to_confirmed_at')
@@ -107,7 +108,7 @@ class ShiftHandover(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         pass
 
 
-class ShiftHandoverTicket(ModelSQL):
+class ShiftHandoverTicket(CheckValuesMixin, ModelSQL):
     "Shift Handover - Ticket"
     __name__ = 'property.shift.handover-property.ticket'
     handover = fields.Many2One('property.shift.handover', "Handover",

@@ -1,14 +1,15 @@
 # This file is part of the property-management suite.
 
 from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.modules.property_base.common import clock, now
+from trytond.modules.property_base.common import CheckValuesMixin, clock, now
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 
-class Patrol(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class Patrol(CheckValuesMixin, WorkflowGuardMixin, Workflow, ModelSQL,
+        ModelView):
     "Patrol"
     __name__ = 'property.patrol'
     # 巡楼/巡查: the building manager walks a route and checks each item.
@@ -71,7 +72,7 @@ class Patrol(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         pass
 
 
-class PatrolLine(ModelSQL, ModelView):
+class PatrolLine(CheckValuesMixin, ModelSQL, ModelView):
     "Patrol Check"
     __name__ = 'property.patrol.line'
     patrol = fields.Many2One('property.patrol', "Patrol", required=True,

@@ -7,7 +7,7 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.modules.property_base.common import clock
+from trytond.modules.property_base.common import CheckValuesMixin, clock
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 STATES = [
@@ -18,7 +18,8 @@ STATES = [
     ]
 
 
-class WorkOrder(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class WorkOrder(CheckValuesMixin, WorkflowGuardMixin, Workflow, ModelSQL,
+        ModelView):
     "Work Order"
     __name__ = 'property.work_order'
     _maintained_fields = ('dispatched_at', 'done_at', 'rework_count',

@@ -6,6 +6,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.common import CheckValuesMixin
 
 KINDS = [
     ('session', "Session Exam"),
@@ -13,7 +14,8 @@ KINDS = [
     ]
 
 
-class Assessment(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class Assessment(CheckValuesMixin, WorkflowGuardMixin, Workflow, ModelSQL,
+        ModelView):
     "Assessment"
     __name__ = 'property.assessment'
     _states = {'readonly': Eval('state') != 'draft'}
@@ -137,7 +139,7 @@ class Assessment(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         pass
 
 
-class AssessmentLine(ModelSQL, ModelView):
+class AssessmentLine(CheckValuesMixin, ModelSQL, ModelView):
     "Assessment Score"
     __name__ = 'property.assessment.line'
     assessment = fields.Many2One('property.assessment', "Assessment",

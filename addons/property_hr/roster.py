@@ -11,7 +11,7 @@ from trytond.model import (
 from trytond.model.exceptions import ValidationError
 from trytond.exceptions import UserError
 from trytond.modules.property_base.common import (
-    MonthMixin, clock, to_office)
+    CheckValuesMixin, MonthMixin, clock, to_office)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -25,7 +25,7 @@ from .leave import on_leave_domain
 PUBLISH_DAY = 25
 
 
-class Shift(ModelSQL, ModelView):
+class Shift(CheckValuesMixin, ModelSQL, ModelView):
     "Shift"
     __name__ = 'property.shift'
     name = fields.Char("Name", required=True, translate=True)
@@ -100,7 +100,8 @@ class Shift(ModelSQL, ModelView):
                             shift=shift.rec_name))
 
 
-class Roster(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
+class Roster(CheckValuesMixin, WorkflowGuardMixin, MonthMixin, Workflow,
+        ModelSQL, ModelView):
     "Roster"
     __name__ = 'property.roster'
     _maintained_fields = ('published_at', 'published_by', 'gaps_accepted')
@@ -323,7 +324,7 @@ class Roster(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
         return missing
 
 
-class RosterLine(WorkflowGuardMixin, ModelSQL, ModelView):
+class RosterLine(CheckValuesMixin, WorkflowGuardMixin, ModelSQL, ModelView):
     "Roster Shift"
     __name__ = 'property.roster.line'
     # No workflow of its own: only the leave is the suite's (its approval
@@ -457,7 +458,8 @@ class RosterLine(WorkflowGuardMixin, ModelSQL, ModelView):
         return result
 
 
-class RosterSwap(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class RosterSwap(CheckValuesMixin, WorkflowGuardMixin, Workflow, ModelSQL,
+        ModelView):
     "Shift Swap"
     __name__ = 'property.roster.swap'
     _maintained_fields = ('decided_by',)

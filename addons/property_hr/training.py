@@ -1,7 +1,7 @@
 # This file is part of the property-management suite.
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields)
-from trytond.modules.property_base.common import MonthMixin
+from trytond.modules.property_base.common import CheckValuesMixin, MonthMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -21,7 +21,7 @@ DEPARTMENTS = [
     ]
 
 
-class Course(DeactivableMixin, ModelSQL, ModelView):
+class Course(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     "Training Course"
     __name__ = 'property.training.course'
     name = fields.Char("Name", required=True, translate=True)
@@ -55,7 +55,8 @@ class Course(DeactivableMixin, ModelSQL, ModelView):
         return 60
 
 
-class Plan(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
+class Plan(CheckValuesMixin, WorkflowGuardMixin, MonthMixin, Workflow,
+        ModelSQL, ModelView):
     "Training Plan"
     __name__ = 'property.training.plan'
     name = fields.Char("Name", required=True)
@@ -106,7 +107,7 @@ class Plan(WorkflowGuardMixin, MonthMixin, Workflow, ModelSQL, ModelView):
         pass
 
 
-class Session(ModelSQL, ModelView):
+class Session(CheckValuesMixin, ModelSQL, ModelView):
     "Training Session"
     __name__ = 'property.training.session'
     plan = fields.Many2One('property.training.plan', "Plan",
@@ -154,7 +155,7 @@ class Session(ModelSQL, ModelView):
                 / len(self.lines), 1)
 
 
-class SessionLine(ModelSQL, ModelView):
+class SessionLine(CheckValuesMixin, ModelSQL, ModelView):
     "Training Attendee"
     __name__ = 'property.training.session.line'
     session = fields.Many2One('property.training.session', "Session",

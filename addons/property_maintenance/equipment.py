@@ -38,7 +38,7 @@ FIRE_KINDS = {'fire_extinguisher', 'fire_hydrant', 'fire_alarm'}
 REMIND_DAYS = 30
 
 
-class Category(ModelSQL, ModelView):
+class Category(CheckValuesMixin, ModelSQL, ModelView):
     "Equipment Category"
     __name__ = 'property.equipment.category'
     name = fields.Char("Name", required=True, translate=True)
