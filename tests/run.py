@@ -73,6 +73,49 @@ def load_package(loader, name):
     return suite
 
 
+class PatchTargetMoved(RuntimeError):
+    "A trytond internal the runner patches is gone or has changed"
+
+
+def check_patch_target(module, name, parameters, callers=()):
+    """Make sure module.name is still what the runner patches: a function
+    of these parameters, looked up by name (as a global of the module) in
+    each of callers, so that replacing it changes what they call.
+
+    The runner speeds Tryton's test machinery up by replacing some of its
+    functions; a trytond release that renames, re-signs or stops calling
+    one of them would leave the patch replacing nothing, and the run would
+    quietly become slow or use the wrong cached database: stop loudly
+    instead."""
+    import inspect
+    where = f'{module.__name__}.{name}'
+    target = getattr(module, name, None)
+    if not callable(target):
+        raise PatchTargetMoved(
+            f"tests/run.py patches {where}, which trytond "
+            f"{_trytond_version()} no longer has: adapt tests/run.py")
+    found = list(inspect.signature(target).parameters)
+    if found != list(parameters):
+        raise PatchTargetMoved(
+            f"tests/run.py patches {where}({', '.join(parameters)}) but "
+            f"trytond {_trytond_version()} has {where}({', '.join(found)}): "
+            "adapt tests/run.py")
+    for caller in callers:
+        function = inspect.unwrap(getattr(caller, '__func__', caller))
+        if name not in function.__code__.co_names:
+            raise PatchTargetMoved(
+                f"tests/run.py patches {where} for "
+                f"{function.__module__}.{function.__qualname__}, which no "
+                f"longer calls it by that name in trytond "
+                f"{_trytond_version()}: adapt tests/run.py")
+    return target
+
+
+def _trytond_version():
+    import trytond
+    return trytond.__version__
+
+
 def share_db_cache():
     """Name a cached database after its modules in sorted order.
 
@@ -82,7 +125,9 @@ def share_db_cache():
     the same modules twice, as did the billing test case and the RPC tests.
     The modules activated are the same in any order."""
     from trytond.tests import test_tryton
-    db_cache_file = test_tryton._db_cache_file
+    db_cache_file = check_patch_target(test_tryton, '_db_cache_file',
+        ['path', 'name'],
+        [test_tryton.backup_db_cache, test_tryton.restore_db_cache])
 
     def _db_cache_file(path, name):
         modules, sep, rest = name.partition('--')   # '--lang', '--setup'
@@ -163,7 +208,8 @@ def activate_incrementally():
             f"{f' on {base}' if base else ''} in "
             f"{time.monotonic() - start:.1f}s]", file=sys.stderr, flush=True)
 
-    activate_module = test_tryton.activate_module
+    activate_module = check_patch_target(test_tryton, 'activate_module',
+        ['modules', 'lang'], [test_tryton.ModuleTestCase.setUpClass])
 
     def activate_on_base(modules, lang='en'):
         if isinstance(modules, str):
@@ -184,8 +230,11 @@ def activate_incrementally():
 
     # The scenarios' activate_modules: the database it creates when its
     # modules are not cached starts from the largest activated set
-    activate_modules = tools.activate_modules
-    drop_create = tools.drop_create
+    # the scenarios import activate_modules after the patch
+    activate_modules = check_patch_target(tools, 'activate_modules',
+        ['modules', 'setup'])
+    drop_create = check_patch_target(tools, 'drop_create',
+        ['name', 'lang'], [tools.activate_modules])
     pending = []
 
     def drop_create_on_base(name=test_tryton.DB_NAME, lang='en'):
@@ -226,7 +275,8 @@ def cache_module_lookup():
     every model's classes through it thousands of times, about half a
     second a check. A module found stays the same."""
     from trytond.tools import misc
-    misc.import_module = functools.cache(misc.import_module)
+    misc.import_module = functools.cache(check_patch_target(
+            misc, 'import_module', ['name'], [misc.find_path, misc.resolve]))
 
 
 class Result(unittest.TextTestResult):

@@ -8,28 +8,14 @@ import unittest
 from decimal import Decimal
 
 from trytond import backend
+from trytond.modules.property_base.tests.tools import committed
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
-from trytond.transaction import Transaction, TransactionError
+from trytond.transaction import Transaction
 
 SCRIPT = os.path.join(os.path.dirname(__file__), os.pardir, 'scripts',
     'backup.sh')
 RESTORED = DB_NAME + '_restored'
-
-
-def committed(func, database=DB_NAME):
-    "Call func in a committed transaction, restarted for the locks it takes"
-    extras = {}
-    for _ in range(10):
-        try:
-            with Transaction().start(database, 0, context={},
-                    **extras) as transaction:
-                result = func()
-                transaction.tasks.clear()
-            return result
-        except TransactionError as error:
-            error.fix(extras)
-    raise AssertionError("too many restarts")
 
 
 def snapshot():

@@ -39,13 +39,13 @@ from urllib.parse import quote
 from werkzeug.test import Client
 
 from trytond.model import fields
+from trytond.modules.property_base.tests.tools import committed
 from trytond.pool import Pool
 from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
 from trytond.transaction import Transaction
 
 import test_security
-from test_rpc_fuzz import committed
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The demo is built on a Wednesday of December at the office (its three

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import Client
 
+from trytond.modules.property_base.tests.tools import committed
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
-from trytond.transaction import Transaction, TransactionError
 
 MODULES = ['property_helpdesk', 'property_billing', 'property_decoration']
 PASSWORD = 'fuzz-Pa55word'
@@ -50,20 +50,6 @@ def encode(value):
         return {'__class__': 'date', 'year': value.year,
             'month': value.month, 'day': value.day}
     raise TypeError(value)
-
-
-def committed(func):
-    extras = {}
-    for _ in range(10):
-        try:
-            with Transaction().start(DB_NAME, 0, context={},
-                    **extras) as transaction:
-                result = func()
-                transaction.tasks.clear()
-            return result
-        except TransactionError as error:
-            error.fix(extras)
-    raise AssertionError("too many restarts")
 
 
 class JsonRpc:

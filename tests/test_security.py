@@ -21,6 +21,7 @@ import unittest
 from decimal import Decimal
 
 from trytond.exceptions import UserError
+from trytond.model import fields
 from trytond.pool import Pool
 from trytond.modules.property_base.tests.tools import with_transaction
 from trytond.tests.test_tryton import DB_NAME, USER, activate_module
@@ -32,6 +33,53 @@ MODULES = ['property_base', 'property_helpdesk', 'property_billing',
 # Models of other modules the suite grants rights on
 EXTRA_MODELS = ['account.invoice', 'account.invoice.line',
     'company.employee', 'stock.move']
+# Models of the suite that need no check of the types of the values sent
+# over RPC (property_base.common.CheckValuesMixin), and why. Every other
+# model the suite registers must have it (test_values_type_guarded).
+_VIEW = ("not stored: a wizard's form, whose values reach no table; the "
+    "guard hooks the storing of values (preprocess_values)")
+_QUERY = ("a report computed by an SQL query: nothing is created or "
+    "written, only read")
+_TRYTON = ("Tryton's own model, which the suite extends: Tryton checks the "
+    "values of its models, the suite's guard is for the suite's models")
+TYPE_GUARD_EXEMPT = {
+    **dict.fromkeys([
+            'property.billing.run.create.start',
+            'property.decoration.check_pass.result',
+            'property.decoration.check_pass.start',
+            'property.prepayment.receive.start',
+            'property.statement.print.start',
+            'property.ticket.correct_level.start',
+            'property.training.shortfall.context',
+            ], _VIEW),
+    **dict.fromkeys([
+            'property.arrears.ageing',
+            'property.collection.rate',
+            'property.collection.rate.fee',
+            'property.collection.rate.site',
+            'property.decoration.statistics',
+            'property.decoration.violation.statistics',
+            'property.estate.node',
+            'property.helpdesk.complaint_cause',
+            'property.helpdesk.kpi',
+            'property.helpdesk.kpi.company',
+            'property.training.contest_due',
+            'property.training.shortfall',
+            ], _QUERY),
+    **dict.fromkeys([
+            'account.invoice',
+            'account.invoice.line',
+            'account.move',
+            'company.employee',
+            'ir.cron',
+            'ir.date',
+            'ir.rule',
+            'party.party',
+            'res.notification',
+            'res.user',
+            'stock.move',
+            ], _TRYTON),
+    }
 DOC = os.path.join(os.path.dirname(__file__), os.pardir, 'docs',
     'ACCESS.md')
 RIGHTS = [('read', 'R'), ('write', 'W'), ('create', 'C'), ('delete', 'D')]
@@ -410,6 +458,66 @@ class SecurityTestCase(unittest.TestCase):
                     unguarded.append(f'{name}.{button} ({owner.__module__})')
         self.assertEqual(unguarded, [])
 
+
+    @with_transaction()
+    def test_values_type_guarded(self):
+        """Every model the suite's addons register refuses values of the
+        wrong type sent over RPC with a user error (CheckValuesMixin), or
+        is listed in TYPE_GUARD_EXEMPT for a reason that holds. Models of
+        new addons join automatically."""
+        from trytond.model import ModelStorage
+        from trytond.model.exceptions import ValidationError
+        from trytond.modules.property_base.common import CheckValuesMixin
+        pool = Pool()
+        import importlib
+        names = set()
+        for module in MODULES:
+            # registered from tryton.cfg as 'file.Class'
+            for cls in Pool.classes['model'].get(module, {}):
+                if isinstance(cls, str):
+                    path, _, attr = cls.rpartition('.')
+                    cls = getattr(importlib.import_module(
+                            f'trytond.modules.{module}.{path}'), attr)
+                names.add(cls.__name__)
+        self.assertGreater(len(names), 100)
+        unguarded, checked = {}, 0
+        for name in sorted(names):
+            Model = pool.get(name)
+            if not issubclass(Model, CheckValuesMixin):
+                # the reason given is the model's
+                origin = [k.__module__ for k in Model.__mro__
+                    if k.__dict__.get('__name__') == name][-1]
+                if not origin.startswith('trytond.modules.property_'):
+                    unguarded[name] = _TRYTON
+                elif not issubclass(Model, ModelStorage):
+                    unguarded[name] = _VIEW
+                elif callable(getattr(Model, 'table_query', None)):
+                    unguarded[name] = _QUERY
+                else:
+                    unguarded[name] = "stores values without the guard"
+                continue
+            # and the guard answers: a text for a number or a link, a
+            # number for a text
+            for fname, field in sorted(Model._fields.items()):
+                if isinstance(field, fields.Function) or fname in {
+                        'id', 'create_uid', 'write_uid', 'create_date',
+                        'write_date'}:
+                    continue
+                if isinstance(field, (fields.Many2One, fields.Integer,
+                            fields.Numeric, fields.Float, fields.Date)):
+                    wrong = 'x'
+                elif isinstance(field, (fields.Char, fields.Text)):
+                    wrong = 1
+                else:
+                    continue
+                with self.subTest(model=name, field=fname):
+                    with self.assertRaises(ValidationError) as raised:
+                        Model.preprocess_values('create', {fname: wrong})
+                    self.assertIn(repr(wrong), raised.exception.message)
+                checked += 1
+                break
+        self.assertEqual(unguarded, TYPE_GUARD_EXEMPT)
+        self.assertGreater(checked, 60)
 
 if __name__ == '__main__':
     # Regenerate docs/ACCESS.md from the modules' data

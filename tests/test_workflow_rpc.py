@@ -21,8 +21,9 @@ import datetime as dt
 import unittest
 
 import test_security
-from test_rpc_fuzz import PASSWORD, JsonRpc, committed
+from test_rpc_fuzz import PASSWORD, JsonRpc
 from trytond.model import fields
+from trytond.modules.property_base.tests.tools import committed
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, drop_db
 from trytond.transaction import Transaction

@@ -10,7 +10,8 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from .audit import StateAuditMixin
-from .common import OverdueReminderMixin, clock, rec_name_domain
+from .common import (
+    CheckValuesMixin, OverdueReminderMixin, clock, rec_name_domain)
 from .site import site_from
 from .workflow import WorkflowGuardMixin, check_first
 
@@ -36,7 +37,7 @@ LOAN_STATES = [
     ]
 
 
-class Archive(DeactivableMixin, ModelSQL, ModelView):
+class Archive(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'property.archive'
     __string__ = "Archive File"
     site = fields.Many2One('property.site', "Site", required=True,
@@ -98,7 +99,7 @@ class Archive(DeactivableMixin, ModelSQL, ModelView):
                 [('state', '=', 'out')])]
 
 
-class ArchiveLoan(site_from('archive'), OverdueReminderMixin,
+class ArchiveLoan(CheckValuesMixin, site_from('archive'), OverdueReminderMixin,
         WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.archive.loan'
     __string__ = "Archive Loan"

@@ -10,10 +10,10 @@ from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 
-from .common import now
+from .common import CheckValuesMixin, now
 
 
-class StateChange(ModelSQL, ModelView):
+class StateChange(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.state.change'
     __string__ = "State Change"
     record = fields.Reference("Record", selection='get_models',
@@ -112,7 +112,7 @@ class StateAuditMixin:
         return super().copy(records, default=default)
 
 
-class FieldCorrection(ModelSQL, ModelView):
+class FieldCorrection(CheckValuesMixin, ModelSQL, ModelView):
     # A field the suite maintains (e.g. a ticket's information level),
     # corrected by hand by the person responsible: who, when, from, to, why
     __name__ = 'property.field.correction'

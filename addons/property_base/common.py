@@ -175,8 +175,10 @@ def _valid_value(field, value):
     if isinstance(field, fields.Boolean):
         return isinstance(value, bool)
     if isinstance(field, fields.Many2One):
+        # the user 0 is root: the scheduled actions and the setup act as it
+        lowest = 0 if field.model_name == 'res.user' else 1
         return (isinstance(value, int) and not isinstance(value, bool)
-            and 0 < value <= _INT_MAX)
+            and lowest <= value <= _INT_MAX)
     if isinstance(field, fields.Integer):
         return (isinstance(value, int) and not isinstance(value, bool)
             and -_INT_MAX <= value <= _INT_MAX)

@@ -6,8 +6,8 @@ from trytond.model import Check, Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
-from .common import clock
 from .audit import StateAuditMixin
+from .common import CheckValuesMixin, clock
 from .site import site_from
 from .workflow import WorkflowGuardMixin
 
@@ -24,8 +24,8 @@ LOG_ACTIONS = [
     ]
 
 
-class Key(site_from('unit'), WorkflowGuardMixin, StateAuditMixin, Workflow,
-        ModelSQL, ModelView):
+class Key(CheckValuesMixin, site_from('unit'), WorkflowGuardMixin,
+        StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.key'
     __string__ = "Unit Key Set"
     unit = fields.Many2One('property.unit', "Unit", required=True,
@@ -143,7 +143,7 @@ class Key(site_from('unit'), WorkflowGuardMixin, StateAuditMixin, Workflow,
                 cls.return_(keys)
 
 
-class KeyLog(ModelSQL, ModelView):
+class KeyLog(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.key.log'
     __string__ = "Key Handover"
     key = fields.Many2One('property.key', "Key", required=True,

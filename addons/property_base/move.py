@@ -8,7 +8,7 @@ from trytond.exceptions import UserError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
-from .common import clock, office_today, start_of_office_day
+from .common import CheckValuesMixin, clock, office_today, start_of_office_day
 from .printing import HTMLReport
 from .audit import StateAuditMixin
 from .site import site_from
@@ -94,8 +94,8 @@ STEPS = [
     ]
 
 
-class Move(site_from('unit'), WorkflowGuardMixin, StateAuditMixin, Workflow,
-        ModelSQL, ModelView):
+class Move(CheckValuesMixin, site_from('unit'), WorkflowGuardMixin,
+        StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.move'
     __string__ = "Move-in / Move-out"
     _maintained_fields = ('completed_at', 'completed_by')
@@ -376,7 +376,7 @@ class Move(site_from('unit'), WorkflowGuardMixin, StateAuditMixin, Workflow,
         return moves
 
 
-class MoveLine(ModelSQL, ModelView):
+class MoveLine(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.move.line'
     __string__ = "Move Checklist Step"
     move = fields.Many2One(

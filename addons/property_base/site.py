@@ -83,7 +83,7 @@ class Site(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
         return rec_name_domain(clause, ('name', 'code'))
 
 
-class UserSite(ModelSQL):
+class UserSite(CheckValuesMixin, ModelSQL):
     __name__ = 'res.user-property.site'
     __string__ = "User - Site"
     user = fields.Many2One(

@@ -9,8 +9,8 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .common import MonthMixin
 from .audit import StateAuditMixin
+from .common import CheckValuesMixin, MonthMixin
 from .site import site_from
 from .workflow import WorkflowGuardMixin
 
@@ -21,8 +21,8 @@ INSPECTION_STATES = [
     ]
 
 
-class VacantInspection(site_from('unit'), WorkflowGuardMixin, StateAuditMixin,
-        MonthMixin, Workflow, ModelSQL, ModelView):
+class VacantInspection(CheckValuesMixin, site_from('unit'), WorkflowGuardMixin,
+        StateAuditMixin, MonthMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.vacant.inspection'
     __string__ = "Vacant Unit Inspection"
     _maintained_fields = ('done_by',)

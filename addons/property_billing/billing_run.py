@@ -563,8 +563,8 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
         return runs
 
 
-class Batch(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
-        ModelView):
+class Batch(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin, Workflow,
+        ModelSQL, ModelView):
     __name__ = 'property.billing.run.batch'
     __string__ = "Billing Run Batch"
     _maintained_fields = (
@@ -809,7 +809,7 @@ def _wait_for(Model, ids):
                 where=table.id.in_(ids), for_=For('UPDATE')))
 
 
-class Line(ModelSQL, ModelView):
+class Line(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.billing.line'
     __string__ = "Billed Fee"
     run = fields.Many2One('property.billing.run', "Run", required=True,

@@ -12,7 +12,8 @@ from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
-from trytond.modules.property_base.common import SingletonRowMixin
+from trytond.modules.property_base.common import (
+    CheckValuesMixin, SingletonRowMixin)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction, without_check_access
@@ -70,7 +71,7 @@ def copy_company_rows(Value, columns):
             old.select(old.company, *[Column(old, c) for c in columns])))
 
 
-class Configuration(SingletonRowMixin,
+class Configuration(SingletonRowMixin, CheckValuesMixin,
         ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
     __name__ = 'property.billing.configuration'
     __string__ = "Billing Policy"
@@ -133,7 +134,7 @@ class Configuration(SingletonRowMixin,
             return cls(1).get_multivalue(name, company=company)
 
 
-class ConfigurationPolicy(ModelSQL, CompanyValueMixin):
+class ConfigurationPolicy(CheckValuesMixin, ModelSQL, CompanyValueMixin):
     __name__ = 'property.billing.configuration.policy'
     __string__ = "Billing Policy Values"
     batch_size = batch_size
@@ -183,7 +184,7 @@ class ConfigurationPolicy(ModelSQL, CompanyValueMixin):
                         'property_billing.msg_configuration_billing_day'))
 
 
-class ConfigurationSequence(ModelSQL, CompanyValueMixin):
+class ConfigurationSequence(CheckValuesMixin, ModelSQL, CompanyValueMixin):
     __name__ = 'property.billing.configuration.sequence'
     __string__ = "Billing Policy Sequence"
     receipt_sequence = fields.Many2One('ir.sequence.strict',

@@ -13,7 +13,8 @@ from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
 from trytond.modules.property_billing.configuration import (
     OLD_TABLE, column_exist)
-from trytond.modules.property_base.common import SingletonRowMixin
+from trytond.modules.property_base.common import (
+    CheckValuesMixin, SingletonRowMixin)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -52,7 +53,7 @@ def default_func(field_name):
     return default
 
 
-class Configuration(SingletonRowMixin,
+class Configuration(SingletonRowMixin, CheckValuesMixin,
         ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
     __name__ = 'property.decoration.configuration'
     __string__ = "Renovation Policy"
@@ -121,7 +122,7 @@ class Configuration(SingletonRowMixin,
             return cls(1).get_multivalue(name, company=company)
 
 
-class ConfigurationPolicy(ModelSQL, CompanyValueMixin):
+class ConfigurationPolicy(CheckValuesMixin, ModelSQL, CompanyValueMixin):
     __name__ = 'property.decoration.configuration.policy'
     __string__ = "Renovation Policy Values"
     decoration_deposit_account = fields.Many2One('account.account',

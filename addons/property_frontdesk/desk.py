@@ -538,7 +538,7 @@ class ShiftHandover(metaclass=PoolMeta):
         return super().create(vlist)
 
 
-class ShiftHandoverDeskItem(ModelSQL):
+class ShiftHandoverDeskItem(CheckValuesMixin, ModelSQL):
     __name__ = 'property.shift.handover-property.desk.item'
     __string__ = "Shift Handover - Item Left at the Desk"
     handover = fields.Many2One('property.shift.handover', "Handover",

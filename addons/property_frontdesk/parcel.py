@@ -2,7 +2,6 @@
 """Mail and parcels received for the homes (邮件、包裹的收发与转交, seed 001
 前台岗位职责 3; letters kept for the residents, seed 000)"""
 import datetime as dt
-from email.message import EmailMessage
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
@@ -11,10 +10,10 @@ from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import (
     CheckValuesMixin, OverdueReminderMixin, clock, office_date,
     rec_name_domain, start_of_office_day)
+from trytond.modules.property_base.mail import send_notification_email
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.sendmail import send_message_transactional
 from trytond.transaction import Transaction
 
 PARCEL_KINDS = [
@@ -79,6 +78,11 @@ class Parcel(OverdueReminderMixin, WorkflowGuardMixin, CheckValuesMixin,
     notified_to = fields.Char("Notified to", readonly=True,
         help="The e-mail addresses the notice went to; empty: nobody could "
         "be e-mailed, call the residents.")
+    notice_recipients = fields.Function(fields.Many2Many(
+            'party.party', None, None, "Notice Recipients",
+            help="Whom the item is for, who have an e-mail address: its "
+            "recipient, or the home's owners and residents of today."),
+        'get_notice_recipients')
     collector = fields.Char("Collected by", states=_states,
         help="Who collected the item: the resident or whom they sent.")
     collected_at = fields.DateTime("Collected at", readonly=True)
@@ -198,9 +202,10 @@ class Parcel(OverdueReminderMixin, WorkflowGuardMixin, CheckValuesMixin,
         cls.notify_residents(parcels)
         return parcels
 
-    def notice_addresses(self):
-        """The e-mail addresses of whom the item is for: the recipient, or
-        the home's owners and residents of today"""
+    def get_notice_recipients(self, name):
+        """Whom the item is for, who have an e-mail address: the recipient,
+        or the home's owners and residents of today (one party for each
+        address)"""
         today = Pool().get('ir.date').today()
         if self.recipient:
             parties = [self.recipient]
@@ -208,36 +213,34 @@ class Parcel(OverdueReminderMixin, WorkflowGuardMixin, CheckValuesMixin,
             parties = [o.party for o in self.unit.current_ownerships(today)]
             parties += [r.party for r in self.unit.residents
                 if r.is_current]
-        addresses = []
+        recipients, addresses = [], set()
         for party in parties:
             if party.email and party.email not in addresses:
-                addresses.append(party.email)
-        return addresses
+                addresses.add(party.email)
+                recipients.append(party.id)
+        return recipients
+
+    def notice_addresses(self):
+        "The e-mail addresses of whom the item is for"
+        return [p.email for p in self.notice_recipients]
 
     @classmethod
     def notify_residents(cls, parcels):
         """Tell the residents an item waits for them at the desk: by e-mail
-        when the company has an address to send from and they have one"""
+        (the notification 'Parcel Waiting') when the company has an address
+        to send from and they have one"""
         now = clock()
         for parcel in parcels:
             sender = parcel.site.company.party.email
             addresses = parcel.notice_addresses() if sender else []
-            if addresses:
-                msg = EmailMessage()
-                msg['From'] = sender
-                msg['To'] = ', '.join(addresses)
-                msg['Subject'] = gettext(
-                    'property_frontdesk.msg_parcel_notice_subject',
-                    site=parcel.site.rec_name)
-                msg.set_content(gettext(
-                        'property_frontdesk.msg_parcel_notice',
-                        item=parcel.rec_name,
-                        carrier=parcel.carrier or '',
-                        phone=parcel.site.service_phone or ''))
-                send_message_transactional(msg)
             parcel.notified_at = now if addresses else None
             parcel.notified_to = ', '.join(addresses) or None
         cls.save(parcels)
+        for parcel in parcels:
+            if parcel.notified_to:
+                send_notification_email(
+                    'property_frontdesk.notification_parcel_waiting',
+                    parcel, parcel.site.company.party.email)
 
     @classmethod
     @ModelView.button

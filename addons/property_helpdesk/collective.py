@@ -6,13 +6,13 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
-from trytond.modules.property_base.common import clock
 from trytond.modules.property_base.audit import StateAuditMixin
+from trytond.modules.property_base.common import CheckValuesMixin, clock
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 
-class CollectiveIssue(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
-        ModelView):
+class CollectiveIssue(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
+        Workflow, ModelSQL, ModelView):
     __name__ = 'property.collective_issue'
     __string__ = "Collective Issue"
     _maintained_fields = ('answered_at', 'answered_by')

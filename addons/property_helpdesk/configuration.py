@@ -5,7 +5,6 @@ configuration), and the holidays of each company"""
 import datetime as dt
 
 from sql import Column, Table
-
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
@@ -13,7 +12,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
 from trytond.modules.property_base.common import (
-    SingletonRowMixin, end_of_office_day, office_date)
+    CheckValuesMixin, SingletonRowMixin, end_of_office_day, office_date)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction, without_check_access
@@ -128,7 +127,7 @@ def default_func(field_name):
     return default
 
 
-class Configuration(SingletonRowMixin,
+class Configuration(SingletonRowMixin, CheckValuesMixin,
         ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
     __name__ = 'property.helpdesk.configuration'
     __string__ = "Helpdesk Policy"
@@ -246,7 +245,7 @@ class Policy:
         return date
 
 
-class ConfigurationSequence(ModelSQL, CompanyValueMixin):
+class ConfigurationSequence(CheckValuesMixin, ModelSQL, CompanyValueMixin):
     __name__ = 'property.helpdesk.configuration.sequence'
     __string__ = "Helpdesk Policy Sequence"
     ticket_sequence = fields.Many2One(
@@ -274,7 +273,7 @@ class ConfigurationSequence(ModelSQL, CompanyValueMixin):
             return None
 
 
-class ConfigurationPolicy(ModelSQL, CompanyValueMixin):
+class ConfigurationPolicy(CheckValuesMixin, ModelSQL, CompanyValueMixin):
     __name__ = 'property.helpdesk.configuration.policy'
     __string__ = "Helpdesk Policy Values"
     reply_days_verbal = reply_days_verbal
@@ -417,7 +416,7 @@ class Company(metaclass=PoolMeta):
         return companies
 
 
-class Holiday(ModelSQL, ModelView):
+class Holiday(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.helpdesk.holiday'
     company = fields.Many2One('company.company', "Company", required=True,
         ondelete='CASCADE')

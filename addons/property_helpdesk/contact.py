@@ -11,7 +11,8 @@ fed back within 2 days."""
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError, ValidationError
-from trytond.modules.property_base.common import clock, office_date
+from trytond.modules.property_base.common import (
+    CheckValuesMixin, clock, office_date)
 from trytond.modules.property_base.workflow import external_call
 from trytond.modules.property_base.site import site_from
 from trytond.pool import Pool
@@ -26,7 +27,7 @@ KINDS = [
     ]
 
 
-class Contact(site_from('ticket'), ModelSQL, ModelView):
+class Contact(CheckValuesMixin, site_from('ticket'), ModelSQL, ModelView):
     __name__ = 'property.ticket.contact'
     __string__ = "Contact with the Reporter"
     # Recorded once, when made: the times of the reply and of the feedback

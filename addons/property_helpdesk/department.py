@@ -3,9 +3,10 @@ from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from trytond.modules.property_base.common import CheckValuesMixin
 
 
-class Department(DeactivableMixin, ModelSQL, ModelView):
+class Department(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'property.department'
     __string__ = "Service Department"
     name = fields.Char("Name", required=True, translate=True)
@@ -29,7 +30,7 @@ class Department(DeactivableMixin, ModelSQL, ModelView):
         return Transaction().context.get('company')
 
 
-class DepartmentEmployee(ModelSQL):
+class DepartmentEmployee(CheckValuesMixin, ModelSQL):
     __name__ = 'property.department-company.employee'
     __string__ = "Department - Employee"
     department = fields.Many2One('property.department', "Department",

@@ -3,7 +3,7 @@
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
-from trytond.modules.property_base.common import clock, now
+from trytond.modules.property_base.common import CheckValuesMixin, clock, now
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.modules.property_base.audit import StateAuditMixin
@@ -12,8 +12,8 @@ from trytond.modules.property_base.workflow import WorkflowGuardMixin
 from .ticket import OPEN_STATES
 
 
-class ShiftHandover(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
-        ModelView):
+class ShiftHandover(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
+        Workflow, ModelSQL, ModelView):
     __name__ = 'property.shift.handover'
     __string__ = "Shift Handover"
     _maintained_fields = ('from_confirmed_at', 'to_confirmed_at')
@@ -109,7 +109,7 @@ class ShiftHandover(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
         pass
 
 
-class ShiftHandoverTicket(ModelSQL):
+class ShiftHandoverTicket(CheckValuesMixin, ModelSQL):
     __name__ = 'property.shift.handover-property.ticket'
     __string__ = "Shift Handover - Ticket"
     handover = fields.Many2One('property.shift.handover', "Handover",

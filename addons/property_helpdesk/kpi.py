@@ -9,7 +9,8 @@ from sql.functions import CurrentTimestamp, DateTrunc, Extract
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.modules.property_base.common import clock, office_date
+from trytond.modules.property_base.common import (
+    CheckValuesMixin, clock, office_date)
 from trytond.pool import Pool
 
 from .configuration import CEILINGS, RESPONSIBILITIES, TARGETS
@@ -329,7 +330,7 @@ class CompanyKPI(KPI):
         return [('company', ticket.company), ('site', Literal(None))]
 
 
-class KPIWarning(ModelSQL, ModelView):
+class KPIWarning(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.helpdesk.kpi.warning'
     __string__ = "Service KPI Warning"
     # A rate of a site below its target during the month: the site manager

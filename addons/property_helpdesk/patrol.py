@@ -1,7 +1,7 @@
 # This file is part of the property-management suite.
 
 from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.modules.property_base.common import clock, now
+from trytond.modules.property_base.common import CheckValuesMixin, clock, now
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -9,8 +9,8 @@ from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 
-class Patrol(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
-        ModelView):
+class Patrol(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin, Workflow,
+        ModelSQL, ModelView):
     __name__ = 'property.patrol'
     __string__ = "Patrol"
     # 巡楼/巡查: the building manager walks a route and checks each item.
@@ -73,7 +73,7 @@ class Patrol(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
         pass
 
 
-class PatrolLine(ModelSQL, ModelView):
+class PatrolLine(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.patrol.line'
     __string__ = "Patrol Check"
     patrol = fields.Many2One('property.patrol', "Patrol", required=True,

@@ -2,7 +2,6 @@
 import datetime as dt
 import json
 from collections import defaultdict
-from email.message import EmailMessage
 
 from sql import Cast, Null, Table
 from sql.operators import Concat
@@ -15,13 +14,13 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.sendmail import send_message_transactional
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, now, office_date, rec_name_domain)
 from trytond.modules.property_base.audit import StateAuditMixin
+from trytond.modules.property_base.mail import send_notification_email
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 from .configuration import RESPONSIBILITIES
@@ -87,7 +86,7 @@ CONTACT_METHODS = [
     ]
 
 
-class Category(DeactivableMixin, ModelSQL, ModelView):
+class Category(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'property.ticket.category'
     __string__ = "Ticket Category"
     name = fields.Char("Name", required=True, translate=True)
@@ -742,18 +741,17 @@ class Ticket(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin, Workflow,
                         label=ticket.rec_name, description=text,
                         icon='tryton-warning', model=cls.__name__,
                         records=json.dumps([ticket.id])))
-            # E-mail only when the company has an address to send from
-            sender = ticket.company.party.email
-            if employee.party.email and sender:
-                msg = EmailMessage()
-                msg['From'] = sender
-                msg['To'] = employee.party.email
-                msg['Subject'] = ticket.rec_name
-                msg.set_content(text)
-                send_message_transactional(msg)
             escalation.notified_at = now
         Notification.save(notifications)
         pool.get('property.ticket.escalation').save(escalations)
+        # E-mail (the notification 'Ticket Escalation') only when the
+        # company has an address to send from
+        for escalation in escalations:
+            sender = escalation.ticket.company.party.email
+            if escalation.notified and sender:
+                send_notification_email(
+                    'property_helpdesk.notification_ticket_escalation',
+                    escalation, sender)
 
     def new_escalation(self, reason, to_level, minutes=None):
         Escalation = Pool().get('property.ticket.escalation')
@@ -1040,7 +1038,7 @@ class Ticket(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin, Workflow,
         return due, overdue
 
 
-class TicketEscalation(ModelSQL, ModelView):
+class TicketEscalation(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.ticket.escalation'
     __string__ = "Ticket Escalation"
     ticket = fields.Many2One('property.ticket', "Ticket", required=True,

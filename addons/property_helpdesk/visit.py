@@ -5,7 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError, ValidationError
-from trytond.modules.property_base.common import now, office_date
+from trytond.modules.property_base.common import (
+    CheckValuesMixin, now, office_date)
 from trytond.modules.property_base.workflow import external_call
 from trytond.modules.property_base.site import site_from
 from trytond.pool import Pool
@@ -32,7 +33,7 @@ SCORE_FIELDS = ['attitude', 'efficiency', 'quality', 'result']
 SENT_BACK_BELOW = 3
 
 
-class ReturnVisit(site_from('ticket'), ModelSQL, ModelView):
+class ReturnVisit(CheckValuesMixin, site_from('ticket'), ModelSQL, ModelView):
     __name__ = 'property.return_visit'
     __string__ = "Return Visit"
     ticket = fields.Many2One('property.ticket', "Ticket", required=True,

@@ -8,8 +8,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.site import site_from
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.modules.property_base.common import clock
 from trytond.modules.property_base.audit import StateAuditMixin
+from trytond.modules.property_base.common import CheckValuesMixin, clock
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
 STATES = [
@@ -20,8 +20,8 @@ STATES = [
     ]
 
 
-class WorkOrder(site_from('ticket'), WorkflowGuardMixin, StateAuditMixin,
-        Workflow, ModelSQL, ModelView):
+class WorkOrder(CheckValuesMixin, site_from('ticket'), WorkflowGuardMixin,
+        StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.work_order'
     __string__ = "Work Order"
     _maintained_fields = ('dispatched_at', 'done_at', 'rework_count',

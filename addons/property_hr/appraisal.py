@@ -9,7 +9,7 @@ from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.audit import StateAuditMixin
-from trytond.modules.property_base.common import MonthMixin
+from trytond.modules.property_base.common import CheckValuesMixin, MonthMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -33,7 +33,7 @@ def check_weights(record, lines):
                 record=record.rec_name, total=format(total.normalize(), 'f')))
 
 
-class Template(DeactivableMixin, ModelSQL, ModelView):
+class Template(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'property.appraisal.template'
     __string__ = "Appraisal Template"
     name = fields.Char("Name", required=True, translate=True)
@@ -72,7 +72,7 @@ class CriterionMixin:
         return Pool().get('property.appraisal').get_sources()
 
 
-class TemplateLine(CriterionMixin, ModelSQL, ModelView):
+class TemplateLine(CheckValuesMixin, CriterionMixin, ModelSQL, ModelView):
     __name__ = 'property.appraisal.template.line'
     __string__ = "Appraisal Criterion"
     template = fields.Many2One('property.appraisal.template', "Template",
@@ -80,7 +80,8 @@ class TemplateLine(CriterionMixin, ModelSQL, ModelView):
     name = fields.Char("Criterion", required=True, translate=True)
 
 
-class Appraisal(WorkflowGuardMixin, StateAuditMixin, MonthMixin, Workflow,
+class Appraisal(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
+        MonthMixin, Workflow,
         ModelSQL, ModelView):
     __name__ = 'property.appraisal'
     __string__ = "Monthly Appraisal"
@@ -270,7 +271,7 @@ class Appraisal(WorkflowGuardMixin, StateAuditMixin, MonthMixin, Workflow,
         pass
 
 
-class AppraisalLine(CriterionMixin, ModelSQL, ModelView):
+class AppraisalLine(CheckValuesMixin, CriterionMixin, ModelSQL, ModelView):
     __name__ = 'property.appraisal.line'
     __string__ = "Appraisal Score"
     appraisal = fields.Many2One('property.appraisal', "Appraisal",

@@ -7,6 +7,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.common import CheckValuesMixin
 
 KINDS = [
     ('session', "Session Exam"),
@@ -14,8 +15,8 @@ KINDS = [
     ]
 
 
-class Assessment(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
-        ModelView):
+class Assessment(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
+        Workflow, ModelSQL, ModelView):
     __name__ = 'property.assessment'
     __string__ = "Assessment"
     _states = {'readonly': Eval('state') != 'draft'}
@@ -139,7 +140,7 @@ class Assessment(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
         pass
 
 
-class AssessmentLine(ModelSQL, ModelView):
+class AssessmentLine(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.assessment.line'
     __string__ = "Assessment Score"
     assessment = fields.Many2One('property.assessment', "Assessment",

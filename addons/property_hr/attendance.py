@@ -14,7 +14,7 @@ from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import (
-    MonthMixin, clock, to_office)
+    CheckValuesMixin, MonthMixin, clock, to_office)
 from trytond.modules.property_base.printing import HTMLReport
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 from trytond.pool import Pool
@@ -30,7 +30,8 @@ REPORT_DAY = 25
 HOURS = Decimal('0.01')
 
 
-class AttendanceReport(WorkflowGuardMixin, StateAuditMixin, MonthMixin,
+class AttendanceReport(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
+        MonthMixin,
         Workflow, ModelSQL, ModelView):
     __name__ = 'property.attendance.report'
     __string__ = "Monthly Attendance Report"
@@ -233,7 +234,7 @@ class AttendanceReport(WorkflowGuardMixin, StateAuditMixin, MonthMixin,
                 })
 
 
-class AttendanceReportLine(ModelSQL, ModelView):
+class AttendanceReportLine(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.attendance.report.line'
     __string__ = "Monthly Attendance"
     report = fields.Many2One('property.attendance.report', "Report",

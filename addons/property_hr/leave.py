@@ -9,7 +9,8 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.audit import StateAuditMixin
-from trytond.modules.property_base.common import clock, office_today
+from trytond.modules.property_base.common import (
+    CheckValuesMixin, clock, office_today)
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -38,7 +39,8 @@ def on_leave_domain(date):
         ]
 
 
-class Leave(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
+class Leave(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin, Workflow,
+        ModelSQL,
         ModelView):
     __name__ = 'property.leave'
     __string__ = "Leave"

@@ -7,13 +7,14 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.audit import StateAuditMixin
-from trytond.modules.property_base.common import office_today
+from trytond.modules.property_base.common import CheckValuesMixin, office_today
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
 
-class Mentorship(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
+class Mentorship(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
+        Workflow, ModelSQL,
         ModelView):
     __name__ = 'property.mentorship'
     __string__ = "Mentorship"

@@ -6,13 +6,14 @@ from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
+from trytond.modules.property_base.common import CheckValuesMixin
 
 
 # Seed 001 (客服部组织架构): 岗位每半年轮换一次
 ROTATION_MONTHS = 6
 
 
-class Post(DeactivableMixin, ModelSQL, ModelView):
+class Post(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'property.post'
     __string__ = "Post"
     name = fields.Char("Name", required=True, translate=True)
@@ -53,7 +54,7 @@ class Post(DeactivableMixin, ModelSQL, ModelView):
                         'property_hr.msg_post_arrive_before'))
 
 
-class PostRequirement(ModelSQL, ModelView):
+class PostRequirement(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.post.requirement'
     __string__ = "Post Required Course"
     post = fields.Many2One('property.post', "Post", required=True,
@@ -195,7 +196,7 @@ class Employee(metaclass=PoolMeta):
         return result
 
 
-class EmployeeSite(ModelSQL):
+class EmployeeSite(CheckValuesMixin, ModelSQL):
     __name__ = 'company.employee-property.site'
     __string__ = "Employee - Site"
     employee = fields.Many2One('company.employee', "Employee",

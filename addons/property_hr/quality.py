@@ -9,7 +9,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.audit import StateAuditMixin
-from trytond.modules.property_base.common import clock
+from trytond.modules.property_base.common import CheckValuesMixin, clock
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -23,7 +23,8 @@ ITEMS = [
     ]
 
 
-class QualityCheck(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
+class QualityCheck(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
+        Workflow, ModelSQL,
         ModelView):
     __name__ = 'property.quality.check'
     __string__ = "Daily Quality Check"
@@ -95,7 +96,7 @@ class QualityCheck(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
         pass
 
 
-class QualityCheckLine(ModelSQL, ModelView):
+class QualityCheckLine(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.quality.check.line'
     __string__ = "Quality Check Item"
     check = fields.Many2One('property.quality.check', "Check", required=True,
@@ -124,7 +125,8 @@ class QualityCheckLine(ModelSQL, ModelView):
             f'{self.finding or ""}').strip()
 
 
-class RewardPenalty(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
+class RewardPenalty(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
+        Workflow, ModelSQL,
         ModelView):
     __name__ = 'property.reward_penalty'
     __string__ = "Reward or Penalty"

@@ -11,7 +11,7 @@ from trytond.model import (
 from trytond.model.exceptions import ValidationError
 from trytond.exceptions import UserError
 from trytond.modules.property_base.common import (
-    MonthMixin, clock, to_office)
+    CheckValuesMixin, MonthMixin, clock, to_office)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -26,7 +26,7 @@ from .leave import on_leave_domain
 PUBLISH_DAY = 25
 
 
-class Shift(ModelSQL, ModelView):
+class Shift(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.shift'
     __string__ = "Shift"
     name = fields.Char("Name", required=True, translate=True)
@@ -101,8 +101,8 @@ class Shift(ModelSQL, ModelView):
                             shift=shift.rec_name))
 
 
-class Roster(WorkflowGuardMixin, StateAuditMixin, MonthMixin, Workflow,
-        ModelSQL, ModelView):
+class Roster(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin, MonthMixin,
+        Workflow, ModelSQL, ModelView):
     __name__ = 'property.roster'
     __string__ = "Roster"
     _maintained_fields = ('published_at', 'published_by', 'gaps_accepted')
@@ -325,7 +325,7 @@ class Roster(WorkflowGuardMixin, StateAuditMixin, MonthMixin, Workflow,
         return missing
 
 
-class RosterLine(WorkflowGuardMixin, ModelSQL, ModelView):
+class RosterLine(CheckValuesMixin, WorkflowGuardMixin, ModelSQL, ModelView):
     __name__ = 'property.roster.line'
     __string__ = "Roster Shift"
     # No workflow of its own: only the leave is the suite's (its approval
@@ -459,8 +459,8 @@ class RosterLine(WorkflowGuardMixin, ModelSQL, ModelView):
         return result
 
 
-class RosterSwap(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
-        ModelView):
+class RosterSwap(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
+        Workflow, ModelSQL, ModelView):
     __name__ = 'property.roster.swap'
     __string__ = "Shift Swap"
     _maintained_fields = ('decided_by',)

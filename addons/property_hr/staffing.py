@@ -6,9 +6,10 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError
+from trytond.modules.property_base.common import CheckValuesMixin
 
 
-class Staffing(ModelSQL, ModelView):
+class Staffing(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.staffing'
     __string__ = "Minimum Staffing"
     site = fields.Many2One('property.site', "Site", required=True,

@@ -1,7 +1,7 @@
 # This file is part of the property-management suite.
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields)
-from trytond.modules.property_base.common import MonthMixin
+from trytond.modules.property_base.common import CheckValuesMixin, MonthMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -22,7 +22,7 @@ DEPARTMENTS = [
     ]
 
 
-class Course(DeactivableMixin, ModelSQL, ModelView):
+class Course(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'property.training.course'
     __string__ = "Training Course"
     name = fields.Char("Name", required=True, translate=True)
@@ -56,8 +56,8 @@ class Course(DeactivableMixin, ModelSQL, ModelView):
         return 60
 
 
-class Plan(WorkflowGuardMixin, StateAuditMixin, MonthMixin, Workflow, ModelSQL,
-        ModelView):
+class Plan(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin, MonthMixin,
+        Workflow, ModelSQL, ModelView):
     __name__ = 'property.training.plan'
     __string__ = "Training Plan"
     name = fields.Char("Name", required=True)
@@ -108,7 +108,7 @@ class Plan(WorkflowGuardMixin, StateAuditMixin, MonthMixin, Workflow, ModelSQL,
         pass
 
 
-class Session(ModelSQL, ModelView):
+class Session(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.training.session'
     __string__ = "Training Session"
     plan = fields.Many2One('property.training.plan', "Plan",
@@ -156,7 +156,7 @@ class Session(ModelSQL, ModelView):
                 / len(self.lines), 1)
 
 
-class SessionLine(ModelSQL, ModelView):
+class SessionLine(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.training.session.line'
     __string__ = "Training Attendee"
     session = fields.Many2One('property.training.session', "Session",

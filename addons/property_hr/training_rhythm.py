@@ -14,7 +14,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import ValidationError
-from trytond.modules.property_base.common import office_today
+from trytond.modules.property_base.common import CheckValuesMixin, office_today
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -25,7 +25,7 @@ _WEEKS = 10
 _RHYTHMS = 1000
 
 
-class Rhythm(ModelSQL, ModelView):
+class Rhythm(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.training.rhythm'
     __string__ = "Training Rhythm"
     department = fields.Selection(DEPARTMENTS, "Department", required=True)

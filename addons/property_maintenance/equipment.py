@@ -39,7 +39,7 @@ FIRE_KINDS = {'fire_extinguisher', 'fire_hydrant', 'fire_alarm'}
 REMIND_DAYS = 30
 
 
-class Category(ModelSQL, ModelView):
+class Category(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.equipment.category'
     __string__ = "Equipment Category"
     name = fields.Char("Name", required=True, translate=True)

@@ -72,6 +72,85 @@ def with_transaction(user=1, context=None):
     return decorator
 
 
+def committed(func, *, user=0, context=None, database=DB_NAME, tries=10,
+        busy=None):
+    """Return func() called in a committed transaction of its own, as the
+    server runs a request: started over, with the tables and records it
+    locks taken first, each time Tryton asks for it (TransactionError).
+
+    With busy (a callable), a transaction the database refuses because
+    another one holds the rows (DatabaseOperationalError: lock not
+    available) calls busy() and is started again too. The tasks func
+    queues are left to a worker."""
+    from trytond import backend
+    extras = {}
+    for _ in range(tries):
+        try:
+            with Transaction().start(database, user,
+                    context=context or {}, **extras) as transaction:
+                result = func()
+                transaction.tasks.clear()
+            return result
+        except TransactionError as error:
+            error.fix(extras)
+        except backend.DatabaseOperationalError:
+            if busy is None:
+                raise
+            busy()
+    raise AssertionError(f"still restarting after {tries} tries")
+
+
+@contextmanager
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd) that Tryton's mail goes to
+    while in the block: yields the list of what it receives, as
+    (envelope recipients, email.message.EmailMessage)"""
+    import email
+    import email.policy
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from trytond import config
+
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append((list(envelope.rcpt_tos),
+                    email.message_from_bytes(envelope.original_content,
+                        policy=email.policy.default)))
+            return '250 Message accepted for delivery'
+
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    controller = Controller(Handler(), hostname='127.0.0.1', port=port)
+    controller.start()
+    uri = config.get('email', 'uri')
+    config.set('email', 'uri', f'smtp://127.0.0.1:{port}')
+    try:
+        yield received
+    finally:
+        config.set('email', 'uri', uri)
+        controller.stop()
+
+
+def deliver_mail():
+    """Hand the mail queued in the current transaction to the SMTP server
+    as the transaction's commit would, and leave the database to be rolled
+    back at the test's end"""
+    from trytond.sendmail import SMTPDataManager
+    transaction = Transaction()
+    for manager in list(transaction._datamanagers):
+        if isinstance(manager, SMTPDataManager):
+            manager.tpc_begin(transaction)
+            manager.commit(transaction)
+            manager.tpc_vote(transaction)
+            manager.tpc_finish(transaction)
+            transaction._datamanagers.remove(manager)
+
+
 def create_company(*args, **kwargs):
     "Tryton's test company, in the office's time zone"
     from trytond.modules.company.tests import create_company as create

@@ -21,9 +21,10 @@ from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     DB_NAME, activate_module, drop_db)
-from trytond.transaction import Transaction, TransactionError
+from trytond.transaction import Transaction
 from trytond.worker import run_task
 
+from trytond.modules.property_base.tests.tools import committed
 from trytond.modules.property_billing import bulk
 
 from .tools import MONTH, create_estate
@@ -40,22 +41,6 @@ def copy_db(source, target):
     with Transaction().start(
             None, 0, close=True, autocommit=True) as transaction:
         transaction.database.create(transaction.connection, target, source)
-
-
-def in_transaction(func, context=None):
-    """Call func in a committed transaction of its own, started over with
-    the tables it locks taken first, as the server does"""
-    extras = {}
-    for _ in range(10):
-        try:
-            with Transaction().start(DB_NAME, 0, context=context or {},
-                    **extras) as transaction:
-                result = func(transaction)
-                transaction.tasks.clear()  # the worker takes them
-            return result
-        except TransactionError as error:
-            error.fix(extras)
-    raise AssertionError("too many restarts")
 
 
 def queued_batches(database=DB_NAME):
@@ -131,7 +116,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
         drop_db()
         drop_db(ESTATES)
         activate_module(['property_billing'])
-        in_transaction(cls.create_estates)
+        committed(cls.create_estates)
         copy_db(DB_NAME, ESTATES)
 
     @classmethod
@@ -146,7 +131,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
         Pool(DB_NAME).init()
 
     @classmethod
-    def create_estates(cls, transaction):
+    def create_estates(cls):
         pool = Pool()
         Assignment = pool.get('property.fee.assignment')
         Configuration = pool.get('property.billing.configuration')
@@ -170,7 +155,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
 
     def start_run(self, site=None, barrier=None):
         "Create and process a run in a transaction of its own; return it"
-        def start(transaction):
+        def start():
             Run = Pool().get('property.billing.run')
             run, = Run.create([{'company': self.company, 'period': MONTH,
                         'invoice_date': MONTH, 'site': site}])
@@ -179,7 +164,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
                 barrier.wait(timeout=60)
             Run.process([run])
             return run.id
-        return in_transaction(start, {'company': self.company})
+        return committed(start, context={'company': self.company})
 
     def billed(self, site=None):
         """Per unit code: the fees billed (fee, payer, amount, invoice
@@ -280,11 +265,11 @@ class BillingConcurrencyTestCase(unittest.TestCase):
             run_task(DB_NAME, task_id)
         first_post, second_post = queued_batches()[-2:]
 
-        def locks(transaction):
+        def locks():
             Run = Pool().get('property.billing.run')
             return [(r.__class__.__table__()._name, r.id)
                 for r in bulk.Plan(Run(run)).locks()]
-        records = in_transaction(locks)
+        records = committed(locks)
         held, release = threading.Event(), threading.Event()
 
         def hold():
@@ -305,7 +290,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
             release.set()
             holder.join()
 
-        def state(transaction):
+        def state():
             pool = Pool()
             Batch = pool.get('property.billing.run.batch')
             Queue = pool.get('ir.queue')
@@ -318,7 +303,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
                     ])
             return ([b.state for b in batches],
                 [t.data['method'] for t in later])
-        states, later = in_transaction(state)
+        states, later = committed(state)
         # nothing posted, nothing waited for: queued again for later
         self.assertEqual(states,
             ['drafted', 'drafted', 'pending', 'pending', 'pending'])
@@ -326,11 +311,11 @@ class BillingConcurrencyTestCase(unittest.TestCase):
 
         # the posting of the second batch posts the first one too
         run_task(DB_NAME, second_post)
-        states, _ = in_transaction(state)
+        states, _ = committed(state)
         self.assertEqual(states,
             ['done', 'done', 'pending', 'pending', 'pending'])
         work()
-        states, later = in_transaction(state)
+        states, later = committed(state)
         self.assertEqual(states, ['done'] * 5)
         self.assertEqual(later, [])
         _, invoices, numbers = self.billed(self.sites[0])
@@ -355,7 +340,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
                 # the third batch dies after its invoices are numbered
                 raise RuntimeError("disk full")
 
-        def drafts(transaction):
+        def drafts():
             Line = Pool().get('property.billing.line')
             return {l.invoice.id for l in Line.search([
                         ('run', '=', run), ('unit', 'in', list(doomed))])}
@@ -365,7 +350,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
             # three batches drafted, side by side with nothing locked...
             for task_id in tasks[:3]:
                 run_task(DB_NAME, task_id)
-            doomed_invoices = in_transaction(drafts)
+            doomed_invoices = committed(drafts)
             self.assertEqual(len(doomed_invoices), 5)
             # ...and posted one after the other: the third one crashes
             posts = queued_batches()[-3:]
@@ -399,10 +384,10 @@ class BillingConcurrencyTestCase(unittest.TestCase):
         with Transaction().start(DB_NAME, 0):
             Queue = Pool().get('ir.queue')
             Queue.delete(Queue.browse(left))
-        def retry(transaction):
+        def retry():
             Run = Pool().get('property.billing.run')
             Run.retry([Run(run)])
-        in_transaction(retry, {'company': self.company})
+        committed(retry, context={'company': self.company})
         work()
 
         self.start_run(site=uninterrupted)
@@ -448,10 +433,10 @@ class BillingConcurrencyTestCase(unittest.TestCase):
             self.assertEqual(batches[1].state, 'pending')
         self.assertEqual(queued_batches(), [])
 
-        def retry(transaction):
+        def retry():
             Run = Pool().get('property.billing.run')
             Run.retry([Run(run)])
-        in_transaction(retry, {'company': self.company})
+        committed(retry, context={'company': self.company})
         work()
         with Transaction().start(DB_NAME, 0, readonly=True):
             Run = Pool().get('property.billing.run')
@@ -473,7 +458,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
     def kill_and_rerun(self, seed):
         rng = random.Random(seed)
 
-        def sites(transaction):
+        def sites():
             pool = Pool()
             Assignment = pool.get('property.fee.assignment')
             Company = pool.get('company.company')
@@ -491,7 +476,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
                         for code, rate in [('PF', Decimal('1.85')),
                             ('PK', Decimal('300'))]])
             return [e['site'].id for e in estates]
-        killed, kept = in_transaction(sites, {'company': self.company})
+        killed, kept = committed(sites, context={'company': self.company})
 
         run = self.start_run(site=killed)
         tasks = queued_batches()
@@ -500,11 +485,11 @@ class BillingConcurrencyTestCase(unittest.TestCase):
         n = sum(map(len, batches))
         k = rng.randint(1, n - 1)
         # the batches finished before the one of the unit after the k-th
-        committed, count = set(), 0
+        billed_units, count = set(), 0
         for units in batches:
             if count + len(units) > k:
                 break
-            committed.update(units)
+            billed_units.update(units)
             count += len(units)
         worker = subprocess.Popen(
             [sys.executable, '-c', WORKER, DB_NAME, str(k),
@@ -534,7 +519,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
                     [{'draft'}, {'posted'}])
             # the batches committed before the kill, nothing of the one
             # it interrupted
-            self.assertEqual(set(by_unit), committed)
+            self.assertEqual(set(by_unit), billed_units)
 
         work()   # the worker restarted takes what is left
         self.start_run(site=kept)

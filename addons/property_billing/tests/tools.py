@@ -8,11 +8,10 @@ from trytond.modules.account_invoice.tests.test_module import (
     set_invoice_sequences)
 from trytond.modules.company.tests import set_company
 from trytond.modules.property_base.tests.tools import (  # noqa: F401
-    create_company, office_today, pdf_fonts, pdf_qrcodes, pdf_text,
+    committed, create_company, office_today, pdf_fonts, pdf_qrcodes, pdf_text,
     set_chinese)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME
-from trytond.transaction import Transaction, TransactionError
+from trytond.transaction import Transaction
 
 # The office's date: the tests' company is in the office's time zone
 TODAY = office_today()
@@ -21,20 +20,6 @@ MONTH = TODAY.replace(day=1)
 # The id of the company that AccountedCompanyTestMixin builds for the
 # running test class; create_estate() without a company uses it
 _shared = {}
-def committed(func, user=1):
-    """Return func() called in a committed transaction of its own,
-    restarted with the tables it locks taken first, as the server does"""
-    extras = {}
-    for _ in range(10):
-        try:
-            with Transaction().start(DB_NAME, user, context={},
-                    **extras) as transaction:
-                result = func()
-                transaction.tasks.clear()
-            return result
-        except TransactionError as error:
-            error.fix(extras)
-    raise AssertionError("too many restarts")
 
 
 class AccountedCompanyTestMixin:
@@ -53,7 +38,7 @@ class AccountedCompanyTestMixin:
             company = create_company()
             setup_accounts(company)
             return company.id
-        _shared['company'] = committed(build)
+        _shared['company'] = committed(build, user=1)
         cls.addClassCleanup(_shared.pop, 'company', None)
 
 

@@ -14,33 +14,14 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
-from trytond.transaction import Transaction, TransactionError
+from trytond.transaction import Transaction
+
+from trytond.modules.property_base.tests.tools import committed
 
 from .tools import accept, approve_and_start, create_env, new_job
 
 POSTGRESQL = backend.name == 'postgresql'
 MODULES = ['property_decoration']
-
-
-def in_transaction(func, context=None, refused=None):
-    """Call func in a committed transaction of its own, as the server does:
-    started over with the records it locks taken first, and again while
-    another transaction holds them (refused, an event, is set then)"""
-    extras = {}
-    for _ in range(200):
-        try:
-            with Transaction().start(DB_NAME, 1, context=context or {},
-                    **extras) as transaction:
-                result = func(transaction)
-                transaction.tasks.clear()
-            return result
-        except TransactionError as error:
-            error.fix(extras)
-        except backend.DatabaseOperationalError:
-            if refused:
-                refused.set()
-            time.sleep(0.05)  # the rows are locked by the other clerk
-    raise AssertionError("too many restarts")
 
 
 @unittest.skipUnless(POSTGRESQL,
@@ -58,13 +39,13 @@ class DepositConcurrencyTestCase(unittest.TestCase):
         drop_db()
 
     def setUp(self):
-        in_transaction(self.build)
+        committed(self.build, user=1)
 
     def tearDown(self):
         drop_db()
         activate_module(MODULES)
 
-    def build(self, transaction):
+    def build(self):
         "A finished job with 500 of deductions on its 3,000 deposit"
         Acceptance = Pool().get('property.decoration.acceptance')
         env = create_env()
@@ -81,7 +62,7 @@ class DepositConcurrencyTestCase(unittest.TestCase):
 
     def settle(self, results, hold=None, refused=None):
         "Settle the job as a clerk would, in a transaction of its own"
-        def run(transaction):
+        def run():
             Application = Pool().get('property.decoration.application')
             Application.settle([Application(self.job)])
             if hold:
@@ -90,7 +71,8 @@ class DepositConcurrencyTestCase(unittest.TestCase):
                 started.set()
                 proceed.wait(timeout=60)
         try:
-            in_transaction(run, {'company': self.company}, refused)
+            committed(run, user=1, context={'company': self.company},
+                tries=200, busy=lambda: (refused and refused.set(), time.sleep(0.05)))
             results.append('settled')
         except ValidationError as error:
             results.append(error.message)

@@ -1,5 +1,6 @@
 # This file is part of the property-management suite.
 import datetime as dt
+from email.utils import getaddresses
 from unittest.mock import patch
 
 from trytond.exceptions import UserError
@@ -9,10 +10,9 @@ from trytond.modules.company.tests import CompanyTestMixin, create_employee
 from trytond.modules.property_base.tests.test_module import (
     create_estate, create_party)
 from trytond.modules.property_base.tests.tools import (
-    SuiteModuleTestMixin, create_staff, office_clock, office_to_utc,
-    open_notifications,
-    pdf_fonts, pdf_qrcodes, pdf_text, run_cron, set_chinese,
-    with_transaction)
+    SuiteModuleTestMixin, create_staff, deliver_mail, office_clock,
+    office_to_utc, open_notifications, pdf_fonts, pdf_qrcodes, pdf_text,
+    run_cron, set_chinese, smtp_server, with_transaction)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
 from trytond.transaction import Transaction
@@ -446,24 +446,44 @@ class PropertyFrontdeskTestCase(
         Party.write([office['company'].party], {'contact_mechanisms': [
                     ('create', [{'type': 'email',
                                 'value': 'service@jinxiu.example.com'}])]})
-        with patch('trytond.modules.property_frontdesk.parcel.'
-                'send_message_transactional') as send:
+        # the residents read Chinese: the e-mail (Tryton's notification
+        # 'Parcel Waiting E-mail') is written in their language
+        set_chinese(('property_base', 'property_frontdesk'))
+        zh_cn, = Pool().get('ir.lang').search([('code', '=', 'zh_CN')])
+        Party.write([owner, tenant], {'lang': zh_cn.id})
+        with smtp_server() as received:
             with as_user(office['clerk'], office['company']):
                 with office_clock(dt.datetime(2026, 12, 9, 10, 0)) as utc:
                     parcel = self._parcel(office)
                     silent = self._parcel(office, unit=other, kind='letter')
+            deliver_mail()
         self.assertEqual(parcel.state, 'waiting')
         self.assertEqual(parcel.received_at, utc)
         self.assertEqual(parcel.received_by, office['clerk'])
         self.assertEqual(parcel.notified_at, utc)
         self.assertEqual(parcel.notified_to,
             'wangfang@example.com, liuyang@example.com')
-        send.assert_called_once()
-        message, = send.call_args[0]
-        self.assertEqual(message['To'],
-            'wangfang@example.com, liuyang@example.com')
+        # one e-mail, received by the SMTP server for both residents
+        (recipients, message), = received
+        self.assertEqual(recipients,
+            ['wangfang@example.com', 'liuyang@example.com'])
+        self.assertEqual(getaddresses([message['To']]), [
+                ("王芳", 'wangfang@example.com'),
+                ("刘洋", 'liuyang@example.com')])
         self.assertEqual(message['From'], 'service@jinxiu.example.com')
+        self.assertEqual(message['Subject'],
+            f"{office['site'].rec_name}服务前台有您的邮件包裹待领取")
+        # the item named in the residents' language
+        with Transaction().set_context(language='zh_CN'):
+            item = parcel.__class__(parcel.id).rec_name
+        self.assertTrue(item.startswith("包裹 "), item)
+        self.assertEqual(message.get_content().strip(),
+            f"服务前台已为您代收{item}（顺丰速运），请到前台领取；"
+            f"服务电话 {office['site'].service_phone or ''}。")
         self.assertIn('SF1234567890', message.get_content())
+        # logged as Tryton's notifications log their e-mails
+        email, = Pool().get('ir.email').search([])
+        self.assertEqual(email.resource, parcel)
         self.assertIsNone(silent.notified_at)
         self.assertIsNone(silent.notified_to)
 
@@ -478,7 +498,7 @@ class PropertyFrontdeskTestCase(
                             {'type': 'email',
                                 'value': 'wangfang@example.com'}])]})
         own(office['units'][0], owner)
-        with patch('trytond.modules.property_frontdesk.parcel.'
+        with patch('trytond.modules.property_base.mail.'
                 'send_message_transactional') as send:
             with as_user(office['clerk'], office['company']):
                 parcel = self._parcel(office)

@@ -1,6 +1,7 @@
 # This file is part of the property-management suite.
 import datetime as dt
 from decimal import Decimal
+from email.utils import getaddresses
 from unittest.mock import patch
 
 from sql import Column, Table
@@ -11,9 +12,9 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_employee, set_company)
 from trytond.modules.property_base.tests.tools import (
-    SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    office_to_utc, open_notifications, pdf_fonts, pdf_images, pdf_text,
-    run_cron, set_chinese, with_transaction)
+    SuiteModuleTestMixin, create_company, create_staff, deliver_mail,
+    office_clock, office_to_utc, open_notifications, pdf_fonts, pdf_images,
+    pdf_text, run_cron, set_chinese, smtp_server, with_transaction)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import ModuleTestCase
@@ -441,10 +442,10 @@ class PropertyHelpdeskTestCase(
         self.assertEqual(Ticket.escalate(monday), [])
         # Tuesday: the reply (due Monday) is overdue
         tuesday = dt.datetime(2026, 11, 24, 9, 0)
-        with patch('trytond.modules.property_helpdesk.ticket.'
+        with patch('trytond.modules.property_base.mail.'
                 'send_message_transactional') as send:
             escalation, = Ticket.escalate(tuesday)
-            self.assertFalse(send.called)  # the supervisor has no e-mail
+            self.assertFalse(send.called)  # the company has no address
         self.assertTrue(ticket.reply_breached)
         self.assertEqual(ticket.level, '2')
         self.assertEqual((escalation.reason, escalation.notified),
@@ -453,18 +454,37 @@ class PropertyHelpdeskTestCase(
         # Escalated once only
         self.assertEqual(Ticket.escalate(tuesday), [])
         # The next Monday the work is overdue too: level 1, manager mailed
+        # (through Tryton's notification_email, in his language) from the
+        # company's address
         env['company'].party.contact_mechanisms = [
             {'type': 'email', 'value': 'office@example.com'}]
         env['company'].party.save()
+        set_chinese(('property_base', 'property_helpdesk'))
+        manager = pool.get('company.employee')(env['manager']).party
+        manager.lang, = pool.get('ir.lang').search([('code', '=', 'zh_CN')])
+        manager.save()
         # with the feedback, due Tuesday (seed 004: 两天内必须反馈)
-        with patch('trytond.modules.property_helpdesk.ticket.'
-                'send_message_transactional') as send:
+        with smtp_server() as received:
             escalations = Ticket.escalate(dt.datetime(2026, 11, 30, 9, 0))
-            message, = send.call_args[0]
+            deliver_mail()
         self.assertEqual(ticket.level, '1')
         self.assertEqual([e.reason for e in escalations],
             ['feedback_overdue', 'done_overdue'])
-        self.assertEqual(message['To'], 'sun@example.com')
+        # one e-mail for each escalation, received by the SMTP server
+        self.assertEqual(len(received), 2)
+        for (recipients, message), reason in zip(received, [
+                    "反馈逾期", "完成超时"]):
+            self.assertEqual(recipients, ['sun@example.com'])
+            self.assertEqual(getaddresses([message['To']]),
+                [(manager.name, 'sun@example.com')])
+            self.assertEqual(message['From'], 'office@example.com')
+            self.assertEqual(message['Subject'], ticket.rec_name)
+            self.assertEqual(message.get_content().strip(),
+                f"服务单 {ticket.rec_name}，级别 1（{reason}）："
+                f"{(ticket.description or '')[:120]}")
+        # logged as Tryton's notifications log their e-mails
+        self.assertEqual({e.resource.id for e in pool.get(
+                    'ir.email').search([])}, {e.id for e in escalations})
         self.assertTrue(ticket.done_breached)
         self.assertTrue(ticket.feedback_breached)
 

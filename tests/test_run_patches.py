@@ -1,0 +1,63 @@
+# This file is part of the property-management suite.
+"""The test runner's patches of trytond's test machinery (tests/run.py)
+fail loudly when the function they replace has moved"""
+import os
+import subprocess
+import sys
+import types
+import unittest
+
+import run
+
+
+def _module(**functions):
+    module = types.ModuleType('fake_trytond_tests')
+    module.__dict__.update(functions)
+    return module
+
+
+class RunPatchesTestCase(unittest.TestCase):
+    "Test the runner checks what it patches"
+
+    def test_patched_targets_of_this_trytond(self):
+        """The runner's patches apply to this trytond: run them in a fresh
+        interpreter (in this one they replaced their targets already)"""
+        code = ('import run; run.share_db_cache(); '
+            'run.activate_incrementally(); run.cache_module_lookup(); '
+            'print("patched")')
+        env = dict(os.environ, PYTHONPATH=os.path.dirname(run.__file__))
+        process = subprocess.run([sys.executable, '-c', code], env=env,
+            capture_output=True, text=True, timeout=120)
+        self.assertEqual(
+            (process.returncode, process.stdout.strip()), (0, 'patched'),
+            process.stderr)
+
+    def test_missing_target(self):
+        "A function gone from trytond stops the run"
+        with self.assertRaisesRegex(run.PatchTargetMoved,
+                r'fake_trytond_tests\.drop_create, which trytond .* no '
+                r'longer has'):
+            run.check_patch_target(_module(), 'drop_create', ['name'])
+
+    def test_changed_signature(self):
+        "A function with other parameters stops the run"
+        def drop_create(name, lang, template):
+            pass
+        with self.assertRaisesRegex(run.PatchTargetMoved,
+                r'drop_create\(name, lang\) but trytond .* has '
+                r'.*drop_create\(name, lang, template\)'):
+            run.check_patch_target(_module(drop_create=drop_create),
+                'drop_create', ['name', 'lang'])
+
+    def test_caller_no_longer_calls(self):
+        "A patch its callers would not see stops the run"
+        def drop_create(name, lang):
+            pass
+
+        def activate_modules(modules, *setup):
+            return create_database(modules)  # noqa: F821
+
+        with self.assertRaisesRegex(run.PatchTargetMoved,
+                r'for .*activate_modules, which no longer calls it'):
+            run.check_patch_target(_module(drop_create=drop_create),
+                'drop_create', ['name', 'lang'], [activate_modules])
