@@ -418,6 +418,7 @@ class Company(metaclass=PoolMeta):
 
 class Holiday(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.helpdesk.holiday'
+    __string__ = "Helpdesk Holiday"
     company = fields.Many2One('company.company', "Company", required=True,
         ondelete='CASCADE')
     date = fields.Date("Date", required=True)
