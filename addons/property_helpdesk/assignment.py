@@ -6,6 +6,7 @@ unprocessed work gets a responsible person for the day."""
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import ValidationError
+from trytond.modules.property_base.common import CheckValuesMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -20,7 +21,7 @@ def on_unprocessed_list(ticket, date):
         and ticket.target_date and ticket.target_date < date)
 
 
-class Assignment(ModelSQL, ModelView):
+class Assignment(CheckValuesMixin, ModelSQL, ModelView):
     "Unprocessed Work Assignment"
     __name__ = 'property.ticket.assignment'
     __string__ = "Next-Day Assignment"

@@ -14,7 +14,8 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.audit import StateAuditMixin
-from trytond.modules.property_base.common import now
+from trytond.modules.property_base.common import (
+    CheckValuesMixin, now)
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -24,8 +25,8 @@ from trytond.transaction import Transaction
 WARRANTY_NOTICE = relativedelta(months=1)
 
 
-class Defect(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
-        ModelView):
+class Defect(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
+        Workflow, ModelSQL, ModelView):
     "Developer Defect"
     __name__ = 'property.defect'
     __string__ = "Developer Defect"
@@ -173,7 +174,7 @@ class Defect(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
         cls.write(defects, {'closed_on': Pool().get('ir.date').today()})
 
 
-class DefectProgress(ModelSQL, ModelView):
+class DefectProgress(CheckValuesMixin, ModelSQL, ModelView):
     "Developer Defect Progress"
     __name__ = 'property.defect.progress'
     __string__ = "Defect Follow-up"
@@ -206,7 +207,7 @@ class DefectProgress(ModelSQL, ModelView):
         return 'phone'
 
 
-class Warranty(ModelSQL, ModelView):
+class Warranty(CheckValuesMixin, ModelSQL, ModelView):
     "Warranty"
     __name__ = 'property.warranty'
     __string__ = "Warranty"

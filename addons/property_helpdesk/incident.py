@@ -13,7 +13,8 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.audit import StateAuditMixin
-from trytond.modules.property_base.common import clock, now, office_date
+from trytond.modules.property_base.common import (
+    CheckValuesMixin, clock, now, office_date)
 from trytond.modules.property_base.printing import HTMLReport
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 from trytond.pool import Pool
@@ -23,8 +24,8 @@ from trytond.transaction import Transaction
 from .ticket import LEVELS
 
 
-class Incident(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
-        ModelView):
+class Incident(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
+        Workflow, ModelSQL, ModelView):
     "Incident Report"
     __name__ = 'property.incident'
     __string__ = "Incident Report"
@@ -170,7 +171,7 @@ class Incident(WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
         Notification.save(notifications)
 
 
-class IncidentPhoto(ModelSQL, ModelView):
+class IncidentPhoto(CheckValuesMixin, ModelSQL, ModelView):
     "Incident Photo"
     __name__ = 'property.incident.photo'
     __string__ = "Incident Photo"

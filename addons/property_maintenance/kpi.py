@@ -11,7 +11,8 @@ from sql.aggregate import Count, Sum
 from sql.conditionals import Case
 
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
-from trytond.modules.property_base.common import office_date
+from trytond.modules.property_base.common import (
+    CheckValuesMixin, office_date)
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -27,7 +28,7 @@ def _rate(numerator, denominator):
         if denominator else None)
 
 
-class KPI(ModelSQL, ModelView):
+class KPI(CheckValuesMixin, ModelSQL, ModelView):
     "Engineering KPI"
     __name__ = 'property.maintenance.kpi'
     __string__ = "Engineering KPI"
