@@ -242,3 +242,43 @@ class SingletonRowMixin:
             cursor.execute(*table.insert(
                     [table.create_uid, table.create_date],
                     [[0, CurrentTimestamp()]]))
+
+
+# -- configuration singletons with values per company ------------------------
+
+def column_exist(table_name, column_name):
+    """Whether the table has the column, read without caching a table
+    handler under the name of a model whose table is renamed"""
+    from trytond import backend
+    TableHandler = backend.TableHandler
+    return (TableHandler.table_exist(table_name)
+        and TableHandler(type(f'_{table_name}', (), {
+                    '_table': table_name}))
+        .column_exist(column_name))
+
+
+def multivalue_default(field_name):
+    """The configuration's default of a value per company: its value
+    model's default (as Tryton's sale configuration does)"""
+    @classmethod
+    def default(cls, **pattern):
+        return getattr(
+            cls.multivalue_model(field_name),
+            'default_%s' % field_name, lambda: None)()
+    return default
+
+
+def copy_company_rows(Value, old_table, columns):
+    """Copy the columns of a policy's old rows, one per company, from
+    old_table to the value table of Value just created (migration to the
+    singleton)"""
+    from sql import Column, Table
+    from trytond import backend
+    if not backend.TableHandler.table_exist(old_table):
+        return
+    cursor = Transaction().connection.cursor()
+    table = Value.__table__()
+    old = Table(old_table)
+    cursor.execute(*table.insert(
+            [table.company] + [Column(table, c) for c in columns],
+            old.select(old.company, *[Column(old, c) for c in columns])))

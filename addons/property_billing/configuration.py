@@ -4,8 +4,6 @@ company (Tryton's ModelSingleton with company value models, as the sale
 configuration)"""
 from decimal import Decimal
 
-from sql import Column, Table
-
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
@@ -13,7 +11,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, SingletonRowMixin)
+    CheckValuesMixin, SingletonRowMixin, column_exist, copy_company_rows,
+    multivalue_default)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction, without_check_access
@@ -37,38 +36,6 @@ fee_notice_text = fields.Text("Fee Notice Text",
 
 POLICY_FIELDS = ('batch_size', 'reading_alert_factor', 'payment_term',
     'service_fee_type', 'billing_day', 'fee_notice_text')
-
-
-def column_exist(table_name, column_name):
-    """Whether the table has the column, read without caching a table
-    handler under the name of a model whose table is renamed"""
-    TableHandler = backend.TableHandler
-    return (TableHandler.table_exist(table_name)
-        and TableHandler(type(f'_{table_name}', (), {
-                    '_table': table_name}))
-        .column_exist(column_name))
-
-
-def default_func(field_name):
-    @classmethod
-    def default(cls, **pattern):
-        return getattr(
-            cls.multivalue_model(field_name),
-            'default_%s' % field_name, lambda: None)()
-    return default
-
-
-def copy_company_rows(Value, columns):
-    """Copy the columns of the policy's old rows, one per company, to the
-    value table of Value just created (migration to the singleton)"""
-    if not backend.TableHandler.table_exist(OLD_TABLE):
-        return
-    cursor = Transaction().connection.cursor()
-    table = Value.__table__()
-    old = Table(OLD_TABLE)
-    cursor.execute(*table.insert(
-            [table.company] + [Column(table, c) for c in columns],
-            old.select(old.company, *[Column(old, c) for c in columns])))
 
 
 class Configuration(SingletonRowMixin, CheckValuesMixin,
@@ -111,10 +78,10 @@ class Configuration(SingletonRowMixin, CheckValuesMixin,
             return pool.get('property.billing.configuration.policy')
         return super().multivalue_model(field)
 
-    default_batch_size = default_func('batch_size')
-    default_reading_alert_factor = default_func('reading_alert_factor')
-    default_billing_day = default_func('billing_day')
-    default_receipt_sequence = default_func('receipt_sequence')
+    default_batch_size = multivalue_default('batch_size')
+    default_reading_alert_factor = multivalue_default('reading_alert_factor')
+    default_billing_day = multivalue_default('billing_day')
+    default_receipt_sequence = multivalue_default('receipt_sequence')
 
     @classmethod
     def __register__(cls, module):
@@ -155,7 +122,7 @@ class ConfigurationPolicy(CheckValuesMixin, ModelSQL, CompanyValueMixin):
         exist = backend.TableHandler.table_exist(cls._table)
         super().__register__(module)
         if not exist:
-            copy_company_rows(cls, POLICY_FIELDS)
+            copy_company_rows(cls, OLD_TABLE, POLICY_FIELDS)
 
     @staticmethod
     def default_batch_size():
@@ -201,7 +168,7 @@ class ConfigurationSequence(CheckValuesMixin, ModelSQL, CompanyValueMixin):
         super().__register__(module)
         if not exist:
             # a company whose first receipt was not printed yet had none
-            copy_company_rows(cls, ['receipt_sequence'])
+            copy_company_rows(cls, OLD_TABLE, ['receipt_sequence'])
             cursor = Transaction().connection.cursor()
             table = cls.__table__()
             cursor.execute(*table.delete(

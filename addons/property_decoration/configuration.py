@@ -11,10 +11,9 @@ from trytond import backend
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
-from trytond.modules.property_billing.configuration import (
-    OLD_TABLE, column_exist)
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, SingletonRowMixin)
+    CheckValuesMixin, SingletonRowMixin, column_exist, multivalue_default)
+from trytond.modules.property_billing.configuration import OLD_TABLE
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -42,15 +41,6 @@ POLICY_FIELDS = (
     'decoration_waste_fee_type', 'decoration_waste_fee',
     'decoration_deduction_account', 'decoration_hours_from',
     'decoration_hours_to', 'decoration_notice_days')
-
-
-def default_func(field_name):
-    @classmethod
-    def default(cls, **pattern):
-        return getattr(
-            cls.multivalue_model(field_name),
-            'default_%s' % field_name, lambda: None)()
-    return default
 
 
 class Configuration(SingletonRowMixin, CheckValuesMixin,
@@ -104,13 +94,13 @@ class Configuration(SingletonRowMixin, CheckValuesMixin,
             return pool.get('property.decoration.configuration.policy')
         return super().multivalue_model(field)
 
-    default_decoration_deposit = default_func('decoration_deposit')
-    default_decoration_management_rate = default_func(
+    default_decoration_deposit = multivalue_default('decoration_deposit')
+    default_decoration_management_rate = multivalue_default(
         'decoration_management_rate')
-    default_decoration_waste_fee = default_func('decoration_waste_fee')
-    default_decoration_hours_from = default_func('decoration_hours_from')
-    default_decoration_hours_to = default_func('decoration_hours_to')
-    default_decoration_notice_days = default_func('decoration_notice_days')
+    default_decoration_waste_fee = multivalue_default('decoration_waste_fee')
+    default_decoration_hours_from = multivalue_default('decoration_hours_from')
+    default_decoration_hours_to = multivalue_default('decoration_hours_to')
+    default_decoration_notice_days = multivalue_default('decoration_notice_days')
 
     @classmethod
     def get_value(cls, name, company=None):

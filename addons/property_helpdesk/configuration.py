@@ -4,7 +4,7 @@ the company (Tryton's ModelSingleton with company value models, as the sale
 configuration), and the holidays of each company"""
 import datetime as dt
 
-from sql import Column, Table
+from sql import Table
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
@@ -12,7 +12,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, SingletonRowMixin, end_of_office_day, office_date)
+    CheckValuesMixin, SingletonRowMixin, column_exist, copy_company_rows,
+    end_of_office_day, multivalue_default, office_date)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction, without_check_access
@@ -108,25 +109,6 @@ NOT_NEGATIVE = (
 OLD_TABLE = 'property_helpdesk_configuration_company'
 
 
-def column_exist(table_name, column_name):
-    """Whether the table has the column, read without caching a table
-    handler under the name of a model whose table is renamed"""
-    TableHandler = backend.TableHandler
-    return (TableHandler.table_exist(table_name)
-        and TableHandler(type(f'_{table_name}', (), {
-                    '_table': table_name}))
-        .column_exist(column_name))
-
-
-def default_func(field_name):
-    @classmethod
-    def default(cls, **pattern):
-        return getattr(
-            cls.multivalue_model(field_name),
-            'default_%s' % field_name, lambda: None)()
-    return default
-
-
 class Configuration(SingletonRowMixin, CheckValuesMixin,
         ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
     __name__ = 'property.helpdesk.configuration'
@@ -165,25 +147,25 @@ class Configuration(SingletonRowMixin, CheckValuesMixin,
             return pool.get('property.helpdesk.configuration.policy')
         return super().multivalue_model(field)
 
-    default_ticket_sequence = default_func('ticket_sequence')
-    default_reply_days_verbal = default_func('reply_days_verbal')
-    default_reply_days_letter = default_func('reply_days_letter')
-    default_feedback_days = default_func('feedback_days')
-    default_done_days = default_func('done_days')
-    default_visit_days = default_func('visit_days')
-    default_complaint_visit_rate = default_func('complaint_visit_rate')
-    default_target_repair_on_time = default_func('target_repair_on_time')
-    default_target_rework = default_func('target_rework')
-    default_target_complaint_on_time = default_func(
+    default_ticket_sequence = multivalue_default('ticket_sequence')
+    default_reply_days_verbal = multivalue_default('reply_days_verbal')
+    default_reply_days_letter = multivalue_default('reply_days_letter')
+    default_feedback_days = multivalue_default('feedback_days')
+    default_done_days = multivalue_default('done_days')
+    default_visit_days = multivalue_default('visit_days')
+    default_complaint_visit_rate = multivalue_default('complaint_visit_rate')
+    default_target_repair_on_time = multivalue_default('target_repair_on_time')
+    default_target_rework = multivalue_default('target_rework')
+    default_target_complaint_on_time = multivalue_default(
         'target_complaint_on_time')
-    default_target_visit_satisfaction = default_func(
+    default_target_visit_satisfaction = multivalue_default(
         'target_visit_satisfaction')
-    default_target_repair_satisfaction = default_func(
+    default_target_repair_satisfaction = multivalue_default(
         'target_repair_satisfaction')
-    default_onsite_minutes = default_func('onsite_minutes')
-    default_repeat_window = default_func('repeat_window')
-    default_level1_minutes = default_func('level1_minutes')
-    default_level2_minutes = default_func('level2_minutes')
+    default_onsite_minutes = multivalue_default('onsite_minutes')
+    default_repeat_window = multivalue_default('repeat_window')
+    default_level1_minutes = multivalue_default('level1_minutes')
+    default_level2_minutes = multivalue_default('level2_minutes')
 
     @classmethod
     def __register__(cls, module):
@@ -261,7 +243,7 @@ class ConfigurationSequence(CheckValuesMixin, ModelSQL, CompanyValueMixin):
         exist = backend.TableHandler.table_exist(cls._table)
         super().__register__(module)
         if not exist:
-            _copy_company_rows(cls, ['ticket_sequence'])
+            copy_company_rows(cls, OLD_TABLE, ['ticket_sequence'])
 
     @classmethod
     def default_ticket_sequence(cls):
@@ -297,7 +279,7 @@ class ConfigurationPolicy(CheckValuesMixin, ModelSQL, CompanyValueMixin):
         exist = backend.TableHandler.table_exist(cls._table)
         super().__register__(module)
         if not exist:
-            _copy_company_rows(cls, POLICY_FIELDS)
+            copy_company_rows(cls, OLD_TABLE, POLICY_FIELDS)
 
     @staticmethod
     def default_reply_days_verbal():
@@ -375,20 +357,6 @@ class ConfigurationPolicy(CheckValuesMixin, ModelSQL, CompanyValueMixin):
                     raise ValidationError(gettext(
                             'property_helpdesk.msg_configuration_target',
                             field=cls._fields[name].string, value=target))
-
-
-def _copy_company_rows(cls, columns):
-    """Copy the columns of the policy's old rows, one per company, to the
-    value table just created (migration to the singleton)"""
-    old_name = OLD_TABLE
-    if not backend.TableHandler.table_exist(old_name):
-        return
-    cursor = Transaction().connection.cursor()
-    table = cls.__table__()
-    old = Table(old_name)
-    cursor.execute(*table.insert(
-            [table.company] + [Column(table, c) for c in columns],
-            old.select(old.company, *[Column(old, c) for c in columns])))
 
 
 class Company(metaclass=PoolMeta):
