@@ -123,7 +123,7 @@ def share_db_cache():
     module list as given: the test case of property_hr (with the extra
     property_helpdesk) and its scenario (which sorts the list) activated
     the same modules twice, as did the billing test case and the RPC tests.
-    The modules activated are the same in any order."""
+    The modules activated are the same in any order, or named twice."""
     from trytond.tests import test_tryton
     db_cache_file = check_patch_target(test_tryton, '_db_cache_file',
         ['path', 'name'],
@@ -131,7 +131,7 @@ def share_db_cache():
 
     def _db_cache_file(path, name):
         modules, sep, rest = name.partition('--')   # '--lang', '--setup'
-        name = '-'.join(sorted(modules.split('-'))) + sep + rest
+        name = '-'.join(sorted(set(modules.split('-')))) + sep + rest
         return db_cache_file(path, name)
     test_tryton._db_cache_file = _db_cache_file
 
@@ -199,7 +199,7 @@ def activate_incrementally():
         return min(found)[2] if found else None
 
     def cache_name(modules, lang='en'):
-        name = '-'.join(sorted(modules))
+        name = '-'.join(sorted(set(modules)))
         return name + (f'--{lang}' if lang != 'en' else '')
 
     def log(modules, base, start):
@@ -265,6 +265,56 @@ def activate_incrementally():
         return config
     tools.drop_create = drop_create_on_base
     tools.activate_modules = activate_modules_on_base
+
+
+def reuse_pools():
+    """Give a restored test database the pool of classes built for the same
+    modules earlier in the run instead of building it again.
+
+    Each test class and scenario restores its database from the cache and
+    Tryton builds the pool of its modules anew (Pool.init: every model
+    class of every module set up again), about 4-6 s for the whole suite,
+    and most of the classes and scenarios use the same few sets of modules.
+    The classes depend only on the modules (an activation or an update
+    still builds them), so a pool built for the same activated modules is
+    the same."""
+    from trytond.pool import Pool
+    from trytond.tests import test_tryton
+    from trytond.transaction import Transaction
+
+    init = check_patch_target(Pool, 'init',
+        ['self', 'update', 'lang', 'activatedeps', 'indexes'],
+        [test_tryton.restore_db_cache])
+    built = {}   # activated modules -> (pool, modules)
+
+    def activated(database_name):
+        with Transaction().start(database_name, 0,
+                readonly=True) as transaction, \
+                transaction.connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM ir_module "
+                "WHERE state = 'activated'")
+            return frozenset(name for name, in cursor)
+
+    def init_reusing(self, update=None, lang=None, activatedeps=False,
+            indexes=None):
+        if (update or lang or activatedeps or indexes
+                or self.database_name != test_tryton.DB_NAME
+                or not Pool._started or Transaction().connection):
+            return init(self, update=update, lang=lang,
+                activatedeps=activatedeps, indexes=indexes)
+        key = activated(self.database_name)
+        if key not in built:
+            init(self)
+            built[key] = (self._pool, self._modules)
+            return
+        with Pool._lock:
+            self._pool, self._modules = built[key]
+            Pool._pools[self.database_name] = self._pool
+            Pool._pool_modules[self.database_name] = self._modules
+            Pool._pool_instances.clear()
+            Pool._pool_instances.add(self)
+            self.ready = True
+    Pool.init = init_reusing
 
 
 def cache_module_lookup():
@@ -391,6 +441,7 @@ def main():
         os.environ['DB_CACHE'] = 'postgresql://'
     share_db_cache()
     activate_incrementally()
+    reuse_pools()
     cache_module_lookup()
 
     loader = unittest.TestLoader()

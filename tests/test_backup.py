@@ -46,7 +46,7 @@ class BackupTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         drop_db()
-        activate_module(['property_billing'])
+        activate_module(['property_billing', 'property_helpdesk'])
 
     @classmethod
     def tearDownClass(cls):

@@ -18,11 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import Client
 
-from trytond.modules.property_base.tests.tools import committed
+from trytond.modules.property_base.tests.tools import (
+    SUITE_MODULES, committed)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
 
-MODULES = ['property_helpdesk', 'property_billing', 'property_decoration']
+# the database of the cross-module tests (the whole suite)
+MODULES = SUITE_MODULES
 PASSWORD = 'fuzz-Pa55word'
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
     suppress_health_check=list(HealthCheck))

@@ -23,7 +23,8 @@ class RunPatchesTestCase(unittest.TestCase):
         """The runner's patches apply to this trytond: run them in a fresh
         interpreter (in this one they replaced their targets already)"""
         code = ('import run; run.share_db_cache(); '
-            'run.activate_incrementally(); run.cache_module_lookup(); '
+            'run.activate_incrementally(); run.reuse_pools(); '
+            'run.cache_module_lookup(); '
             'print("patched")')
         env = dict(os.environ, PYTHONPATH=os.path.dirname(run.__file__))
         process = subprocess.run([sys.executable, '-c', code], env=env,

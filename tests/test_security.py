@@ -23,13 +23,13 @@ from decimal import Decimal
 from trytond.exceptions import UserError
 from trytond.model import fields
 from trytond.pool import Pool
-from trytond.modules.property_base.tests.tools import with_transaction
+from trytond.modules.property_base.tests.tools import (
+    SUITE_MODULES, with_transaction)
 from trytond.tests.test_tryton import DB_NAME, USER, activate_module
 from trytond.transaction import Transaction
 
-MODULES = ['property_base', 'property_helpdesk', 'property_billing',
-    'property_hr', 'property_decoration', 'property_frontdesk',
-    'property_maintenance']
+# every addon of the suite
+MODULES = SUITE_MODULES
 # Models of other modules the suite grants rights on
 EXTRA_MODELS = ['account.invoice', 'account.invoice.line',
     'company.employee', 'stock.move']

@@ -115,7 +115,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
     def setUpClass(cls):
         drop_db()
         drop_db(ESTATES)
-        activate_module(['property_billing'])
+        activate_module(['property_billing', 'property_helpdesk'])
         committed(cls.create_estates)
         copy_db(DB_NAME, ESTATES)
 

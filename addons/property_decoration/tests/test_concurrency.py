@@ -16,15 +16,15 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
 from trytond.transaction import Transaction
 
-from trytond.modules.property_base.tests.tools import committed
+from trytond.modules.property_base.tests.tools import (
+    SUITE_MODULES, committed)
 
 from .tools import accept, approve_and_start, create_env, new_job
 
 POSTGRESQL = backend.name == 'postgresql'
-# the modules of the addon's test case: its database is there already
-# (activating the helpdesk on a database with renovations upgrades them
-# again, which cost 25 s of the PostgreSQL run)
-MODULES = ['property_decoration', 'property_helpdesk']
+# the modules of the addon's test case (the whole suite): its database is
+# there already
+MODULES = SUITE_MODULES
 
 
 @unittest.skipUnless(POSTGRESQL,

@@ -9,9 +9,8 @@ from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, set_company
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    open_notifications, pdf_fonts,
-    pdf_images, pdf_pages, pdf_qrcodes, pdf_text, run_cron, set_chinese,
-    with_transaction)
+    open_notifications, pdf_fonts, pdf_images, pdf_pages, pdf_qrcodes,
+    pdf_text, run_cron, set_chinese, suite_extras, with_transaction)
 from trytond.modules.property_decoration.application import settlement
 from trytond.modules.property_decoration.worker import mask_identity
 from trytond.pool import Pool
@@ -34,7 +33,7 @@ class PropertyDecorationTestCase(AccountedCompanyTestMixin,
         SuiteModuleTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test Property Decoration module"
     module = 'property_decoration'
-    extras = ['property_helpdesk']
+    extras = suite_extras('property_decoration')
 
     # -- pure rules ----------------------------------------------------------
 

@@ -12,7 +12,7 @@ from trytond.modules.property_base.tests.test_module import (
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_staff, deliver_mail, office_clock,
     office_to_utc, open_notifications, pdf_fonts, pdf_qrcodes, pdf_text,
-    run_cron, set_chinese, smtp_server, with_transaction)
+    run_cron, set_chinese, smtp_server, suite_extras, with_transaction)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
 from trytond.transaction import Transaction
@@ -80,7 +80,7 @@ class PropertyFrontdeskTestCase(
         SuiteModuleTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test Property Front Desk module"
     module = 'property_frontdesk'
-    extras = ['property_helpdesk']
+    extras = suite_extras('property_frontdesk')
 
     # Visitors (来客登记)
 

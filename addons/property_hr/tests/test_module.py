@@ -10,7 +10,7 @@ from trytond.modules.company.tests import CompanyTestMixin, create_employee
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
     office_to_utc, office_today, open_notifications, pdf_fonts, pdf_text,
-    run_cron, set_chinese, with_transaction)
+    run_cron, set_chinese, suite_extras, with_transaction)
 from trytond.modules.property_hr.ir import _EMPLOYEES_RULE_MODELS
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
@@ -66,7 +66,7 @@ class PropertyHrTestCase(
         SuiteModuleTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test Property HR module"
     module = 'property_hr'
-    extras = ['property_helpdesk']
+    extras = suite_extras('property_hr')
 
     @with_transaction()
     def test_qualification_gating(self):

@@ -8,7 +8,8 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_employee, set_company)
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    office_today, open_notifications, run_cron, with_transaction)
+    office_today, open_notifications, run_cron, suite_extras,
+    with_transaction)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
 from trytond.transaction import Transaction
@@ -193,7 +194,7 @@ class PropertyMaintenanceTestCase(
         SuiteModuleTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test Property Maintenance module"
     module = 'property_maintenance'
-    extras = ['property_hr', 'property_billing']
+    extras = suite_extras('property_maintenance')
 
     # 1. Equipment register
 
