@@ -167,8 +167,8 @@ STAFF = {
 
 # The suite's addons: the browser tests run on a database with all of them,
 # as an office does (activated once per run, then copied)
-SUITE_MODULES = ['property_base', 'property_helpdesk', 'property_billing',
-    'property_decoration', 'property_hr', 'property_maintenance']
+from trytond.modules.property_base.tests.tools import (  # noqa: E402
+    SUITE_MODULES)
 # (modules, languages, admin password) -> the file of a database just
 # activated with them
 _ACTIVATED = {}
@@ -258,6 +258,23 @@ def clean_env(**extra):
     return env
 
 
+def _test_run_database(modules, languages):
+    """The SQLite file of a database the test run (tests/run.py on SQLite)
+    activated with these modules and English, or None.
+
+    The cross-module tests run before the browser tests on a database with
+    the whole suite: copying it saves activating the same modules again
+    with trytond-admin (about a minute). The administrator's password and
+    e-mail are set on the copy as trytond-admin sets them."""
+    cache = os.environ.get('DB_CACHE')
+    if (not cache or cache.startswith('postgresql')
+            or list(languages) != ['en']):
+        return None
+    from trytond.tests import test_tryton
+    path = test_tryton._db_cache_file(cache, '-'.join(sorted(set(modules))))
+    return path if os.path.isfile(path) else None
+
+
 class TrytonServer:
     "A throwaway database and trytond serving sao, on a free port"
 
@@ -322,7 +339,12 @@ class TrytonServer:
         if key in _ACTIVATED:
             shutil.copyfile(_ACTIVATED[key], path)
             return
-        self._activate()
+        cached = _test_run_database(self.modules, self.languages)
+        if cached:
+            shutil.copyfile(cached, path)
+            self._set_up_admin()
+        else:
+            self._activate()
         copy = tempfile.NamedTemporaryFile(prefix='property-e2e-',
             suffix='.sqlite', delete=False)
         copy.close()
@@ -342,6 +364,18 @@ class TrytonServer:
             '--email', 'admin@example.com', '-l', *self.languages,
             '-u', *self.modules]
         self._run(cmd, 'trytond-admin', env=clean_env(TRYTONPASSFILE=passfile))
+        self._set_up_admin()
+
+    def _set_up_admin(self):
+        # The administrator's password and e-mail, as trytond-admin sets
+        # them (again for a database of the test run, which has none)
+        self.query(
+            "User = Model.get('res.user')\n"
+            "admin, = User.find([('login', '=', 'admin')])\n"
+            f"admin.password = {self.password!r}\n"
+            "admin.email = 'admin@example.com'\n"
+            "admin.save()\n"
+            "result = True\n")
         # The first screen would otherwise be the module configuration wizard
         self.query(
             "Item = Model.get('ir.module.config_wizard.item')\n"
