@@ -167,7 +167,7 @@ STAFF = {
 
 # The suite's addons: the browser tests run on a database with all of them,
 # as an office does (activated once per run, then copied)
-from trytond.modules.property_base.tests.tools import (  # noqa: E402
+from trytond.modules.property_base.tests.tools import (  # noqa: E402,F401
     SUITE_MODULES)
 # (modules, languages, admin password) -> the file of a database just
 # activated with them
