@@ -15,15 +15,19 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
-SOURCES = [
-    ('manual', "Manual"),
-    ('exam', "Exam Score"),
-    ('rewards', "Rewards and Penalties"),
-    ]
+# The sources of an appraisal criterion's score: a selection of a method,
+# which Tryton does not translate, so their names are messages
+SOURCES = ['manual', 'exam', 'rewards']
 # The score of the rewards and penalties criterion in a month without any:
 # the suite's default; approved rewards add their points, penalties take
 # theirs off, between 0 and 100
 REWARDS_BASE = 90
+
+
+def source_names(sources):
+    "The selection of the sources, each named in the user's language"
+    return [(source, gettext(f'property_hr.msg_source_{source}'))
+        for source in sources]
 
 
 def check_weights(record, lines):
@@ -149,7 +153,7 @@ class Appraisal(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
 
     @classmethod
     def get_sources(cls):
-        return list(SOURCES)
+        return source_names(SOURCES)
 
     @fields.depends('employee', 'template', 'site',
         '_parent_employee.property_post', '_parent_employee.property_sites')

@@ -5,6 +5,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from trytond.modules.property_base.common import start_of_office_day
+from trytond.modules.property_hr.appraisal import source_names
 from trytond.pool import Pool, PoolMeta
 
 # The points a repeat report takes off the first receiver's score of the
@@ -39,12 +40,9 @@ class Appraisal(metaclass=PoolMeta):
 
     @classmethod
     def get_sources(cls):
-        return super().get_sources() + [
-            ('helpdesk_on_time', "Tickets Done on Time"),
-            ('helpdesk_visit', "Return Visits Made"),
-            ('helpdesk_satisfaction', "Satisfaction of Visits"),
-            ('helpdesk_repeats', "Repeats Against the First Receiver"),
-            ]
+        return super().get_sources() + source_names([
+                'helpdesk_on_time', 'helpdesk_visit', 'helpdesk_satisfaction',
+                'helpdesk_repeats'])
 
     def source_score(self, source):
         pool = Pool()

@@ -294,6 +294,25 @@ class PropertyHrTestCase(
         return template
 
     @with_transaction()
+    def test_appraisal_sources_named_in_chinese(self):
+        "The sources of a criterion's score read in the user's language"
+        pool = Pool()
+        Line = pool.get('property.appraisal.template.line')
+        # the selection the client asks for (a method of the model)
+        method = Line.fields_get(['source'])['source']['selection']
+        english = dict(getattr(Line, method)())
+        self.assertEqual(english['helpdesk_repeats'],
+            "Repeats Against the First Receiver")
+        self.assertEqual(english['exam'], "Exam Score")
+        set_chinese(('property_base', 'property_hr'))
+        with Transaction().set_context(language='zh_CN'):
+            chinese = dict(getattr(Line, method)())
+        self.assertEqual(set(chinese), set(english))
+        self.assertEqual(chinese['helpdesk_satisfaction'], "回访满意度")
+        self.assertEqual(chinese['helpdesk_repeats'], "重复报修（首问责任人）")
+        self.assertEqual(chinese['manual'], "人工评分")
+
+    @with_transaction()
     def test_appraisal_weights(self):
         "An appraisal whose weights do not sum to 100 % is refused"
         pool = Pool()
