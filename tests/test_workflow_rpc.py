@@ -201,6 +201,10 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
         get('property.incident').create([{'site': site.id,
                     'location': "Lobby", 'title': "A visitor slipped",
                     'description': "Wet floor", 'reporter': staff.id}])
+        get('property.meeting').create([{'site': site.id,
+                    'kind': 'daily_summary', 'chair': staff.id,
+                    'minutes': "The day's repairs are all dispatched",
+                    'attendees': [('create', [{'employee': relief.id}])]}])
         builder, = Party.create([{'name': "Builder"}])
         get('property.defect').create([{'site': site.id, 'unit': unit.id,
                     'description': "Leaking bathroom", 'party': builder.id}])

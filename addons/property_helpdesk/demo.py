@@ -98,6 +98,10 @@ def build(pool, company, rng, log):
     log("helpdesk: incident reports, one filed with its photos, one draft")
     _defects(pool, company, staff)
     _assignments(pool, staff)
+    meetings = _meetings(pool, staff)
+    reports = _office_reports(pool, staff)
+    log(f"helpdesk: {len(meetings)} meetings of the last week (the weekly "
+        f"one signed and reviewed), {len(reports)} office reports")
     log("helpdesk: warranties of Garden Court (one ending this month) and "
         "developer defects (one overdue at the builder, one closed)")
     _users(pool, company, staff)
@@ -646,3 +650,88 @@ def _assignments(pool, staff):
                     'responsible': responsible.id,
                     'note': "今日内完成并回复业主"})
     Assignment.create(values)
+
+
+def _meetings(pool, staff):
+    """会议制度 (seed 001): the last week's meetings of Garden Court, the
+    morning meetings and the day's summaries of the working days (the last
+    summary still waiting for the manager's review), and last Friday's
+    weekly meeting, signed by every attendee and reviewed, whose action
+    became a ticket; today's morning meeting is a draft"""
+    Meeting = pool.get('property.meeting')
+    Attendee = pool.get('property.meeting.attendee')
+    Action = pool.get('property.meeting.action')
+    Category = pool.get('property.ticket.category')
+    site = staff['sites'][0]
+    supervisor = staff['supervisor']
+    clerks = list(staff['clerks'])
+    head = staff['departments']['engineering'].head
+    today = office_date(clock(), site.company)
+    days = [today - dt.timedelta(days=n) for n in range(7, 0, -1)]
+    workdays = [d for d in days if d.weekday() < 5]
+    people = [{'employee': e.id} for e in [supervisor] + clerks]
+    values = []
+    for day in workdays:
+        values.append({'site': site.id, 'kind': 'morning', 'date': day,
+                'chair': supervisor.id,
+                'attendees': [('create', people)],
+                'minutes': "安排当日岗位: 前台接待、电话接听、巡楼各一人。",
+                'decisions': "巡楼重点: 装修楼层、地下车库。"})
+        values.append({'site': site.id, 'kind': 'daily_summary',
+                'date': day, 'chair': supervisor.id,
+                'attendees': [('create', people)],
+                'minutes': "当日报修均已派工, 未完成事项列入日未处理"
+                "工作盘点表。",
+                'decisions': "次日晨会分配未完成事项的责任人。"})
+    friday = today - dt.timedelta(days=(today.weekday() - 4) % 7 or 7)
+    values.append({'site': site.id, 'kind': 'weekly', 'date': friday,
+            'chair': (site.manager or supervisor).id,
+            'attendees': [('create', people + (
+                            [{'employee': head.id}] if head else []))],
+            'minutes': "通报本周报修、投诉及回访情况; 工程部汇报 1 号楼"
+            "门禁故障。",
+            'decisions': "1 号楼大堂门禁闭门器下周一前更换; 投诉回访率"
+            "须达到目标。",
+            'actions': [('create', [{
+                            'description': "1 号楼大堂门禁闭门器损坏, "
+                            "更换",
+                            'responsible': head.id if head else None,
+                            'due_date': friday + dt.timedelta(days=3),
+                            'category': Category.search(
+                                [('code', '=', 'ELE')])[0].id}])]})
+    values.append({'site': site.id, 'kind': 'morning', 'date': today,
+            'chair': supervisor.id, 'attendees': [('create', people)]})
+    meetings = Meeting.create(values)
+    held = [m for m in meetings if m.date < today]
+    Meeting.hold(held)
+    Attendee.write([a for m in held if m.kind == 'weekly'
+            for a in m.attendees], {'signed_at': clock()})
+    weekly = [m for m in held if m.kind == 'weekly']
+    Action.create_ticket([a for m in weekly for a in m.actions])
+    last_summary = max((m for m in held if m.kind == 'daily_summary'),
+        key=lambda m: m.date)
+    reviewed = [m for m in held if m != last_summary]
+    Meeting.write(weekly, {'review': "同意, 门禁更换完成后回访业主。"})
+    Meeting.do_review(reviewed)
+    return meetings
+
+
+def _office_reports(pool, staff):
+    """日报、周报、月报 (seeds 001, 004): Garden Court's daily report of
+    yesterday, weekly report of last week and monthly report of last month,
+    prepared by the front desk"""
+    Report = pool.get('property.helpdesk.office_report')
+    site = staff['sites'][0]
+    clerk = staff['clerks'][0] if staff['clerks'] else None
+    today = office_date(clock(), site.company)
+    last_month = (today.replace(day=1) - dt.timedelta(days=1))
+    return Report.create([{'site': site.id, 'period': period, 'date': date,
+                'author': clerk.id if clerk else None, 'summary': summary}
+            for period, date, summary in [
+                ('daily', today - dt.timedelta(days=1),
+                    "报修均已派工; 一户投诉噪音, 已电话回复。"),
+                ('weekly', today - dt.timedelta(days=7),
+                    "本周报修处理及时, 门禁故障已列入周例会待办事项。"),
+                ('monthly', last_month,
+                    "本月服务指标见下表, 投诉回访率低于目标, 下月加强"
+                    "回访。")]])

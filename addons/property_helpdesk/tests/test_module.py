@@ -8,7 +8,8 @@ from sql import Column, Table
 
 from trytond import backend
 from trytond.exceptions import UserError
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
+from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_employee, set_company)
 from trytond.modules.property_base.tests.tools import (
@@ -1495,6 +1496,245 @@ class PropertyHelpdeskTestCase(
                 '14:30', '关闭总阀', '积水情况', '处理措施']:
             self.assertIn(expected, text)
         self.assertIn((48, 36), pdf_images(content))
+
+    def _meeting_staff(self, env):
+        "The manager, the supervisor and the clerk, each with a login"
+        manager = create_staff("Manager Sun", 'manager',
+            'property_base.group_property_manager', env['company'],
+            [env['site']], env['manager'])
+        supervisor = create_staff("Supervisor Li", 'supervisor',
+            'property_base.group_property_building_manager', env['company'],
+            [env['site']], env['supervisor'])
+        clerk = create_staff("Clerk Zhou", 'clerk',
+            'property_base.group_property_front_desk', env['company'],
+            [env['site']], env['clerk'])
+        return manager, supervisor, clerk
+
+    @with_transaction()
+    def test_meeting_times_from_office_clock_001(self):
+        """Seed 001 部门工作流程: 07:50 开晨会, 16:40 就当天问题开总结会; a
+        meeting created without a date or time takes its kind's office time
+        on the office's date (07:30 in Shanghai is still the evening before
+        in UTC), the weekly meeting the Friday of the week (the suite's
+        default)"""
+        Meeting = Pool().get('property.meeting')
+        env = create_helpdesk()
+        # Friday 20 November, 07:30 office time = Thursday 23:30 UTC
+        with office_clock(dt.datetime(2026, 11, 20, 7, 30)) as utc:
+            self.assertEqual(utc.date(), dt.date(2026, 11, 19))
+            summary, morning = Meeting.create([
+                    {'site': env['site'].id, 'kind': 'daily_summary',
+                        'chair': env['supervisor'].id},
+                    {'site': env['site'].id, 'kind': 'morning',
+                        'chair': env['supervisor'].id}])
+            self.assertEqual((Meeting.default_date(), Meeting.default_time()),
+                (dt.date(2026, 11, 20), dt.time(16, 40)))
+        self.assertEqual((summary.date, summary.time),
+            (dt.date(2026, 11, 20), dt.time(16, 40)))
+        self.assertEqual((morning.date, morning.time),
+            (dt.date(2026, 11, 20), dt.time(7, 50)))
+        # Sunday 22 November late in the evening: the week's Friday is past,
+        # Monday just after midnight: the coming Friday
+        for now, friday in [
+                (dt.datetime(2026, 11, 22, 23, 50), dt.date(2026, 11, 20)),
+                (dt.datetime(2026, 11, 23, 0, 5), dt.date(2026, 11, 27))]:
+            with office_clock(now):
+                weekly, = Meeting.create([{'site': env['site'].id,
+                            'kind': 'weekly', 'chair': env['manager'].id}])
+                form = Meeting(kind='weekly')
+                form.on_change_kind()
+            self.assertEqual((weekly.date, weekly.time, form.date, form.time),
+                (friday, dt.time(16, 40), friday, dt.time(16, 40)))
+            self.assertTrue(weekly.signatures_required)
+        self.assertFalse(summary.signatures_required)
+
+    @with_transaction()
+    def test_weekly_meeting_signed_by_all_attendees_001(self):
+        """Seed 001 客服部会议制度: the weekly meeting's minutes are recorded
+        with its attendees, decisions and actions (an action becomes a
+        ticket), signed by every attendee with their own login, then
+        reviewed by the manager; unsigned it cannot be reviewed (the
+        suite's default), the state changes are audited"""
+        pool = Pool()
+        Meeting = pool.get('property.meeting')
+        Attendee = pool.get('property.meeting.attendee')
+        Action = pool.get('property.meeting.action')
+        env = create_helpdesk()
+        manager, supervisor, clerk = self._meeting_staff(env)
+        transaction = Transaction()
+
+        def as_user(user):
+            return transaction.set_user(user.id), transaction.set_context(
+                _check_access=True, company=env['company'].id,
+                employee=user.employee.id)
+
+        friday = dt.datetime(2026, 11, 20, 17, 5)
+        with office_clock(friday):
+            user, context = as_user(supervisor)
+            with user, context:
+                meeting, = Meeting.create([{'site': env['site'].id,
+                            'kind': 'weekly',
+                            'attendees': [('create', [
+                                        {'employee': env['supervisor'].id},
+                                        {'employee': env['clerk'].id}])],
+                            'actions': [('create', [{
+                                            'description': "A1 lobby door "
+                                            "closer broken",
+                                            'responsible':
+                                            env['technician'].id,
+                                            'due_date': dt.date(2026, 11, 23),
+                                            }])],
+                            }])
+                self.assertEqual(meeting.chair, env['supervisor'])
+                with self.assertRaisesRegex(UserError, 'Write the minutes'):
+                    Meeting.hold([meeting])
+                self.assertEqual(meeting.state, 'draft')
+                Meeting.write([meeting], {
+                        'minutes': "本周报修 12 单, 投诉 2 单",
+                        'decisions': "A1 门禁下周一修复"})
+                Meeting.hold([meeting])
+                self.assertEqual((meeting.state, meeting.held_at),
+                    ('held', office_to_utc(friday)))
+                # the action without category is not a ticket yet
+                action, = meeting.actions
+                with self.assertRaisesRegex(UserError, 'category'):
+                    Action.create_ticket([action])
+                Action.write([action], {'category': env['plumbing'].id})
+                ticket, = Action.create_ticket([action])
+                self.assertEqual((ticket.channel, ticket.kind, ticket.state,
+                        ticket.first_receiver, ticket.site),
+                    ('meeting', 'repair_common', 'open', env['supervisor'],
+                        env['site']))
+                self.assertEqual(Action(action.id).ticket, ticket)
+                # the minutes and the attendees are fixed once held
+                with self.assertRaises(AccessError):
+                    Meeting.write([meeting], {'minutes': "Other"})
+                # nobody signs for another, nor writes a signature
+                mine, clerks = meeting.attendees
+                with self.assertRaisesRegex(UserError, 'cannot be changed'):
+                    Attendee.delete([clerks])
+                with self.assertRaisesRegex(UserError, 'Only Clerk Zhou'):
+                    Attendee.sign([clerks])
+                with self.assertRaises(AccessError):
+                    Attendee.write([clerks], {'signed_at': friday})
+                Attendee.sign([mine])
+            user, context = as_user(manager)
+            with user, context:
+                with self.assertRaisesRegex(UserError, 'Clerk Zhou not'):
+                    Meeting.do_review([meeting])
+                self.assertEqual(Meeting(meeting.id).state, 'held')
+            user, context = as_user(clerk)
+            with user, context:
+                Attendee.sign([clerks])
+                # the review is the manager's
+                with self.assertRaises(AccessButtonError):
+                    Meeting.do_review([meeting])
+            user, context = as_user(manager)
+            with user, context:
+                Meeting.write([meeting], {'review': "门禁维修周一跟进"})
+                Meeting.do_review([meeting])
+        meeting = Meeting(meeting.id)
+        self.assertEqual((meeting.state, meeting.reviewed_by, meeting.unsigned),
+            ('reviewed', manager, 0))
+        self.assertEqual(sorted((c.from_state or '', c.to_state)
+                for c in meeting.state_changes),
+            [('', 'draft'), ('draft', 'held'), ('held', 'reviewed')])
+        # a daily summary needs no signatures
+        with office_clock(dt.datetime(2026, 11, 23, 16, 55)):
+            summary, = Meeting.create([{'site': env['site'].id,
+                        'kind': 'daily_summary',
+                        'chair': env['supervisor'].id,
+                        'minutes': "当天报修已全部处理",
+                        'attendees': [('create', [
+                                    {'employee': env['clerk'].id}])]}])
+            Meeting.hold([summary])
+            user, context = as_user(manager)
+            with user, context:
+                Meeting.do_review([summary])
+                self.assertEqual(Meeting(summary.id).state, 'reviewed')
+                with self.assertRaisesRegex(UserError, 'minutes are kept'):
+                    Meeting.delete([summary])
+
+    @with_transaction()
+    def test_office_reports_daily_weekly_monthly_004(self):
+        """Seed 004 信息管理 (日报、周报、月报) and seed 001 (每日报告, 周报告,
+        每月报告): the office's reports count the period's tickets on their
+        office date: a repair at 23:30 on Sunday belongs to that week, one
+        at 00:05 on Monday to the next; 23:50 on 30 November to November,
+        00:05 on 1 December to December; printed with the monthly service
+        report's template"""
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        Report = pool.get('property.helpdesk.office_report')
+        env = create_helpdesk()
+        set_chinese(('property_base', 'property_helpdesk'))
+        received = [dt.datetime(2026, 11, 22, 23, 30),  # Sunday
+            dt.datetime(2026, 11, 23, 0, 5),  # Monday
+            dt.datetime(2026, 11, 30, 23, 50),  # month end, Monday
+            dt.datetime(2026, 12, 1, 0, 5)]
+        tickets = [create_ticket(env, received_at=office_to_utc(r))
+            for r in received]
+        complaint = create_ticket(env, kind='complaint',
+            complaint_type='effective', unit=None,
+            received_at=office_to_utc(dt.datetime(2026, 11, 22, 9, 0)))
+        Ticket.open(tickets + [complaint])
+        # a draft ticket is not counted
+        create_ticket(env,
+            received_at=office_to_utc(dt.datetime(2026, 11, 22, 10, 0)))
+        with office_clock(dt.datetime(2026, 11, 23, 0, 20)):
+            # Monday just after midnight: today's daily report, and the week
+            # and month of a date in them
+            daily, sunday, weekly, monthly, december = Report.create([
+                    {'site': env['site'].id},
+                    {'site': env['site'].id, 'date': dt.date(2026, 11, 22)},
+                    {'site': env['site'].id, 'period': 'weekly',
+                        'date': dt.date(2026, 11, 19),
+                        'summary': "本周报修处理及时"},
+                    {'site': env['site'].id, 'period': 'monthly',
+                        'date': dt.date(2026, 11, 17)},
+                    {'site': env['site'].id, 'period': 'monthly',
+                        'date': dt.date(2026, 12, 31)}])
+        self.assertEqual((daily.date, daily.end_date),
+            (dt.date(2026, 11, 23), dt.date(2026, 11, 23)))
+        self.assertEqual((weekly.date, weekly.end_date),
+            (dt.date(2026, 11, 16), dt.date(2026, 11, 22)))
+        self.assertEqual((monthly.date, monthly.end_date),
+            (dt.date(2026, 11, 1), dt.date(2026, 11, 30)))
+        counts = {r.id: (r.repairs, r.complaints, r.tickets)
+            for r in Report.browse([daily, sunday, weekly, monthly,
+                    december])}
+        self.assertEqual(counts, {
+                daily.id: (1, 0, 1),
+                sunday.id: (1, 1, 2),
+                weekly.id: (1, 1, 2),
+                monthly.id: (3, 1, 4),
+                december.id: (1, 0, 1)})
+        self.assertEqual(weekly.kpi.month, dt.date(2026, 11, 1))
+        self.assertEqual(december.kpi.month, dt.date(2026, 12, 1))
+
+        manager = create_staff("Manager Sun", 'manager',
+            'property_base.group_property_manager', env['company'],
+            [env['site']], env['manager'])
+        Print = pool.get('property.helpdesk.office_report', type='report')
+        transaction = Transaction()
+        with transaction.set_user(manager.id), transaction.set_context(
+                _check_access=True, company=env['company'].id,
+                language='zh_CN'):
+            oext, content, _, _ = Print.execute([weekly.id], {})
+        self.assertEqual(oext, 'pdf')
+        text = pdf_text(content)
+        for expected in ['客服周报', '2026-11-16 – 2026-11-22', '本周工作',
+                '本周报修处理及时', '服务指标与目标', '本月截至', '2026-11']:
+            self.assertIn(expected, text)
+        # the week's figures: owners, tenants, renovations (not installed),
+        # keys, repairs, complaints, all tickets
+        figures = text.split('全部工单')[1].split()[:7]
+        self.assertEqual(figures, ['0', '0', '—', '0', '1', '1', '2'])
+        # one report of a period per site (last: the database refuses it,
+        # as PostgreSQL aborts the transaction)
+        with self.assertRaisesRegex(ValidationError, 'already has'):
+            Report.create([{'site': env['site'].id, 'period': 'weekly',
+                        'date': dt.date(2026, 11, 22)}])
 
     @with_transaction()
     def test_developer_defects_chased_and_visited_001(self):
