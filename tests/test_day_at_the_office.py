@@ -356,6 +356,15 @@ class DayAtTheOfficeTestCase(unittest.TestCase):
         self.open_form(eng, 'property.ticket', [ticket_id])
         self.model(eng, 'property.work_order', 'write', [order_id],
             {'report': "更换水槽下水管密封圈", 'hours': Decimal('1.5')})
+        # the three-level check (seed 004: 员工自检、班长检查、主管抽查): the
+        # head checks his own job as the department's team leader, and the
+        # manager the jobs selected for the spot check
+        self.model(eng, 'property.work_order', 'self_check', [order_id])
+        self.model(eng, 'property.work_order', 'leader_check', [order_id])
+        if self.read(eng, 'property.work_order', order_id,
+                ['spot_check'])['spot_check']:
+            self.model('manager.gc', 'property.work_order',
+                'supervisor_check', [order_id])
         self.model(eng, 'property.work_order', 'finish', [order_id])
         order = self.read(fd, 'property.work_order', order_id,
             ['state', 'done_at'])

@@ -50,8 +50,10 @@ class WorkOrder(metaclass=PoolMeta):
                     fee_type=fee_type,
                     party=ticket.reporter,
                     date=office_date(done_at, company),
-                    description=f'{fee_type.name} '
-                    f'{ticket.rec_name}',
+                    # the service of the price list, if listed
+                    description=' '.join(filter(None, [fee_type.name,
+                                order.service and order.service.name,
+                                ticket.rec_name])),
                     amount=order.amount,
                     origin=order))
         Charge.save(charges)

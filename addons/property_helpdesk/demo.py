@@ -84,6 +84,8 @@ def build(pool, company, rng, log):
         return
     staff = _staff(pool, company)
     categories = _categories(pool, staff)
+    staff['services'] = _price_list(pool, company, staff)
+    log(f"helpdesk: a price list of {len(staff['services'])} paid services")
     tickets = _tickets(pool, company, rng, staff, categories)
     log(f"helpdesk: {len(tickets)} tickets over three months, "
         f"{len(categories)} categories, {len(staff['departments'])} "
@@ -124,6 +126,54 @@ def _users(pool, company, staff):
                 'property_sites': [('add', [s.id for s in staff['sites']
                             if s.code == 'GC'])],
                 }])
+
+
+# The price list of paid services (有偿服务收费标准, seed 001: 有偿服务按收费
+# 标准收费): code, service, unit, price, category code; Garden Court
+# charges its own price for the first
+PAID_SERVICES = [
+    ('S01', "更换水龙头", "个", 50, 'PLB'),
+    ('S02', "疏通下水道", "次", 80, 'PLB'),
+    ('S03', "更换灯具", "个", 30, 'ELE'),
+    ('S04', "更换开关插座", "个", 20, 'ELE'),
+    ('S05', "家电清洗 (空调)", "台", 120, 'OTH'),
+    ]
+
+
+def _price_list(pool, company, staff):
+    PaidService = pool.get('property.paid_service')
+    Category = pool.get('property.ticket.category')
+    categories = {c.code: c for c in Category.search([])}
+    values = [{'company': company.id, 'code': code, 'name': name,
+            'uom': uom, 'price': Decimal(price),
+            'category': categories[cat].id if cat in categories else None}
+        for code, name, uom, price, cat in PAID_SERVICES]
+    garden = [s for s in staff['sites'] if s.code == 'GC']
+    if garden:
+        values.append({'company': company.id, 'site': garden[0].id,
+                'code': 'S01', 'name': "更换水龙头 (含配件)", 'uom': "个",
+                'price': Decimal(65),
+                'category': categories['PLB'].id
+                if 'PLB' in categories else None})
+    return PaidService.create(values)
+
+
+def check_repair(pool, order):
+    """The three-level check of a finished repair (seed 004: 员工自检、班长
+    检查、主管抽查): the technician, the department's head, and for a job
+    selected the site's manager"""
+    WorkOrder = pool.get('property.work_order')
+    if not order.check_required:
+        return
+    context = Transaction().set_context
+    with context(employee=order.technician.id):
+        WorkOrder.self_check([order])
+    with context(employee=order.department.head.id):
+        WorkOrder.leader_check([order])
+    site = order.ticket.site
+    if order.spot_check and (site.manager or site.supervisor):
+        with context(employee=(site.manager or site.supervisor).id):
+            WorkOrder.supervisor_check([order])
 
 
 def _employee(pool, company, name):
@@ -320,12 +370,16 @@ def _tickets(pool, company, rng, staff, categories):
                 order.report = "已处理完毕, 业主确认"
                 order.hours = Decimal(rng.randint(1, 8)) / 2
                 if rng.random() < 0.08:
+                    # a service of the price list, at its listed price
                     order.paid_service = True
-                    order.amount = Decimal(rng.choice([30, 50, 80, 120]))
+                    order.service = rng.choice([s for s in staff['services']
+                            if not s.site or s.site == ticket.site])
                 order.save()
+                check_repair(pool, order)
                 WorkOrder.finish([order])
                 if rng.random() < 0.04:
                     WorkOrder.reopen([order])
+                    check_repair(pool, order)
                     WorkOrder.finish([order])
         ticket.resolution = "已处理, 已向报事人反馈"
         if ticket.kind == 'complaint':
@@ -433,6 +487,12 @@ def _tickets(pool, company, rng, staff, categories):
             order.arrival_breached = order.arrived_at > order.onsite_deadline
         if order.state == 'done':
             order.done_at = done
+            # checked before it was done: self, team leader, spot check
+            for name, minutes in [('self_checked_at', 40),
+                    ('leader_checked_at', 20), ('spot_checked_at', 5)]:
+                if getattr(order, name, None):
+                    setattr(order, name, done - dt.timedelta(
+                            minutes=minutes))
     WorkOrder.save([o for o, *_ in orders])
 
     # The state changes tell when each step really happened

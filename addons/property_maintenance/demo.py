@@ -18,6 +18,8 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from trytond.modules.property_helpdesk.demo import check_repair
+
 CATEGORIES = [
     ('LIFT', "电梯", 'lift', True),
     ('PUMP', "生活水泵", 'water_pump', False),
@@ -286,6 +288,7 @@ def _paid_materials(pool, site, engineering, technician, products):
     Material.issue(materials)
     order.report = "已更换机械密封, 业主确认"
     order.save()
+    check_repair(pool, order)
     WorkOrder.finish([order])
 
 

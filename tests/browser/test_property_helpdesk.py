@@ -53,6 +53,13 @@ engineering.employees.append(Employee(technician.id))
 engineering.save()
 Category = Model.get('property.ticket.category')
 Category(name='Plumbing', code='PLB', department=engineering).save()
+engineering.head = technician
+engineering.save()
+# (the supervisor's spot check is not this flow's: none selected)
+Configuration = Model.get('property.helpdesk.configuration')
+config = Configuration(1)
+config.spot_check_share = 0
+config.save()
 # the plumber logs in as himself
 employees = {'engineering': technician}
 """ + setup_staff('front_desk', 'engineering', sites=['HG']) + """
@@ -145,6 +152,9 @@ class PropertyHelpdeskBrowserTestCase(BrowserTestCase):
                     sao.show_domain('Dispatched', number)
                     sao.open_record(number)
                     sao.fill('report', REPORT)
+                    # his self-check, then as the team's head his check
+                    sao.click_button('self_check')
+                    sao.click_button('leader_check')
                     sao.click_button('finish', state='done')
 
                     # The clerk resolves the ticket

@@ -358,7 +358,10 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         Ticket = pool.get('property.ticket')
         Category = pool.get('property.ticket.category')
         Department = pool.get('property.department')
+        from trytond.modules.property_helpdesk.tests.tools import (
+            check_work_orders)
         WorkOrder = pool.get('property.work_order')
+        PaidService = pool.get('property.paid_service')
         Charge = pool.get('property.fee.charge')
         estate = create_estate()
         u301 = estate['units'][0]
@@ -378,19 +381,26 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
                         'channel': 'phone', 'kind': 'repair_unit',
                         'category': category.id,
                         'description': "Leaking tap"}])
+            # the price list's service (有偿服务按收费标准收费, seed 001)
+            tap, = PaidService.create([{'company': estate['company'].id,
+                        'name': "Replace a tap", 'price': D('40')}])
             order, = WorkOrder.create([{'ticket': ticket.id,
                         'department': department.id,
                         'technician': technician.id,
                         'description': "Replace the tap",
-                        'paid_service': True, 'amount': D('80')}])
+                        'paid_service': True, 'service': tap.id,
+                        'quantity': D(2)}])
             # Finished at 07:30 office time (the day before in UTC): the
             # charge is of the office's day
             with office_clock(dt.datetime.combine(TODAY, dt.time(7, 30))):
                 WorkOrder.dispatch([order])
+                check_work_orders([order])
                 WorkOrder.finish([order])
             charge, = Charge.search([])
             self.assertEqual(charge.date, TODAY)
+            # the listed price: 2 taps at 40
             self.assertEqual(charge.amount, D('80'))
+            self.assertIn("Replace a tap", charge.description)
             self.assertEqual(charge.origin, order)
             lines = self._lines(bill(self._run(estate)))
             line = lines[('301', 'SV', "Wang Fang")]

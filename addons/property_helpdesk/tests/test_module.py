@@ -16,6 +16,7 @@ from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, deliver_mail,
     office_clock, office_to_utc, open_notifications, pdf_fonts, pdf_images,
     pdf_text, run_cron, set_chinese, smtp_server, with_transaction)
+from trytond.modules.property_helpdesk.tests.tools import check_work_orders
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.tests.test_tryton import ModuleTestCase
@@ -624,6 +625,7 @@ class PropertyHelpdeskTestCase(
         with self.assertRaisesRegex(UserError, 'not finished'):
             Ticket.resolve([ticket])
         self.assertEqual(ticket.state, 'in_progress')
+        check_work_orders([order])
         WorkOrder.finish([order])
         Ticket.resolve([ticket])
         self.assertEqual(ticket.state, 'resolved')
@@ -1106,6 +1108,7 @@ class PropertyHelpdeskTestCase(
                     'technician': env['technician'].id,
                     'description': "Replace the trap"}])
         WorkOrder.dispatch([order])
+        check_work_orders([order])
         WorkOrder.finish([order])
         Ticket.resolve([ticket])
         low, = Visit.create([{'ticket': ticket.id, 'method': 'phone',
@@ -1115,6 +1118,9 @@ class PropertyHelpdeskTestCase(
         self.assertEqual((order.state, order.rework_count),
             ('dispatched', 1))
         self.assertEqual(ticket.state, 'in_progress')
+        # the job done again is checked again
+        self.assertIsNone(order.self_checked_at)
+        check_work_orders([order])
         WorkOrder.finish([order])
         Ticket.resolve([ticket])
         with self.assertRaisesRegex(UserError, 'requires a return visit'):
@@ -1879,5 +1885,227 @@ class PropertyHelpdeskTestCase(
         with self.assertRaisesRegex(ValidationError, 'already has'):
             Assignment.create([{'ticket': ticket.id, 'date': monday,
                         'responsible': env['clerk'].id}])
+
+    # Work orders: the check of finished repairs, the paid services -----
+
+    def _dispatched(self, env, **values):
+        "A repair of the ticket's technician, dispatched"
+        WorkOrder = Pool().get('property.work_order')
+        ticket = create_ticket(env, **values)
+        order, = WorkOrder.create([{'ticket': ticket.id,
+                    'department': env['engineering'].id,
+                    'technician': env['technician'].id,
+                    'description': "Replace the trap"}])
+        WorkOrder.dispatch([order])
+        return order
+
+    @with_transaction()
+    def test_repair_three_level_check_004(self):
+        """A finished repair is done only once the technician's self-check,
+        the team leader's check and, for a job selected, the supervisor's
+        spot check are recorded with who and when (seed 004: 日常维修坚持
+        员工自检、班长检查、主管抽查的三级检查体制); each check counts on the
+        office day it is made, late evening and after midnight"""
+        pool = Pool()
+        WorkOrder = pool.get('property.work_order')
+        Department = pool.get('property.department')
+        env = create_helpdesk()
+        leader = create_employee(env['company'], "Leader Qian")
+        Department.write([env['engineering']], {'head': leader.id,
+                'employees': [('add', [leader.id])]})
+        context = Transaction().set_context
+        with office_clock(dt.datetime(2026, 12, 31, 22, 0)):
+            order = self._dispatched(env)
+        self.assertTrue(order.check_required)
+        with self.assertRaisesRegex(ValidationError,
+                'before its checks are recorded'):
+            WorkOrder.finish([order])
+        with context(employee=leader.id), self.assertRaisesRegex(
+                ValidationError, 'comes after'):
+            WorkOrder.leader_check([order])
+        with context(employee=env['clerk'].id), self.assertRaisesRegex(
+                ValidationError, 'made by its technician'):
+            WorkOrder.self_check([order])
+        with context(employee=None), self.assertRaisesRegex(
+                ValidationError, 'name of an employee'):
+            WorkOrder.self_check([order])
+        with office_clock(dt.datetime(2026, 12, 31, 23, 10)) as at, \
+                context(employee=env['technician'].id):
+            WorkOrder.self_check([order])
+        self.assertEqual((order.self_checked_by, order.self_checked_at),
+            (env['technician'], at))
+        # the company's first self-checked job is spot-checked
+        self.assertEqual((order.check_number, order.spot_check), (1, True))
+        with context(employee=env['technician'].id), \
+                self.assertRaisesRegex(ValidationError, 'head of the'):
+            WorkOrder.leader_check([order])
+        # 23:30 at the office is 15:30 UTC: the check counts on the 31st
+        with office_clock(dt.datetime(2026, 12, 31, 23, 30)) as at, \
+                context(employee=leader.id):
+            WorkOrder.leader_check([order])
+        self.assertEqual((order.leader_checked_by, order.leader_checked_at),
+            (leader, at))
+        self.assertEqual(WorkOrder(order.id).checked_on,
+            dt.date(2026, 12, 31))
+        with self.assertRaisesRegex(ValidationError, 'Spot Check by'):
+            WorkOrder.finish([order])
+        # 00:30 on New Year's Day at the office is still the 31st in UTC
+        with office_clock(dt.datetime(2027, 1, 1, 0, 30)) as at, \
+                context(employee=env['manager'].id):
+            WorkOrder.supervisor_check([order])
+            self.assertEqual(at.date(), dt.date(2026, 12, 31))
+            WorkOrder.finish([order])
+        self.assertEqual((order.spot_checked_by, order.spot_checked_at,
+                order.state), (env['manager'], at, 'done'))
+        self.assertEqual(WorkOrder(order.id).checked_on, dt.date(2027, 1, 1))
+
+        # A job sent back is checked again; it keeps its number and choice
+        WorkOrder.reopen([order])
+        self.assertEqual((order.self_checked_at, order.leader_checked_at,
+                order.spot_checked_at, order.check_number, order.spot_check),
+            (None, None, None, 1, True))
+        with self.assertRaisesRegex(ValidationError, 'Self-Checked by'):
+            WorkOrder.finish([order])
+
+        # The next job is not selected (20 %: the first, then the 6th...)
+        second = self._dispatched(env)
+        with context(employee=env['technician'].id):
+            WorkOrder.self_check([second])
+        self.assertEqual((second.check_number, second.spot_check),
+            (2, False))
+        with context(employee=env['manager'].id), self.assertRaisesRegex(
+                ValidationError, 'not selected'):
+            WorkOrder.supervisor_check([second])
+        with context(employee=leader.id):
+            WorkOrder.leader_check([second])
+        WorkOrder.finish([second])
+        self.assertEqual(second.state, 'done')
+
+        # Only repairs are checked: the work order of a complaint is not
+        complaint = self._dispatched(env, kind='complaint',
+            complaint_type='effective')
+        self.assertFalse(complaint.check_required)
+        WorkOrder.finish([complaint])
+        self.assertEqual(complaint.state, 'done')
+        with context(employee=env['technician'].id), \
+                self.assertRaisesRegex(ValidationError, 'while its repair'):
+            WorkOrder.self_check([complaint])
+
+    @with_transaction()
+    def test_spot_check_share_004(self):
+        """The supervisor spot-checks the policy's share of the repairs
+        (seed 004: 主管抽查; the 20 % are the suite's default): the first
+        job and then one in every 100/share, in the order of the
+        self-checks, per company"""
+        from trytond.modules.property_helpdesk.check import (
+            spot_check_selected)
+        pool = Pool()
+        WorkOrder = pool.get('property.work_order')
+        Configuration = pool.get('property.helpdesk.configuration')
+
+        def chosen(share, count=12):
+            return [n for n in range(1, count + 1)
+                if spot_check_selected(n, share)]
+        self.assertEqual(chosen(20), [1, 6, 11])
+        self.assertEqual(chosen(50), [1, 3, 5, 7, 9, 11])
+        self.assertEqual(chosen(30), [1, 4, 7, 11])
+        self.assertEqual(chosen(0), [])
+        self.assertEqual(chosen(100), list(range(1, 13)))
+
+        env = create_helpdesk()
+        config = Configuration(1)
+        self.assertEqual(config.get_multivalue('spot_check_share',
+                company=env['company'].id), 20)
+        with self.assertRaisesRegex(ValidationError, '0 to 100'):
+            config.spot_check_share = 120
+            config.save()
+        with Transaction().set_context(company=env['company'].id):
+            config = Configuration(1)
+            config.spot_check_share = 50
+            config.save()
+        orders = [self._dispatched(env) for _ in range(3)]
+        with Transaction().set_context(employee=env['technician'].id):
+            WorkOrder.self_check(orders)
+        self.assertEqual([(o.check_number, o.spot_check) for o in orders],
+            [(1, True), (2, False), (3, True)])
+
+    @with_transaction()
+    def test_paid_service_listed_price_001(self):
+        """A paid work order takes the price of the service listed for its
+        site (seed 001 便民服务: 有偿服务按收费标准收费), whatever the form
+        sends; only the property manager sets a price of his own"""
+        pool = Pool()
+        WorkOrder = pool.get('property.work_order')
+        PaidService = pool.get('property.paid_service')
+        env = create_helpdesk()
+        company = env['company']
+        tap, site_tap, far = PaidService.create([
+                {'company': company.id, 'code': 'S01',
+                    'name': "更换水龙头", 'price': Decimal('50')},
+                {'company': company.id, 'site': env['site'].id,
+                    'code': 'S01', 'name': "更换水龙头 (花园)",
+                    'price': Decimal('60')},
+                {'company': company.id, 'site': env['other_site'].id,
+                    'name': "疏通下水道", 'price': Decimal('80')},
+                ])
+        self.assertEqual(PaidService.search([('rec_name', '=', 'S01')],
+                order=[('price', 'ASC')]), [tap, site_tap])
+        ticket = create_ticket(env)
+        order, = WorkOrder.create([{'ticket': ticket.id,
+                    'department': env['engineering'].id,
+                    'technician': env['technician'].id,
+                    'description': "Change two taps",
+                    'paid_service': True, 'service': site_tap.id,
+                    'quantity': Decimal(2), 'amount': Decimal(1)}])
+        self.assertEqual((order.amount, order.listed_amount),
+            (Decimal('120.00'), Decimal('120.00')))
+        # the listed amount, whatever is written
+        WorkOrder.write([order], {'amount': Decimal(5)})
+        self.assertEqual(order.amount, Decimal('120.00'))
+        WorkOrder.write([order], {'quantity': Decimal(1)})
+        self.assertEqual(order.amount, Decimal('60.00'))
+        # the form computes the same
+        draft = WorkOrder(paid_service=True, service=tap,
+            quantity=Decimal(3))
+        draft.on_change_service()
+        self.assertEqual(draft.amount, Decimal('150.00'))
+
+        # The manager's price; over RPC the clerk may not set one
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        clerk, = User.create([{'name': "Clerk", 'login': 'clerk',
+                    'groups': [('add', [ModelData.get_id('property_base',
+                                    'group_property_front_desk')])],
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'property_sites': [('add', [env['site'].id])],
+                    }])
+        transaction = Transaction()
+        with transaction.set_user(clerk.id), transaction.set_context(
+                _check_access=True, company=company.id):
+            with self.assertRaises(UserError):
+                WorkOrder.write([WorkOrder(order.id)], {
+                        'price_override': True, 'amount': Decimal(30)})
+            # what the form sends with the listed service is replaced
+            WorkOrder.write([WorkOrder(order.id)], {
+                    'quantity': Decimal(2), 'amount': Decimal(7)})
+            self.assertEqual(WorkOrder(order.id).amount, Decimal('120.00'))
+            # a clerk of Garden Court reads the company's and the site's
+            # prices, not those of River View
+            self.assertEqual(set(PaidService.search([])), {tap, site_tap})
+        WorkOrder.write([order], {'price_override': True,
+                'amount': Decimal(100)})
+        self.assertEqual((order.amount, order.listed_amount),
+            (Decimal(100), Decimal('120.00')))
+        WorkOrder.write([order], {'price_override': False})
+        self.assertEqual(order.amount, Decimal('120.00'))
+        # (last: each write is refused once made)
+        with self.assertRaisesRegex(ValidationError, 'must be positive'):
+            WorkOrder.write([order], {'quantity': Decimal(0)})
+        with self.assertRaisesRegex(ValidationError, 'not listed'):
+            WorkOrder.write([order], {'service': far.id})
+        with self.assertRaisesRegex(ValidationError, 'cannot be negative'):
+            PaidService.write([tap], {'price': Decimal('-1')})
+
 
 del ModuleTestCase

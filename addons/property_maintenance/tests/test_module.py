@@ -10,6 +10,7 @@ from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
     office_today, open_notifications, run_cron, suite_extras,
     with_transaction)
+from trytond.modules.property_helpdesk.tests.tools import check_work_orders
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
 from trytond.transaction import Transaction
@@ -671,6 +672,7 @@ class PropertyMaintenanceTestCase(
             # finished at 07:30 office time (the day before in UTC): the
             # charges are of the office's day
             with office_clock(dt.datetime.combine(TODAY, dt.time(7, 30))):
+                check_work_orders([order])
                 WorkOrder.finish([order])
             material, = order.materials_issued
             service, = Charge.search([('origin', '=', str(order))])
