@@ -168,7 +168,8 @@ STAFF = {
 # The suite's addons: the browser tests run on a database with all of them,
 # as an office does (activated once per run, then copied)
 SUITE_MODULES = ['property_base', 'property_helpdesk', 'property_billing',
-    'property_decoration', 'property_hr', 'property_maintenance']
+    'property_decoration', 'property_hr', 'property_maintenance',
+    'property_frontdesk']
 # (modules, languages, admin password) -> the file of a database just
 # activated with them
 _ACTIVATED = {}
