@@ -81,10 +81,13 @@ class PropertyFrontdeskBrowserTestCase(BrowserTestCase):
                     sao.wait_value('notified_to', 'wang@example.com')
                     self.assertEqual(sao.record_value('state'), 'waiting')
 
-                    # The owner comes to collect it
+                    # The owner comes to collect it: the clerk writes
+                    # who collected it and hands it over (the button saves
+                    # the record first, as sao does before any button)
                     sao.fill('collector', OWNER)
-                    sao.save()
+                    self.assertEqual(sao.record_value('collector'), OWNER)
                     sao.click_button('collect', state='collected')
+                    self.assertEqual(sao.value('collector'), OWNER)
                     sao.screenshot('parcel-collected')
                     self.assertEqual(sao.errors, [], "JavaScript errors")
                 except BaseException:
