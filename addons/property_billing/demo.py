@@ -236,7 +236,7 @@ def _users(pool, company):
 def _move_in_in_progress(pool, company, finance, fee_type, today):
     """The move-in in progress at the front desk: the home's water meter,
     read by the developer a month ago, is read at the handover (its base
-    reading, seed 001 入住手续); the owner paid the first fees at the
+    reading, seed 001 客服部 2.2: 核验水电表底); the owner paid the first fees at the
     cashier, finance signs them off on the move (财务签名确认)"""
     Move = pool.get('property.move')
     Meter = pool.get('property.meter')

@@ -177,8 +177,8 @@ class Reading(site_from('meter.unit'), WorkflowGuardMixin, StateAuditMixin,
     @classmethod
     def is_base(cls, values):
         """Whether the new reading is a meter's base reading: taken at an
-        owner's move-in (收楼, seed 001 入住手续: the meters read at the
-        handover)"""
+        owner's move-in (seed 001 客服部工作内容 2.2: 领取钥匙、核验水电表底
+        at the owner's 入伙)"""
         Move = Pool().get('property.move')
         return bool(values.get('move')
             and Move(values['move']).kind == 'move_in')

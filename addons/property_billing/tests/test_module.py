@@ -430,9 +430,10 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
 
     @with_transaction()
     def test_move_in_meter_readings_base_001(self):
-        """Seed 001 入住手续: the meters read at the owner's move-in are the
-        meters' base readings; the metered fees count from them, not what
-        the meter counted before (the developer's)"""
+        """Seed 001 客服部 2.2 (领取钥匙、核验水电表底): the meters read at
+        the owner's move-in are the meters' base readings; the metered fees
+        count from them, not what the meter counted before (the
+        developer's)"""
         pool = Pool()
         Move = pool.get('property.move')
         Reading = pool.get('property.meter.reading')
