@@ -57,6 +57,8 @@ class Move(metaclass=PoolMeta):
                 'sign_off_fees': dict(states, icon='tryton-ok'),
                 })
 
+    # Read by the groups that read the invoices (move.xml: field access);
+    # engineering and the archive keeper read the moves, not the invoices
     def get_fee_invoices(self, name=None):
         Invoice = Pool().get('account.invoice')
         if not self.unit or not self.party:

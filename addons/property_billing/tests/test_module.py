@@ -427,6 +427,24 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             self.assertTrue(fee_line.done)
             self.assertFalse(fee_line.fees_signed_off)
             self.assertEqual(fee_line.done_by, finance)
+            # engineering reads the moves (to follow them), not the invoices
+            User = pool.get('res.user')
+            ModelData = pool.get('ir.model.data')
+            engineer, = User.create([{'name': "engineer",
+                        'login': 'engineer.test',
+                        'groups': [('add', [ModelData.get_id(
+                                        'property_helpdesk',
+                                        'group_property_engineering')])],
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        'property_sites': [('add', [estate['site'].id])],
+                        }])
+            with self._as(engineer, company):
+                move, = Move.read([sun_move.id], ['state'])
+                self.assertEqual(move['state'], 'draft')
+                for name in ['fee_invoices', 'fees_paid']:
+                    with self.assertRaises(AccessError):
+                        Move.read([sun_move.id], [name])
 
     @with_transaction()
     def test_move_in_meter_readings_base_001(self):
