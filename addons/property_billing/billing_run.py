@@ -935,7 +935,7 @@ def _bill(run, units):
                     ('meter.fee_type', 'in', [f.id for f in metered]),
                     ('billing_line', '=', None),
                     ('date', '<=', last),
-                    ], order=[('date', 'ASC')]):
+                    ], order=[('date', 'ASC'), ('id', 'ASC')]):
             readings[(reading.meter.unit.id, reading.meter.fee_type.id)
                 ].append(reading)
     charges = defaultdict(list)
@@ -974,6 +974,11 @@ def _bill(run, units):
                 unit_readings = [r for r in readings.get(
                         (unit.id, fee_type.id), [])
                     if start <= r.date <= end]
+                # counted from the last base reading (taken when the owner
+                # received the home): not what the meter counted before
+                bases = [i for i, r in enumerate(unit_readings) if r.base]
+                if bases:
+                    unit_readings = unit_readings[bases[-1]:]
                 if not unit_readings:
                     continue
                 if any(r.state == 'flagged' for r in unit_readings):

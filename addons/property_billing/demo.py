@@ -29,7 +29,11 @@ def build(pool, company, rng, log):
     meters = _meters(pool, company, rng, fee_types['WA'], months[0], today)
     log(f"billing: accounts, {len(fee_types)} fee types, {len(meters)} "
         "water meters with readings")
-    _users(pool, company)
+    finance = _users(pool, company)
+    pending = _move_in_in_progress(pool, company, finance, fee_types['WA'],
+        today)
+    log(f"billing: {pending} move-in in progress with its base meter "
+        "reading, its fees signed off by finance")
     prepaid = _prepayments(pool, company, rng, methods, months[0])
     log(f"billing: {prepaid} owners left money in advance (预存款)")
     for month, share in zip(months, PAID_SHARE):
@@ -216,7 +220,7 @@ def _users(pool, company):
     groups = [Group(ModelData.get_id('property_billing',
                 'group_property_finance')),
         Group(ModelData.get_id('account', 'group_account'))]
-    User.create([{'name': party.name, 'login': 'finance',
+    user, = User.create([{'name': party.name, 'login': 'finance',
                 'password': 'demo-finance',
                 'groups': [('add', [g.id for g in groups])],
                 'companies': [('add', [company.id])],
@@ -226,6 +230,31 @@ def _users(pool, company):
                 'property_sites': [('add', [s.id for s in Site.search([
                                     ('company', '=', company.id)])])],
                 }])
+    return user
+
+
+def _move_in_in_progress(pool, company, finance, fee_type, today):
+    """The move-in in progress at the front desk: the home's water meter,
+    read by the developer a month ago, is read at the handover (its base
+    reading, seed 001 客服部 2.2: 核验水电表底); the owner paid the first fees at the
+    cashier, finance signs them off on the move (财务签名确认)"""
+    Move = pool.get('property.move')
+    Meter = pool.get('property.meter')
+    Reading = pool.get('property.meter.reading')
+    moves = Move.search([('state', '=', 'draft'), ('kind', '=', 'move_in'),
+            ('unit.site.company', '=', company.id)])
+    for move in moves:
+        meter, = Meter.create([{'unit': move.unit.id,
+                    'fee_type': fee_type.id,
+                    'number': f'W{move.unit.id:06d}'}])
+        Reading.create([{'meter': meter.id,
+                    'date': move.date - dt.timedelta(days=30),
+                    'value': Decimal('8')}])
+        Reading.create([{'meter': meter.id, 'date': move.date,
+                    'value': Decimal('11.5'), 'move': move.id}])
+    with Transaction().set_user(finance.id):
+        Move.sign_off_fees(moves)
+    return len(moves)
 
 
 def _prepayments(pool, company, rng, methods, first_month):

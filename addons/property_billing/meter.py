@@ -77,7 +77,7 @@ class Reading(site_from('meter.unit'), WorkflowGuardMixin, StateAuditMixin,
     __string__ = "Meter Reading"
     _maintained_fields = (
         'previous_value', 'consumption', 'average', 'billing_line',
-        'reviewed_by')
+        'reviewed_by', 'base')
     _states = {'readonly': Eval('id', -1) >= 0}
     meter = fields.Many2One('property.meter', "Meter", required=True,
         ondelete='CASCADE', states=_states)
@@ -112,6 +112,15 @@ class Reading(site_from('meter.unit'), WorkflowGuardMixin, StateAuditMixin,
     reviewed_by = fields.Many2One('res.user', "Reviewed by", readonly=True)
     billing_line = fields.Many2One('property.billing.line', "Billed",
         readonly=True, ondelete='RESTRICT')
+    move = fields.Many2One('property.move', "Move", ondelete='RESTRICT',
+        states=_states,
+        domain=[('unit', '=', Eval('unit', -1))],
+        help="The move-in or move-out the reading was taken at, with the "
+        "resident at the handover.")
+    base = fields.Boolean("Base Reading", readonly=True,
+        help="Taken when the owner received the home (收楼): the metered "
+        "fees count from it; what the meter counted before is not billed "
+        "to the owner.")
     del _states
 
     @classmethod
@@ -141,6 +150,10 @@ class Reading(site_from('meter.unit'), WorkflowGuardMixin, StateAuditMixin,
     def default_replaced():
         return False
 
+    @staticmethod
+    def default_base():
+        return False
+
     @fields.depends('meter')
     def on_change_with_unit(self, name=None):
         return self.meter.unit if self.meter else None
@@ -157,8 +170,18 @@ class Reading(site_from('meter.unit'), WorkflowGuardMixin, StateAuditMixin,
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
         if mode == 'create':
+            values['base'] = cls.is_base(values)
             values.update(cls.compute_consumption(values))
         return values
+
+    @classmethod
+    def is_base(cls, values):
+        """Whether the new reading is a meter's base reading: taken at an
+        owner's move-in (seed 001 客服部工作内容 2.2: 领取钥匙、核验水电表底
+        at the owner's 入伙)"""
+        Move = Pool().get('property.move')
+        return bool(values.get('move')
+            and Move(values['move']).kind == 'move_in')
 
     @classmethod
     def compute_consumption(cls, values):
@@ -175,7 +198,12 @@ class Reading(site_from('meter.unit'), WorkflowGuardMixin, StateAuditMixin,
             limit=AVERAGE_READINGS + 1)
         value = Decimal(values['value'])
         result = {}
-        if not previous:
+        if previous and values['date'] < previous[0].date:
+            raise ValidationError(gettext(
+                    'property_billing.msg_reading_date',
+                    meter=meter.rec_name, date=previous[0].date))
+        if not previous or values.get('base'):
+            # the consumption counts from a base reading
             result['previous_value'] = None
             result['consumption'] = Decimal(0)
             result['state'] = 'valid'

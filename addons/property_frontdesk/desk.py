@@ -550,3 +550,13 @@ class ShiftHandoverDeskItem(CheckValuesMixin, ModelSQL):
 class DeskItemSlip(HTMLReport):
     "Item Left at the Desk (业主存放物品登记单)"
     __name__ = 'property.desk.item.slip'
+
+
+class EquipmentLoanSlip(HTMLReport):
+    "Equipment Loan (物品借用登记表)"
+    __name__ = 'property.desk.loan.slip'
+
+
+class CardSlip(HTMLReport):
+    "Card Issue Slip (门禁卡、住户卡、员工卡发放单)"
+    __name__ = 'property.card.slip'

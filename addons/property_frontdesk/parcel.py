@@ -10,6 +10,7 @@ from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import (
     CheckValuesMixin, OverdueReminderMixin, clock, office_date,
     rec_name_domain, start_of_office_day)
+from trytond.modules.property_base.printing import HTMLReport
 from trytond.modules.property_base.mail import send_notification_email
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
@@ -291,3 +292,8 @@ class Cron(metaclass=PoolMeta):
             ('property.parcel|remind_uncollected',
                 "Remind Uncollected Mail and Parcels"))
         cls._notifications.add('property.parcel|remind_uncollected')
+
+
+class ParcelSlip(HTMLReport):
+    "Mail and Parcel Receipt (邮件、包裹签收单)"
+    __name__ = 'property.parcel.slip'

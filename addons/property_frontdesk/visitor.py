@@ -5,6 +5,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.audit import StateAuditMixin
+from trytond.modules.property_base.printing import HTMLReport
 from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, office_date, rec_name_domain)
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
@@ -231,3 +232,8 @@ class Visitor(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
     @Workflow.transition('cancelled')
     def cancel(cls, visitors):
         pass
+
+
+class VisitorSlip(HTMLReport):
+    "Visitor Registration (来客登记单)"
+    __name__ = 'property.visitor.slip'

@@ -11,6 +11,7 @@ from trytond import backend
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model.exceptions import AccessError, ValidationError
+from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_employee, set_company)
 from trytond.modules.property_base.tests.tools import (
@@ -305,6 +306,188 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             self.assertEqual(line.period_start, previous)
             reading, = [r for r in meter.readings if r.billing_line]
             self.assertEqual(reading.billing_line, line)
+
+    def _vacant_homes(self, estate, *owners):
+        """New homes of building 1 (303, 304, ...) of owners since before
+        the month, not handed over yet (vacant)"""
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        Party = pool.get('party.party')
+        since = MONTH - dt.timedelta(days=400)
+        homes = []
+        for i, name in enumerate(owners):
+            owner, = Party.create([{'name': name}])
+            home, = Unit.create([{'building': estate['buildings'][0].id,
+                        'floor': 3, 'number': f'30{3 + i}',
+                        'area': D('100'), 'ownerships': [('create', [{
+                                        'party': owner.id,
+                                        'from_date': since}])]}])
+            homes.append(home)
+        return homes
+
+    def _clerk(self, company, site):
+        "A front desk clerk of the site"
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        user, = User.create([{'name': "clerk", 'login': 'clerk.test',
+                    'groups': [('add', [ModelData.get_id('property_base',
+                                    'group_property_front_desk')])],
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'property_sites': [('add', [site.id])],
+                    }])
+        return user
+
+    @with_transaction()
+    def test_move_in_fees_signed_by_finance_001(self):
+        """Seed 001 入住手续 6: the move-in's fee step is signed by finance
+        (财务在《手续办理单》上签名确认) once the home's fee invoices are
+        paid, or signed off by finance, with who and when"""
+        pool = Pool()
+        Move = pool.get('property.move')
+        MoveLine = pool.get('property.move.line')
+        Invoice = pool.get('account.invoice')
+        estate = create_estate()
+        company = estate['company']
+        with set_company(company):
+            zhao_home, sun_home = self._vacant_homes(
+                estate, "Zhao Lei", "Sun Li")
+            moves = Move.create([{'kind': 'move_in', 'unit': h.id,
+                        'party': h.ownerships[0].party.id, 'date': TODAY}
+                    for h in [zhao_home, sun_home]])
+            zhao_move, sun_move = moves
+            finance = self._finance(company)
+            clerk = self._clerk(company, estate['site'])
+            fee_line, = zhao_move.fee_lines()
+            # the front desk ticks the others, not the fee step
+            with self._as(clerk, company):
+                with self.assertRaises(UserError) as cm:
+                    MoveLine.write([MoveLine(fee_line.id)], {'done': True})
+                self.assertEqual(cm.exception.message, gettext(
+                        'property_billing.msg_move_fee_step_finance',
+                        move=zhao_move.rec_name,
+                        step=fee_line.step_string))
+                # nor signs it with the button (finance's only)
+                with self.assertRaises(AccessButtonError):
+                    Move.sign_off_fees([Move(zhao_move.id)])
+                others = [l for l in zhao_move.lines if l != fee_line]
+                MoveLine.write(others, {'done': True})
+            # no invoice yet: not signed as paid
+            with self._as(finance, company):
+                with self.assertRaises(UserError) as cm:
+                    Move.sign_fees([Move(zhao_move.id)])
+                self.assertEqual(cm.exception.message, gettext(
+                        'property_billing.msg_move_fee_step_no_invoice',
+                        move=zhao_move.rec_name))
+            self._assign(estate, 'PF', D('1.85'))
+            bill(self._run(estate))
+            sun_invoice, = Invoice.search([('party.name', '=', "Sun Li")])
+            zhao_invoice, = Invoice.search([('party.name', '=', "Zhao Lei")])
+            self.assertEqual(Move(zhao_move.id).fee_invoices, (zhao_invoice,))
+            with self._as(finance, company):
+                # invoiced, not paid
+                with self.assertRaises(UserError) as cm:
+                    Move.sign_fees([Move(zhao_move.id)])
+                self.assertEqual(cm.exception.message, gettext(
+                        'property_billing.msg_move_fee_step_unpaid',
+                        move=zhao_move.rec_name,
+                        invoices=zhao_invoice.rec_name))
+                self.assertFalse(MoveLine(fee_line.id).done)
+                # finance signs Mr Zhao's fees off, late in the evening
+                with office_clock(dt.datetime.combine(
+                            TODAY, dt.time(22, 45))) as now:
+                    Move.sign_off_fees([Move(zhao_move.id)])
+            fee_line = MoveLine(fee_line.id)
+            self.assertTrue(fee_line.done)
+            self.assertTrue(fee_line.fees_signed_off)
+            self.assertEqual(fee_line.fees_signed_off_by, finance)
+            self.assertEqual(fee_line.fees_signed_off_at, now)
+            self.assertEqual(fee_line.done_by, finance)
+            with self._as(clerk, company):
+                Move.complete([Move(zhao_move.id)])
+            self.assertEqual(Move(zhao_move.id).state, 'done')
+
+            # Mrs Sun pays her invoice at the cashier: finance signs
+            cash = self._cash(company)
+            transaction = Transaction()
+            with transaction.set_user(finance.id), \
+                    transaction.set_context(company=company.id):
+                # as the Pay wizard does with a full payment
+                sun_invoice = Invoice(sun_invoice.id)
+                line, = sun_invoice.pay_invoice(sun_invoice.amount_to_pay,
+                    cash, sun_invoice.invoice_date)
+                pool.get('account.move.line').reconcile(
+                    list(sun_invoice.lines_to_pay) + [line])
+                Invoice.process([sun_invoice])
+            with self._as(finance, company):
+                self.assertTrue(Move(sun_move.id).fees_paid)
+                Move.sign_fees([Move(sun_move.id)])
+            fee_line, = Move(sun_move.id).fee_lines()
+            self.assertTrue(fee_line.done)
+            self.assertFalse(fee_line.fees_signed_off)
+            self.assertEqual(fee_line.done_by, finance)
+            # engineering reads the moves (to follow them), not the invoices
+            User = pool.get('res.user')
+            ModelData = pool.get('ir.model.data')
+            engineer, = User.create([{'name': "engineer",
+                        'login': 'engineer.test',
+                        'groups': [('add', [ModelData.get_id(
+                                        'property_helpdesk',
+                                        'group_property_engineering')])],
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        'property_sites': [('add', [estate['site'].id])],
+                        }])
+            with self._as(engineer, company):
+                move, = Move.read([sun_move.id], ['state'])
+                self.assertEqual(move['state'], 'draft')
+                for name in ['fee_invoices', 'fees_paid']:
+                    with self.assertRaises(AccessError):
+                        Move.read([sun_move.id], [name])
+
+    @with_transaction()
+    def test_move_in_meter_readings_base_001(self):
+        """Seed 001 客服部 2.2 (领取钥匙、核验水电表底): the meters read at
+        the owner's move-in are the meters' base readings; the metered fees
+        count from them, not what the meter counted before (the
+        developer's)"""
+        pool = Pool()
+        Move = pool.get('property.move')
+        Reading = pool.get('property.meter.reading')
+        estate = create_estate()
+        previous = MONTH - relativedelta(months=1)
+        with set_company(estate['company']):
+            home, = self._vacant_homes(estate, "Zhao Lei")
+            meter = self._meter(estate, home, [
+                    (previous, D('100')),
+                    (previous + dt.timedelta(days=9), D('130')),
+                    ])
+            move, = Move.create([{'kind': 'move_in', 'unit': home.id,
+                        'party': home.ownerships[0].party.id,
+                        'date': previous + dt.timedelta(days=19),
+                        'meter_readings': [('create', [{
+                                        'meter': meter.id,
+                                        'date': previous
+                                        + dt.timedelta(days=19),
+                                        'value': D('150')}])],
+                        }])
+            base, = move.meter_readings
+            self.assertTrue(base.base)
+            self.assertEqual(base.consumption, D('0'))
+            self.assertIsNone(base.previous_value)
+            later, = Reading.create([{'meter': meter.id,
+                        'date': previous + dt.timedelta(days=27),
+                        'value': D('162.5')}])
+            self.assertFalse(later.base)
+            self.assertEqual(later.previous_value, D('150'))
+            self.assertEqual(later.consumption, D('12.5'))
+            self._assign(estate, 'WA', D('4.20'))
+            lines = self._lines(bill(self._run(estate)))
+            line = lines[('303', 'WA', "Zhao Lei")]
+            # 12.5 m³ since the base, not the 30 m³ before it
+            self.assertEqual(line.quantity, D('12.5'))
+            self.assertEqual(line.amount, D('52.50'))
 
     @with_transaction()
     def test_meter_replaced(self):

@@ -637,6 +637,64 @@ class PropertyFrontdeskTestCase(
             self.assertIn(expected, text)
 
     @with_transaction()
+    def test_frontdesk_slips_pdf_001(self):
+        """Seed 001 (来客登记, 物品借用登记表, 邮件包裹的收发, 门禁卡): the
+        visitor's registration, the parcel's receipt, the equipment loan
+        and the card print as slips in Chinese with the office times (a
+        visitor in late in the evening of New Year's Eve, a camera lent
+        early in the morning) and the signature boxes"""
+        pool = Pool()
+        Visitor = pool.get('property.visitor')
+        Parcel = pool.get('property.parcel')
+        Loan = pool.get('property.desk.loan')
+        Card = pool.get('property.card')
+        office = front_office()
+        owner = create_party("王芳")
+        own(office['units'][0], owner)
+        camera = self._equipment(office, 'camera', "照相机")
+        set_chinese(('property_base', 'property_frontdesk'))
+        with as_user(office['clerk'], office['company']):
+            visitor, = Visitor.create([{'site': office['site'].id,
+                        'name': "李先生", 'destination': 'home',
+                        'unit': office['units'][0].id, 'purpose': "探亲"}])
+            with office_clock(dt.datetime(2026, 12, 31, 23, 40)):
+                Visitor.admit([visitor])
+            with office_clock(dt.datetime(2027, 1, 1, 0, 20)):
+                Visitor.leave([visitor])
+            parcel = self._parcel(office, description="文件袋")
+            Parcel.write([parcel], {'collector': "王芳"})
+            with office_clock(dt.datetime(2026, 12, 9, 18, 5)):
+                Parcel.collect([parcel])
+            with office_clock(dt.datetime(2026, 12, 9, 7, 5)):
+                loan, = Loan.create([{'equipment': camera.id,
+                            'borrower': office['manager'].employee.id,
+                            'purpose': "装修巡查拍照"}])
+            card = self._card(office, owner, 'AC-0001')
+            with office_clock(dt.datetime(2026, 12, 9, 10, 0)):
+                Card.issue([card])
+            for name, record, expected in [
+                    ('property.visitor.slip', visitor,
+                        ['来客登记', "李先生", "探亲", '23:40', '00:20',
+                            office['units'][0].number, '签名']),
+                    ('property.parcel.slip', parcel,
+                        ['签收', 'SF1234567890', "文件袋", "王芳",
+                            '18:05', '签名']),
+                    ('property.desk.loan.slip', loan,
+                        ['物品借用登记表', "照相机", "装修巡查拍照",
+                            '07:05', '17:30', '签名']),
+                    ('property.card.slip', card,
+                        ['AC-0001', "王芳", '身份已核对', '是', '10:00',
+                            '签名']),
+                    ]:
+                with self.subTest(report=name):
+                    Report = pool.get(name, type='report')
+                    oext, content, _, _ = Report.execute([record.id], {})
+                    self.assertEqual(oext, 'pdf')
+                    text = pdf_text(content)
+                    for string in expected:
+                        self.assertIn(string, text)
+
+    @with_transaction()
     def test_desk_items_listed_on_shift_handover_001(self):
         """Seed 001 交接班 (3): the shift hands over the owners' items kept at
         the desk with their quantities: the handover lists those of its
