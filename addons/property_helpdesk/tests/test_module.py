@@ -1826,10 +1826,15 @@ class PropertyHelpdeskTestCase(
                     'end': dt.date(2026, 12, 21)}])
         self.assertEqual(roof.remind_on, dt.date(2026, 11, 20))
         method = 'property.warranty|remind'
-        with office_clock(dt.datetime(2026, 11, 19, 23, 59)):
+        # late evening of the day before, office time: not yet
+        with office_clock(dt.datetime(2026, 11, 19, 23, 30)):
             self.assertEqual(run_cron(method, subscribers=[manager]), [])
-        with office_clock(dt.datetime(2026, 11, 20, 0, 1)):
+        with office_clock(dt.datetime(2026, 11, 19, 23, 59)):
+            self.assertEqual(run_cron(method), [])
+        # 07:30 office time on the day (still the 19th, 23:30, in UTC)
+        with office_clock(dt.datetime(2026, 11, 20, 7, 30)):
             self.assertEqual(run_cron(method), [roof])
+        with office_clock(dt.datetime(2026, 11, 20, 8, 0)):
             self.assertEqual(run_cron(method), [])
             # the manager opens the warranties ending within a month
             (text, records), = open_notifications(manager)
@@ -1856,8 +1861,16 @@ class PropertyHelpdeskTestCase(
 
         def to_assign():
             return Ticket.search([('to_assign', '=', True)])
+        with office_clock(dt.datetime(2026, 11, 20, 23, 30)):
+            self.assertEqual(to_assign(), [])
+            self.assertFalse(Ticket(ticket.id).to_assign)
         with office_clock(dt.datetime(2026, 11, 20, 23, 59)):
             self.assertEqual(to_assign(), [])
+        # 07:30 the next morning, office time (still the 20th, 23:30, in
+        # UTC): on the list
+        with office_clock(dt.datetime(2026, 11, 21, 7, 30)):
+            self.assertEqual(to_assign(), [ticket])
+            self.assertTrue(Ticket(ticket.id).to_assign)
         monday = dt.date(2026, 11, 23)
         with office_clock(dt.datetime(2026, 11, 23, 8, 30)):
             self.assertEqual(to_assign(), [ticket])
