@@ -138,7 +138,9 @@ def write_doc(matrix):
         "Rights of a user who is in one group only (R read, W write, "
         "C create, D delete; — none). Record rules confine the site "
         "groups to the sites assigned to the user (*Own sites*); "
-        "administration, finance and HR see all sites. "
+        "administration, finance and HR see all sites. A state change "
+        "(`property.state.change`) is read with its record only: by who "
+        "may read the record's model and passes its record rules. "
         "`tests/test_security.py` checks the running rights against this "
         "table; regenerate it with `.venv/bin/python "
         "tests/test_security.py` after a deliberate change.",

@@ -474,6 +474,32 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
         self.assertEqual(
             committed(lambda: Pool().get(model).search_count([])), before)
 
+    def test_referenced_record_not_deleted(self):
+        """A record that others link to with ondelete RESTRICT (the unit of
+        a ticket) is not deleted, on SQLite as on PostgreSQL: Tryton's
+        ModelSQL.delete looks the links up itself, since SQLite's tables
+        have no foreign keys (its foreign_keys pragma is on, but Tryton's
+        SQLite TableHandler.add_fk declares none)"""
+        def delete():
+            from trytond import backend
+            from trytond.model.modelsql import ForeignKeyError
+            pool = Pool()
+            Ticket = pool.get('property.ticket')
+            Unit = pool.get('property.unit')
+            unit = Ticket(self.env['draft_ticket']).unit
+            if backend.name == 'sqlite':
+                cursor = Transaction().connection.cursor()
+                cursor.execute('PRAGMA foreign_keys')
+                self.assertEqual(cursor.fetchone()[0], 1)
+                cursor.execute(
+                    f'PRAGMA foreign_key_list("{Ticket._table}")')
+                self.assertEqual(cursor.fetchall(), [])
+            with self.assertRaises(ForeignKeyError):
+                Unit.delete([unit])
+            Transaction().rollback()
+            self.assertEqual(Unit.search([('id', '=', unit.id)]), [unit])
+        committed(delete)
+
     # Systematically ---------------------------------------------------------
 
     def test_every_workflow_model_is_guarded(self):

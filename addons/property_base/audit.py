@@ -5,10 +5,18 @@ One trail for every workflow model of the suite: each ``Workflow`` model
 takes ``StateAuditMixin``, which records every write of the state, whichever
 way its transitions are called (a button, a scheduled action, another
 model), and shows them on its form in the "State Changes" tab
-(tests/test_workflow_rpc.py checks that none is left out)."""
-from trytond.model import Index, ModelSQL, ModelView, fields
+(tests/test_workflow_rpc.py checks that none is left out).
+
+A change is read by who may read its record, as Tryton's attachments and
+notes are (``ResourceAccessMixin``): the access to the record's model and
+its record rules (its site) decide, so that nobody learns from the trail
+of what they cannot see."""
+from collections import defaultdict
+
+from trytond.model import Index, Model, ModelSQL, ModelView, fields
 from trytond.pool import Pool
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, inactive_records, without_check_access)
 
 from .common import CheckValuesMixin, now
 
@@ -32,6 +40,75 @@ class StateChange(CheckValuesMixin, ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.record, Index.Equality())))
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def check_access(cls, ids):
+        """Refuse the user who may not read the records of the changes
+        (their model's access, then their record rules)"""
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        Rule = pool.get('ir.rule')
+        transaction = Transaction()
+        if transaction.user == 0 or not transaction.check_access:
+            return
+        records = defaultdict(set)
+        with without_check_access():
+            for change in cls.browse(ids):
+                if isinstance(change.record, Model):
+                    records[change.record.__name__].add(change.record.id)
+        for model, record_ids in records.items():
+            ModelAccess.check(model, mode='read')
+            Rule.check(model, list(record_ids), mode='read')
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        cls.check_access(ids)
+        return super().read(ids, fields_names)
+
+    @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        """Only the changes of the records the user may read: those of the
+        models they have no access to are left out, as those their record
+        rules hide (Tryton's ResourceAccessMixin.search)"""
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        transaction = Transaction()
+        if query or not transaction.user or not transaction.check_access:
+            return super().search(domain, offset=offset, limit=limit,
+                order=order, count=count, query=query)
+        fetched = []
+        loop = 0
+        changes = super().search(domain, offset=offset, limit=limit,
+            order=order)
+        while changes:
+            with without_check_access():
+                changes = cls.browse(changes)
+                resources = defaultdict(set)
+                for change in changes:
+                    if isinstance(change.record, Model):
+                        resources[change.record.__name__].add(
+                            change.record.id)
+            access = ModelAccess.get_access(list(resources))
+            allowed = set()
+            for model, record_ids in resources.items():
+                if access[model]['read']:
+                    with inactive_records():
+                        allowed.update(str(r) for r in pool.get(model).search(
+                                [('id', 'in', list(record_ids))], order=[]))
+            fetched.extend(c for c in changes
+                if not isinstance(c.record, Model)
+                or str(c.record) in allowed)
+            if limit is None or len(fetched) >= limit:
+                break
+            loop += 1
+            changes = super().search(domain, offset=offset + loop * limit,
+                limit=limit, order=order)
+        if limit is not None:
+            fetched = fetched[:limit]
+        if count:
+            return len(fetched)
+        return cls.browse(fetched)
 
     @classmethod
     def get_models(cls):

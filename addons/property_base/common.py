@@ -228,12 +228,22 @@ class SingletonRowMixin:
     the defaults of every field: for a value per company (MultiValue) that
     sets the default for the company in the context, replacing what the
     company had, e.g. its own receipt sequence by the shipped one. With
-    the row there from the start, a save writes only what was changed."""
+    the row there from the start, a save writes only what was changed.
+
+    A singleton that replaced settings of one row per company names in
+    `_company_rows_table` where that old table is kept aside at the update
+    (its value models copy from it: copy_company_rows); `get_value` reads
+    a setting of a company."""
     __slots__ = ()
+    _company_rows_table = None
 
     @classmethod
     def __register__(cls, module):
         from sql.functions import CurrentTimestamp
+        from trytond import backend
+        if cls._company_rows_table and column_exist(cls._table, 'company'):
+            backend.TableHandler.table_rename(
+                cls._table, cls._company_rows_table)
         super().__register__(module)
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
@@ -242,6 +252,16 @@ class SingletonRowMixin:
             cursor.execute(*table.insert(
                     [table.create_uid, table.create_date],
                     [[0, CurrentTimestamp()]]))
+
+    @classmethod
+    def get_value(cls, name, company=None):
+        """The value of the setting name for the company (id or record),
+        by default the context's"""
+        if company is None:
+            company = Transaction().context.get('company')
+        company = int(company) if company is not None else None
+        with without_check_access():
+            return cls(1).get_multivalue(name, company=company)
 
 
 # -- configuration singletons with values per company ------------------------
@@ -266,6 +286,28 @@ def multivalue_default(field_name):
             cls.multivalue_model(field_name),
             'default_%s' % field_name, lambda: None)()
     return default
+
+
+def give_companies_sequence(companies, configuration, field,
+        sequence_model='ir.sequence'):
+    """Give each new company a sequence of its own for the configuration's
+    value per company `field`: a copy of the shipped default sequence,
+    named after the company (as each company numbers its own records)"""
+    pool = Pool()
+    Configuration = pool.get(configuration)
+    Sequence = pool.get(sequence_model)
+    with without_check_access():
+        template = getattr(Configuration, 'default_' + field)()
+        if template is None:
+            return
+        config = Configuration(1)
+        template = Sequence(template)
+        for company in companies:
+            sequence, = Sequence.copy([template], default={
+                    'company': company.id,
+                    'name': f'{template.name} ({company.rec_name})',
+                    })
+            config.set_multivalue(field, sequence.id, company=company.id)
 
 
 def copy_company_rows(Value, old_table, columns):

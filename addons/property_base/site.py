@@ -135,6 +135,29 @@ class User(metaclass=PoolMeta):
         cls._get_property_sites_cache.clear()
 
 
+def user_site():
+    "The user's site when the user works at one site only, else None"
+    User = Pool().get('res.user')
+    sites = User.get_property_sites()
+    if len(sites) == 1:
+        return sites[0]
+
+
+class UnitSiteMixin:
+    """A record of the site of its unit (a stored `site` and `unit`): the
+    site defaults to the user's only site and follows the unit chosen"""
+    __slots__ = ()
+
+    @classmethod
+    def default_site(cls):
+        return user_site()
+
+    @fields.depends('unit', 'site', '_parent_unit.site')
+    def on_change_unit(self):
+        if self.unit:
+            self.site = self.unit.site
+
+
 def site_from(path):
     """Return a mixin giving the model the site of the record at `path` (a
     Many2One, or a dotted path of them, to a record with a `site`: 'unit',

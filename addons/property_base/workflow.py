@@ -31,6 +31,7 @@ import functools
 import weakref
 
 from trytond import backend
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.model.exceptions import AccessError
@@ -39,6 +40,8 @@ from trytond.model.modelstorage import _record_eval_pyson
 from trytond.pool import Pool
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
+
+from .common import clock, office_date
 
 _EMPTY = (None, False, '', (), [])
 # The links of each model class (of each pool) that SQLite must check
@@ -277,6 +280,41 @@ class RpcCheck:
             if missing:
                 raise ForeignKeyError(gettext('ir.msg_foreign_model_missing',
                         value=min(missing), **cls.__names__(name)))
+
+
+def acting_employee(message):
+    """The employee of the user doing a step, for the steps the office's
+    staff sign (an approval); the user without one is told by message
+    (an ir.message id taking the user's name)"""
+    User = Pool().get('res.user')
+    user = User(Transaction().user)
+    if not user.employee:
+        raise UserError(gettext(message, user=user.rec_name))
+    return user.employee
+
+
+class StampMixin:
+    """Who did a step of the workflow and when, kept on the record itself
+    (the booking's "booked by", the parcel's "handed over at"): one way
+    for every model, the user (None for the server's own steps, as the
+    state changes keep it) and the time of the suite's clock"""
+    __slots__ = ()
+
+    @classmethod
+    def stamp(cls, records, by=None, at=None, on=None, **values):
+        """Write on the records the user doing the step in the field `by`,
+        the time (stored UTC) in `at` and its office date in `on`, with the
+        other values (an approver: acting_employee); return the time"""
+        time = clock()
+        if by:
+            values[by] = Transaction().user or None
+        if at:
+            values[at] = time
+        if on:
+            values[on] = office_date(time)
+        if values:
+            cls.write(records, values)
+        return time
 
 
 def check_first(method):

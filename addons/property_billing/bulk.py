@@ -22,7 +22,11 @@ done once per batch instead of once per record:
 - each move balanced and not empty: by construction (the receivable
   lines are the payment term's split of the invoice total, the total the
   sum of the lines);
-- every foreign key: by the database.
+- every foreign key: by PostgreSQL's foreign keys (SQLite has none in
+  Tryton's tables: there the ids come from the records just read).
+
+The rows' creation and write times are the suite's clock (UTC, as
+Tryton's CURRENT_TIMESTAMP), so that the tests control them.
 
 Invoices that are not of that kind (taxes, a total of zero or less, a
 zero line, another currency) go through Tryton's path. The test
@@ -39,7 +43,6 @@ Invoice.post.
 Left out compared with Invoice.post: the invoice report is not rendered
 and cached at posting (Tryton renders and caches it at its first print).
 """
-import datetime as dt
 from decimal import Decimal
 
 from sql import Flavor
@@ -47,6 +50,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.modules.account_invoice.exceptions import InvoiceNumberError
+from trytond.modules.property_base.common import clock
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
@@ -85,7 +89,7 @@ def insert(Model, rows):
     columns = [table.id, table.create_uid, table.create_date] + [
         getattr(table, n) for n in names]
     formats = [Model._fields[n].sql_format for n in names]
-    now = dt.datetime.now()
+    now = clock()
     user = transaction.user
     ids = _ids(Model, len(rows))
     result = []
@@ -211,7 +215,7 @@ def update(Model, rows):
     assignments = ', '.join(f'"{n}" = {param}'
         for n in names + ['write_uid', 'write_date'])
     query = f'UPDATE "{Model._table}" SET {assignments} WHERE id = {param}'
-    now = dt.datetime.now()
+    now = clock()
     cursor = transaction.connection.cursor()
     cursor.executemany(query, [
             [fmt(row[n]) for n, fmt in zip(names, formats)]

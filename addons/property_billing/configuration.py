@@ -11,11 +11,11 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, SingletonRowMixin, column_exist, copy_company_rows,
-    multivalue_default)
+    CheckValuesMixin, SingletonRowMixin, copy_company_rows,
+    give_companies_sequence, multivalue_default)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import Transaction
 
 # The policy's table of one row per company, kept aside by the migration
 # (property_decoration copies its renovation columns from it too)
@@ -42,6 +42,7 @@ class Configuration(SingletonRowMixin, CheckValuesMixin,
         ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
     __name__ = 'property.billing.configuration'
     __string__ = "Billing Policy"
+    _company_rows_table = OLD_TABLE
     batch_size = fields.MultiValue(batch_size)
     reading_alert_factor = fields.MultiValue(reading_alert_factor)
     payment_term = fields.MultiValue(fields.Many2One(
@@ -82,23 +83,6 @@ class Configuration(SingletonRowMixin, CheckValuesMixin,
     default_reading_alert_factor = multivalue_default('reading_alert_factor')
     default_billing_day = multivalue_default('billing_day')
     default_receipt_sequence = multivalue_default('receipt_sequence')
-
-    @classmethod
-    def __register__(cls, module):
-        # Migration from the policy of one row per company: the old table
-        # is kept aside, its values are copied to the value models
-        if column_exist(cls._table, 'company'):
-            backend.TableHandler.table_rename(cls._table, OLD_TABLE)
-        super().__register__(module)
-
-    @classmethod
-    def get_value(cls, name, company=None):
-        "The value of the policy field name for the company (id or record)"
-        if company is None:
-            company = Transaction().context.get('company')
-        company = int(company) if company is not None else None
-        with without_check_access():
-            return cls(1).get_multivalue(name, company=company)
 
 
 class ConfigurationPolicy(CheckValuesMixin, ModelSQL, CompanyValueMixin):
@@ -191,20 +175,8 @@ class Company(metaclass=PoolMeta):
     def create(cls, vlist):
         """Each new company numbers its receipts with a strict sequence of
         its own"""
-        pool = Pool()
-        Configuration = pool.get('property.billing.configuration')
-        Sequence = pool.get('ir.sequence.strict')
         companies = super().create(vlist)
-        with without_check_access():
-            config = Configuration(1)
-            template = Configuration.default_receipt_sequence()
-            if template is not None:
-                template = Sequence(template)
-                for company in companies:
-                    sequence, = Sequence.copy([template], default={
-                            'company': company.id,
-                            'name': f'{template.name} ({company.rec_name})',
-                            })
-                    config.set_multivalue(
-                        'receipt_sequence', sequence.id, company=company.id)
+        give_companies_sequence(companies,
+            'property.billing.configuration', 'receipt_sequence',
+            'ir.sequence.strict')
         return companies

@@ -31,33 +31,44 @@ class WorkOrder(metaclass=PoolMeta):
     def create_charges(cls, orders):
         """Charge the payer of each finished paid work order once, with the
         paid service fee of its company's billing policy"""
+        Charge = Pool().get('property.fee.charge')
+        charges = []
+        for order in orders:
+            if not order.amount or order.charges:
+                continue
+            charge = order.paid_service_charge(order.amount, origin=order)
+            if charge:
+                charges.append(charge)
+        Charge.save(charges)
+        return charges
+
+    def paid_service_charge(self, amount, origin, description=None):
+        """A charge of amount to the payer of the work order if it is a
+        finished paid service (with the paid service fee type of its
+        company's billing policy, dated the office day it was done),
+        described by description (else the fee type and the listed
+        service) and the ticket; None
+        when there is nothing to charge"""
         pool = Pool()
         Charge = pool.get('property.fee.charge')
         Configuration = pool.get('property.billing.configuration')
-        charges = []
-        for order in orders:
-            ticket = order.ticket
-            if (order.state != 'done' or not order.paid_service
-                    or not order.amount or order.charges
-                    or not ticket.unit or not ticket.reporter):
-                continue
-            company = ticket.unit.site.company
-            fee_type = Configuration.get_value('service_fee_type', company)
-            if not fee_type:
-                continue
-            done_at = order.done_at or ticket.create_date
-            charges.append(Charge(company=company, unit=ticket.unit,
-                    fee_type=fee_type,
-                    party=ticket.reporter,
-                    date=office_date(done_at, company),
-                    # the service of the price list, if listed
-                    description=' '.join(filter(None, [fee_type.name,
-                                order.service and order.service.name,
-                                ticket.rec_name])),
-                    amount=order.amount,
-                    origin=order))
-        Charge.save(charges)
-        return charges
+        ticket = self.ticket
+        if (self.state != 'done' or not self.paid_service
+                or not ticket or not ticket.unit or not ticket.reporter):
+            return None
+        company = ticket.unit.site.company
+        fee_type = Configuration.get_value('service_fee_type', company)
+        if not fee_type:
+            return None
+        done_at = self.done_at or ticket.create_date
+        if description is None:
+            # the fee type and the service of the price list, if listed
+            description = ' '.join(filter(None, [fee_type.name,
+                        self.service and self.service.name]))
+        return Charge(company=company, unit=ticket.unit, fee_type=fee_type,
+            party=ticket.reporter, date=office_date(done_at, company),
+            description=f'{description} {ticket.rec_name}',
+            amount=amount, origin=origin)
 
 
 class Run(metaclass=PoolMeta):

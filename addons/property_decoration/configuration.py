@@ -16,7 +16,7 @@ from trytond.modules.property_base.common import (
 from trytond.modules.property_billing.configuration import OLD_TABLE
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import Transaction
 
 # OLD_TABLE: the billing policy's table of one row per company, where the
 # renovation settings were kept before they moved here (property_billing
@@ -101,15 +101,6 @@ class Configuration(SingletonRowMixin, CheckValuesMixin,
     default_decoration_hours_from = multivalue_default('decoration_hours_from')
     default_decoration_hours_to = multivalue_default('decoration_hours_to')
     default_decoration_notice_days = multivalue_default('decoration_notice_days')
-
-    @classmethod
-    def get_value(cls, name, company=None):
-        "The value of the policy field name for the company (id or record)"
-        if company is None:
-            company = Transaction().context.get('company')
-        company = int(company) if company is not None else None
-        with without_check_access():
-            return cls(1).get_multivalue(name, company=company)
 
 
 class ConfigurationPolicy(CheckValuesMixin, ModelSQL, CompanyValueMixin):

@@ -11,8 +11,9 @@ from trytond.modules.property_base.common import (
     CheckValuesMixin, OverdueReminderMixin, clock, end_of_office_day,
     office_date, rec_name_domain, to_utc)
 from trytond.modules.property_base.printing import HTMLReport
-from trytond.modules.property_base.site import site_from
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.site import site_from, user_site
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin, acting_employee)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -23,15 +24,8 @@ CAMERA_RETURN_TIME = dt.time(17, 30)
 CARDS_PER_HOUSEHOLD = 1
 
 
-def _default_site():
-    User = Pool().get('res.user')
-    sites = User.get_property_sites()
-    if len(sites) == 1:
-        return sites[0]
-
-
-class DeskItem(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
-        Workflow, ModelSQL, ModelView):
+class DeskItem(StampMixin, WorkflowGuardMixin, CheckValuesMixin,
+        StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.desk.item'
     __string__ = "Item Left at the Desk"
     _maintained_fields = ('received_at', 'received_by', 'handed_over_at',
@@ -94,7 +88,7 @@ class DeskItem(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
 
     @classmethod
     def default_site(cls):
-        return _default_site()
+        return user_site()
 
     def get_rec_name(self, name):
         return f'{self.description} ×{self.quantity} → {self.for_whom}'
@@ -121,10 +115,7 @@ class DeskItem(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
                 raise UserError(gettext(
                         'property_frontdesk.msg_desk_item_not_signed',
                         item=item.rec_name))
-        cls.write(items, {
-                'handed_over_at': clock(),
-                'handed_over_by': Transaction().user,
-                })
+        cls.stamp(items, by='handed_over_by', at='handed_over_at')
 
 
 class Equipment(CheckValuesMixin, ModelSQL, ModelView):
@@ -154,7 +145,7 @@ class Equipment(CheckValuesMixin, ModelSQL, ModelView):
 
     @classmethod
     def default_site(cls):
-        return _default_site()
+        return user_site()
 
     @fields.depends('kind', 'return_time')
     def on_change_kind(self):
@@ -162,8 +153,8 @@ class Equipment(CheckValuesMixin, ModelSQL, ModelView):
             self.return_time = CAMERA_RETURN_TIME
 
 
-class EquipmentLoan(site_from('equipment'), OverdueReminderMixin,
-        WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
+class EquipmentLoan(site_from('equipment'), StampMixin,
+        OverdueReminderMixin, WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
     __name__ = 'property.desk.loan'
     __string__ = "Equipment Loan"
@@ -273,10 +264,7 @@ class EquipmentLoan(site_from('equipment'), OverdueReminderMixin,
     @ModelView.button
     @Workflow.transition('returned')
     def return_(cls, loans):
-        cls.write(loans, {
-                'returned_at': clock(),
-                'received_by': Transaction().user,
-                })
+        cls.stamp(loans, by='received_by', at='returned_at')
 
 
 
@@ -287,8 +275,8 @@ CARD_KINDS = [
     ]
 
 
-class Card(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
-        Workflow, ModelSQL, ModelView):
+class Card(StampMixin, WorkflowGuardMixin, CheckValuesMixin,
+        StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.card'
     __string__ = "Card"
     _maintained_fields = ('approved_by', 'issued_at', 'issued_by',
@@ -388,7 +376,7 @@ class Card(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
 
     @classmethod
     def default_site(cls):
-        return _default_site()
+        return user_site()
 
     def get_rec_name(self, name):
         return f'{self.kind_string} {self.number}'
@@ -423,18 +411,14 @@ class Card(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
     @classmethod
     @ModelView.button
     def approve(cls, cards):
-        User = Pool().get('res.user')
-        user = User(Transaction().user)
-        if not user.employee:
-            raise UserError(gettext(
-                    'property_frontdesk.msg_visitor_approver_no_employee',
-                    user=user.rec_name))
+        approver = acting_employee(
+            'property_frontdesk.msg_visitor_approver_no_employee')
         for card in cards:
             if card.state != 'draft':
                 raise UserError(gettext(
                         'property_frontdesk.msg_card_not_draft',
                         card=card.rec_name, state=card.state_string))
-        cls.write(cards, {'approved_by': user.employee.id})
+        cls.stamp(cards, approved_by=approver.id)
 
     @classmethod
     @ModelView.button
@@ -459,10 +443,7 @@ class Card(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
                         'property_frontdesk.msg_card_beyond_policy',
                         unit=card.unit.rec_name, kind=card.kind_string,
                         count=len(in_use), limit=limit))
-        cls.write(cards, {
-                'issued_at': clock(),
-                'issued_by': Transaction().user,
-                })
+        cls.stamp(cards, by='issued_by', at='issued_at')
 
     def holder_lives_there(self):
         "Whether the holder is an owner or a resident of the home today"
@@ -477,19 +458,13 @@ class Card(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
     @Workflow.transition('lost')
     def report_lost(cls, cards):
         # Seed 001: 挂失补卡等都做到了登记备案 - the lost card is blocked
-        cls.write(cards, {
-                'blocked_at': clock(),
-                'blocked_by': Transaction().user,
-                })
+        cls.stamp(cards, by='blocked_by', at='blocked_at')
 
     @classmethod
     @ModelView.button
     @Workflow.transition('returned')
     def return_(cls, cards):
-        cls.write(cards, {
-                'blocked_at': clock(),
-                'blocked_by': Transaction().user,
-                })
+        cls.stamp(cards, by='blocked_by', at='blocked_at')
 
 
 class Site(metaclass=PoolMeta):

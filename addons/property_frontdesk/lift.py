@@ -9,11 +9,11 @@ from trytond.model import (
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, clock, rec_name_domain, to_office)
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
-from trytond.pool import Pool
+    CheckValuesMixin, rec_name_domain, to_office)
+from trytond.modules.property_base.site import UnitSiteMixin
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin)
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
 
 PURPOSES = [
     ('renovation', "Renovation Materials"),
@@ -31,8 +31,8 @@ BOOKING_STATES = [
 HOLDING = {'booked', 'in_use'}
 
 
-class LiftBooking(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
-        Workflow, ModelSQL, ModelView):
+class LiftBooking(UnitSiteMixin, StampMixin, WorkflowGuardMixin,
+        CheckValuesMixin, StateAuditMixin, Workflow, ModelSQL, ModelView):
     "Lift Booking"
     __name__ = 'property.lift.booking'
     __string__ = "Lift Booking"
@@ -133,19 +133,11 @@ class LiftBooking(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
     def default_protection():
         return False
 
-    @classmethod
-    def default_site(cls):
-        User = Pool().get('res.user')
-        sites = User.get_property_sites()
-        if len(sites) == 1:
-            return sites[0]
-
-    @fields.depends('unit', 'building', 'site', '_parent_unit.building',
-        '_parent_unit.site')
+    @fields.depends('unit', 'building', '_parent_unit.building')
     def on_change_unit(self):
+        super().on_change_unit()
         if self.unit:
             self.building = self.unit.building
-            self.site = self.unit.site
 
     def get_rec_name(self, name):
         start = to_office(self.start)
@@ -196,7 +188,7 @@ class LiftBooking(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
                         'property_frontdesk.msg_lift_booking_overlap',
                         booking=booking.rec_name,
                         other=others[0].rec_name))
-        cls.write(bookings, {'booked_by': Transaction().user or None})
+        cls.stamp(bookings, by='booked_by')
 
     @classmethod
     @ModelView.button
@@ -209,16 +201,13 @@ class LiftBooking(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
                 raise UserError(gettext(
                         'property_frontdesk.msg_lift_booking_no_protection',
                         booking=booking.rec_name))
-        cls.write(bookings, {
-                'protection_checked_by': Transaction().user or None,
-                'started_at': clock(),
-                })
+        cls.stamp(bookings, by='protection_checked_by', at='started_at')
 
     @classmethod
     @ModelView.button
     @Workflow.transition('done')
     def finish(cls, bookings):
-        cls.write(bookings, {'finished_at': clock()})
+        cls.stamp(bookings, at='finished_at')
 
     @classmethod
     @ModelView.button

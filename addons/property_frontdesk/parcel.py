@@ -12,7 +12,9 @@ from trytond.modules.property_base.common import (
     rec_name_domain, start_of_office_day)
 from trytond.modules.property_base.printing import HTMLReport
 from trytond.modules.property_base.mail import send_notification_email
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.site import UnitSiteMixin
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -45,8 +47,9 @@ class Site(metaclass=PoolMeta):
         return PARCEL_REMINDER_DAYS
 
 
-class Parcel(OverdueReminderMixin, WorkflowGuardMixin, CheckValuesMixin,
-        StateAuditMixin, Workflow, ModelSQL, ModelView):
+class Parcel(UnitSiteMixin, StampMixin, OverdueReminderMixin,
+        WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, Workflow,
+        ModelSQL, ModelView):
     __name__ = 'property.parcel'
     __string__ = "Mail and Parcel"
     _overdue_field = 'uncollected'
@@ -136,17 +139,6 @@ class Parcel(OverdueReminderMixin, WorkflowGuardMixin, CheckValuesMixin,
     def default_kind():
         return 'parcel'
 
-    @classmethod
-    def default_site(cls):
-        User = Pool().get('res.user')
-        sites = User.get_property_sites()
-        if len(sites) == 1:
-            return sites[0]
-
-    @fields.depends('unit', 'site', '_parent_unit.site')
-    def on_change_unit(self):
-        if self.unit:
-            self.site = self.unit.site
 
     def get_rec_name(self, name):
         return ' '.join(filter(None,
@@ -262,19 +254,13 @@ class Parcel(OverdueReminderMixin, WorkflowGuardMixin, CheckValuesMixin,
                 raise UserError(gettext(
                         'property_frontdesk.msg_parcel_no_collector',
                         parcel=parcel.rec_name))
-        cls.write(parcels, {
-                'collected_at': clock(),
-                'handed_over_by': Transaction().user,
-                })
+        cls.stamp(parcels, by='handed_over_by', at='collected_at')
 
     @classmethod
     @ModelView.button
     @Workflow.transition('returned')
     def return_(cls, parcels):
-        cls.write(parcels, {
-                'collected_at': clock(),
-                'handed_over_by': Transaction().user,
-                })
+        cls.stamp(parcels, by='handed_over_by', at='collected_at')
 
     @classmethod
     def remind_uncollected(cls):

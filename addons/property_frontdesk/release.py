@@ -9,10 +9,11 @@ from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, office_date, rec_name_domain)
 from trytond.modules.property_base.printing import HTMLReport
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.site import UnitSiteMixin
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin)
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
 
 SLIP_STATES = [
     ('draft', "Draft"),
@@ -22,8 +23,8 @@ SLIP_STATES = [
     ]
 
 
-class ReleaseSlip(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
-        Workflow, ModelSQL, ModelView):
+class ReleaseSlip(UnitSiteMixin, StampMixin, WorkflowGuardMixin,
+        CheckValuesMixin, StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.release.slip'
     __string__ = "Goods Release Slip"
     _maintained_fields = ('number', 'issued_by', 'authorised_at',
@@ -120,17 +121,6 @@ class ReleaseSlip(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
     def default_removal():
         return False
 
-    @classmethod
-    def default_site(cls):
-        User = Pool().get('res.user')
-        sites = User.get_property_sites()
-        if len(sites) == 1:
-            return sites[0]
-
-    @fields.depends('unit', 'site', '_parent_unit.site')
-    def on_change_unit(self):
-        if self.unit:
-            self.site = self.unit.site
 
     def get_rec_name(self, name):
         return f'{self.number or "-"} {self.unit.rec_name}'
@@ -198,9 +188,8 @@ class ReleaseSlip(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
                 'property_frontdesk', 'sequence_release_slip'))
         for slip in sorted(slips, key=lambda s: s.id):
             slip.number = sequence.get()
-            slip.issued_by = Transaction().user
-            slip.authorised_at = clock()
         cls.save(slips)
+        cls.stamp(slips, by='issued_by', at='authorised_at')
 
     @classmethod
     @ModelView.button
@@ -218,10 +207,7 @@ class ReleaseSlip(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
                 raise UserError(gettext(
                         'property_frontdesk.msg_release_other_day',
                         slip=slip.rec_name, date=slip.date, today=today))
-        cls.write(slips, {
-                'released_at': now,
-                'released_by': Transaction().user,
-                })
+        cls.stamp(slips, by='released_by', at='released_at')
 
     @classmethod
     @ModelView.button

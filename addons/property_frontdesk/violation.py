@@ -11,9 +11,11 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, clock, rec_name_domain)
+    CheckValuesMixin, rec_name_domain)
 from trytond.modules.property_base.printing import HTMLReport
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.site import UnitSiteMixin
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -41,8 +43,8 @@ VIOLATION_STATES = [
 NOTICE_DAYS = 7
 
 
-class Violation(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
-        Workflow, ModelSQL, ModelView):
+class Violation(UnitSiteMixin, StampMixin, WorkflowGuardMixin,
+        CheckValuesMixin, StateAuditMixin, Workflow, ModelSQL, ModelView):
     "Everyday Violation"
     __name__ = 'property.violation'
     __string__ = "Violation"
@@ -144,17 +146,10 @@ class Violation(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
     def default_notice_days():
         return NOTICE_DAYS
 
-    @classmethod
-    def default_site(cls):
-        User = Pool().get('res.user')
-        sites = User.get_property_sites()
-        if len(sites) == 1:
-            return sites[0]
-
-    @fields.depends('unit', 'site', '_parent_unit.site')
+    @fields.depends('location')
     def on_change_unit(self):
+        super().on_change_unit()
         if self.unit:
-            self.site = self.unit.site
             self.location = None
 
     def get_rec_name(self, name):
@@ -226,10 +221,7 @@ class Violation(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
                         'property_frontdesk.msg_violation_not_overdue',
                         violation=violation.rec_name,
                         deadline=violation.deadline))
-        cls.write(violations, {
-                'escalated_at': clock(),
-                'escalated_by': Transaction().user or None,
-                })
+        cls.stamp(violations, by='escalated_by', at='escalated_at')
 
     @classmethod
     @ModelView.button

@@ -7,11 +7,11 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.printing import HTMLReport
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, clock, office_date, rec_name_domain)
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
-from trytond.pool import Pool
+    CheckValuesMixin, rec_name_domain)
+from trytond.modules.property_base.site import UnitSiteMixin
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin, acting_employee)
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
 
 DESTINATIONS = [
     ('home', "A Home"),
@@ -31,8 +31,8 @@ VISITOR_STATES = [
     ]
 
 
-class Visitor(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
-        Workflow, ModelSQL, ModelView):
+class Visitor(UnitSiteMixin, StampMixin, WorkflowGuardMixin,
+        CheckValuesMixin, StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.visitor'
     __string__ = "Visitor"
     _maintained_fields = ('date', 'arrived_at', 'let_in_by', 'left_at',
@@ -132,13 +132,6 @@ class Visitor(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
     def default_people():
         return 1
 
-    @classmethod
-    def default_site(cls):
-        User = Pool().get('res.user')
-        sites = User.get_property_sites()
-        if len(sites) == 1:
-            return sites[0]
-
     @fields.depends('destination')
     def on_change_with_needs_approval(self, name=None):
         return self.destination in RESTRICTED
@@ -148,10 +141,6 @@ class Visitor(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         if self.destination != 'home':
             self.unit = None
 
-    @fields.depends('unit', 'site', '_parent_unit.site')
-    def on_change_unit(self):
-        if self.unit:
-            self.site = self.unit.site
 
     def get_rec_name(self, name):
         where = self.unit.rec_name if self.unit else self.destination_string
@@ -189,21 +178,14 @@ class Visitor(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
     @ModelView.button
     @Workflow.transition('approved')
     def approve(cls, visitors):
-        User = Pool().get('res.user')
         for visitor in visitors:
             if not visitor.needs_approval:
                 raise UserError(gettext(
                         'property_frontdesk.msg_visitor_no_approval_needed',
                         visitor=visitor.rec_name))
-        user = User(Transaction().user)
-        if not user.employee:
-            raise UserError(gettext(
-                    'property_frontdesk.msg_visitor_approver_no_employee',
-                    user=user.rec_name))
-        cls.write(visitors, {
-                'approved_by': user.employee.id,
-                'approved_at': clock(),
-                })
+        approver = acting_employee(
+            'property_frontdesk.msg_visitor_approver_no_employee')
+        cls.stamp(visitors, at='approved_at', approved_by=approver.id)
 
     @classmethod
     @ModelView.button
@@ -214,18 +196,13 @@ class Visitor(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
                 raise UserError(gettext(
                         'property_frontdesk.msg_visitor_needs_approval',
                         visitor=visitor.rec_name))
-        arrived = clock()
-        cls.write(visitors, {
-                'arrived_at': arrived,
-                'date': office_date(arrived),
-                'let_in_by': Transaction().user,
-                })
+        cls.stamp(visitors, by='let_in_by', at='arrived_at', on='date')
 
     @classmethod
     @ModelView.button
     @Workflow.transition('left')
     def leave(cls, visitors):
-        cls.write(visitors, {'left_at': clock()})
+        cls.stamp(visitors, at='left_at')
 
     @classmethod
     @ModelView.button

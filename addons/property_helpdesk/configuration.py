@@ -13,7 +13,8 @@ from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
 from trytond.modules.property_base.common import (
     CheckValuesMixin, SingletonRowMixin, column_exist, copy_company_rows,
-    end_of_office_day, multivalue_default, office_date)
+    end_of_office_day, give_companies_sequence, multivalue_default,
+    office_date)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction, without_check_access
@@ -122,6 +123,7 @@ class Configuration(SingletonRowMixin, CheckValuesMixin,
         ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
     __name__ = 'property.helpdesk.configuration'
     __string__ = "Helpdesk Policy"
+    _company_rows_table = OLD_TABLE
     ticket_sequence = fields.MultiValue(fields.Many2One(
             'ir.sequence', "Ticket Sequence", required=True,
             domain=[
@@ -177,14 +179,6 @@ class Configuration(SingletonRowMixin, CheckValuesMixin,
     default_level1_minutes = multivalue_default('level1_minutes')
     default_level2_minutes = multivalue_default('level2_minutes')
     default_spot_check_share = multivalue_default('spot_check_share')
-
-    @classmethod
-    def __register__(cls, module):
-        # Migration from the policy of one row per company: the old table
-        # is kept aside, its values are copied to the value models
-        if column_exist(cls._table, 'company'):
-            backend.TableHandler.table_rename(cls._table, OLD_TABLE)
-        super().__register__(module)
 
     @classmethod
     def get_policy(cls, company):
@@ -381,22 +375,9 @@ class Company(metaclass=PoolMeta):
     @classmethod
     def create(cls, vlist):
         "Each new company numbers its tickets with a sequence of its own"
-        pool = Pool()
-        Configuration = pool.get('property.helpdesk.configuration')
-        Sequence = pool.get('ir.sequence')
         companies = super().create(vlist)
-        with without_check_access():
-            config = Configuration(1)
-            template = Configuration.default_ticket_sequence()
-            if template is not None:
-                template = Sequence(template)
-                for company in companies:
-                    sequence, = Sequence.copy([template], default={
-                            'company': company.id,
-                            'name': f'{template.name} ({company.rec_name})',
-                            })
-                    config.set_multivalue(
-                        'ticket_sequence', sequence.id, company=company.id)
+        give_companies_sequence(companies,
+            'property.helpdesk.configuration', 'ticket_sequence')
         return companies
 
 

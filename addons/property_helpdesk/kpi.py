@@ -48,7 +48,20 @@ def _rate(numerator, denominator):
         if denominator else None)
 
 
-class KPI(ModelSQL, ModelView):
+def rate_targets(rates):
+    """A mixin giving each rate of rates (that the policy has a target for,
+    configuration.TARGETS) its target, `<rate>_target`, and whether the
+    rate meets it, `<rate>_ok` (both computed by get_target)"""
+    attributes = {'__slots__': ()}
+    for rate in rates:
+        attributes[f'{rate}_target'] = fields.Function(
+            fields.Integer("Target"), 'get_target')
+        attributes[f'{rate}_ok'] = fields.Function(
+            fields.Boolean("On Target"), 'get_target')
+    return type('RateTargetsMixin', (), attributes)
+
+
+class KPI(rate_targets(TARGETS), ModelSQL, ModelView):
     __name__ = 'property.helpdesk.kpi'
     __string__ = "Service KPI"
     # One row per site and month of reception, computed by the database
@@ -85,34 +98,10 @@ class KPI(ModelSQL, ModelView):
             "days (seed 004)."), 'get_rate')
     repair_on_time_rate = fields.Function(fields.Float(
             "Repairs on Time (%)", digits=(5, 1)), 'get_rate')
-    repair_on_time_rate_target = fields.Function(fields.Integer(
-            "Target"), 'get_target')
-    repair_on_time_rate_ok = fields.Function(fields.Boolean(
-            "On Target"), 'get_target')
     complaint_on_time_rate = fields.Function(fields.Float(
             "Complaints on Time (%)", digits=(5, 1)), 'get_rate')
-    complaint_on_time_rate_target = fields.Function(fields.Integer(
-            "Target"), 'get_target')
-    complaint_on_time_rate_ok = fields.Function(fields.Boolean(
-            "On Target"), 'get_target')
     repair_satisfaction_rate = fields.Function(fields.Float(
             "Repair Satisfaction (%)", digits=(5, 1)), 'get_rate')
-    repair_satisfaction_rate_target = fields.Function(fields.Integer(
-            "Target"), 'get_target')
-    repair_satisfaction_rate_ok = fields.Function(fields.Boolean(
-            "On Target"), 'get_target')
-    rework_rate_target = fields.Function(fields.Integer(
-            "Target"), 'get_target')
-    rework_rate_ok = fields.Function(fields.Boolean(
-            "On Target"), 'get_target')
-    complaint_visit_rate_target = fields.Function(fields.Integer(
-            "Target"), 'get_target')
-    complaint_visit_rate_ok = fields.Function(fields.Boolean(
-            "On Target"), 'get_target')
-    satisfaction_rate_target = fields.Function(fields.Integer(
-            "Target"), 'get_target')
-    satisfaction_rate_ok = fields.Function(fields.Boolean(
-            "On Target"), 'get_target')
     done_rate = fields.Function(fields.Float("Done on Time (%)",
             digits=(5, 1), help="Target 98 %."), 'get_rate')
     rework_rate = fields.Function(fields.Float("Rework (%)",

@@ -700,6 +700,24 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
                 for i in invoices))
 
     @with_transaction()
+    def test_bulk_rows_timed_by_suite_clock(self):
+        """The rows the batch writes set-wise are created and written at
+        the time of the suite's clock (UTC), late in the office's evening
+        of a year's last day here"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        with office_clock(dt.datetime(2026, 12, 31, 23, 45)) as created:
+            party_id, = bulk.insert(Party, [
+                    {'name': "Bulk Row", 'code': 'BULK-1'}])
+        with office_clock(dt.datetime(2027, 1, 1, 6, 5)) as written:
+            bulk.update(Party, [{'id': party_id, 'name': "Bulk Row 2"}])
+        party = Party(party_id)
+        self.assertEqual(party.name, "Bulk Row 2")
+        self.assertEqual(created, dt.datetime(2026, 12, 31, 15, 45))
+        self.assertEqual(
+            (party.create_date, party.write_date), (created, written))
+
+    @with_transaction()
     def test_invoice_date_before_numbered_invoice(self):
         """A run dated before an invoice its sequence already numbered is
         refused with Tryton's numbering message, and bills nothing"""

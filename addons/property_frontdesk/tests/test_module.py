@@ -210,6 +210,52 @@ class PropertyFrontdeskTestCase(
             with self.assertRaises(AccessError):
                 Visitor.read([theirs.id], ['name'])
 
+    @with_transaction()
+    def test_state_changes_read_with_their_record(self):
+        """A state change is read by who may read its record: a clerk reads
+        those of the visitors of their own site only, a group without
+        access to the visitors none of theirs"""
+        pool = Pool()
+        Visitor = pool.get('property.visitor')
+        Change = pool.get('property.state.change')
+        office = front_office()
+        archivist = create_staff("冯洁", 'archivist',
+            'property_base.group_property_archive', office['company'],
+            [office['site']])
+        visitors = [('record', 'like', 'property.visitor,%')]
+        with as_user(office['clerk'], office['company']):
+            mine, = Visitor.create([{'site': office['site'].id,
+                        'name': "甲", 'destination': 'office',
+                        'purpose': "咨询"}])
+            Visitor.admit([mine])
+        with as_user(office['other_clerk'], office['company']):
+            theirs, = Visitor.create([{'site': office['other_site'].id,
+                        'name': "乙", 'destination': 'home',
+                        'unit': office['other_unit'].id, 'purpose': "探亲"}])
+            their_changes = Change.search(visitors)
+            self.assertEqual(
+                [(str(c.record), c.to_state) for c in their_changes],
+                [(str(theirs), 'draft')])
+            self.assertEqual(Change.search(visitors, count=True), 1)
+            # (and the changes of their own site's homes)
+            self.assertEqual({c.record for c in Change.search([])},
+                {theirs, office['other_unit']})
+        with as_user(office['clerk'], office['company']):
+            changes = Change.search(visitors)
+            self.assertEqual(
+                {(str(c.record), c.from_state, c.to_state) for c in changes},
+                {(str(mine), None, 'draft'), (str(mine), 'draft', 'in')})
+            self.assertEqual(len(Change.search(visitors, limit=1)), 1)
+            self.assertEqual(
+                list(Visitor.read([mine.id], ['state_changes'])[0]
+                    ['state_changes']), [c.id for c in changes])
+            with self.assertRaises(AccessError):
+                Change.read([their_changes[0].id], ['to_state'])
+        with as_user(archivist, office['company']):
+            self.assertEqual(Change.search(visitors), [])
+            with self.assertRaises(AccessError):
+                Change.read([changes[0].id], ['to_state'])
+
     # Goods release slips (放行条)
 
     def _slip(self, office, authoriser, **values):
