@@ -313,14 +313,23 @@ def give_companies_sequence(companies, configuration, field,
 def copy_company_rows(Value, old_table, columns):
     """Copy the columns of a policy's old rows, one per company, from
     old_table to the value table of Value just created (migration to the
-    singleton)"""
-    from sql import Column, Table
+    singleton); the required fields the old table did not have (added
+    since) take their default"""
+    from sql import Column, Literal, Table
     from trytond import backend
+    from trytond.model import fields
     if not backend.TableHandler.table_exist(old_table):
         return
     cursor = Transaction().connection.cursor()
     table = Value.__table__()
     old = Table(old_table)
+    added = [name for name, field in Value._fields.items()
+        if field.required and name not in columns
+        and type(field) in {fields.Integer, fields.Float, fields.Numeric,
+            fields.Char, fields.Selection, fields.Boolean}
+        and hasattr(Value, f'default_{name}')]
     cursor.execute(*table.insert(
-            [table.company] + [Column(table, c) for c in columns],
-            old.select(old.company, *[Column(old, c) for c in columns])))
+            [table.company] + [Column(table, c) for c in columns]
+            + [Column(table, c) for c in added],
+            old.select(old.company, *[Column(old, c) for c in columns],
+                *[Literal(getattr(Value, f'default_{c}')()) for c in added])))
