@@ -59,11 +59,10 @@ site.save()
 Building = Model.get('property.building')
 building = Building(site=site, code='B1', name='Block 1', floors=12)
 building.save()
-""" + setup_staff('finance', sites=['BG']) + f"""
 Unit = Model.get('property.unit')
 Party = Model.get('party.party')
 Move = Model.get('property.move')
-homes = []
+homes, moves = [], []
 for number, area, name in [
         ('301', Decimal('89.37'), {WANG!r}),
         ('302', Decimal('120.00'), {LI!r})]:
@@ -79,23 +78,25 @@ for number, area, name in [
         # the fee step is finance's (below)
         line.done = line.step != 'initial_fees'
     move.save()
-    # finance signs the first fees off (paid at the cashier, no invoice)
-    as_user({FINANCE!r})
-    Model.get('property.move')(move.id).click('sign_off_fees')
-    as_user('admin')
-    move = Move(move.id)
-    move.click('complete')
-    unit.reload()
     homes.append(unit)
-wang_home, li_home = homes
-wang_home.click('occupy')
-wang_home.reload()
-assert (wang_home.state, li_home.state) == ('occupied', 'handed_over'), (
-    wang_home.state, li_home.state)
+    moves.append(move.id)
 
 Assignment = Model.get('property.fee.assignment')
 Assignment(fee_type=property_fee, site=site, rate=Decimal('1.85'),
     start_date=month - relativedelta(months=1)).save()
+""" + setup_staff('finance', sites=['BG']) + f"""
+# finance signs the first fees off (paid at the cashier, no invoice)
+as_user({FINANCE!r})
+for move in moves:
+    Model.get('property.move')(move).click('sign_off_fees')
+as_user('admin')
+for move in moves:
+    Model.get('property.move')(move).click('complete')
+wang_home, li_home = [Model.get('property.unit')(u.id) for u in homes]
+wang_home.click('occupy')
+wang_home.reload()
+assert (wang_home.state, li_home.state) == ('occupied', 'handed_over'), (
+    wang_home.state, li_home.state)
 result = {{'month': month, 'fee_type': property_fee.id,
     'wang_home': wang_home.id, 'li_home': li_home.id,
     'wang': wang_home.ownerships[0].party.id,
