@@ -55,68 +55,104 @@ done
 
 # The backends run at the same time, each in a process of its own: a
 # backend keeps about one core busy, so on two cores both take about the
-# time of the longer one. Each writes its output to a file of its own,
-# printed whole at the end; meanwhile a line a minute tells how far each
-# has got.
+# time of the longer one. PostgreSQL's is the longer: its PostgreSQL-only
+# tests (concurrent transactions, worker processes killed, backups) run in
+# a third process on the same cluster, with a database name of its own,
+# started when the first of the other two has ended and left a core free
+# (by then the cached databases they restore are on the cluster). Each
+# writes its output to a file of its own, printed whole at the end;
+# meanwhile a line a minute tells how far each has got.
 t=$SECONDS
 declare -A PID=() SECS=()
+RUNS=()
+PG_ONLY=(Concurrency BackupTestCase)
 export PYTHONUNBUFFERED=1   # the progress lines read the logs
-for backend in $BACKENDS; do
-    args=(--backend "$backend" --summary "$RESULTS/$backend.json")
-    case "$backend" in
+start_run() {
+    local name="$1" args=() pattern
+    case "$name" in
         sqlite)
+            args=(--backend sqlite)
             [[ "$BROWSER" == 1 ]] && args+=(--browser)
-            "$PY" tests/run.py "${args[@]}" >"$RESULTS/$backend.log" 2>&1 &
             ;;
         postgresql)
-            TRYTOND_DATABASE__URI="$(cat "$PGDIR/uri")" \
-                "$PY" tests/run.py "${args[@]}" >"$RESULTS/$backend.log" 2>&1 &
+            args=(--backend postgresql)
+            for pattern in "${PG_ONLY[@]}"; do args+=(--exclude "$pattern"); done
+            ;;
+        postgresql-only)
+            args=(--backend postgresql)
+            for pattern in "${PG_ONLY[@]}"; do args+=(-k "$pattern"); done
             ;;
     esac
-    PID[$backend]=$!
+    args+=(--summary "$RESULTS/$name.json")
+    case "$name" in
+        sqlite)
+            "$PY" tests/run.py "${args[@]}" >"$RESULTS/$name.log" 2>&1 &
+            ;;
+        postgresql)
+            DB_NAME=test_property TRYTOND_DATABASE__URI="$(cat "$PGDIR/uri")" \
+                "$PY" tests/run.py "${args[@]}" >"$RESULTS/$name.log" 2>&1 &
+            ;;
+        postgresql-only)
+            DB_NAME=test_property_only \
+                TRYTOND_DATABASE__URI="$(cat "$PGDIR/uri")" \
+                "$PY" tests/run.py "${args[@]}" >"$RESULTS/$name.log" 2>&1 &
+            ;;
+    esac
+    PID[$name]=$!
     PIDS+=($!)
+    RUNS+=("$name")
+}
+for backend in $BACKENDS; do
+    start_run "$backend"
 done
+pending=""
+[[ " $BACKENDS " == *" postgresql "* ]] && pending=postgresql-only
 done_count() {
     grep -cE '\.\.\. (ok|FAIL|ERROR|skipped.*|expected failure|unexpected success)$' \
         "$RESULTS/$1.log" 2>/dev/null || true
 }
-while ((${#SECS[@]} < ${#PID[@]})); do
+while ((${#SECS[@]} < ${#PID[@]})) || [[ -n "$pending" ]]; do
     sleep 5
     line=""
-    for backend in $BACKENDS; do
-        if [[ -z "${SECS[$backend]:-}" ]] && ! kill -0 "${PID[$backend]}" 2>/dev/null; then
-            SECS[$backend]=$((SECONDS - t))
+    for run in "${RUNS[@]}"; do
+        if [[ -z "${SECS[$run]:-}" ]] && ! kill -0 "${PID[$run]}" 2>/dev/null; then
+            SECS[$run]=$((SECONDS - t))
         fi
-        line+="  $backend: $(done_count "$backend") tests done${SECS[$backend]:+ in ${SECS[$backend]}s}"
+        line+="  $run: $(done_count "$run") tests done${SECS[$run]:+ in ${SECS[$run]}s}"
     done
+    if [[ -n "$pending" ]] && ((${#SECS[@]} > 0)); then
+        echo "[$((SECONDS - t))s]  starting $pending"
+        start_run "$pending"
+        pending=""
+    fi
     if (( (SECONDS - t) % 60 < 5 )); then
         echo "[$((SECONDS - t))s]$line"
     fi
 done
 status=0
-for backend in $BACKENDS; do
-    wait "${PID[$backend]}" || status=1
+for run in "${RUNS[@]}"; do
+    wait "${PID[$run]}" || status=1
 done
 PIDS=()
 if [[ -n "$PGDIR" ]]; then
     bash scripts/pgcluster.sh stop "$PGDIR"
     PGDIR=""
 fi
-for backend in $BACKENDS; do
+for run in "${RUNS[@]}"; do
     echo
-    echo "======== $backend ========"
-    cat "$RESULTS/$backend.log"
+    echo "======== $run ========"
+    cat "$RESULTS/$run.log"
 done
 echo
-for backend in $BACKENDS; do
-    echo "$backend tests: ${SECS[$backend]}s"
+for run in "${RUNS[@]}"; do
+    echo "$run tests: ${SECS[$run]}s"
 done
 echo "all tests: $((SECONDS - t))s"
 # keep each backend's counts and per-test seconds for a look afterwards
 cp "$RESULTS"/*.json tests/artifacts/ 2>/dev/null || true
 
 # Sum the per-backend results; a backend that wrote none counts as a failure.
-"$PY" - "$RESULTS" $BACKENDS <<'PY' || status=1
+"$PY" - "$RESULTS" "${RUNS[@]}" <<'PY' || status=1
 import json, os, sys
 folder, backends = sys.argv[1], sys.argv[2:]
 total = {'passed': 0, 'failed': 0, 'skipped': 0}

@@ -390,6 +390,18 @@ class Result(unittest.TextTestResult):
         return counts
 
 
+def excluded(suite, patterns):
+    "The suite without the tests whose id matches one of the patterns"
+    from fnmatch import fnmatchcase
+    result = unittest.TestSuite()
+    for test in suite:
+        if isinstance(test, unittest.TestSuite):
+            result.addTest(excluded(test, patterns))
+        elif not any(fnmatchcase(test.id(), p) for p in patterns):
+            result.addTest(test)
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -401,6 +413,8 @@ def main():
         help="run only the browser end-to-end tests")
     parser.add_argument('--summary', metavar='FILE',
         help="write the counts as JSON to FILE")
+    parser.add_argument('--exclude', metavar='PATTERN', action='append',
+        default=[], help="leave out the tests matching the pattern (as -k)")
     parser.add_argument('-k', dest='patterns', action='append',
         help="only run tests matching the pattern (as unittest -k)")
     parser.add_argument('-q', '--quiet', action='store_true')
@@ -461,6 +475,9 @@ def main():
             sys.path.insert(0, TESTS_DIR)
         suite.addTest(load_package(loader, 'browser'))
 
+    if args.exclude:
+        suite = excluded(suite, [
+                p if '*' in p else f'*{p}*' for p in args.exclude])
     print(f"=== {args.backend}: running {suite.countTestCases()} tests",
         flush=True)
     runner = unittest.TextTestRunner(
