@@ -10,8 +10,8 @@ in processes of the printing's own working side by side (the
 `print_processes` option of trytond's configuration, section
 `property_billing`; by default the machine's cores, at most 4), then the
 files are joined in order with pdfunite (poppler-utils) and the result is
-stored on the run. The memory used is that of one batch per process,
-whatever the number of homes. Run by a worker, each batch commits the
+moved into Tryton's file store as the run's PDF. The memory used is that
+of one batch per process, whatever the number of homes. Run by a worker, each batch commits the
 progress shown on the run."""
 import multiprocessing
 import os
@@ -24,6 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from trytond.config import config
 from trytond.exceptions import UserError
+from trytond.filestore import filestore
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.modules.property_base.printing import pdf_from_html
@@ -230,10 +231,11 @@ class Run(metaclass=PoolMeta):
                     del html
                 while pending:
                     collect()
-                content = cls._join_pdf(parts, directory)
+                file_id = cls._store_notices(
+                    cls._join_pdf(parts, directory))
             cls.write([cls(run_id)], {
                     'notices_state': 'done',
-                    'notices': content,
+                    'notices_file_id': file_id,
                     'notices_done': len(invoice_ids),
                     })
         except Exception as exception:
@@ -252,13 +254,33 @@ class Run(metaclass=PoolMeta):
                 executor.shutdown(cancel_futures=True)
 
     @classmethod
+    def _store_notices(cls, path):
+        """The file at path stored in Tryton's file store as the runs'
+        notices PDF, by its file id. With trytond's own file store (files
+        under the database path) the file is moved into place and never
+        read into memory, so the memory of the printing does not grow with
+        the number of homes; a store of another class gets its content."""
+        field = cls.notices
+        prefix = field.store_prefix
+        if prefix is None:
+            prefix = Transaction().database.name
+        if type(filestore).__module__ == 'trytond.filestore':
+            file_id = filestore._id(None)
+            filename = filestore._filename(file_id, prefix)
+            os.makedirs(os.path.dirname(filename), mode=0o770,
+                exist_ok=True)
+            shutil.move(path, filename)
+            return os.path.basename(filename)
+        with open(path, 'rb') as fp:
+            return filestore.set(fp.read(), prefix)
+
+    @classmethod
     def _join_pdf(cls, parts, directory):
-        "The PDF files joined into one, in order"
+        "The path of the PDF files joined into one, in order"
         if not parts:
             raise UserError(gettext('property_billing.msg_notices_none'))
         if len(parts) == 1:
-            with open(parts[0], 'rb') as fp:
-                return fp.read()
+            return parts[0]
         pdfunite = shutil.which('pdfunite')
         if not pdfunite:
             raise UserError(gettext(
@@ -270,5 +292,4 @@ class Run(metaclass=PoolMeta):
             raise UserError(gettext(
                     'property_billing.msg_notices_join_failed',
                     error=process.stderr.decode('utf-8', 'replace')[-500:]))
-        with open(output, 'rb') as fp:
-            return fp.read()
+        return output
