@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from trytond import backend
 from trytond.exceptions import UserError
+from trytond.filestore import filestore
 from trytond.i18n import gettext
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.model.modelview import AccessButtonError
@@ -1757,6 +1758,10 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         self.assertTrue(run.notices_filename.endswith('.pdf'))
         content = run.notices
         self.assertTrue(content.startswith(b'%PDF'))
+        # the joined file was moved into the file store, never read into
+        # the printing's memory
+        self.assertEqual(filestore.size(run.notices_file_id,
+                Transaction().database.name), len(content))
         text = pdf_text(content)
         pages = [p for p in text.split('\f') if p.strip()]
         self.assertEqual(len(pages), 21)
