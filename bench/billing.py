@@ -23,6 +23,9 @@ a parking fee and a water meter read twice), then for each worker count:
   with the locks Tryton needs taken from its start (the stock path
   without its replays: a baseline in its best case), then rolled back.
 
+Every process it starts (the cluster, the trytond-worker processes and
+their pool) is stopped when it ends, also on an error, Ctrl-C or SIGTERM.
+
 Printed: invoices, seconds, invoices/s and the ratio ours/baseline; the
 cost per unit; peak memory; and the checks that every invoice of the run
 is posted with a posted, balanced move, that the invoice numbers of the
@@ -33,6 +36,7 @@ import argparse
 import datetime as dt
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -287,11 +291,49 @@ def process_tree_hwm(pid):
     return peaks
 
 
+# the processes started, each the leader of a process group of its own
+_started = []
+
+
+def start(args, **kwargs):
+    """Start a process in a process group of its own (with what it starts
+    in turn: trytond-worker's pool), stopped by stop(), at the latest when
+    main() ends, also on an error, Ctrl-C or SIGTERM"""
+    process = subprocess.Popen(args, start_new_session=True, **kwargs)
+    _started.append(process)
+    return process
+
+
+def _group_alive(pgid):
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop(process, timeout=10):
+    """Stop the process and every process of its group: SIGTERM, then
+    SIGKILL what is left after timeout seconds"""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        if not _group_alive(process.pid):
+            break
+        os.killpg(process.pid, sig)
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if process.poll() is not None and not _group_alive(process.pid):
+                break
+            time.sleep(0.1)
+    process.wait()
+    if process in _started:
+        _started.remove(process)
+
+
 def ours(conf, company_id, site_id, workers):
     "The run of the site processed by `workers` trytond-worker processes"
     log = open(os.path.join(tempfile.gettempdir(),
             f'bench-billing-worker-{site_id}.log'), 'w')
-    worker = subprocess.Popen([os.path.join(BIN, 'trytond-worker'),
+    worker = start([os.path.join(BIN, 'trytond-worker'),
             '-c', conf, '-d', DATABASE, '-n', str(workers), '-t', '1', '-v'],
         stdout=log, stderr=subprocess.STDOUT)
     peaks = {}
@@ -311,8 +353,8 @@ def ours(conf, company_id, site_id, workers):
                 raise RuntimeError("the worker stopped, see " + log.name)
         elapsed = time.monotonic() - t
     finally:
-        worker.terminate()
-        worker.wait()
+        stop(worker)
+        log.close()
     # the pool processes (children), not the parent that only waits
     children = [v for p, v in peaks.items() if p != worker.pid] or [0]
     for method, figures in committed(queue_profile, since).items():
@@ -550,6 +592,10 @@ def main():
     parser.add_argument('--uri-from-env', action='store_true',
         help="use TRYTOND_DATABASE__URI instead of a private cluster")
     args = parser.parse_args()
+    # stopped by a signal, the workers and the cluster are stopped all the
+    # same (the finally below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
 
     cluster = None
     if args.sqlite:
@@ -627,6 +673,10 @@ def main():
                 f"{r['per unit ms']:.1f} | {r['peak']:.0f} |")
         return 0
     finally:
+        # (Ctrl-C there: the stopping goes on)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for process in list(_started):
+            stop(process)
         if args.sqlite:
             import shutil
             shutil.rmtree(folder, ignore_errors=True)

@@ -2,6 +2,7 @@
 """Fee types (收费项目), their rates per site, building or unit (收费标准)
 and one-off charges"""
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -77,6 +78,69 @@ def price_of(rate, months=1, fraction=1, discount=0):
     price = (Decimal(rate) * months * Decimal(fraction)
         * (1 - Decimal(discount) / 100))
     return price.quantize(Decimal('0.0001'))
+
+
+def _segments(periods, start, end):
+    """Split [start, end] by the periods (from_date, to_date, key, rank),
+    giving (from, to, key) with the best ranked key covering each day"""
+    days = {start, end + dt.timedelta(days=1)}
+    for from_date, to_date, _, _ in periods:
+        if from_date and start < from_date <= end:
+            days.add(from_date)
+        if to_date and start <= to_date < end:
+            days.add(to_date + dt.timedelta(days=1))
+    days = sorted(days)
+    result = []
+    for begin, after in zip(days, days[1:]):
+        finish = after - dt.timedelta(days=1)
+        covering = [(rank, key) for f, t, key, rank in periods
+            if (f or dt.date.min) <= begin and (t is None or finish <= t)]
+        key = max(covering)[1] if covering else None
+        if result and result[-1][2] == key and key is not None:
+            result[-1] = (result[-1][0], finish, key)
+        elif key is not None:
+            result.append((begin, finish, key))
+    return result
+
+
+def payer_segments(unit, payer, start, end):
+    """The parties paying a unit's fee over [start, end] with their days:
+    the main owner (largest share), or for a tenant-paid fee the tenant
+    while the lease runs and the owner otherwise"""
+    owners = [(o.from_date, o.to_date, o.party.id,
+            (o.share, -o.id)) for o in unit.ownerships]
+    segments = _segments(owners, start, end)
+    if payer == 'tenant':
+        tenants = [(r.from_date, r.to_date, r.party.id, (1, -r.id))
+            for r in unit.residents if r.role == 'tenant']
+        leased = _segments(tenants, start, end)
+        if leased:
+            result = []
+            for begin, finish, owner in segments:
+                cursor = begin
+                for t_begin, t_finish, tenant in leased:
+                    if t_finish < begin or t_begin > finish:
+                        continue
+                    t_begin, t_finish = max(t_begin, begin), min(
+                        t_finish, finish)
+                    if cursor < t_begin:
+                        result.append(
+                            (cursor, t_begin - dt.timedelta(days=1), owner))
+                    result.append((t_begin, t_finish, tenant))
+                    cursor = t_finish + dt.timedelta(days=1)
+                if cursor <= finish:
+                    result.append((cursor, finish, owner))
+            # tenants' days on units without an owner are billed too
+            covered = {d for b, f, _ in result
+                for d in range((b - start).days, (f - start).days + 1)}
+            for t_begin, t_finish, tenant in leased:
+                if (t_begin - start).days not in covered:
+                    result.append((t_begin, t_finish, tenant))
+            segments = sorted(result)
+    days = defaultdict(int)
+    for begin, finish, party in segments:
+        days[party] += (finish - begin).days + 1
+    return sorted(days.items(), key=lambda x: -x[1])
 
 
 class FeeType(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
@@ -201,6 +265,47 @@ class FeeType(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
             return None
         return service_period(self.frequency, self.timing, month)
 
+    def get_fee_description(self, start, end):
+        "The description of the fee billed for the service period"
+        description = f'{self.name} {start:%Y-%m}'
+        if end.month != start.month or end.year != start.year:
+            description += f'~{end:%Y-%m}'
+        return description
+
+    def get_fee_quantity(self, unit):
+        "The quantity billed on the unit: its area, else one"
+        if self.method == 'area':
+            return unit.area or Decimal(0)
+        return Decimal(1)
+
+    def get_fee_discount(self, unit):
+        "The discount (%) of the unit: the vacant-unit discount (空置房)"
+        if unit.state in VACANT_STATES:
+            return self.vacant_discount or Decimal(0)
+        return Decimal(0)
+
+    def get_fee_readings(self, readings, start, end):
+        """The meter readings (of the unit, by date) the metered fee bills
+        for the service period: counted from the last base reading (taken
+        when the owner received the home), not what the meter counted
+        before"""
+        readings = [r for r in readings if start <= r.date <= end]
+        bases = [i for i, r in enumerate(readings) if r.base]
+        if bases:
+            readings = readings[bases[-1]:]
+        return readings
+
+    def get_invoice_product(self):
+        """The values of the fee's invoice lines that come from its
+        product: product, unit, revenue account and customer taxes"""
+        product = self.product
+        return {
+            'product': product.id,
+            'unit': product.default_uom.id,
+            'account': product.account_revenue_used.id,
+            'taxes': [t.id for t in product.customer_taxes_used],
+            }
+
 
 class FeeAssignment(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.fee.assignment'
@@ -321,6 +426,72 @@ class FeeAssignment(CheckValuesMixin, ModelSQL, ModelView):
                         assignment=assignment.rec_name,
                         other=others[0].rec_name))
 
+    def get_payers(self, unit, start, end):
+        """The parties paying the fee on the unit over [start, end] with
+        their days, most days first (payer_segments)"""
+        return payer_segments(unit, self.payer, start, end)
+
+    def get_unit_price(self, fraction=1, discount=0):
+        """The unit price of the fee: a metered fee's rate; a periodic
+        fee's monthly rate over the months of its period, prorated by the
+        fraction of its days and discounted (price_of)"""
+        if self.fee_type.method == 'metered':
+            return self.rate.quantize(Decimal('0.0001'))
+        return price_of(self.rate, MONTHS[self.fee_type.frequency],
+            fraction, discount)
+
+    def get_fees(self, unit, start, end, readings=()):
+        """The fees the rate bills on the unit for the service period
+        [start, end] as (values of a billed line, the meter readings it
+        bills): a metered fee's consumption to the payer on the period's
+        last day; a periodic fee's price to each payer prorated by their
+        days. None when a metered fee is held: a reading awaits review"""
+        fee_type = self.fee_type
+        currency = fee_type.company.currency
+        period_days = (end - start).days + 1
+        description = fee_type.get_fee_description(start, end)
+        values = {
+            'fee_type': fee_type.id,
+            'period_start': start,
+            'period_end': end,
+            'period_key': start,
+            'period_days': period_days,
+            }
+        if fee_type.method == 'metered':
+            readings = fee_type.get_fee_readings(readings, start, end)
+            if not readings:
+                return []
+            if any(r.state == 'flagged' for r in readings):
+                return None
+            quantity = sum(r.consumption for r in readings)
+            payers = self.get_payers(unit, end, end)
+            if not payers or quantity <= 0:
+                return []
+            party, _ = payers[0]
+            unit_price = self.get_unit_price()
+            return [(dict(values, party=party, description=description,
+                        quantity=quantity, unit_price=unit_price,
+                        days=period_days, discount=Decimal(0),
+                        amount=currency.round(quantity * unit_price)),
+                    readings)]
+        quantity = fee_type.get_fee_quantity(unit)
+        discount = fee_type.get_fee_discount(unit)
+        fees = []
+        for party, days in self.get_payers(unit, start, end):
+            fraction = Decimal(days) / Decimal(period_days)
+            unit_price = self.get_unit_price(fraction, discount)
+            amount = currency.round(quantity * unit_price)
+            if not amount:
+                continue
+            party_description = description
+            if days != period_days:
+                party_description += f' ({days}/{period_days})'
+            fees.append((dict(values, party=party,
+                        description=party_description, quantity=quantity,
+                        unit_price=unit_price, days=days, discount=discount,
+                        amount=amount), []))
+        return fees
+
     @classmethod
     def most_specific(cls, assignments, unit, start, end):
         """The assignments that apply to the unit over the period, one per
@@ -440,6 +611,24 @@ class Charge(site_from('unit'), CheckValuesMixin, ModelSQL, ModelView):
                 raise ValidationError(gettext(
                         'property_billing.msg_charge_amount_positive',
                         charge=charge.description))
+
+    def get_fee(self):
+        "The values of the billed line of the charge"
+        return {
+            'fee_type': self.fee_type.id,
+            'party': self.party.id,
+            'period_start': self.date,
+            'period_end': self.date,
+            'period_key': None,
+            'charge': self.id,
+            'description': self.description,
+            'quantity': Decimal(1),
+            'unit_price': self.amount,
+            'days': None,
+            'period_days': None,
+            'discount': Decimal(0),
+            'amount': self.amount,
+            }
 
     @classmethod
     def check_modification(cls, mode, charges, values=None, external=False):

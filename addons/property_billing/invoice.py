@@ -41,6 +41,74 @@ class Invoice(metaclass=PoolMeta):
         default.setdefault('property_lines', None)
         return super().copy(invoices, default=default)
 
+    @classmethod
+    def property_invoice_parties(cls, units):
+        """The parties (the ids of units: a unit of each party's by the
+        party's id) ready to be invoiced by the suite: those without an
+        address get their unit as invoice address; by id"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Address = pool.get('party.address')
+        Unit = pool.get('property.unit')
+        parties = Party.browse(list(units))
+        missing = [p for p in parties if not p.addresses]
+        if missing:
+            records = {u.id: u for u in Unit.browse(
+                    [units[p.id] for p in missing])}
+            Address.save([Address(party=p,
+                        street=records[units[p.id]].rec_name,
+                        city=records[units[p.id]].site.rec_name)
+                    for p in missing])
+            parties = Party.browse(list(units))
+        return {p.id: p for p in parties}
+
+    @classmethod
+    def property_invoice_defaults(cls, company, invoice_date):
+        """What the suite's customer invoices of the company dated
+        invoice_date share: the journal (Tryton's set_journal), the
+        currency and the billing policy's payment term"""
+        Configuration = Pool().get('property.billing.configuration')
+        invoice = cls(company=company, type='out')
+        invoice.set_journal()
+        return {
+            'company': company.id,
+            'type': 'out',
+            'journal': invoice.journal.id if invoice.journal else None,
+            'currency': company.currency.id,
+            'invoice_date': invoice_date,
+            'payment_term': Configuration.get_value(
+                'payment_term', company),
+            }
+
+    @classmethod
+    def property_invoice_values(cls, defaults, party, unit, description,
+            month=None, account=None):
+        """The values of a customer invoice of the suite (the fees of a
+        billing run, a renovation settlement) to the party (with an
+        address: property_invoice_parties) for the unit, from the
+        defaults (property_invoice_defaults): the party's invoice address
+        and tax identifier, the receivable account (the party's, current
+        at the invoice date, unless its id is given), the policy's payment
+        term else the party's; month: the fee month billed"""
+        address = party.address_get(type='invoice')
+        if account is None:
+            account = party.account_receivable_used
+            if account:
+                account = account.current(date=defaults['invoice_date'])
+            account = account.id if account else None
+        return dict(defaults,
+            party=party.id,
+            party_tax_identifier=(party.tax_identifier.id
+                if party.tax_identifier else None),
+            invoice_address=address.id if address else None,
+            account=account,
+            payment_term=(defaults['payment_term']
+                or party.customer_payment_term),
+            description=description,
+            property_unit=unit.id,
+            property_site=unit.site.id,
+            property_period=month)
+
 
 class InvoiceLine(metaclass=PoolMeta):
     __name__ = 'account.invoice.line'

@@ -630,31 +630,16 @@ class Application(site_from('unit'),
     # -- accounting -----------------------------------------------------
 
     def _invoice(self, description):
+        "The owner's invoice, built as the fee invoices are (property_billing)"
         pool = Pool()
         Invoice = pool.get('account.invoice')
-        BillingConfiguration = pool.get('property.billing.configuration')
-        if not self.owner.addresses:
-            # as for the fee invoices: the unit is the owner's address
-            Address = pool.get('party.address')
-            Address(party=self.owner, street=self.unit.rec_name,
-                city=self.unit.site.rec_name).save()
-            self.owner = self.owner.__class__(self.owner.id)
-        invoice = Invoice(
-            company=self.company,
-            type='out',
-            party=self.owner,
-            invoice_date=pool.get('ir.date').today(),
-            description=description,
-            property_unit=self.unit,
-            currency=self.company.currency,
-            )
-        invoice.on_change_type()
-        invoice.on_change_party()
-        invoice.invoice_address = self.owner.address_get(type='invoice')
-        payment_term = BillingConfiguration.get_value(
-            'payment_term', self.company)
-        if payment_term:
-            invoice.payment_term = payment_term
+        # as for the fee invoices: the unit is the owner's address if none
+        self.owner = Invoice.property_invoice_parties(
+            {self.owner.id: self.unit.id})[self.owner.id]
+        defaults = Invoice.property_invoice_defaults(
+            self.company, pool.get('ir.date').today())
+        invoice = Invoice(**Invoice.property_invoice_values(
+                defaults, self.owner, self.unit, description))
         invoice.lines = []
         return invoice
 

@@ -406,19 +406,20 @@ class BillingConcurrencyTestCase(unittest.TestCase):
         run shows failed with the reason and that batch billed nothing;
         retried once the cause is gone, the run bills every unit once"""
         from trytond.model.exceptions import ValidationError
-        from trytond.modules.property_billing import billing_run
         run = self.start_run(site=self.sites[0])
         tasks = queued_batches()
         self.assertEqual(len(tasks), 5)
 
         doomed = set(batch_units(run)[1])   # the second batch's
-        bill = billing_run._bill
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            Run = Pool().get('property.billing.run')
+        bill = Run.bill
 
         def failing(record, units):
             if {u.id for u in units} & doomed:
                 raise ValidationError("no revenue account")
             return bill(record, units)
-        with patch.object(billing_run, '_bill', failing):
+        with patch.object(Run, 'bill', failing):
             work()
         with Transaction().start(DB_NAME, 0, readonly=True):
             pool = Pool()

@@ -11,6 +11,7 @@ from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
     open_notifications, pdf_fonts, pdf_images, pdf_pages, pdf_qrcodes,
     pdf_text, run_cron, set_chinese, suite_extras, with_transaction)
+from trytond.modules.property_billing import bulk
 from trytond.modules.property_decoration.application import settlement
 from trytond.modules.property_decoration.worker import mask_identity
 from trytond.pool import Pool
@@ -433,6 +434,19 @@ class PropertyDecorationTestCase(AccountedCompanyTestMixin,
                 Application.settle([job])
         self.assertEqual(count('account.invoice',
                 [('total_amount', '<', 0)]), 1)
+        # built as the fee invoices are (property_billing's builder): the
+        # journal Tryton's set_journal finds, the unit and its site
+        Journal = Pool().get('account.journal')
+        invoice = Application(job.id).settlement_invoice
+        self.assertEqual(invoice.journal, Journal.find({'type': 'revenue'}))
+        self.assertEqual((invoice.property_unit, invoice.property_site),
+            (job.unit, job.unit.site))
+        self.assertEqual(invoice.invoice_address.party, job.owner)
+        # account_deposit overrides Invoice._post: reviewed for the billing
+        # runs' set-wise posting (fee invoices never touch a deposit
+        # account), which stays theirs with this module activated
+        self.assertIn('account_deposit', bulk.overriders())
+        self.assertEqual(bulk.unreviewed(), [])
 
     # -- sanctions, notices and passes ---------------------------------------
 
