@@ -170,8 +170,13 @@ class Invitation(CheckValuesMixin, StampMixin, site_from('unit'), ModelSQL,
     def accept(self, password):
         """Set the password of the invitation's web user: it can sign in
         from now on; the code is used up"""
-        WebUser = Pool().get('web.user')
+        pool = Pool()
+        WebUser = pool.get('web.user')
+        User = pool.get('res.user')
         user = self.web_user
+        # Tryton's rules for passwords: length, forbidden list, not the
+        # e-mail or the name
+        User.validate_password(password, [user])
         with Transaction().set_user(0):
             WebUser.write([user], {'password': password,
                     'active': True})

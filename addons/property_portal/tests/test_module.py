@@ -307,7 +307,9 @@ class PropertyPortalTestCase(
                 ({'code': code, 'password': 'short',
                         'password2': 'short'}, '至少需要 8'),
                 ({'code': code, 'password': 'long-enough-1',
-                        'password2': 'long-enough-2'}, '不一致')]:
+                        'password2': 'long-enough-2'}, '不一致'),
+                ({'code': code, 'password': 'ZHOU@example.com',
+                        'password2': 'ZHOU@example.com'}, 'class="error"')]:
             response = client.post('invitation', values)
             self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST)
             self.assertIn(message, response.get_data(as_text=True))
