@@ -9,12 +9,13 @@ from http import HTTPStatus
 from trytond.exceptions import RateLimitException, UserError
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
-from trytond.protocols.wrappers import Response, abort, set_max_request_size
-from trytond.transaction import Transaction
+from trytond.protocols.wrappers import (
+    Response, abort, set_max_request_size)
 from trytond.wsgi import app
 
 from .portal import home_units
-from .web import HERE, LANGUAGES, LANG_COOKIE, portal_page, rollback, text
+from .web import (
+    HERE, LANG_COOKIE, LANGUAGES, portal_page, rollback, text)
 
 PREFIX = '/<database_name>/portal'
 # Uploads: images and PDF only, 10 MB each, 6 to a ticket (the issue's)
@@ -46,7 +47,7 @@ def upload_type(data):
     return None
 
 
-# -- pages without a session ---------------------------------------------------
+# -- pages without a session --------------------------------------------------
 
 @app.route(PREFIX + '/static/portal.css', methods=['GET'])
 def stylesheet(request, database_name):
@@ -148,7 +149,7 @@ def invitation(visit):
         info=text('invitation_accepted'))
 
 
-# -- my homes --------------------------------------------------------------------
+# -- my homes -----------------------------------------------------------------
 
 @app.route(PREFIX + '/homes', methods=['GET'])
 @portal_page()
@@ -192,7 +193,7 @@ def extra(name, type='model'):
         abort(HTTPStatus.NOT_FOUND)
 
 
-# -- bills (with property_billing) -----------------------------------------------
+# -- bills (with property_billing) --------------------------------------------
 
 def home_invoices(visit, domain=None):
     "The posted or paid fee invoices of the visitor's homes"
@@ -206,12 +207,16 @@ def home_invoices(visit, domain=None):
         order=[('invoice_date', 'DESC'), ('id', 'DESC')])
 
 
+def first_or_404(records):
+    "The first of the records found, or 404 (none, or not the visitor's)"
+    if not records:
+        abort(HTTPStatus.NOT_FOUND)
+    return records[0]
+
+
 def home_invoice(visit, invoice_id):
     "The fee invoice of the visitor's homes, or 404"
-    found = home_invoices(visit, [('id', '=', invoice_id)])
-    if not found:
-        abort(HTTPStatus.NOT_FOUND)
-    return found[0]
+    return first_or_404(home_invoices(visit, [('id', '=', invoice_id)]))
 
 
 @app.route(PREFIX + '/bills', methods=['GET'])
@@ -255,7 +260,7 @@ def bill_receipt(visit, invoice_id):
         'receipt')
 
 
-# -- problems reported (with property_helpdesk) -----------------------------------
+# -- problems reported (with property_helpdesk) -------------------------------
 
 def home_tickets(visit, domain=None):
     "The tickets of the visitor's homes"
@@ -267,10 +272,7 @@ def home_tickets(visit, domain=None):
 
 def home_ticket(visit, ticket_id):
     "The ticket of the visitor's homes, or 404"
-    found = home_tickets(visit, [('id', '=', ticket_id)])
-    if not found:
-        abort(HTTPStatus.NOT_FOUND)
-    return found[0]
+    return first_or_404(home_tickets(visit, [('id', '=', ticket_id)]))
 
 
 def ticket_labels():
@@ -404,10 +406,8 @@ def ticket(visit, ticket_id):
 @portal_page()
 def ticket_attachment(visit, ticket_id, attachment_id):
     ticket = home_ticket(visit, ticket_id)
-    found = [a for a in ticket_attachments(ticket) if a.id == attachment_id]
-    if not found:
-        abort(HTTPStatus.NOT_FOUND)
-    attachment, = found
+    attachment = first_or_404([a for a in ticket_attachments(ticket)
+            if a.id == attachment_id])
     data = bytes(attachment.data or b'')
     extension = upload_type(data)
     content_type = {'jpg': 'image/jpeg', 'png': 'image/png',

@@ -15,6 +15,8 @@ from werkzeug.test import Client
 
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.property_frontdesk.tests.test_module import (
+    as_user, front_office, own)
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, committed, pdf_text, set_chinese, suite_extras,
     with_transaction)
@@ -28,7 +30,8 @@ SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
 HOSTILE = st.one_of(
     st.text(max_size=300),
     st.sampled_from(['', ' ', '0', '-1', '99999999999999999999', 'NaN',
-            '２３', '\x00', '楼' * 2100, '🏠', "'; DROP TABLE property_ticket; --",
+            '２３', '\x00', '楼' * 2100, '🏠',
+            "'; DROP TABLE property_ticket; --",
             '<script>alert(1)</script>', 'repair_unit', 'complaint']),
     st.integers(min_value=-2 ** 63, max_value=2 ** 63).map(str),
     )
@@ -155,9 +158,6 @@ class PropertyPortalTestCase(
     def test_invite_creates_web_user_and_code(self):
         """The front desk invites an owner from the party: a web user of
         the party and a code; a new invitation ends the earlier code"""
-        from trytond.modules.property_base.tests.tools import create_staff
-        from trytond.modules.property_frontdesk.tests.test_module import (
-            as_user, front_office, own)
         pool = Pool()
         Party = pool.get('party.party')
         Invitation = pool.get('property.portal.invitation')
@@ -194,8 +194,6 @@ class PropertyPortalTestCase(
     @with_transaction()
     def test_invite_refused_without_home_or_contact(self):
         "Only owners and residents with an e-mail or mobile are invited"
-        from trytond.modules.property_frontdesk.tests.test_module import (
-            as_user, front_office, own)
         pool = Pool()
         Party = pool.get('party.party')
         Invitation = pool.get('property.portal.invitation')
