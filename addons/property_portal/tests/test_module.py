@@ -18,8 +18,8 @@ from trytond.modules.company.tests import CompanyTestMixin
 from trytond.modules.property_frontdesk.tests.test_module import (
     as_user, front_office, own)
 from trytond.modules.property_base.tests.tools import (
-    SuiteModuleTestMixin, committed, pdf_text, set_chinese, suite_extras,
-    with_transaction)
+    SuiteModuleTestMixin, committed, office_clock, pdf_text, set_chinese,
+    suite_extras, with_transaction)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, ModuleTestCase
 from trytond.transaction import Transaction
@@ -210,6 +210,42 @@ class PropertyPortalTestCase(
                 Party.portal_invite([Party(silent.id)])
         self.assertEqual(Invitation.search(
                 [('party', 'in', [stranger.id, silent.id])]), [])
+
+    @with_transaction()
+    def test_homes_and_invitation_on_the_office_clock(self):
+        """A home lived in until the month's end is still the resident's
+        at 23:30 office time on its last day, no longer at 00:30 the next
+        (UTC already the next day at 23:30); the invitation code is valid
+        30 days (the suite's default) to the second"""
+        from trytond.modules.property_portal.portal import home_units
+        pool = Pool()
+        Party = pool.get('party.party')
+        Invitation = pool.get('property.portal.invitation')
+        office = front_office()
+        tenant, = Party.create([{'name': "孙悦", 'contact_mechanisms': [
+                        ('create', [{'type': 'email',
+                                    'value': 'sun@example.com'}])]}])
+        Pool().get('property.unit.resident').create([{
+                    'unit': office['units'][1].id, 'party': tenant.id,
+                    'role': 'tenant', 'from_date': dt.date(2026, 1, 1),
+                    'to_date': dt.date(2026, 12, 31)}])
+        with Transaction().set_context(company=office['company'].id):
+            with office_clock(dt.datetime(2026, 12, 31, 23, 30)) as now:
+                self.assertEqual(home_units(tenant), [office['units'][1]])
+                invitation, = Invitation.invite([tenant])
+                self.assertEqual(invitation.expires_at,
+                    now + dt.timedelta(days=30))
+            with office_clock(dt.datetime(2027, 1, 1, 0, 30)):
+                self.assertEqual(home_units(tenant), [])
+                with self.assertRaisesRegex(UserError, 'neither owns'):
+                    Invitation.invite([tenant])
+            code = invitation.code
+            with office_clock(dt.datetime(2027, 1, 30, 23, 29, 59)):
+                self.assertEqual(Invitation.find(code.lower()), invitation)
+                self.assertEqual(Invitation(invitation.id).state, 'pending')
+            with office_clock(dt.datetime(2027, 1, 30, 23, 30)):
+                self.assertIsNone(Invitation.find(code))
+                self.assertEqual(Invitation(invitation.id).state, 'expired')
 
     # -- the pages, through the WSGI application ----------------------------
 
