@@ -86,6 +86,9 @@ def signin(visit):
         return visit.render('signin.html', title=text('signin'))
     login = visit.request.form.get('login', '')[:254].strip()
     password = visit.request.form.get('password', '')[:1024]
+    if '\x00' in password:
+        # no password has one (the hashing refuses it)
+        password = ''
     user = WebUser.find_by_login(login)
     # an unknown login counts as a failed attempt too (web_user's delay)
     email = user.email if user else (login.lower() or '-')
@@ -130,6 +133,8 @@ def invitation(visit):
     found = Invitation.find(code)
     if not found:
         error = text('invitation_unknown')
+    elif '\x00' in password:
+        error = text('password_invalid')
     elif len(password) < PASSWORD_MIN:
         error = text('password_short', length=PASSWORD_MIN)
     elif password != form.get('password2', '')[:1024]:
@@ -236,9 +241,14 @@ def pdf_response(visit, report, invoice, name):
     oext, content, _, _ = Report.execute([invoice.id], {
             'model': 'account.invoice', 'id': invoice.id,
             'ids': [invoice.id]})
-    response = Response(bytes(content), content_type='application/pdf')
-    response.headers['Content-Disposition'] = (
-        f'inline; filename="{name}-{invoice.number or invoice.id}.pdf"')
+    return file_response(visit, bytes(content), 'application/pdf',
+        f'{name}-{invoice.number or invoice.id}.pdf')
+
+
+def file_response(visit, data, content_type, filename):
+    "A file shown in the phone's browser"
+    response = Response(data, content_type=content_type)
+    response.headers['Content-Disposition'] = f'inline; filename="{filename}"'
     return visit.finish(response)
 
 
@@ -323,7 +333,7 @@ def ticket_new(visit):
     if values['kind'] not in kinds:
         return refuse(text('ticket_kind_required'))
     categories = Category.search([('id', '=', int(values['category']))]
-        if values['category'].isdigit() and len(values['category']) < 10
+        if values['category'].isdecimal() and len(values['category']) < 10
         else [('id', '=', -1)])
     if not categories:
         return refuse(text('ticket_category_required'))
@@ -413,10 +423,8 @@ def ticket_attachment(visit, ticket_id, attachment_id):
     content_type = {'jpg': 'image/jpeg', 'png': 'image/png',
         'gif': 'image/gif', 'webp': 'image/webp', 'heic': 'image/heic',
         'pdf': 'application/pdf'}.get(extension, 'application/octet-stream')
-    response = Response(data, content_type=content_type)
-    response.headers['Content-Disposition'] = (
-        f'inline; filename="{attachment.id}.{extension or "bin"}"')
-    return visit.finish(response)
+    return file_response(visit, data, content_type,
+        f'{attachment.id}.{extension or "bin"}')
 
 
 @app.route(PREFIX + '/tickets/<int:ticket_id>/rate', methods=['POST'])

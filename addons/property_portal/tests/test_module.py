@@ -32,12 +32,21 @@ HOSTILE = st.one_of(
     st.sampled_from(['', ' ', '0', '-1', '99999999999999999999', 'NaN',
             '２３', '\x00', '楼' * 2100, '🏠',
             "'; DROP TABLE property_ticket; --",
-            '<script>alert(1)</script>', 'repair_unit', 'complaint']),
+            '<script>alert(1)</script>', 'repair_unit', 'complaint', '²',
+            '١٢']),
     st.integers(min_value=-2 ** 63, max_value=2 ** 63).map(str),
     )
 PNG = (b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01'
     b'\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f'
     b'\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82')
+
+
+def person(name, type_, value):
+    "A person with a contact mechanism to sign in with"
+    party, = Pool().get('party.party').create([{'name': name,
+                'contact_mechanisms': [('create', [{'type': type_,
+                                'value': value}])]}])
+    return party
 
 
 class PropertyPortalTestCase(
@@ -162,9 +171,7 @@ class PropertyPortalTestCase(
         Party = pool.get('party.party')
         Invitation = pool.get('property.portal.invitation')
         office = front_office()
-        owner, = Party.create([{'name': "陈静", 'contact_mechanisms': [
-                        ('create', [{'type': 'mobile',
-                                    'value': '+86 139 1234 5678'}])]}])
+        owner = person("陈静", 'mobile', '+86 139 1234 5678')
         own(office['units'][0], owner)
         with as_user(office['clerk'], office['company']):
             Party.portal_invite([Party(owner.id)])
@@ -198,9 +205,7 @@ class PropertyPortalTestCase(
         Party = pool.get('party.party')
         Invitation = pool.get('property.portal.invitation')
         office = front_office()
-        stranger, = Party.create([{'name': "路人", 'contact_mechanisms': [
-                        ('create', [{'type': 'email',
-                                    'value': 'lu@example.com'}])]}])
+        stranger = person("路人", 'email', 'lu@example.com')
         silent, = Party.create([{'name': "无联系"}])
         own(office['units'][1], silent)
         with as_user(office['clerk'], office['company']):
@@ -218,13 +223,9 @@ class PropertyPortalTestCase(
         (UTC already the next day at 23:30); the invitation code is valid
         30 days (the suite's default) to the second"""
         from trytond.modules.property_portal.portal import home_units
-        pool = Pool()
-        Party = pool.get('party.party')
-        Invitation = pool.get('property.portal.invitation')
+        Invitation = Pool().get('property.portal.invitation')
         office = front_office()
-        tenant, = Party.create([{'name': "孙悦", 'contact_mechanisms': [
-                        ('create', [{'type': 'email',
-                                    'value': 'sun@example.com'}])]}])
+        tenant = person("孙悦", 'email', 'sun@example.com')
         Pool().get('property.unit.resident').create([{
                     'unit': office['units'][1].id, 'party': tenant.id,
                     'role': 'tenant', 'from_date': dt.date(2026, 1, 1),
@@ -310,6 +311,8 @@ class PropertyPortalTestCase(
         response = wrong.sign_in('13800000003', 'not-the-password')
         self.assertEqual(response.status_code, HTTPStatus.UNAUTHORIZED)
         self.assertIn('密码不正确', response.get_data(as_text=True))
+        self.assertEqual(wrong.sign_in('13800000003', 'a\x00b').status_code,
+            HTTPStatus.UNAUTHORIZED)
         self.assertEqual(wrong.get('homes').status_code,
             HTTPStatus.SEE_OTHER)
 
@@ -319,12 +322,9 @@ class PropertyPortalTestCase(
         def invite():
             from trytond.modules.company.tests import set_company
             pool = Pool()
-            Party = pool.get('party.party')
             Invitation = pool.get('property.portal.invitation')
             Resident = pool.get('property.unit.resident')
-            party, = Party.create([{'name': "周婷", 'contact_mechanisms': [
-                            ('create', [{'type': 'email',
-                                        'value': 'zhou@example.com'}])]}])
+            party = person("周婷", 'email', 'zhou@example.com')
             Resident.create([{'unit': self.env['units'][2],
                         'party': party.id, 'role': 'tenant'}])
             with set_company(pool.get('company.company')(
@@ -342,6 +342,8 @@ class PropertyPortalTestCase(
                         'password2': 'short'}, '至少需要 8'),
                 ({'code': code, 'password': 'long-enough-1',
                         'password2': 'long-enough-2'}, '不一致'),
+                ({'code': code, 'password': 'long\x00enough',
+                        'password2': 'long\x00enough'}, '不能使用的字符'),
                 ({'code': code, 'password': 'ZHOU@example.com',
                         'password2': 'ZHOU@example.com'}, 'class="error"')]:
             response = client.post('invitation', values)
