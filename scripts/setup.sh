@@ -26,6 +26,7 @@ PY_PACKAGES=(
     'trytond-company>=8.0,<8.1'
     'trytond-country>=8.0,<8.1'
     'trytond-currency>=8.0,<8.1'
+    'trytond-web-user>=8.0,<8.1'
     'proteus>=8.0,<8.1'
     'psycopg[binary,pool]>=3.1'
 )

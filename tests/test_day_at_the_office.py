@@ -273,6 +273,25 @@ class DayAtTheOfficeTestCase(unittest.TestCase):
         self.assertIn('应缴合计', text)
         self.assertIn(invoice['number'], text)
 
+    def test_owner_portal(self):
+        """The demo's portal logins (README) sign in on the portal and see
+        their home's bills and tickets, in Chinese"""
+        import re
+        base = f'/{quote(DB_NAME)}/portal'
+        for n in [1, 2, 3]:
+            client = Client(self.client.application)
+            html = client.get(f'{base}/signin').get_data(as_text=True)
+            csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', html)[1]
+            response = client.post(f'{base}/signin', data={'csrf': csrf,
+                    'login': f'owner{n}@demo.example',
+                    'password': f'demo-owner-{n}'})
+            self.assertEqual(response.status_code, 303, n)
+            bills = client.get(f'{base}/bills').get_data(as_text=True)
+            self.assertIn('id="bill-', bills)
+            self.assertIn('缴费', bills)
+            tickets = client.get(f'{base}/tickets').get_data(as_text=True)
+            self.assertIn('id="ticket-', tickets)
+
     def test_site_searches(self):
         """A search through a record's site follows the path given: the
         records of the site whose phone is RV's are those of RV's id (the

@@ -80,6 +80,7 @@ TYPE_GUARD_EXEMPT = {
             'res.notification',
             'res.user',
             'stock.move',
+            'web.user',
             ], _TRYTON),
     }
 DOC = os.path.join(os.path.dirname(__file__), os.pardir, 'docs',

@@ -1,0 +1,246 @@
+# This file is part of the property-management suite.
+"""The owners' portal: invitations and the web users of owners and residents
+
+The front desk invites an owner or a resident from their party: a web user
+(Tryton's web_user) linked to the party and an invitation code, which the
+owner types on the portal's invitation page to set a password. The owner
+then signs in with the e-mail or the mobile phone number of the party."""
+import datetime as dt
+import re
+import secrets
+
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.modules.property_base.common import (
+    CheckValuesMixin, clock, office_today)
+from trytond.modules.property_base.site import site_from
+from trytond.modules.property_base.workflow import StampMixin
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
+
+# The suite's default: an invitation code is valid for 30 days
+INVITATION_DAYS = 30
+# Letters and digits read over the phone without confusion (no 0/O, 1/I)
+CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
+CODE_LENGTH = 10
+PLACEHOLDER_DOMAIN = 'mobile.portal.invalid'
+INVITATION_STATES = [
+    ('pending', "Pending"),
+    ('accepted', "Accepted"),
+    ('expired', "Expired"),
+    ]
+
+
+def normalize_phone(value):
+    "The digits of a phone number, without a leading +86 / 0086"
+    digits = re.sub(r'\D', '', value or '')
+    for prefix in ('0086', '86'):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            digits = digits[len(prefix):]
+    return digits
+
+
+def home_units(party, date=None):
+    """The units of the party's homes: those it owns (a share) or lives in
+    on the date (the office's today by default)"""
+    pool = Pool()
+    Ownership = pool.get('property.unit.ownership')
+    Resident = pool.get('property.unit.resident')
+    if date is None:
+        date = office_today()
+    current = ['AND',
+        ['OR', ('from_date', '=', None), ('from_date', '<=', date)],
+        ['OR', ('to_date', '=', None), ('to_date', '>=', date)],
+        ]
+    with without_check_access():
+        units = {o.unit for o in Ownership.search(
+                [('party', '=', party.id), current])}
+        units |= {r.unit for r in Resident.search(
+                [('party', '=', party.id), current])}
+    return sorted(units, key=lambda u: (u.site.code or '', u.code or ''))
+
+
+class Invitation(CheckValuesMixin, StampMixin, site_from('unit'), ModelSQL,
+        ModelView):
+    __name__ = 'property.portal.invitation'
+    __string__ = "Portal Invitation"
+    party = fields.Many2One('party.party', "Person", required=True,
+        readonly=True, ondelete='CASCADE')
+    unit = fields.Many2One('property.unit', "Home", required=True,
+        readonly=True, ondelete='CASCADE',
+        help="The home the person owns or lives in when invited.")
+    web_user = fields.Many2One('web.user', "Portal User", required=True,
+        readonly=True, ondelete='CASCADE')
+    code = fields.Char("Invitation Code", required=True, readonly=True,
+        strip=False,
+        help="Typed by the person on the portal to set a password.")
+    expires_at = fields.DateTime("Expires at", required=True, readonly=True)
+    invited_by = fields.Many2One('res.user', "Invited by", readonly=True)
+    invited_at = fields.DateTime("Invited at", readonly=True)
+    accepted_at = fields.DateTime("Accepted at", readonly=True)
+    state = fields.Function(fields.Selection(INVITATION_STATES, "State"),
+        'get_state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('code_unique', Unique(t, t.code),
+                'property_portal.msg_invitation_code_unique'),
+            ]
+        cls._sql_indexes.add(Index(t, (t.party, Index.Range())))
+        cls._order.insert(0, ('invited_at', 'DESC'))
+
+    def get_state(self, name):
+        if self.accepted_at:
+            return 'accepted'
+        if self.expires_at <= clock():
+            return 'expired'
+        return 'pending'
+
+    def get_rec_name(self, name):
+        return f'{self.party.rec_name} ({self.code})'
+
+    @classmethod
+    def new_code(cls):
+        return ''.join(secrets.choice(CODE_ALPHABET)
+            for _ in range(CODE_LENGTH))
+
+    @classmethod
+    def invite(cls, parties):
+        """Give each party a portal user (one per party) and a new
+        invitation code; the earlier codes of the party stop working"""
+        pool = Pool()
+        WebUser = pool.get('web.user')
+        now = clock()
+        to_create = []
+        for party in parties:
+            units = home_units(party)
+            if not units:
+                raise UserError(gettext(
+                        'property_portal.msg_invite_no_home',
+                        party=party.rec_name))
+            email = party.email and party.email.strip().lower()
+            mobile = normalize_phone(party.mobile)
+            if not email and not mobile:
+                raise UserError(gettext(
+                        'property_portal.msg_invite_no_contact',
+                        party=party.rec_name))
+            users = WebUser.search([('party', '=', party.id)], limit=1)
+            if users:
+                user, = users
+            else:
+                if email and WebUser.search([('email', '=', email)]):
+                    raise UserError(gettext(
+                            'property_portal.msg_invite_email_taken',
+                            party=party.rec_name, email=email))
+                # web_user requires an e-mail of an active user: a party
+                # with a mobile number only gets an address of the reserved
+                # .invalid domain (RFC 2606) that no mail is ever sent to,
+                # and signs in with the mobile number
+                user = WebUser(party=party,
+                    email=email or f'{mobile}@{PLACEHOLDER_DOMAIN}')
+                user.save()
+            cls.write(cls.search([('party', '=', party.id),
+                        ('accepted_at', '=', None),
+                        ('expires_at', '>', now)]),
+                {'expires_at': now})
+            to_create.append({'party': party.id, 'unit': units[0].id,
+                    'web_user': user.id, 'code': cls.new_code(),
+                    'expires_at': now + dt.timedelta(days=INVITATION_DAYS),
+                    })
+        invitations = cls.create(to_create)
+        cls.stamp(invitations, by='invited_by', at='invited_at')
+        return invitations
+
+    @classmethod
+    def find(cls, code):
+        "The pending invitation of the code, or None"
+        code = (code or '').strip().upper()
+        if not code or len(code) > 64:
+            return None
+        invitations = cls.search([('code', '=', code),
+                ('accepted_at', '=', None), ('expires_at', '>', clock())],
+            limit=1)
+        return invitations[0] if invitations else None
+
+    def accept(self, password):
+        """Set the password of the invitation's web user: it can sign in
+        from now on; the code is used up"""
+        pool = Pool()
+        WebUser = pool.get('web.user')
+        User = pool.get('res.user')
+        user = self.web_user
+        # Tryton's rules for passwords: length, forbidden list, not the
+        # e-mail or the name
+        User.validate_password(password, [user])
+        with Transaction().set_user(0):
+            WebUser.write([user], {'password': password,
+                    'active': True})
+        self.__class__.write([self], {'accepted_at': clock()})
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+    portal_invitations = fields.One2Many('property.portal.invitation',
+        'party', "Portal Invitations", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'portal_invite': {
+                    'invisible': Eval('id', -1) < 0,
+                    'depends': ['id'],
+                    },
+                })
+
+    @classmethod
+    def copy(cls, parties, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('portal_invitations', None)
+        return super().copy(parties, default=default)
+
+    @classmethod
+    @ModelView.button
+    def portal_invite(cls, parties):
+        Pool().get('property.portal.invitation').invite(parties)
+
+
+class WebUser(metaclass=PoolMeta):
+    __name__ = 'web.user'
+
+    @classmethod
+    def find_by_login(cls, login):
+        """The active web user of an owner or resident signing in with the
+        e-mail or the mobile phone number of their party"""
+        pool = Pool()
+        ContactMechanism = pool.get('party.contact_mechanism')
+        login = (login or '').strip()
+        if not login or len(login) > 254:
+            return None
+        if '@' in login:
+            users = cls.search([('email', '=', login.lower())], limit=1)
+            if users:
+                return users[0]
+            mechanisms = ContactMechanism.search([
+                    ('type', '=', 'email'), ('value', 'ilike', login)])
+        else:
+            mobile = normalize_phone(login)
+            if len(mobile) < 5:
+                return None
+            mechanisms = [m for m in ContactMechanism.search([
+                        ('type', 'in', ['mobile', 'phone']),
+                        ('value', 'like', f'%{mobile[-4:]}'),
+                        ])
+                if normalize_phone(m.value) == mobile]
+        parties = list({m.party.id for m in mechanisms})
+        if not parties:
+            return None
+        users = cls.search([('party', 'in', parties)], limit=2)
+        if len(users) == 1:
+            return users[0]
+        return None

@@ -1,0 +1,639 @@
+# This file is part of the property-management suite.
+"""The owners' portal: invitations from the front desk, and the pages
+through trytond's WSGI application as a phone's browser calls them"""
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+from http import HTTPStatus
+from unittest.mock import patch
+from urllib.parse import quote
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from werkzeug.test import Client
+
+from trytond.exceptions import UserError
+from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.property_frontdesk.tests.test_module import (
+    as_user, front_office, own)
+from trytond.modules.property_base.tests.tools import (
+    SuiteModuleTestMixin, committed, office_clock, pdf_text, set_chinese,
+    suite_extras, with_transaction)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME, ModuleTestCase
+from trytond.transaction import Transaction
+
+PASSWORD = 'portal-Pa55word'
+SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
+    suppress_health_check=list(HealthCheck))
+HOSTILE = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(['', ' ', '0', '-1', '99999999999999999999', 'NaN',
+            '２３', '\x00', '楼' * 2100, '🏠',
+            "'; DROP TABLE property_ticket; --",
+            '<script>alert(1)</script>', 'repair_unit', 'complaint', '²',
+            '١٢']),
+    st.integers(min_value=-2 ** 63, max_value=2 ** 63).map(str),
+    )
+PNG = (b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01'
+    b'\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f'
+    b'\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82')
+
+
+def person(name, type_, value):
+    "A person with a contact mechanism to sign in with"
+    party, = Pool().get('party.party').create([{'name': name,
+                'contact_mechanisms': [('create', [{'type': type_,
+                                'value': value}])]}])
+    return party
+
+
+class PropertyPortalTestCase(
+        SuiteModuleTestMixin, CompanyTestMixin, ModuleTestCase):
+    "Test Property Portal module"
+    module = 'property_portal'
+    extras = suite_extras('property_portal')
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The pages commit as the server does: their data is committed
+        # once for the class (the database is dropped at its end)
+        cls.env = committed(cls.build_portal, user=1)
+        cls.wang = PortalClient()
+        cls.li = PortalClient()
+        assert cls.wang.sign_in('wang@example.com').status_code == 303
+        assert cls.li.sign_in('13800000002').status_code == 303
+
+    @classmethod
+    def build_portal(cls):
+        """An estate with its fees billed for two months: 王芳 (1-301, with
+        her family) paid the earlier one; 李伟 (1-302) owns the next door
+        home; 张敏 (2-501) is invited too; a repair category and its
+        technician"""
+        from trytond.modules.company.tests import (
+            create_employee, set_company)
+        from trytond.modules.property_billing.tests.tools import (
+            MONTH, bill, create_estate)
+        pool = Pool()
+        Party = pool.get('party.party')
+        Resident = pool.get('property.unit.resident')
+        Assignment = pool.get('property.fee.assignment')
+        Run = pool.get('property.billing.run')
+        Invoice = pool.get('account.invoice')
+        Journal = pool.get('account.journal')
+        Account = pool.get('account.account')
+        Method = pool.get('account.invoice.payment.method')
+        Department = pool.get('property.department')
+        Category = pool.get('property.ticket.category')
+        Invitation = pool.get('property.portal.invitation')
+        Ticket = pool.get('property.ticket')
+        Attachment = pool.get('ir.attachment')
+        estate = create_estate("Portal Garden", 'PG')
+        company = estate['company']
+        wang, li, zhang, liu = estate['owners'][:4]
+        set_chinese(('property_base', 'property_helpdesk',
+                'property_billing', 'property_portal'))
+        for party, name, contacts in [
+                (liu, "刘洋", [('email', 'liu@example.com')]),
+                (wang, "王芳", [('email', 'Wang@Example.com'),
+                        ('mobile', '13800000001')]),
+                (li, "李伟", [('email', 'li@example.com'),
+                        ('mobile', '138 0000 0002')]),
+                (zhang, "张敏", [('mobile', '13800000003')])]:
+            Party.write([party], {'name': name, 'contact_mechanisms': [
+                        ('create', [{'type': t, 'value': v}
+                                for t, v in contacts])]})
+        family, = Party.create([{'name': "王小明"}])
+        Resident.create([{'unit': estate['units'][0].id,
+                    'party': family.id, 'role': 'family',
+                    'relation': "son", 'from_date': MONTH}])
+        with set_company(company):
+            Assignment.create([{'fee_type': estate['fee_types']['PF'].id,
+                        'site': estate['site'].id, 'rate': Decimal('1.85'),
+                        'start_date': MONTH - dt.timedelta(days=400)}])
+            earlier = (MONTH - dt.timedelta(days=1)).replace(day=1)
+            for month in [earlier, MONTH]:
+                run, = Run.create([{'company': company.id, 'period': month,
+                            'invoice_date': month}])
+                bill(run)
+            cash, = Account.search([('code', '=', '1.1.1'),
+                    ('company', '=', company.id)])
+            journal, = Journal.search([('type', '=', 'cash')], limit=1)
+            method, = Method.create([{'name': "Cash",
+                        'company': company.id, 'journal': journal.id,
+                        'credit_account': cash.id,
+                        'debit_account': cash.id}])
+            paid, = Invoice.search([('party', '=', wang.id),
+                    ('property_period', '=', earlier)])
+            paid.pay_invoice(paid.amount_to_pay, method, earlier)
+            technician = create_employee(company, "钱师傅")
+            department, = Department.create([{'name': "Engineering",
+                        'company': company.id,
+                        'employees': [('add', [technician.id])]}])
+            category, = Category.create([{'name': "Plumbing",
+                        'code': 'PL', 'department': department.id}])
+            ticket, = Ticket.create([{'company': company.id,
+                        'site': estate['site'].id,
+                        'unit': estate['units'][0].id, 'reporter': wang.id,
+                        'channel': 'app', 'kind': 'repair_unit',
+                        'category': category.id,
+                        'description': "卫生间天花板渗水"}])
+            Ticket.open([ticket])
+            attachment, = Attachment.create([{'resource': str(ticket),
+                        'name': 'photo-1.png', 'data': PNG}])
+            invitations = Invitation.invite([wang, li, zhang, liu])
+            for invitation in invitations:
+                invitation.accept(PASSWORD)
+        invoices = {i.party.id: i for i in Invoice.search([
+                    ('property_period', '=', MONTH)])}
+        return {
+            'company': company.id, 'site': estate['site'].id,
+            'units': [u.id for u in estate['units']],
+            'wang': wang.id, 'li': li.id, 'zhang': zhang.id,
+            'wang_open': invoices[wang.id].id,
+            'wang_paid': paid.id, 'li_open': invoices[li.id].id,
+            'category': category.id, 'department': department.id,
+            'technician': technician.id, 'wang_ticket': ticket.id,
+            'wang_attachment': attachment.id,
+            'wang_invoice_number': invoices[wang.id].number,
+            'wang_paid_number': paid.number,
+            }
+
+    # -- invitations (in a rolled back transaction) -------------------------
+
+    @with_transaction()
+    def test_invite_creates_web_user_and_code(self):
+        """The front desk invites an owner from the party: a web user of
+        the party and a code; a new invitation ends the earlier code"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Invitation = pool.get('property.portal.invitation')
+        office = front_office()
+        owner = person("陈静", 'mobile', '+86 139 1234 5678')
+        own(office['units'][0], owner)
+        with as_user(office['clerk'], office['company']):
+            Party.portal_invite([Party(owner.id)])
+            first, = Invitation.search([('party', '=', owner.id)])
+            self.assertEqual(first.state, 'pending')
+            self.assertEqual(first.unit, office['units'][0])
+            self.assertEqual(first.invited_by, office['clerk'])
+            self.assertRegex(first.code, r'^[A-Z2-9]{10}$')
+            # a mobile number only: signs in with it
+            self.assertEqual(first.web_user.email,
+                '13912345678@mobile.portal.invalid')
+            Party.portal_invite([Party(owner.id)])
+            self.assertEqual(Invitation(first.id).state, 'expired')
+            self.assertEqual(len(Invitation.search(
+                        [('party', '=', owner.id)])), 2)
+            # the clerk of the other site does not see it
+        with as_user(office['other_clerk'], office['company']):
+            self.assertEqual(Invitation.search(
+                    [('party', '=', owner.id)]), [])
+        WebUser = pool.get('web.user')
+        self.assertEqual(WebUser.find_by_login('139-1234-5678'),
+            first.web_user)
+        self.assertEqual(WebUser.find_by_login('0086 13912345678'),
+            first.web_user)
+        self.assertIsNone(WebUser.find_by_login('13912345679'))
+
+    @with_transaction()
+    def test_invite_refused_without_home_or_contact(self):
+        "Only owners and residents with an e-mail or mobile are invited"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Invitation = pool.get('property.portal.invitation')
+        office = front_office()
+        stranger = person("路人", 'email', 'lu@example.com')
+        silent, = Party.create([{'name': "无联系"}])
+        own(office['units'][1], silent)
+        with as_user(office['clerk'], office['company']):
+            with self.assertRaisesRegex(UserError, 'neither owns'):
+                Party.portal_invite([Party(stranger.id)])
+            with self.assertRaisesRegex(UserError, 'no e-mail'):
+                Party.portal_invite([Party(silent.id)])
+        self.assertEqual(Invitation.search(
+                [('party', 'in', [stranger.id, silent.id])]), [])
+
+    @with_transaction()
+    def test_homes_and_invitation_on_the_office_clock(self):
+        """A home lived in until the month's end is still the resident's
+        at 23:30 office time on its last day, no longer at 00:30 the next
+        (UTC already the next day at 23:30); the invitation code is valid
+        30 days (the suite's default) to the second"""
+        from trytond.modules.property_portal.portal import home_units
+        Invitation = Pool().get('property.portal.invitation')
+        office = front_office()
+        tenant = person("孙悦", 'email', 'sun@example.com')
+        Pool().get('property.unit.resident').create([{
+                    'unit': office['units'][1].id, 'party': tenant.id,
+                    'role': 'tenant', 'from_date': dt.date(2026, 1, 1),
+                    'to_date': dt.date(2026, 12, 31)}])
+        with Transaction().set_context(company=office['company'].id):
+            with office_clock(dt.datetime(2026, 12, 31, 23, 30)) as now:
+                self.assertEqual(home_units(tenant), [office['units'][1]])
+                invitation, = Invitation.invite([tenant])
+                self.assertEqual(invitation.expires_at,
+                    now + dt.timedelta(days=30))
+            with office_clock(dt.datetime(2027, 1, 1, 0, 30)):
+                self.assertEqual(home_units(tenant), [])
+                with self.assertRaisesRegex(UserError, 'neither owns'):
+                    Invitation.invite([tenant])
+            code = invitation.code
+            with office_clock(dt.datetime(2027, 1, 30, 23, 29, 59)):
+                self.assertEqual(Invitation.find(code.lower()), invitation)
+                self.assertEqual(Invitation(invitation.id).state, 'pending')
+            with office_clock(dt.datetime(2027, 1, 30, 23, 30)):
+                self.assertIsNone(Invitation.find(code))
+                self.assertEqual(Invitation(invitation.id).state, 'expired')
+
+    # -- the pages, through the WSGI application ----------------------------
+
+    def count(self, model, domain=None):
+        return committed(lambda: Pool().get(model).search_count(domain or []))
+
+    def page(self, client, path, status=HTTPStatus.OK):
+        response = client.get(path)
+        self.assertEqual(response.status_code, status,
+            response.get_data(as_text=True)[:300])
+        return response.get_data(as_text=True)
+
+    def test_pages_chinese_by_default_english_switch(self):
+        """The pages are in Chinese by default, with no text of the portal
+        left in English; the switch gives English"""
+        pool_texts = committed(lambda: [m.text for m in Pool().get(
+                    'ir.message').search([('id', 'in', [
+                                d.db_id for d in Pool().get(
+                                    'ir.model.data').search([
+                                        ('module', '=', 'property_portal'),
+                                        ('model', '=', 'ir.message'),
+                                        ('fs_id', 'like', 'msg_page_%')])])])])
+        english = [t for t in pool_texts if '%' not in t and len(t) > 3]
+        self.assertGreater(len(english), 60)
+        client = PortalClient()
+        html = self.page(client, 'signin')
+        self.assertIn('lang="zh-CN"', html)
+        self.assertIn('登录', html)
+        client.sign_in('13800000003')
+        for path in ['homes', 'bills', 'tickets', 'tickets/new']:
+            html = self.page(client, path)
+            shown = re.sub(r'<[^>]+>', '\\n', html)
+            for text in english:
+                self.assertNotIn(text, shown, f"{path}: {text!r}")
+        response = client.get('lang/en')
+        self.assertEqual(response.status_code, HTTPStatus.SEE_OTHER)
+        html = self.page(client, 'homes')
+        self.assertIn('lang="en"', html)
+        self.assertIn('My homes', html)
+        self.assertIn('Household', html)
+        self.assertEqual(client.get('lang/xx').status_code,
+            HTTPStatus.NOT_FOUND)
+
+    def test_signin_by_email_or_mobile_cookie_and_signout(self):
+        """An owner signs in with the e-mail or the mobile number of the
+        party; the session is an HttpOnly SameSite=Lax cookie; signing out
+        ends it"""
+        client = PortalClient()
+        response = client.sign_in('+86 138-0000-0003')
+        self.assertEqual(response.status_code, HTTPStatus.SEE_OTHER)
+        self.assertTrue(response.location.endswith('/portal/homes'))
+        cookie, = [c for c in response.headers.getlist('Set-Cookie')
+            if c.startswith('portal_session=')]
+        self.assertIn('HttpOnly', cookie)
+        self.assertIn('SameSite=Lax', cookie)
+        self.assertIn('张敏', self.page(client, 'homes'))
+        response = client.post('signout', {})
+        self.assertEqual(response.status_code, HTTPStatus.SEE_OTHER)
+        self.assertEqual(client.get('homes').status_code,
+            HTTPStatus.SEE_OTHER)
+        wrong = PortalClient()
+        response = wrong.sign_in('13800000003', 'not-the-password')
+        self.assertEqual(response.status_code, HTTPStatus.UNAUTHORIZED)
+        self.assertIn('密码不正确', response.get_data(as_text=True))
+        self.assertEqual(wrong.sign_in('13800000003', 'a\x00b').status_code,
+            HTTPStatus.UNAUTHORIZED)
+        self.assertEqual(wrong.get('homes').status_code,
+            HTTPStatus.SEE_OTHER)
+
+    def test_invitation_code_sets_password_once(self):
+        """The invited person sets a password with the code; a used,
+        unknown or short one changes nothing"""
+        def invite():
+            from trytond.modules.company.tests import set_company
+            pool = Pool()
+            Invitation = pool.get('property.portal.invitation')
+            Resident = pool.get('property.unit.resident')
+            party = person("周婷", 'email', 'zhou@example.com')
+            Resident.create([{'unit': self.env['units'][2],
+                        'party': party.id, 'role': 'tenant'}])
+            with set_company(pool.get('company.company')(
+                        self.env['company'])):
+                invitation, = Invitation.invite([party])
+            return invitation.code
+        code = committed(invite, user=1)
+        client = PortalClient()
+        html = self.page(client, f'invitation?code={code}')
+        self.assertIn(code, html)
+        for values, message in [
+                ({'code': 'WRONGCODE0', 'password': 'long-enough-1',
+                        'password2': 'long-enough-1'}, '邀请码无效'),
+                ({'code': code, 'password': 'short',
+                        'password2': 'short'}, '至少需要 8'),
+                ({'code': code, 'password': 'long-enough-1',
+                        'password2': 'long-enough-2'}, '不一致'),
+                ({'code': code, 'password': 'long\x00enough',
+                        'password2': 'long\x00enough'}, '不能使用的字符'),
+                ({'code': code, 'password': 'ZHOU@example.com',
+                        'password2': 'ZHOU@example.com'}, 'class="error"')]:
+            response = client.post('invitation', values)
+            self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST)
+            self.assertIn(message, response.get_data(as_text=True))
+        response = client.post('invitation', {'code': code.lower(),
+                'password': 'long-enough-1', 'password2': 'long-enough-1'})
+        self.assertEqual(response.status_code, HTTPStatus.OK)
+        self.assertIn('密码已设置', response.get_data(as_text=True))
+        response = client.post('invitation', {'code': code,
+                'password': 'other-password', 'password2': 'other-password'})
+        self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST)
+        self.assertEqual(client.sign_in('zhou@example.com',
+                'long-enough-1').status_code, HTTPStatus.SEE_OTHER)
+
+    def test_signin_throttled(self):
+        """Failed sign-ins wait longer each time (web_user's login delay)
+        and are refused after the sixth, even with the right password"""
+        client = PortalClient()
+        # (the delays web_user asks for, not waited: its time module only)
+        with patch('trytond.modules.web_user.user.time') as time:
+            for _ in range(6):
+                self.assertEqual(client.sign_in('liu@example.com',
+                        'wrong-password').status_code,
+                    HTTPStatus.UNAUTHORIZED)
+            delays = [c.args[0] for c in time.sleep.call_args_list]
+            response = client.sign_in('liu@example.com')
+        self.assertEqual(delays, [0, 1, 3, 7, 15, 31])
+        self.assertEqual(response.status_code, HTTPStatus.TOO_MANY_REQUESTS)
+        self.assertIn('失败次数过多', response.get_data(as_text=True))
+        self.assertEqual(client.get('homes').status_code,
+            HTTPStatus.SEE_OTHER)
+
+    def test_session_expiry(self):
+        "A session older than web_user's timeout signs the owner out"
+        client = PortalClient()
+        client.sign_in('13800000003')
+        self.page(client, 'homes')
+
+        def age():
+            Session = Pool().get('web.user.session')
+            table = Session.__table__()
+            cursor = Transaction().connection.cursor()
+            old = dt.datetime.now() - Session.timeout() - dt.timedelta(
+                minutes=1)
+            cursor.execute(*table.update([table.create_date,
+                        table.write_date], [old, old]))
+        committed(age)
+        response = client.get('homes')
+        self.assertEqual(response.status_code, HTTPStatus.SEE_OTHER)
+        self.assertTrue(response.location.endswith('/portal/signin'))
+        # (every client must sign in again: the other tests' too)
+        self.wang.sign_in('wang@example.com')
+        self.li.sign_in('13800000002')
+
+    def test_csrf_refused(self):
+        "A form sent without the page's CSRF token is refused, unchanged"
+        before = self.count('property.ticket')
+        values = {'unit': str(self.env['units'][0]), 'kind': 'repair_unit',
+            'category': str(self.env['category']), 'description': "漏水"}
+        for csrf in [None, '0' * 32]:
+            data = dict(values)
+            if csrf:
+                data['csrf'] = csrf
+            response = self.wang.post('tickets/new', data, csrf=False)
+            self.assertEqual(response.status_code, HTTPStatus.FORBIDDEN)
+            self.assertIn('表单未被接受', response.get_data(as_text=True))
+        self.assertEqual(self.count('property.ticket'), before)
+        response = self.wang.post('signout', {}, csrf=False)
+        self.assertEqual(response.status_code, HTTPStatus.FORBIDDEN)
+        self.page(self.wang, 'homes')
+
+    def test_homes_and_household(self):
+        "My homes: the home owned and the household living in it now"
+        html = self.page(self.wang, 'homes')
+        for expected in ['王芳', '王小明', '1-301', '产权房屋', '住户成员']:
+            self.assertIn(expected, html)
+        self.assertNotIn('1-302', html)
+        self.assertNotIn('李伟', html)
+
+    def test_bills_and_pdfs(self):
+        """Bills: the open fee invoice with amount due, due date and
+        payment reference, the paid one, the fee notice and receipt PDFs"""
+        html = self.page(self.wang, 'bills')
+        for expected in [self.env['wang_invoice_number'],
+                self.env['wang_paid_number'], '缴费参考号', '缴费截止日期']:
+            self.assertIn(expected, html)
+        response = self.wang.get(
+            f"bills/{self.env['wang_open']}/notice.pdf")
+        self.assertEqual(response.status_code, HTTPStatus.OK)
+        self.assertEqual(response.mimetype, 'application/pdf')
+        text = pdf_text(response.data)
+        self.assertIn('缴费通知单', text)
+        self.assertIn(self.env['wang_invoice_number'], text)
+        response = self.wang.get(
+            f"bills/{self.env['wang_paid']}/receipt.pdf")
+        self.assertEqual(response.status_code, HTTPStatus.OK)
+        self.assertIn('收据', pdf_text(response.data))
+        # nothing paid yet: no receipt
+        self.assertEqual(self.wang.get(
+                f"bills/{self.env['wang_open']}/receipt.pdf").status_code,
+            HTTPStatus.NOT_FOUND)
+
+    def test_privacy_second_owner_gets_nothing(self):
+        """Another owner asking for the first owner's bills, PDFs, ticket,
+        photo or rating gets 404 and none of the data"""
+        env = self.env
+        secrets = ["卫生间天花板渗水", '王芳', '王小明',
+            f"bill-{env['wang_open']}", f"bill-{env['wang_paid']}",
+            f"ticket-{env['wang_ticket']}"]
+        for path in [f"bills/{env['wang_open']}/notice.pdf",
+                f"bills/{env['wang_paid']}/receipt.pdf",
+                f"tickets/{env['wang_ticket']}",
+                f"tickets/{env['wang_ticket']}/attachments/"
+                f"{env['wang_attachment']}",
+                f"tickets/{env['li_open'] + 10 ** 6}",
+                'bills', 'tickets', 'homes']:
+            response = self.li.get(path)
+            self.assertIn(response.status_code, {HTTPStatus.NOT_FOUND,
+                    HTTPStatus.OK}, path)
+            if '/' in path:
+                self.assertEqual(response.status_code, HTTPStatus.NOT_FOUND,
+                    path)
+            body = response.get_data(as_text=True)
+            self.assertNotIn(b'%PDF', response.data)
+            for secret in secrets:
+                self.assertNotIn(secret, body, path)
+        visits = self.count('property.return_visit')
+        response = self.li.post(f"tickets/{env['wang_ticket']}/rate",
+            {'satisfaction': '1', 'comment': "差"})
+        self.assertEqual(response.status_code, HTTPStatus.NOT_FOUND)
+        self.assertEqual(self.count('property.return_visit'), visits)
+        # and a ticket for the first owner's home is refused
+        before = self.count('property.ticket')
+        response = self.li.post('tickets/new', {
+                'unit': str(env['units'][0]), 'kind': 'repair_unit',
+                'category': str(env['category']), 'description': "x"})
+        self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST)
+        self.assertEqual(self.count('property.ticket'), before)
+
+    def test_report_problem_follow_and_rate_return_visit_app(self):
+        """An owner reports a leak with a photo and a PDF (channel App,
+        opened with its deadlines); follows the clerk's dispatch and the
+        resolution; confirms and rates it: the return visit by App"""
+        env = self.env
+        response = self.wang.post('tickets/new', {
+                'unit': str(env['units'][0]), 'kind': 'repair_unit',
+                'category': str(env['category']),
+                'description': "厨房水管漏水",
+                'photos': [(io.BytesIO(PNG), 'leak.png'),
+                    (io.BytesIO(b'%PDF-1.4\n%...'), 'invoice.pdf')]},
+            content_type='multipart/form-data')
+        self.assertEqual(response.status_code, HTTPStatus.SEE_OTHER,
+            response.get_data(as_text=True)[:300])
+        ticket_id = int(response.location.rsplit('/', 1)[1])
+
+        def check():
+            Ticket = Pool().get('property.ticket')
+            Attachment = Pool().get('ir.attachment')
+            ticket = Ticket(ticket_id)
+            self.assertEqual((ticket.channel, ticket.state,
+                    ticket.reporter.id, ticket.unit.id), ('app', 'open',
+                    env['wang'], env['units'][0]))
+            self.assertTrue(ticket.reply_deadline)
+            attachments = Attachment.search(
+                [('resource', '=', str(ticket))])
+            self.assertEqual(sorted(a.name for a in attachments),
+                ['photo-1.png', 'photo-2.pdf'])
+            return attachments[0].id
+        attachment_id = committed(check)
+        response = self.wang.get(
+            f'tickets/{ticket_id}/attachments/{attachment_id}')
+        self.assertEqual(response.status_code, HTTPStatus.OK)
+        self.assertIn(response.mimetype, {'image/png', 'application/pdf'})
+
+        def dispatch_and_resolve():
+            from trytond.modules.company.tests import set_company
+            pool = Pool()
+            Ticket = pool.get('property.ticket')
+            ticket = Ticket(ticket_id)
+            with set_company(pool.get('company.company')(env['company'])):
+                ticket.assignee = env['technician']
+                ticket.save()
+                Ticket.assign([ticket])
+                Ticket.start([ticket])
+                ticket.resolution = "更换了水管接头"
+                ticket.save()
+                Ticket.resolve([ticket])
+        committed(dispatch_and_resolve)
+        html = self.page(self.wang, f'tickets/{ticket_id}')
+        for expected in ['钱师傅', '更换了水管接头', '确认并评价']:
+            self.assertIn(expected, html)
+        response = self.wang.post(f'tickets/{ticket_id}/rate',
+            {'satisfaction': '9', 'comment': ''})
+        self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST)
+        response = self.wang.post(f'tickets/{ticket_id}/rate',
+            {'satisfaction': '4', 'comment': "师傅很准时"})
+        self.assertEqual(response.status_code, HTTPStatus.SEE_OTHER)
+
+        def visited():
+            Ticket = Pool().get('property.ticket')
+            ticket = Ticket(ticket_id)
+            visit, = ticket.visits
+            return (ticket.state, visit.method, visit.satisfaction,
+                visit.comments)
+        self.assertEqual(committed(visited),
+            ('visited', 'app', 4, "师傅很准时"))
+        self.assertIn('您的评价已记录', self.page(self.wang,
+                f'tickets/{ticket_id}'))
+
+    def test_upload_checked_by_content(self):
+        """Photos are checked by their content, not their name: text named
+        .jpg, a seventh file or one over 10 MB is refused, nothing saved"""
+        env = self.env
+        before = (self.count('property.ticket'),
+            self.count('ir.attachment'))
+        for photos, message in [
+                ([(io.BytesIO(b'<script>alert(1)</script>'), 'a.jpg')],
+                    '只能上传照片'),
+                ([(io.BytesIO(PNG), f'{n}.png') for n in range(7)],
+                    '最多上传 6'),
+                ([(io.BytesIO(b'\x89PNG\r\n\x1a\n' + b'0' * (10 * 2 ** 20)),
+                            'big.png')], '超过 10 MB')]:
+            response = self.li.post('tickets/new', {
+                    'unit': str(env['units'][1]), 'kind': 'repair_unit',
+                    'category': str(env['category']),
+                    'description': "门锁坏了", 'photos': photos},
+                content_type='multipart/form-data')
+            self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST)
+            self.assertIn(message, response.get_data(as_text=True))
+        self.assertEqual((self.count('property.ticket'),
+                self.count('ir.attachment')), before)
+
+    @SETTINGS
+    @given(st.fixed_dictionaries({}, optional={
+                'unit': HOSTILE, 'kind': HOSTILE, 'category': HOSTILE,
+                'description': HOSTILE}),
+        st.lists(st.binary(max_size=64), max_size=2))
+    def test_ticket_form_hostile_values(self, values, files):
+        """Hostile values on the problem form: a ticket of the owner's
+        home or a refusal in the owner's language that saves nothing,
+        never a server error"""
+        data = dict({'unit': str(self.env['units'][1]),
+                'kind': 'repair_unit', 'category': str(self.env['category']),
+                'description': "门铃不响"}, **values)
+        if files:
+            data['photos'] = [(io.BytesIO(f), f'f{n}.jpg')
+                for n, f in enumerate(files)]
+        before = self.count('property.ticket')
+        response = self.li.post('tickets/new', data,
+            content_type='multipart/form-data')
+        self.assertIn(response.status_code, {HTTPStatus.SEE_OTHER,
+                HTTPStatus.BAD_REQUEST}, response.get_data(as_text=True)[:300])
+        if response.status_code == HTTPStatus.BAD_REQUEST:
+            self.assertIn('class="error"', response.get_data(as_text=True))
+            self.assertEqual(self.count('property.ticket'), before)
+        else:
+            ticket_id = int(response.location.rsplit('/', 1)[1])
+            self.assertEqual(committed(lambda: (
+                        Pool().get('property.ticket')(ticket_id).unit.id,
+                        Pool().get('property.ticket')(ticket_id).channel)),
+                (self.env['units'][1], 'app'))
+
+
+class PortalClient:
+    "A phone's browser on the portal: its own cookies"
+
+    def __init__(self):
+        from trytond.wsgi import app
+        self.client = Client(app)
+        self.base = f'/{quote(DB_NAME)}/portal'
+        self.token = None
+
+    def get(self, path, **kwargs):
+        return self.client.get(f'{self.base}/{path}', **kwargs)
+
+    def csrf(self):
+        "The CSRF token of the forms, as read from the sign-in page"
+        if self.token is None:
+            html = self.get('signin').get_data(as_text=True)
+            match = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
+            assert match, html[:500]
+            self.token = match.group(1)
+        return self.token
+
+    def post(self, path, data, csrf=True, **kwargs):
+        data = dict(data)
+        if csrf:
+            data['csrf'] = self.csrf()
+        return self.client.post(f'{self.base}/{path}', data=data, **kwargs)
+
+    def sign_in(self, login, password=PASSWORD):
+        return self.post('signin', {'login': login, 'password': password})
