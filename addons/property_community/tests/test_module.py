@@ -8,7 +8,8 @@ from trytond.modules.company.tests import CompanyTestMixin
 from trytond.modules.property_base.tests.test_module import create_party
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    pdf_fonts, pdf_text, set_chinese, suite_extras, with_transaction)
+    pdf_fonts, pdf_text, run_cron, set_chinese, suite_extras,
+    with_transaction)
 from trytond.modules.property_community.assembly import (
     Tally, decide, quorum_reached)
 from trytond.modules.property_frontdesk.tests.test_module import as_user
@@ -60,6 +61,18 @@ def assembly_office():
         'group_property_front_desk', company, [site])
     return dict(company=company, site=site, units=units, owners=owners,
         manager=manager, clerk=clerk)
+
+
+def draft_notice(office, **values):
+    "The front desk's draft of a notice"
+    Notice = Pool().get('property.community.notice')
+    with as_user(office['clerk'], office['company']):
+        notice, = Notice.create([{'title': "停水通知",
+                    'body': "12月10日9:00至17:00二次供水设备检修，停水。",
+                    'kind': 'outage',
+                    'publish_date': dt.date(2026, 12, 5),
+                    **values}])
+    return notice
 
 
 def draft_meeting(office):
@@ -342,3 +355,110 @@ class PropertyCommunityTestCase(
             Ballot.delete([ballot])
         self.assertEqual(ballot.choice, 'for')
 
+
+
+    # Notices to the owners (通知/公告)
+
+    @with_transaction()
+    def test_notice_published_by_manager_with_scope(self):
+        """The front desk drafts a notice, only a manager publishes it, and
+        not without the homes it is for; who published it and when is kept"""
+        pool = Pool()
+        Notice = pool.get('property.community.notice')
+        office = assembly_office()
+        notice = draft_notice(office)
+        with as_user(office['clerk'], office['company']):
+            with self.assertRaises(AccessButtonError):
+                Notice.publish([notice])
+        with as_user(office['manager'], office['company']):
+            with self.assertRaisesRegex(UserError, 'no homes'):
+                Notice.publish([notice])
+            Notice.write([notice], {'scope': 'buildings'})
+            with self.assertRaisesRegex(UserError, 'no homes'):
+                Notice.publish([notice])
+            self.assertEqual(notice.state, 'draft')
+            Notice.write([notice], {'buildings': [('add', [
+                                office['units']['101'].building.id])]})
+            with office_clock(dt.datetime(2026, 12, 5, 7, 45)) as utc:
+                Notice.publish([notice])
+        self.assertEqual(notice.state, 'published')
+        self.assertEqual(notice.published_by, office['manager'])
+        self.assertEqual(notice.published_at, utc)
+        self.assertEqual(notice.covered_sites, (office['site'],))
+        set_chinese(('property_base', 'property_community'))
+        with as_user(office['clerk'], office['company']):
+            self.assertEqual(Notice.search([]), [notice])
+            # printed for the board
+            Board = pool.get('property.community.notice.board',
+                type='report')
+            _, content, _, _ = Board.execute([notice.id], {})
+        text = pdf_text(content)
+        for expected in ["停水通知", "二次供水设备检修", "2026"]:
+            self.assertIn(expected, text)
+
+    @with_transaction()
+    def test_notice_expired_the_day_after_its_expiry_date(self):
+        """The scheduled action expires a notice the office day after its
+        expiry date: not late in the evening of that day, but just after
+        midnight at the office (still the day before in UTC)"""
+        pool = Pool()
+        Notice = pool.get('property.community.notice')
+        office = assembly_office()
+        notice = draft_notice(office, scope='company',
+            expiry_date=dt.date(2026, 12, 31))
+        lasting = draft_notice(office, scope='company', title="物业服务公告")
+        with as_user(office['manager'], office['company']):
+            Notice.publish([notice, lasting])
+        with office_clock(dt.datetime(2026, 12, 31, 23, 59)):
+            self.assertEqual(
+                run_cron('property.community.notice|expire_notices'), [])
+        with office_clock(dt.datetime(2027, 1, 1, 0, 5)) as utc:
+            self.assertEqual(utc.date(), dt.date(2026, 12, 31))
+            self.assertEqual(
+                run_cron('property.community.notice|expire_notices'),
+                [notice])
+        self.assertEqual([notice.state, lasting.state],
+            ['expired', 'published'])
+
+    @with_transaction()
+    def test_notice_on_fee_notice_000(self):
+        """Seed 000: community notices on the back of the property fee
+        notice: the current published fee notice for the home, else a
+        general one, else the billing configuration's text; a notice for
+        other homes, a draft or an expired one is not printed"""
+        pool = Pool()
+        Notice = pool.get('property.community.notice')
+        Configuration = pool.get('property.billing.configuration')
+        Invoice = pool.get('account.invoice')
+        FeeNotice = pool.get('property.fee.notice', type='report')
+        office = assembly_office()
+        units = office['units']
+        config = Configuration(1)
+        config.fee_notice_text = "请按时缴纳物业费。"
+        config.save()
+        general = draft_notice(office, kind='general', title="文明养犬",
+            body="遛狗请拴绳。", scope='sites',
+            sites=[('add', [office['site'].id])])
+        fees = draft_notice(office, kind='fees', title="物业费调整",
+            body="明年起物业费按每平方米1.85元收取。", scope='units',
+            units=[('add', [units['201'].id])])
+        old = draft_notice(office, kind='fees', title="去年的缴费通知",
+            body="已过期", scope='company',
+            publish_date=dt.date(2025, 1, 1),
+            expiry_date=dt.date(2025, 12, 31))
+        draft_notice(office, kind='fees', title="草稿", scope='company')
+        with as_user(office['manager'], office['company']):
+            Notice.publish([general, fees, old])
+
+        def printed(unit, date=dt.date(2026, 12, 10)):
+            invoice = Invoice(company=office['company'],
+                property_unit=unit, invoice_date=date)
+            context = FeeNotice.get_context([], {
+                    'company': office['company']}, {})
+            return context['notice_text'](invoice)
+        self.assertEqual(printed(units['201']),
+            "物业费调整\n明年起物业费按每平方米1.85元收取。")
+        self.assertEqual(printed(units['101']), "文明养犬\n遛狗请拴绳。")
+        # before any notice was published
+        self.assertEqual(printed(units['101'], dt.date(2026, 11, 1)),
+            "请按时缴纳物业费。")
