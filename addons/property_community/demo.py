@@ -1,5 +1,10 @@
 # This file is part of the property-management suite.
-"""Demo part of the community: the owners' assembly of the first site.
+"""Demo part of the community: notices on the board and the owners'
+assembly of the first site.
+
+The front desk drafted this week's notices (a water cut in a building, the
+fees of the coming year for the site, a community event for every site of
+the company) and the site's manager published them.
 
 Called by scripts/demo.py with the demo company in the context. The site's
 manager called the owners' meeting three weeks ago (record date), with an
@@ -16,6 +21,7 @@ from trytond.transaction import Transaction
 
 def build(pool, company, rng, log):
     Assembly = pool.get('property.assembly')
+    Notice = pool.get('property.community.notice')
     if Assembly.search([], limit=1):
         log("community demo already loaded")
         return
@@ -31,7 +37,36 @@ def build(pool, company, rng, log):
     code = site.code.lower()
     clerk = users.get(f'front.desk.{code}') or users['admin']
     manager = users.get(f'manager.{code}') or users['admin']
+    building = site.buildings[0]
+    with transaction.set_user(clerk.id):
+        notices = Notice.create([{
+                    'company': company.id, 'kind': 'outage',
+                    'title': f"{building.name}停水通知",
+                    'body': "因二次供水设备检修，"
+                    f"{(today + dt.timedelta(days=3)):%m月%d日} 9:00至17:00 "
+                    f"{building.name}停水，请提前储水。不便之处，敬请谅解。",
+                    'scope': 'buildings',
+                    'buildings': [('add', [building.id])],
+                    'publish_date': today - dt.timedelta(days=1),
+                    'expiry_date': today + dt.timedelta(days=3),
+                    }, {
+                    'company': company.id, 'kind': 'fees',
+                    'title': "关于缴纳物业服务费的通知",
+                    'body': "请各位业主于每月15日前缴纳当月物业服务费，"
+                    "可在客服中心现金、银行转账或扫码缴纳。",
+                    'scope': 'sites', 'sites': [('add', [site.id])],
+                    'publish_date': today - dt.timedelta(days=7),
+                    }, {
+                    'company': company.id, 'kind': 'event',
+                    'title': "元旦社区联欢会",
+                    'body': "12月31日19:00在中心广场举办元旦联欢会，"
+                    "欢迎业主及家人参加。",
+                    'scope': 'company',
+                    'publish_date': today - dt.timedelta(days=2),
+                    'expiry_date': today + dt.timedelta(days=30),
+                    }])
     with transaction.set_user(manager.id):
+        Notice.publish(notices)
         assembly, = Assembly.create([{
                     'name': f"{today.year}年第一次业主大会",
                     'site': site.id,
@@ -69,6 +104,6 @@ def build(pool, company, rng, log):
             Ballot.create(values[i:i + 200])
     with transaction.set_user(manager.id):
         Assembly.close([assembly])
-    log(f"owners' meeting of {site.code}: {len(voters)} voters, "
+    log(f"{len(notices)} notices published; owners' meeting of {site.code}: {len(voters)} voters, "
         f"{len(values)} ballots, results "
         f"{[m.result for m in Assembly(assembly.id).matters]}")
