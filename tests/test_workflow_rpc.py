@@ -281,6 +281,15 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
                     'building': unit.building.id, 'unit': unit.id,
                     'lift': "Goods lift", 'start': start,
                     'end': start + dt.timedelta(hours=2)}])
+        # The community's
+        get('property.assembly').create([{'site': site.id,
+                    'name': "Owners' meeting", 'record_date': today,
+                    'matters': [('create', [{'name': "Keep the manager",
+                                    'kind': 'manager'}])]}])
+        get('property.community.notice').create([{'company': company.id,
+                    'title': "Water cut", 'body': "No water on Monday",
+                    'kind': 'outage', 'scope': 'sites',
+                    'sites': [('add', [site.id])], 'publish_date': today}])
 
     def call(self, login, model, method, *args):
         return self.rpc(f'model.{model}.{method}',

@@ -34,7 +34,7 @@ _locks = {}
 # addons an office runs without the others.
 SUITE_MODULES = ['property_base', 'property_helpdesk', 'property_billing',
     'property_hr', 'property_decoration', 'property_frontdesk',
-    'property_maintenance', 'property_portal']
+    'property_maintenance', 'property_portal', 'property_community']
 
 
 def suite_extras(module):
