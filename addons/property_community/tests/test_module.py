@@ -473,3 +473,6 @@ class PropertyCommunityTestCase(
         # before any notice was published
         self.assertEqual(printed(units['101'], dt.date(2026, 11, 1)),
             "请按时缴纳物业费。")
+
+
+del ModuleTestCase

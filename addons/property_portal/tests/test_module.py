@@ -637,3 +637,6 @@ class PortalClient:
 
     def sign_in(self, login, password=PASSWORD):
         return self.post('signin', {'login': login, 'password': password})
+
+
+del ModuleTestCase
