@@ -763,6 +763,22 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
             notify_by=(now + dt.timedelta(minutes=minutes)
                 if minutes is not None else None))
 
+    @classmethod
+    def open_for(cls, sources):
+        """Open a ticket for each of other records (a meeting's action, a
+        failed item of a patrol or fire check): sources are pairs of the
+        record and the ticket's values; the record keeps its ticket (in its
+        field `ticket`). Return the tickets."""
+        if not sources:
+            return []
+        tickets = cls.create([v for _, v in sources])
+        cls.open(tickets)
+        records = [r for r, _ in sources]
+        for record, ticket in zip(records, tickets):
+            record.ticket = ticket
+        records[0].__class__.save(records)
+        return tickets
+
     # Workflow --------------------------------------------------------------
 
     @classmethod
