@@ -7,13 +7,13 @@ from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.transaction import Transaction
 
 from .audit import StateAuditMixin
 from .common import (
-    CheckValuesMixin, OverdueReminderMixin, clock, rec_name_domain)
+    CheckValuesMixin, OverdueReminderMixin, rec_name_domain)
 from .site import site_from
-from .workflow import WorkflowGuardMixin, check_first
+from .workflow import (
+    StampMixin, WorkflowGuardMixin, acting_employee, check_first)
 
 ARCHIVE_KINDS = [
     ('owner', "Owner File"),
@@ -100,7 +100,8 @@ class Archive(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
 
 
 class ArchiveLoan(CheckValuesMixin, site_from('archive'), OverdueReminderMixin,
-        WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL, ModelView):
+        StampMixin, WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL,
+        ModelView):
     __name__ = 'property.archive.loan'
     __string__ = "Archive Loan"
     _overdue_action = 'property_base.act_archive_loan_overdue'
@@ -218,18 +219,9 @@ class ArchiveLoan(CheckValuesMixin, site_from('archive'), OverdueReminderMixin,
     @check_first('_check_approve')
     @Workflow.transition('approved')
     def approve(cls, loans):
-        pool = Pool()
-        User = pool.get('res.user')
-        user = User(Transaction().user)
-        employee = user.employee
-        if not employee:
-            raise UserError(gettext(
-                    'property_base.msg_loan_approver_no_employee',
-                    user=user.rec_name))
-        cls.write(loans, {
-                'approved_by': employee.id,
-                'approved_at': clock(),
-                })
+        approver = acting_employee(
+            'property_base.msg_loan_approver_no_employee')
+        cls.stamp(loans, at='approved_at', approved_by=approver.id)
 
     @classmethod
     def _check_lend(cls, loans):
@@ -252,7 +244,7 @@ class ArchiveLoan(CheckValuesMixin, site_from('archive'), OverdueReminderMixin,
                     ], limit=1):
             raise UserError(gettext(
                     'property_base.msg_archive_already_out'))
-        cls.write(loans, {'lent_by': Transaction().user})
+        cls.stamp(loans, by='lent_by')
 
     @classmethod
     def _check_return(cls, loans):
@@ -268,10 +260,8 @@ class ArchiveLoan(CheckValuesMixin, site_from('archive'), OverdueReminderMixin,
     @check_first('_check_return')
     @Workflow.transition('returned')
     def return_(cls, loans):
-        cls.write(loans, {
-                'return_date': Pool().get('ir.date').today(),
-                'received_by': Transaction().user,
-                })
+        cls.stamp(loans, by='received_by',
+            return_date=Pool().get('ir.date').today())
 
     @classmethod
     def _check_cancel(cls, loans):

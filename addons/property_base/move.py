@@ -12,7 +12,7 @@ from .common import CheckValuesMixin, clock, office_today, start_of_office_day
 from .printing import HTMLReport
 from .audit import StateAuditMixin
 from .site import site_from
-from .workflow import WorkflowGuardMixin
+from .workflow import StampMixin, WorkflowGuardMixin
 
 MOVE_KINDS = [
     ('move_in', "Move-in"),
@@ -94,7 +94,7 @@ STEPS = [
     ]
 
 
-class Move(CheckValuesMixin, site_from('unit'), WorkflowGuardMixin,
+class Move(CheckValuesMixin, site_from('unit'), StampMixin, WorkflowGuardMixin,
         StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.move'
     __string__ = "Move-in / Move-out"
@@ -290,10 +290,7 @@ class Move(CheckValuesMixin, site_from('unit'), WorkflowGuardMixin,
             move.check_mover()
         # Stamped first: the validation of a draft move still sees the
         # unit in the state the checks above accepted.
-        cls.write(moves, {
-                'completed_by': Transaction().user,
-                'completed_at': clock(),
-                })
+        cls.stamp(moves, by='completed_by', at='completed_at')
         move_ins = [m for m in moves if m.kind == 'move_in']
         move_outs = [m for m in moves if m.kind == 'move_out']
         tenant_ins = [m for m in moves if m.kind == 'tenant_in']

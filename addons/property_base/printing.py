@@ -10,6 +10,7 @@ from io import BytesIO
 
 from genshi.core import Markup, escape
 from genshi.input import XML
+from genshi.template import TemplateLoader
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
@@ -42,6 +43,19 @@ def _asset(name):
         return fp.read()
 
 
+def _module_template(filename):
+    """The template a document includes, named by its module's path (e.g.
+    property_base/report/document.html), found as Tryton finds the files
+    of its modules"""
+    fileobj = file_open(filename, mode='rb')
+    return fileobj.name, filename, fileobj, None
+
+
+# Loads the templates a document includes (<xi:include href="...">), once:
+# they are inlined into the document's template, cached with it
+TEMPLATES = TemplateLoader([_module_template], auto_reload=False)
+
+
 class HTMLReport(CompanyReport):
     """A document of the suite: an `html` template printed as `pdf`
 
@@ -62,6 +76,12 @@ class HTMLReport(CompanyReport):
     - `lines(text)`: the text with its line breaks kept
     - `image(data, css_class)`: a picture stored in a Binary field (PNG,
       JPEG or GIF) drawn in the page, or nothing when there is none
+
+    A template includes the parts the documents share with
+    `<xi:include href="property_base/report/document.html"/>`: its head
+    gets the encoding and the suite's style, and `document_top(site,
+    party=None)` prints the document in the party's language under the
+    office's header.
     """
     __slots__ = ()
 
@@ -225,6 +245,12 @@ class HTMLReport(CompanyReport):
         return XML(Markup('<img class="%s" src="data:%s;base64,%s"/>') % (
                 escape(css_class), mimetype,
                 base64.b64encode(data).decode('ascii')))
+
+    @classmethod
+    def _callback_loader(cls, report, template):
+        # before the template is prepared: it inlines what it includes
+        template.loader = TEMPLATES
+        return super()._callback_loader(report, template)
 
     @classmethod
     def render(cls, report, report_context):

@@ -6,7 +6,7 @@ are the meters' readings of the move (a move-in's are their base)."""
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
-from trytond.modules.property_base.common import clock
+from trytond.modules.property_base.workflow import StampMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -93,11 +93,12 @@ class Move(metaclass=PoolMeta):
         """Finance signs the fee step off: the initial fees are settled
         though the invoices do not show it (who and when are recorded)"""
         Line = Pool().get('property.move.line')
-        Line.write(sum((m.fee_lines() for m in moves), []), {
-                'fees_signed_off': True, 'done': True})
+        Line.stamp(sum((m.fee_lines() for m in moves), []),
+            by='fees_signed_off_by', at='fees_signed_off_at',
+            fees_signed_off=True, done=True)
 
 
-class MoveLine(metaclass=PoolMeta):
+class MoveLine(StampMixin, metaclass=PoolMeta):
     __name__ = 'property.move.line'
     fees_signed_off = fields.Boolean("Signed off by Finance",
         readonly=True, states={'invisible': Eval('step') != FEE_STEP},
@@ -120,19 +121,6 @@ class MoveLine(metaclass=PoolMeta):
         if self.step != FEE_STEP:
             return False
         return self.move.get_fees_paid()
-
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        values = super().preprocess_values(mode, values)
-        if 'fees_signed_off' in values:
-            if values['fees_signed_off']:
-                values.setdefault('fees_signed_off_by',
-                    Transaction().user or None)
-                values.setdefault('fees_signed_off_at', clock())
-            else:
-                values['fees_signed_off_by'] = None
-                values['fees_signed_off_at'] = None
-        return values
 
     @classmethod
     def check_modification(cls, mode, lines, values=None, external=False):

@@ -11,7 +11,8 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 from trytond.modules.property_base.audit import StateAuditMixin
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin)
 
 from .application import settlement
 
@@ -30,7 +31,7 @@ CHECKLIST = [
     ]
 
 
-class Acceptance(site_from('application.unit'), WorkflowGuardMixin,
+class Acceptance(site_from('application.unit'), StampMixin, WorkflowGuardMixin,
         StateAuditMixin, CheckValuesMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.decoration.acceptance'
     __string__ = "Renovation Acceptance"
@@ -218,9 +219,7 @@ class Acceptance(site_from('application.unit'), WorkflowGuardMixin,
                 raise ValidationError(gettext(
                         'property_decoration.msg_acceptance_not_draft',
                         acceptance=acceptance.rec_name))
-        cls.write(acceptances, {
-                'deductions_approved_by': Transaction().user or None,
-                })
+        cls.stamp(acceptances, by='deductions_approved_by')
 
 
 class AcceptanceLine(CheckValuesMixin, ModelSQL, ModelView):

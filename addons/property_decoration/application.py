@@ -17,7 +17,7 @@ from trytond.pyson import Eval
 from trytond.modules.property_base.printing import HTMLReport
 from trytond.transaction import Transaction, without_check_access
 from trytond.modules.property_base.workflow import (
-    WorkflowGuardMixin, check_first)
+    StampMixin, WorkflowGuardMixin, check_first)
 
 STATES = [
     ('draft', "Draft"),
@@ -64,7 +64,7 @@ def settlement(deposit, deductions):
     return taken, deductions - taken, deposit - taken
 
 
-class Application(site_from('unit'),
+class Application(site_from('unit'), StampMixin,
         WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
     __name__ = 'property.decoration.application'
@@ -504,9 +504,7 @@ class Application(site_from('unit'),
                         'property_decoration.msg_document_missing',
                         application=application.rec_name,
                         documents=', '.join(missing)))
-        cls.write(applications, {
-                'approved_by': Transaction().user or None,
-                })
+        cls.stamp(applications, by='approved_by')
         # the manager's approval bills the deposit and the fees
         with without_check_access():
             cls.invoice_deposit(applications)

@@ -5,18 +5,16 @@ the people who run renovations"""
 import datetime as dt
 from decimal import Decimal
 
-from sql import Column, Table
-
 from trytond import backend
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, SingletonRowMixin, column_exist, multivalue_default)
+    CheckValuesMixin, SingletonRowMixin, column_exist, copy_company_rows,
+    multivalue_default)
 from trytond.modules.property_billing.configuration import OLD_TABLE
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
 
 # OLD_TABLE: the billing policy's table of one row per company, where the
 # renovation settings were kept before they moved here (property_billing
@@ -142,15 +140,8 @@ class ConfigurationPolicy(CheckValuesMixin, ModelSQL, CompanyValueMixin):
         # Migration from the renovation settings of the billing policy rows
         exist = backend.TableHandler.table_exist(cls._table)
         super().__register__(module)
-        if exist or not column_exist(OLD_TABLE, 'decoration_deposit'):
-            return
-        cursor = Transaction().connection.cursor()
-        table = cls.__table__()
-        old = Table(OLD_TABLE)
-        cursor.execute(*table.insert(
-                [table.company] + [Column(table, c) for c in POLICY_FIELDS],
-                old.select(old.company,
-                    *[Column(old, c) for c in POLICY_FIELDS])))
+        if not exist and column_exist(OLD_TABLE, 'decoration_deposit'):
+            copy_company_rows(cls, OLD_TABLE, POLICY_FIELDS)
 
     @staticmethod
     def default_decoration_deposit():

@@ -1,8 +1,6 @@
 # This file is part of the property-management suite.
 """Daily inspections (装修施工巡查日志) and the catalogue of prohibited
 practices they look for"""
-from decimal import Decimal
-
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields,
@@ -17,10 +15,10 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 
-from .violation import SANCTIONS, SEVERITIES
+from .violation import SANCTIONS, SEVERITIES, PenaltyMixin
 
 
-class ViolationType(
+class ViolationType(PenaltyMixin,
         CheckValuesMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
         ModelView):
     __name__ = 'property.decoration.violation.type'
@@ -45,33 +43,12 @@ class ViolationType(
                 'property_decoration.msg_violation_type_code_unique'),
             ]
 
-    @staticmethod
-    def default_severity():
-        return 'minor'
-
-    @staticmethod
-    def default_sanction():
-        return 'education'
-
-    @staticmethod
-    def default_penalty():
-        return Decimal(0)
-
     def get_rec_name(self, name):
         return f'{self.code} {self.name}'
 
     @classmethod
     def search_rec_name(cls, name, clause):
         return rec_name_domain(clause, ['code', 'name'])
-
-    @classmethod
-    def validate_fields(cls, types, field_names):
-        super().validate_fields(types, field_names)
-        for type_ in types:
-            if type_.penalty < 0:
-                raise ValidationError(gettext(
-                        'property_decoration.msg_penalty_negative',
-                        name=type_.rec_name))
 
 
 class Inspection(site_from('application.unit'), WorkflowGuardMixin,

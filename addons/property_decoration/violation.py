@@ -10,10 +10,11 @@ from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import CheckValuesMixin
 from trytond.modules.property_base.printing import HTMLReport
 from trytond.modules.property_base.site import site_from
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 
 SEVERITIES = [
     ('minor', "Minor"),
@@ -36,8 +37,36 @@ SANCTIONS = [
 APPROVAL_SANCTIONS = {'cut_utilities', 'compensation'}
 
 
-class Violation(site_from('application.unit'),
-        WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
+class PenaltyMixin:
+    """The severity, sanction and penalty of a prohibited practice and
+    of each violation of it (which starts from the practice's): the same
+    defaults, and no negative penalty"""
+    __slots__ = ()
+
+    @staticmethod
+    def default_severity():
+        return 'minor'
+
+    @staticmethod
+    def default_sanction():
+        return 'education'
+
+    @staticmethod
+    def default_penalty():
+        return Decimal(0)
+
+    @classmethod
+    def validate_fields(cls, records, field_names):
+        super().validate_fields(records, field_names)
+        for record in records:
+            if record.penalty < 0:
+                raise ValidationError(gettext(
+                        'property_decoration.msg_penalty_negative',
+                        name=record.rec_name))
+
+
+class Violation(site_from('application.unit'), PenaltyMixin,
+        StampMixin, WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin,
         Workflow, ModelSQL, ModelView):
     __name__ = 'property.decoration.violation'
     __string__ = "Renovation Violation"
@@ -125,18 +154,6 @@ class Violation(site_from('application.unit'),
     def default_date():
         return Pool().get('ir.date').today()
 
-    @staticmethod
-    def default_severity():
-        return 'minor'
-
-    @staticmethod
-    def default_sanction():
-        return 'education'
-
-    @staticmethod
-    def default_penalty():
-        return Decimal(0)
-
     @fields.depends('type')
     def on_change_type(self):
         if self.type:
@@ -150,15 +167,6 @@ class Violation(site_from('application.unit'),
 
     def get_rec_name(self, name):
         return f'{self.type.code} {self.application.rec_name} {self.date}'
-
-    @classmethod
-    def validate_fields(cls, violations, field_names):
-        super().validate_fields(violations, field_names)
-        for violation in violations:
-            if violation.penalty < 0:
-                raise ValidationError(gettext(
-                        'property_decoration.msg_penalty_negative',
-                        name=violation.rec_name))
 
     @classmethod
     def write(cls, *args):
@@ -183,9 +191,8 @@ class Violation(site_from('application.unit'),
     @ModelView.button
     def approve(cls, violations):
         "The site manager approves cutting utilities or compensation"
-        cls.write([v for v in violations if v.needs_approval], {
-                'approved_by': Transaction().user or None,
-                })
+        cls.stamp([v for v in violations if v.needs_approval],
+            by='approved_by')
 
     def check_approved(self):
         if self.needs_approval and not self.approved_by:

@@ -8,11 +8,12 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import CheckValuesMixin, clock
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin)
 
 
-class CollectiveIssue(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
-        Workflow, ModelSQL, ModelView):
+class CollectiveIssue(CheckValuesMixin, StampMixin, WorkflowGuardMixin,
+        StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.collective_issue'
     __string__ = "Collective Issue"
     _maintained_fields = ('answered_at', 'answered_by')
@@ -85,7 +86,4 @@ class CollectiveIssue(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
                     ticket.replied_by = Transaction().context.get('employee')
         Ticket.save([t for i in issues for t in i.tickets])
         Ticket.resolve(to_resolve)
-        cls.write(issues, {
-                'answered_at': clock(),
-                'answered_by': Transaction().user,
-                })
+        cls.stamp(issues, by='answered_by', at='answered_at')

@@ -3,17 +3,18 @@
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
-from trytond.modules.property_base.common import CheckValuesMixin, clock, now
+from trytond.modules.property_base.common import CheckValuesMixin, now
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.modules.property_base.audit import StateAuditMixin
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin)
 
 from .ticket import OPEN_STATES
 
 
-class ShiftHandover(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
-        Workflow, ModelSQL, ModelView):
+class ShiftHandover(CheckValuesMixin, StampMixin, WorkflowGuardMixin,
+        StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.shift.handover'
     __string__ = "Shift Handover"
     _maintained_fields = ('from_confirmed_at', 'to_confirmed_at')
@@ -94,13 +95,13 @@ class ShiftHandover(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
     @classmethod
     @ModelView.button
     def confirm_from(cls, handovers):
-        cls.write(handovers, {'from_confirmed_at': clock()})
+        cls.stamp(handovers, at='from_confirmed_at')
         cls.confirm([h for h in handovers if h.to_confirmed_at])
 
     @classmethod
     @ModelView.button
     def confirm_to(cls, handovers):
-        cls.write(handovers, {'to_confirmed_at': clock()})
+        cls.stamp(handovers, at='to_confirmed_at')
         cls.confirm([h for h in handovers if h.from_confirmed_at])
 
     @classmethod

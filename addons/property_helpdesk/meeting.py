@@ -19,7 +19,8 @@ from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, office_today)
 from trytond.modules.property_base.site import site_from
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -53,8 +54,8 @@ def meeting_date(kind, today):
     return today
 
 
-class Meeting(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
-        Workflow, ModelSQL, ModelView):
+class Meeting(CheckValuesMixin, StampMixin, WorkflowGuardMixin,
+        StateAuditMixin, Workflow, ModelSQL, ModelView):
     "Meeting"
     __name__ = 'property.meeting'
     __string__ = "Meeting"
@@ -182,7 +183,7 @@ class Meeting(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
                 raise UserError(gettext(
                         'property_helpdesk.msg_meeting_no_minutes',
                         meeting=meeting.rec_name))
-        cls.write(meetings, {'held_at': clock()})
+        cls.stamp(meetings, at='held_at')
 
     @classmethod
     @ModelView.button
@@ -198,10 +199,7 @@ class Meeting(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
                         'property_helpdesk.msg_meeting_unsigned',
                         meeting=meeting.rec_name,
                         attendees=', '.join(unsigned)))
-        cls.write(meetings, {
-                'reviewed_by': Transaction().user,
-                'reviewed_at': clock(),
-                })
+        cls.stamp(meetings, by='reviewed_by', at='reviewed_at')
 
     @classmethod
     def check_modification(cls, mode, meetings, values=None, external=False):
@@ -362,12 +360,7 @@ class MeetingAction(CheckValuesMixin, _LineGuardMixin,
                         'first_receiver': meeting.chair.id,
                         'received_at': clock(),
                         }))
-        tickets = Ticket.create([v for _, v in to_create])
-        Ticket.open(tickets)
-        for (action, _), ticket in zip(to_create, tickets):
-            action.ticket = ticket
-        cls.save([a for a, _ in to_create])
-        return tickets
+        return Ticket.open_for(to_create)
 
 
 class Ticket(metaclass=PoolMeta):

@@ -21,7 +21,8 @@ from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, now, office_date, rec_name_domain)
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.mail import send_notification_email
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin)
 
 from .configuration import RESPONSIBILITIES
 from .kpi import kpi_id, month_column
@@ -106,8 +107,8 @@ class Category(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
         return '3'
 
 
-class Ticket(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin, Workflow,
-        ModelSQL, ModelView):
+class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
+        Workflow, ModelSQL, ModelView):
     __name__ = 'property.ticket'
     __string__ = "Service Ticket"
     _maintained_fields = (
@@ -762,6 +763,22 @@ class Ticket(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin, Workflow,
             notify_by=(now + dt.timedelta(minutes=minutes)
                 if minutes is not None else None))
 
+    @classmethod
+    def open_for(cls, sources):
+        """Open a ticket for each of other records (a meeting's action, a
+        failed item of a patrol or fire check): sources are pairs of the
+        record and the ticket's values; the record keeps its ticket (in its
+        field `ticket`). Return the tickets."""
+        if not sources:
+            return []
+        tickets = cls.create([v for _, v in sources])
+        cls.open(tickets)
+        records = [r for r, _ in sources]
+        for record, ticket in zip(records, tickets):
+            record.ticket = ticket
+        records[0].__class__.save(records)
+        return tickets
+
     # Workflow --------------------------------------------------------------
 
     @classmethod
@@ -897,7 +914,7 @@ class Ticket(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin, Workflow,
                 raise UserError(gettext(
                         'property_helpdesk.msg_ticket_close_root_cause',
                         ticket=ticket.rec_name))
-        cls.write(tickets, {'closed_at': clock()})
+        cls.stamp(tickets, at='closed_at')
 
     @classmethod
     @ModelView.button

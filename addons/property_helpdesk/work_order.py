@@ -10,7 +10,8 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import CheckValuesMixin, clock
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin)
 
 STATES = [
     ('draft', "Draft"),
@@ -20,8 +21,8 @@ STATES = [
     ]
 
 
-class WorkOrder(CheckValuesMixin, site_from('ticket'), WorkflowGuardMixin,
-        StateAuditMixin, Workflow, ModelSQL, ModelView):
+class WorkOrder(CheckValuesMixin, site_from('ticket'), StampMixin,
+        WorkflowGuardMixin, StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.work_order'
     __string__ = "Work Order"
     _maintained_fields = ('dispatched_at', 'done_at', 'rework_count',
@@ -223,7 +224,7 @@ class WorkOrder(CheckValuesMixin, site_from('ticket'), WorkflowGuardMixin,
     @ModelView.button
     @Workflow.transition('done')
     def finish(cls, work_orders):
-        cls.write(work_orders, {'done_at': clock()})
+        cls.stamp(work_orders, at='done_at')
 
     @classmethod
     @ModelView.button

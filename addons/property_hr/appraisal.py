@@ -12,8 +12,8 @@ from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import CheckValuesMixin, MonthMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin)
 
 # The sources of an appraisal criterion's score: a selection of a method,
 # which Tryton does not translate, so their names are messages
@@ -84,9 +84,8 @@ class TemplateLine(CheckValuesMixin, CriterionMixin, ModelSQL, ModelView):
     name = fields.Char("Criterion", required=True, translate=True)
 
 
-class Appraisal(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
-        MonthMixin, Workflow,
-        ModelSQL, ModelView):
+class Appraisal(CheckValuesMixin, StampMixin, WorkflowGuardMixin,
+        StateAuditMixin, MonthMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.appraisal'
     __string__ = "Monthly Appraisal"
     _maintained_fields = ('reviewed_by',)
@@ -266,7 +265,7 @@ class Appraisal(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
                         'property_hr.msg_appraisal_rewards_pending',
                         appraisal=appraisal.rec_name,
                         records=', '.join(r.rec_name for r in pending)))
-        cls.write(appraisals, {'reviewed_by': Transaction().user})
+        cls.stamp(appraisals, by='reviewed_by')
 
     @classmethod
     @ModelView.button

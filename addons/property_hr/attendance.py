@@ -14,12 +14,12 @@ from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, MonthMixin, clock, to_office)
+    CheckValuesMixin, MonthMixin, to_office)
 from trytond.modules.property_base.printing import HTMLReport
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin)
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
 
 from .leave import TAKEN
 
@@ -30,9 +30,8 @@ REPORT_DAY = 25
 HOURS = Decimal('0.01')
 
 
-class AttendanceReport(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
-        MonthMixin,
-        Workflow, ModelSQL, ModelView):
+class AttendanceReport(CheckValuesMixin, StampMixin, WorkflowGuardMixin,
+        StateAuditMixin, MonthMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.attendance.report'
     __string__ = "Monthly Attendance Report"
     _maintained_fields = ('computed_at', 'reported_by', 'reported_at')
@@ -216,7 +215,7 @@ class AttendanceReport(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
         Line.delete([l for r in reports for l in r.lines])
         Line.create([dict(report=r.id, employee=e.id, **r.figures(e))
                 for r in reports for e in r.employees()])
-        cls.write(reports, {'computed_at': clock()})
+        cls.stamp(reports, at='computed_at')
 
     @classmethod
     @ModelView.button
@@ -228,10 +227,7 @@ class AttendanceReport(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
                 raise ValidationError(gettext(
                         'property_hr.msg_attendance_report_empty',
                         report=report.rec_name))
-        cls.write(reports, {
-                'reported_by': Transaction().user or None,
-                'reported_at': clock(),
-                })
+        cls.stamp(reports, by='reported_by', at='reported_at')
 
 
 class AttendanceReportLine(CheckValuesMixin, ModelSQL, ModelView):

@@ -10,8 +10,9 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, clock, office_today)
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+    CheckValuesMixin, office_today)
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -39,9 +40,8 @@ def on_leave_domain(date):
         ]
 
 
-class Leave(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin, Workflow,
-        ModelSQL,
-        ModelView):
+class Leave(CheckValuesMixin, StampMixin, WorkflowGuardMixin, StateAuditMixin,
+        Workflow, ModelSQL, ModelView):
     __name__ = 'property.leave'
     __string__ = "Leave"
     _maintained_fields = ('approved_by', 'approved_at')
@@ -258,10 +258,7 @@ class Leave(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin, Workflow,
         Roster.check_no_new_gaps(rosters, 'property_hr.msg_leave_gap',
             off=[l.id for lines, _ in to_take for l in lines],
             change=', '.join(l.rec_name for l in leaves))
-        cls.write(leaves, {
-                'approved_by': Transaction().user or None,
-                'approved_at': clock(),
-                })
+        cls.stamp(leaves, by='approved_by', at='approved_at')
         for lines, leave in to_take:
             Line.write(lines, {'leave': leave.id})
 

@@ -9,8 +9,9 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.audit import StateAuditMixin
-from trytond.modules.property_base.common import CheckValuesMixin, clock
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.common import CheckValuesMixin
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -125,9 +126,8 @@ class QualityCheckLine(CheckValuesMixin, ModelSQL, ModelView):
             f'{self.finding or ""}').strip()
 
 
-class RewardPenalty(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
-        Workflow, ModelSQL,
-        ModelView):
+class RewardPenalty(CheckValuesMixin, StampMixin, WorkflowGuardMixin,
+        StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.reward_penalty'
     __string__ = "Reward or Penalty"
     _maintained_fields = ('approved_by', 'approved_at')
@@ -220,10 +220,7 @@ class RewardPenalty(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
     @Workflow.transition('approved')
     def approve(cls, records):
         "The manager approves: from then on it counts in the appraisal"
-        cls.write(records, {
-                'approved_by': Transaction().user or None,
-                'approved_at': clock(),
-                })
+        cls.stamp(records, by='approved_by', at='approved_at')
 
     @classmethod
     @ModelView.button

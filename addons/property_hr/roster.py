@@ -16,7 +16,8 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.modules.property_base.audit import StateAuditMixin
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.workflow import (
+    StampMixin, WorkflowGuardMixin)
 
 from .leave import on_leave_domain
 
@@ -459,8 +460,8 @@ class RosterLine(CheckValuesMixin, WorkflowGuardMixin, ModelSQL, ModelView):
         return result
 
 
-class RosterSwap(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
-        Workflow, ModelSQL, ModelView):
+class RosterSwap(CheckValuesMixin, StampMixin, WorkflowGuardMixin,
+        StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.roster.swap'
     __string__ = "Shift Swap"
     _maintained_fields = ('decided_by',)
@@ -523,10 +524,10 @@ class RosterSwap(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
             # a shift taken off for a leave is covered by the replacement
             Line.write([swap.line], {'employee': swap.employee.id,
                     'leave': None})
-        cls.write(swaps, {'decided_by': Transaction().user})
+        cls.stamp(swaps, by='decided_by')
 
     @classmethod
     @ModelView.button
     @Workflow.transition('refused')
     def refuse(cls, swaps):
-        cls.write(swaps, {'decided_by': Transaction().user})
+        cls.stamp(swaps, by='decided_by')

@@ -214,12 +214,7 @@ class FireCheckLine(CheckValuesMixin, ModelSQL, ModelView):
                             if check.inspector else None),
                         'received_at': clock(),
                         }))
-        tickets = Ticket.create([v for _, v in to_create])
-        Ticket.open(tickets)
-        for (line, _), ticket in zip(to_create, tickets):
-            line.ticket = ticket
-        cls.save([l for l, _ in to_create])
-        return tickets
+        return Ticket.open_for(to_create)
 
 
 class Equipment(metaclass=PoolMeta):
