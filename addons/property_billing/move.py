@@ -98,6 +98,10 @@ class Move(metaclass=PoolMeta):
             fees_signed_off=True, done=True)
 
 
+SIGN_OFF_FIELDS = ('fees_signed_off', 'fees_signed_off_by',
+    'fees_signed_off_at')
+
+
 class MoveLine(StampMixin, metaclass=PoolMeta):
     __name__ = 'property.move.line'
     fees_signed_off = fields.Boolean("Signed off by Finance",
@@ -126,6 +130,18 @@ class MoveLine(StampMixin, metaclass=PoolMeta):
     def check_modification(cls, mode, lines, values=None, external=False):
         super().check_modification(
             mode, lines, values=values, external=external)
+        if external:
+            # the sign-off, with who and when, is the button's (Sign Off
+            # Fees), never values sent over RPC
+            if mode == 'write':
+                sent = values and any(n in values for n in SIGN_OFF_FIELDS)
+            else:
+                sent = mode == 'create' and any(getattr(l, n)
+                    for l in lines for n in SIGN_OFF_FIELDS)
+            if sent:
+                raise UserError(gettext(
+                        'property_billing.msg_move_fee_signoff_button',
+                        move=lines[0].move.rec_name))
         if mode == 'create':
             for line in lines:
                 if line.step == FEE_STEP and (

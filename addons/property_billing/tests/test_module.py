@@ -445,6 +445,23 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
                 for name in ['fee_invoices', 'fees_paid']:
                     with self.assertRaises(AccessError):
                         Move.read([sun_move.id], [name])
+            # a finance clerk who also works the front desk ticks the
+            # steps, but signs the fees off only with the button, which
+            # records who and when
+            User.write([finance], {
+                    'groups': [('add', [ModelData.get_id('property_base',
+                                    'group_property_front_desk')])],
+                    'property_sites': [('add', [estate['site'].id])],
+                    })
+            fee_line, = Move(sun_move.id).fee_lines()
+            with self._as(finance, company):
+                with self.assertRaises(UserError) as cm:
+                    MoveLine.write([MoveLine(fee_line.id)],
+                        {'fees_signed_off': True})
+                self.assertEqual(cm.exception.message, gettext(
+                        'property_billing.msg_move_fee_signoff_button',
+                        move=Move(sun_move.id).rec_name))
+            self.assertFalse(MoveLine(fee_line.id).fees_signed_off)
 
     @with_transaction()
     def test_move_in_meter_readings_base_001(self):
