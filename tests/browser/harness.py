@@ -576,6 +576,10 @@ class Sao:
         page = self.page
         entry = page.locator('.login-dialog #login:visible')
         entry.wait_for(state='visible')
+        # sao shows the dialog before its first calls (the server's
+        # version, the databases) have answered: a submit before then is
+        # dropped, and the password dialog never comes
+        self.wait_idle()
         entry.fill(login)
         page.locator('.login-dialog button[type="submit"]:visible').click()
         secret = page.locator('#ask-dialog-entry:visible')
