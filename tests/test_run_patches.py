@@ -24,7 +24,7 @@ class RunPatchesTestCase(unittest.TestCase):
         interpreter (in this one they replaced their targets already)"""
         code = ('import run; run.share_db_cache(); '
             'run.activate_incrementally(); run.reuse_pools(); '
-            'run.cache_module_lookup(); '
+            'run.cache_module_lookup(); run.fast_foreign_keys(); '
             'print("patched")')
         env = dict(os.environ, PYTHONPATH=os.path.dirname(run.__file__))
         process = subprocess.run([sys.executable, '-c', code], env=env,
@@ -62,3 +62,48 @@ class RunPatchesTestCase(unittest.TestCase):
                 r'for .*activate_modules, which no longer calls it'):
             run.check_patch_target(_module(drop_create=drop_create),
                 'drop_create', ['name', 'lang'], [activate_modules])
+
+
+# The query of trytond 8.0's TableHandler._fk_deltypes that the runner
+# replaces with run.FK_DELETE_RULES
+INFORMATION_SCHEMA_FK = (
+    'SELECT k.constraint_name, k.column_name, r.delete_rule '
+    'FROM information_schema.key_column_usage AS k '
+    'JOIN information_schema.referential_constraints AS r '
+    'ON r.constraint_schema = k.constraint_schema '
+    'AND r.constraint_name = k.constraint_name '
+    'WHERE k.table_name = %s AND k.table_schema = %s')
+
+
+class ForeignKeysTestCase(unittest.TestCase):
+    "Test the runner's catalog query of foreign keys on PostgreSQL"
+
+    @classmethod
+    def setUpClass(cls):
+        from trytond.tests.test_tryton import activate_module
+        from trytond import backend
+        if backend.name != 'postgresql':
+            raise unittest.SkipTest("PostgreSQL's catalog")
+        activate_module('property_base')
+
+    def test_same_rows_as_information_schema(self):
+        """The delete rules of every table's foreign keys read from the
+        catalog are those of the information_schema views"""
+        from trytond.tests.test_tryton import DB_NAME
+        from trytond.transaction import Transaction
+        with Transaction().start(DB_NAME, 0, readonly=True) as transaction:
+            cursor = transaction.connection.cursor()
+            cursor.execute("SELECT c.relname, n.nspname FROM pg_class AS c "
+                "JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+                "WHERE c.relkind = 'r' AND n.nspname = current_schema()")
+            tables = cursor.fetchall()
+            self.assertGreater(len(tables), 50)
+            keys = 0
+            for table in tables:
+                cursor.execute(INFORMATION_SCHEMA_FK, table)
+                expected = {r[:2]: r[2] for r in cursor}
+                cursor.execute(run.FK_DELETE_RULES, table)
+                found = {r[:2]: r[2] for r in cursor}
+                self.assertEqual(found, expected, table)
+                keys += len(found)
+            self.assertGreater(keys, 100)
