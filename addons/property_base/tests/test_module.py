@@ -7,7 +7,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, create_employee
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    office_today, open_notifications, pdf_fonts, pdf_pages, pdf_text,
+    office_pyson_dates, office_today, open_notifications, pdf_fonts, pdf_pages, pdf_text,
     run_cron, set_chinese, with_transaction)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
@@ -44,6 +44,28 @@ class PropertyBaseTestCase(
         SuiteModuleTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test Property Base module"
     module = 'property_base'
+
+    @with_transaction()
+    def test_client_date_is_office_date(self):
+        """A window's Date() is the office's date as the web client in the
+        office evaluates it: at 06:30 and 07:59 in Shanghai the machine's
+        UTC date is still the day before, at 08:00 and at 23:59 it is the
+        same day; on New Year's morning the office is in the new year"""
+        from trytond.pyson import Date, PYSONDecoder, PYSONEncoder
+        company = create_company()
+        encoded = PYSONEncoder().encode(Date(delta_days=30))
+        with Transaction().set_context(company=company.id):
+            for office, expected in [
+                    (dt.datetime(2026, 12, 6, 6, 30), dt.date(2027, 1, 5)),
+                    (dt.datetime(2026, 12, 6, 7, 59), dt.date(2027, 1, 5)),
+                    (dt.datetime(2026, 12, 6, 8, 0), dt.date(2027, 1, 5)),
+                    (dt.datetime(2026, 12, 6, 23, 59), dt.date(2027, 1, 5)),
+                    (dt.datetime(2027, 1, 1, 0, 5), dt.date(2027, 1, 31)),
+                    ]:
+                with self.subTest(office=office), office_clock(office), \
+                        office_pyson_dates():
+                    self.assertEqual(
+                        PYSONDecoder().decode(encoded), expected)
 
     @with_transaction()
     def test_unit_code_and_site_from_building(self):

@@ -15,7 +15,7 @@ import polib
 from trytond.cache import Cache
 from trytond.model.model import humanize
 from trytond.pool import Pool
-from trytond.pyson import PYSONDecoder
+from trytond.pyson import Date as PYSONDate, PYSONDecoder
 from trytond.tests.test_tryton import DB_NAME
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction, TransactionError
@@ -288,6 +288,23 @@ def run_cron(method, *args, subscribers=(), **kwargs):
         return getattr(Model, method.split('|')[1])(*args, **kwargs)
 
 
+@contextmanager
+def office_pyson_dates():
+    """Evaluate PYSON's Date() as the web client in the office does: on
+    the office's date (the browser's clock is the office's), not on the
+    date of the machine running the tests (UTC), which is the day before
+    from 00:00 to 08:00 in Shanghai"""
+    from trytond.modules.property_base.common import office_today
+    evaluate = PYSONDate.eval
+
+    def eval_(dct, context):
+        if not isinstance(dct.get('start'), dt.date):
+            dct = dict(dct, start=office_today())
+        return evaluate(dct, context)
+    with patch.object(PYSONDate, 'eval', staticmethod(eval_)):
+        yield
+
+
 def open_notifications(user):
     """Open each unread notification of the user as the web client does,
     as that user: return, per notification, its description and the
@@ -300,7 +317,8 @@ def open_notifications(user):
     opened = []
     with transaction.set_user(user.id), transaction.set_context(
             _check_access=True,
-            company=user.company.id if user.company else None):
+            company=user.company.id if user.company else None), \
+            office_pyson_dates():
         for notification in Notification.get():
             if not notification['unread']:
                 continue
