@@ -12,8 +12,8 @@ agreed to receive notices by e-mail (the party's "Notices by E-mail") are
 e-mailed, one message each, through Tryton's mail sending, after the
 publication is committed (a task of Tryton's queue). An address the mail
 server refuses does not stop the others: each owner's e-mail is recorded on
-the notice, sent or with the server's answer, and a retry sends only to
-those not reached yet."""
+the notice, sent or with the server's answer (and each e-mail sent in
+Tryton's e-mail log), and a retry sends only to those not reached yet."""
 import smtplib
 from email.message import EmailMessage
 from email.utils import formataddr
@@ -213,9 +213,10 @@ class Notice(metaclass=PoolMeta):
         server for one owner is recorded and the next one tried"""
         pool = Pool()
         Email = pool.get('property.community.notice.email')
+        IrEmail = pool.get('ir.email')
         with without_check_access():
             notices = cls.browse([n.id for n in notices])
-            lines = []
+            lines, logged = [], []
             server = None
             try:
                 for notice in notices:
@@ -236,6 +237,10 @@ class Notice(metaclass=PoolMeta):
                         except (smtplib.SMTPException, OSError) as e:
                             error = _smtp_error(e, address)
                             server = _close(server)
+                        else:
+                            # logged as Tryton logs the e-mails it sends
+                            logged.append(
+                                IrEmail.from_message(msg, resource=notice))
                         lines.append({'notice': notice.id,
                                 'party': party.id, 'address': address,
                                 'sent': error is None, 'error': error,
@@ -244,6 +249,7 @@ class Notice(metaclass=PoolMeta):
                 _close(server)
             if lines:
                 Email.create(lines)
+            IrEmail.save(logged)
         return lines
 
 

@@ -829,6 +829,11 @@ class PropertyCommunityTestCase(
                     ('乙', 'yi@example.com', False, '550'),
                     ('庚', 'geng@example.com', True, ''),
                     ], key=str))
+        # the e-mails sent, in Tryton's e-mail log of the notice
+        self.assertEqual(sorted(a.address for e in pool.get(
+                        'ir.email').search([('resource', '=', str(notice))])
+                    for a in e.addresses),
+            ['geng@example.com', 'jia@example.com'])
 
 
 del ModuleTestCase
