@@ -290,6 +290,15 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
                     'title': "Water cut", 'body': "No water on Monday",
                     'kind': 'outage', 'scope': 'sites',
                     'sites': [('add', [site.id])], 'publish_date': today}])
+        # the fund and the common income (their posts refused: the site
+        # has no ledgers here)
+        get('property.community.fund.move').create([{'site': site.id,
+                    'unit': unit.id, 'kind': 'interest', 'date': today,
+                    'amount': 10}])
+        get('property.community.income').create([{'site': site.id,
+                    'kind': 'advertising', 'date': today, 'amount': 10}])
+        get('property.community.income.statement').create([{
+                    'site': site.id, 'year': today.year, 'quarter': '1'}])
 
     def call(self, login, model, method, *args):
         return self.rpc(f'model.{model}.{method}',

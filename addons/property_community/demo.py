@@ -15,6 +15,7 @@ owners voted on the first matter, which passed; too few on the second,
 which failed on participation. The manager closed the meeting. The steps
 go through the models' own buttons, as the staff who do them."""
 import datetime as dt
+from decimal import Decimal
 
 from trytond.transaction import Transaction
 
@@ -65,6 +66,13 @@ def build(pool, company, rng, log):
                     'publish_date': today - dt.timedelta(days=2),
                     'expiry_date': today + dt.timedelta(days=30),
                     }])
+    # with the fund's ledger (accounting): its use for the roofs, an
+    # ordinary matter (art. 278, item 5) voted as the first one
+    fund_matters = []
+    if _has_ledgers(pool):
+        fund_matters.append({'sequence': 3, 'kind': 'fund_use',
+                'name': f"使用专项维修资金维修{building.name}屋面防水",
+                'fund_amount': Decimal('36000.00')})
     with transaction.set_user(manager.id):
         Notice.publish(notices)
         assembly, = Assembly.create([{
@@ -80,10 +88,11 @@ def build(pool, company, rng, log):
                                     'sequence': 2, 'kind': 'common_business',
                                     'name': "利用地面公共车位收费经营，"
                                     "收益归全体业主",
-                                    }])],
+                                    }] + fund_matters)],
                     }])
         Assembly.open([assembly])
-    ordinary, special = assembly.matters
+    ordinary, special = assembly.matters[:2]
+    fund_use = list(assembly.matters[2:])
     owners = {}
     for owner in VoterOwner.search([('assembly', '=', assembly.id)]):
         owners.setdefault(owner.voter.id, owner.party.id)
@@ -93,9 +102,10 @@ def build(pool, company, rng, log):
     # the second: below two thirds
     for i, voter in enumerate(voters):
         if i % 7 != 3:
-            values.append({'matter': ordinary.id, 'party': owners[voter],
-                    'choice': {1: 'against', 5: 'abstain'}.get(
-                        i % 10, 'for')})
+            for matter in [ordinary] + fund_use:
+                values.append({'matter': matter.id, 'party': owners[voter],
+                        'choice': {1: 'against', 5: 'abstain'}.get(
+                            i % 10, 'for')})
         if i % 2 == 0:
             values.append({'matter': special.id, 'party': owners[voter],
                     'choice': 'for' if i % 6 else 'against'})
@@ -107,3 +117,106 @@ def build(pool, company, rng, log):
     log(f"{len(notices)} notices published; owners' meeting of {site.code}: {len(voters)} voters, "
         f"{len(values)} ballots, results "
         f"{[m.result for m in Assembly(assembly.id).matters]}")
+    if fund_use:
+        build_ledgers(pool, company, site, fund_use[0], users, log)
+
+
+def _has_ledgers(pool):
+    "Whether the fund and income ledgers are activated (with billing)"
+    try:
+        pool.get('property.community.ledger')
+    except KeyError:
+        return False
+    return True
+
+
+def build_ledgers(pool, company, site, matter, users, log):
+    """The site's maintenance fund and common income: finance sets up the
+    ledgers, posts the homes' initial deposits (30.00 per m²) of the
+    hand-over and the fund's interest, then the roof repair the owners
+    approved, charged to the homes of the building by their area; the
+    advertising and parking income of last quarter and its use, whose
+    statement the manager published; a notice from the event template"""
+    Account = pool.get('account.account')
+    AccountType = pool.get('account.account.type')
+    Journal = pool.get('account.journal')
+    ModelData = pool.get('ir.model.data')
+    Ledger = pool.get('property.community.ledger')
+    FundMove = pool.get('property.community.fund.move')
+    Income = pool.get('property.community.income')
+    Statement = pool.get('property.community.income.statement')
+    Notice = pool.get('property.community.notice')
+    transaction = Transaction()
+    today = pool.get('ir.date').today()
+    finance = users.get('finance') or users['admin']
+    manager = users.get(f'manager.{site.code.lower()}') or users['admin']
+    clerk = users.get(f'front.desk.{site.code.lower()}') or users['admin']
+    cash, = Account.search([('code', '=', '1.1.1'),
+            ('company', '=', company.id)])
+    liability = AccountType.search([('company', '=', company.id),
+            ('template', '=', ModelData.get_id('account',
+                    'account_type_template_current_liabilities_en'))],
+        limit=1)
+    liability = liability[0] if liability else cash.type
+    fund_bank, income_bank = Account.copy([cash, cash],
+        default={'code': None})
+    Account.write([fund_bank], {'name': "维修资金专户", 'code': '1.1.5'},
+        [income_bank], {'name': "公共收益户", 'code': '1.1.6'})
+    fund_account, income_account = Account.create([
+            {'name': "专项维修资金", 'code': '2.1.5', 'type': liability.id,
+                'company': company.id},
+            {'name': "公共收益", 'code': '2.1.6', 'type': liability.id,
+                'company': company.id}])
+    journal, = Journal.search([('type', '=', 'general')], limit=1)
+    with transaction.set_user(finance.id):
+        Ledger.create([{'site': site.id, 'journal': journal.id,
+                    'deposit_rate': Decimal('30.00'),
+                    'fund_account': fund_account.id,
+                    'fund_bank_account': fund_bank.id,
+                    'income_account': income_account.id,
+                    'income_bank_account': income_bank.id}])
+        building = matter.assembly.site.buildings[0]
+        units = [u for u in building.units if u.area]
+        start = today.replace(month=1, day=1)
+        deposits = [{'site': site.id, 'unit': u.id, 'kind': 'deposit',
+                'date': start, 'amount': (u.area * Decimal('30.00')
+                    ).quantize(Decimal('0.01')),
+                'description': "首期专项维修资金"} for u in units]
+        interest = [{'site': site.id, 'unit': u.id, 'kind': 'interest',
+                'date': today.replace(day=1), 'amount': (
+                    u.area * Decimal('0.45')).quantize(Decimal('0.01')),
+                'description': "维修资金利息"} for u in units]
+        total = sum(u.area for u in units)
+        spent = [{'site': site.id, 'unit': u.id, 'kind': 'spending',
+                'date': today, 'matter': matter.id,
+                'amount': (matter.fund_amount * u.area / total).quantize(
+                    Decimal('0.01'), rounding='ROUND_DOWN'),
+                'description': "屋面防水维修（按面积分摊）"} for u in units]
+        moves = FundMove.create(deposits + interest + spent)
+        FundMove.post(moves)
+        quarter = (today.month - 1) // 3
+        year = today.year if quarter else today.year - 1
+        quarter = quarter or 4
+        first = dt.date(year, 3 * quarter - 2, 1)
+        entries = Income.create([{'site': site.id, 'kind': k,
+                    'date': first + dt.timedelta(days=d),
+                    'amount': Decimal(a), 'description': t}
+                for k, d, a, t in [
+                    ('advertising', 5, '18000.00', "电梯间广告位租金"),
+                    ('parking', 30, '7260.00', "地面临时停车收费"),
+                    ('other', 45, '1200.00', "快递柜场地费"),
+                    ('use', 70, '5600.00', "中心广场健身器材更新"),
+                    ]])
+        Income.post(entries)
+        statement, = Statement.create([{'site': site.id, 'year': year,
+                    'quarter': str(quarter)}])
+    with transaction.set_user(manager.id):
+        Statement.publish([statement])
+    template = ModelData.get_id('property_community', 'notice_template_event')
+    with transaction.set_user(clerk.id):
+        Notice.create([{'company': company.id, 'template': template,
+                    'scope': 'sites', 'sites': [('add', [site.id])],
+                    'publish_date': today}])
+    log(f"{site.code}: maintenance fund of {len(units)} homes, "
+        f"{len(spent)} shares of the roof repair spent; common income of "
+        f"{year} Q{quarter} published; a draft notice from a template")

@@ -1,10 +1,13 @@
 # This file is part of the property-management suite.
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
 
 from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
-from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.account.tests import get_fiscalyear
+from trytond.modules.company.tests import CompanyTestMixin, set_company
 from trytond.modules.property_base.tests.test_module import create_party
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
@@ -89,6 +92,112 @@ def draft_meeting(office):
                                     'name': "续筹专项维修资金"},
                                 ])]}])
     return assembly
+
+
+def fund_office():
+    """The assembly office with a minimal ledger: the fund's and the common
+    income's accounts and bank accounts, the year 2026 open, the site's
+    ledgers set up by the administrator (rate 30.00 per m²) and a finance
+    clerk of the site (who also keeps the accounts)"""
+    pool = Pool()
+    AccountType = pool.get('account.account.type')
+    Account = pool.get('account.account')
+    FiscalYear = pool.get('account.fiscalyear')
+    Journal = pool.get('account.journal')
+    Ledger = pool.get('property.community.ledger')
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    office = assembly_office()
+    company = office['company']
+    with set_company(company):
+        kind, = AccountType.create([{'name': "Balance", 'company': company.id,
+                    'statement': 'balance'}])
+        accounts = dict(zip(['fund', 'fund_bank', 'income', 'income_bank'],
+                Account.create([{'name': n, 'code': c, 'type': kind.id,
+                            'company': company.id} for c, n in [
+                            ('2241', "专项维修资金"), ('100201', "维修资金专户"),
+                            ('2242', "公共收益"), ('100202', "基本户")]])))
+        fiscalyear = get_fiscalyear(company, dt.date(2026, 1, 1))
+        fiscalyear.save()
+        FiscalYear.create_period([fiscalyear])
+    journal, = Journal.search([('type', '=', 'general')], limit=1)
+    ledger, = Ledger.create([{'site': office['site'].id,
+                'journal': journal.id, 'deposit_rate': Decimal('30.00'),
+                'fund_account': accounts['fund'].id,
+                'fund_bank_account': accounts['fund_bank'].id,
+                'income_account': accounts['income'].id,
+                'income_bank_account': accounts['income_bank'].id}])
+    finance = create_staff("钱会计", 'finance',
+        'property_billing.group_property_finance', company, [office['site']])
+    User.write([finance], {'groups': [('add', [
+                        ModelData.get_id('account', 'group_account')])]})
+    return dict(office, ledger=ledger, accounts=accounts, finance=finance)
+
+
+def closed_fund_meeting(office, amount, passed=True):
+    """A closed meeting of the site on using the fund for amount: all the
+    owners vote for it (passed), or against it"""
+    pool = Pool()
+    Assembly = pool.get('property.assembly')
+    Ballot = pool.get('property.assembly.ballot')
+    with as_user(office['manager'], office['company']):
+        assembly, = Assembly.create([{'name': "更换1号楼电梯",
+                    'site': office['site'].id, 'record_date': RECORD_DATE,
+                    'matters': [('create', [{'kind': 'fund_use',
+                                    'name': "使用维修资金更换电梯",
+                                    'fund_amount': amount}])]}])
+        Assembly.open([assembly])
+    matter, = assembly.matters
+    with as_user(office['clerk'], office['company']):
+        Ballot.create([{'matter': matter.id, 'party': office['owners'][p].id,
+                    'choice': 'for' if passed else 'against'}
+                for p in ['甲', '乙', '丙', '戊', '庚']])
+    with as_user(office['manager'], office['company']):
+        Assembly.close([assembly])
+    return matter
+
+
+@contextmanager
+def refusing_smtp_server(refused):
+    """A real SMTP server on loopback (aiosmtpd) that refuses the
+    recipients in refused (550) and takes the others: yields the list of
+    what it receives, as (envelope recipients, message)"""
+    import email
+    import email.policy
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from trytond import config
+
+    received = []
+
+    class Handler:
+        async def handle_RCPT(self, server, session, envelope, address,
+                options):
+            if address in refused:
+                return '550 5.1.1 Mailbox unavailable'
+            envelope.rcpt_tos.append(address)
+            return '250 OK'
+
+        async def handle_DATA(self, server, session, envelope):
+            received.append((list(envelope.rcpt_tos),
+                    email.message_from_bytes(envelope.original_content,
+                        policy=email.policy.default)))
+            return '250 Message accepted for delivery'
+
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    controller = Controller(Handler(), hostname='127.0.0.1', port=port)
+    controller.start()
+    uri = config.get('email', 'uri')
+    config.set('email', 'uri', f'smtp://127.0.0.1:{port}')
+    try:
+        yield received
+    finally:
+        config.set('email', 'uri', uri)
+        controller.stop()
 
 
 class PropertyCommunityTestCase(
@@ -473,6 +582,258 @@ class PropertyCommunityTestCase(
         # before any notice was published
         self.assertEqual(printed(units['101'], dt.date(2026, 11, 1)),
             "请按时缴纳物业费。")
+
+
+    # The maintenance fund (专项维修资金) and the common income (公共收益)
+
+    @with_transaction()
+    def test_fund_deposit_interest_spending_balances(self):
+        """Finance posts each home's initial deposit (its area at the
+        site's rate), interest and spending the owners approved, up to the
+        approved amount exactly; each is a posted account move on the
+        site's fund account naming the home and the matter; the balance per
+        home and per site"""
+        pool = Pool()
+        FundMove = pool.get('property.community.fund.move')
+        Unit = pool.get('property.unit')
+        Ledger = pool.get('property.community.ledger')
+        Account = pool.get('account.account')
+        Matter = pool.get('property.assembly.matter')
+        office = fund_office()
+        units, site = office['units'], office['site']
+        matter = closed_fund_meeting(office, Decimal('5000.00'))
+        self.assertEqual(matter.result, 'passed')
+        with as_user(office['finance'], office['company']):
+            deposit = FundMove(site=site, unit=units['101'], kind='deposit',
+                date=dt.date(2026, 3, 1))
+            deposit.on_change_kind()
+            # 100 m² at 30.00 per m²
+            self.assertEqual(deposit.amount, Decimal('3000.00'))
+            deposit.save()
+            others = FundMove.create([
+                    {'site': site.id, 'unit': units[u].id, 'kind': k,
+                        'date': d, 'amount': Decimal(a),
+                        'matter': matter.id if k == 'spending' else None}
+                    for u, k, d, a in [
+                        ('102', 'deposit', dt.date(2026, 3, 1), '1500.00'),
+                        ('201', 'deposit', dt.date(2026, 3, 1), '3000.00'),
+                        ('101', 'interest', dt.date(2026, 12, 21), '12.34'),
+                        ('101', 'spending', dt.date(2026, 12, 28),
+                            '2000.00'),
+                        ('201', 'spending', dt.date(2026, 12, 28),
+                            '3000.00'),
+                        ]])
+            with office_clock(dt.datetime(2026, 12, 31, 23, 59)) as utc:
+                FundMove.post([deposit] + others)
+            ledger = Ledger(office['ledger'].id)
+            self.assertEqual(ledger.fund_balance, Decimal('2512.34'))
+        self.assertEqual({m.state for m in [deposit] + others}, {'posted'})
+        self.assertEqual((deposit.posted_by, deposit.posted_at),
+            (office['finance'], utc))
+        self.assertEqual(
+            {u: Unit(units[u].id).fund_balance
+                for u in ['101', '102', '201', '301']},
+            {'101': Decimal('1012.34'), '102': Decimal('1500.00'),
+                '201': Decimal('0.00'), '301': Decimal('0.00')})
+        self.assertEqual(Matter(matter.id).fund_used, Decimal('5000.00'))
+        # in the accounts: the fund account credited by the deposits and
+        # interest, debited by the spending, the bank account the other way
+        spending = others[3]
+        self.assertEqual(spending.move.state, 'posted')
+        self.assertEqual(spending.move.origin, spending)
+        fund = office['accounts']['fund']
+        line, = [l for l in spending.move.lines if l.account == fund]
+        self.assertEqual((line.debit, line.credit),
+            (Decimal('2000.00'), Decimal('0')))
+        self.assertIn('1-101', line.description)
+        self.assertIn("使用维修资金更换电梯", line.description)
+        line, = [l for l in deposit.move.lines if l.account == fund]
+        self.assertEqual(line.credit, Decimal('3000.00'))
+        accounts = Account.browse([fund.id,
+                office['accounts']['fund_bank'].id])
+        self.assertEqual([a.balance for a in accounts],
+            [Decimal('-2512.34'), Decimal('2512.34')])
+
+    @with_transaction()
+    def test_fund_spending_refused_without_passed_matter_278(self):
+        """Spending the fund needs a matter using it that passed at a
+        closed meeting of the site (art. 278, item 5), within the amount it
+        approved; the front desk neither enters nor posts the fund;
+        nothing is posted when refused"""
+        pool = Pool()
+        FundMove = pool.get('property.community.fund.move')
+        Move = pool.get('account.move')
+        office = fund_office()
+        units, site = office['units'], office['site']
+        failed = closed_fund_meeting(office, Decimal('1000.00'),
+            passed=False)
+        self.assertEqual(failed.result, 'rejected')
+        passed = closed_fund_meeting(office, Decimal('1000.00'))
+
+        def spending(matter, amount='1000.00'):
+            return {'site': site.id, 'unit': units['101'].id,
+                'kind': 'spending', 'date': dt.date(2026, 12, 28),
+                'amount': Decimal(amount),
+                'matter': matter.id if matter else None}
+        with as_user(office['finance'], office['company']):
+            none, on_failed, above = FundMove.create([spending(None),
+                    spending(failed), spending(passed, '1000.01')])
+            with self.assertRaisesRegex(UserError, 'needs the matter'):
+                FundMove.post([none])
+            with self.assertRaisesRegex(UserError, 'passed'):
+                FundMove.post([on_failed])
+            with self.assertRaisesRegex(UserError, 'approved 1000.00'):
+                FundMove.post([above])
+            # two spendings within the amount each, above it together
+            first, second = FundMove.create([spending(passed, '600.00'),
+                    spending(passed, '400.01')])
+            FundMove.post([first])
+            with self.assertRaisesRegex(UserError, '1000.01'):
+                FundMove.post([second])
+        self.assertEqual(
+            [m.state for m in [none, on_failed, above, second]],
+            ['draft'] * 4)
+        self.assertEqual(Move.search([('origin', 'like',
+                        'property.community.fund.move,%')]), [first.move])
+        with as_user(office['clerk'], office['company']):
+            with self.assertRaises(AccessError):
+                FundMove.create([spending(passed, '1.00')])
+            with self.assertRaises(AccessError):
+                FundMove.post([second])
+
+    @with_transaction()
+    def test_income_statement_published_after_quarter_end(self):
+        """Finance posts the common income (advertising, parking on common
+        land) and its use on the site's income account; the quarter's
+        statement adds them up from the balance brought forward; the
+        manager publishes it once the quarter has ended at the office (not
+        at 23:59 on 31 December, but at 00:05 on 1 January, still 31
+        December in UTC), not finance; it prints as a PDF"""
+        pool = Pool()
+        Income = pool.get('property.community.income')
+        Statement = pool.get('property.community.income.statement')
+        office = fund_office()
+        site = office['site']
+        with as_user(office['finance'], office['company']):
+            entries = Income.create([{'site': site.id, 'kind': k,
+                        'date': d, 'amount': Decimal(a), 'description': t}
+                    for k, d, a, t in [
+                        ('advertising', dt.date(2026, 9, 30), '1000.00',
+                            "电梯广告（三季度）"),
+                        ('advertising', dt.date(2026, 10, 15), '6000.00',
+                            "电梯广告"),
+                        ('parking', dt.date(2026, 11, 30), '2400.50',
+                            "地面临时停车"),
+                        ('use', dt.date(2026, 12, 20), '1500.00',
+                            "绿化补种"),
+                        ('other', dt.date(2027, 1, 2), '99.00', "明年"),
+                        ]])
+            Income.post(entries[:4])
+            statement, = Statement.create([{'site': site.id,
+                        'year': 2026, 'quarter': '4'}])
+            self.assertEqual(
+                [statement.opening, statement.income, statement.used,
+                    statement.closing],
+                [Decimal('1000.00'), Decimal('8400.50'),
+                    Decimal('1500.00'), Decimal('7900.50')])
+            self.assertEqual(office['ledger'].income_balance,
+                Decimal('7900.50'))
+            with self.assertRaises(AccessButtonError):
+                Statement.publish([statement])
+        use = entries[3]
+        line, = [l for l in use.move.lines
+            if l.account == office['accounts']['income']]
+        self.assertEqual(line.debit, Decimal('1500.00'))
+        with as_user(office['manager'], office['company']):
+            with office_clock(dt.datetime(2026, 12, 31, 23, 59)):
+                with self.assertRaisesRegex(UserError, 'quarter has ended'):
+                    Statement.publish([statement])
+            self.assertEqual(Statement.published_statements(site), [])
+            with office_clock(dt.datetime(2027, 1, 1, 0, 5)) as utc:
+                self.assertEqual(utc.date(), dt.date(2026, 12, 31))
+                Statement.publish([statement])
+            self.assertEqual(Statement.published_statements(site),
+                [statement])
+        self.assertEqual((statement.state, statement.published_by,
+                statement.published_at), ('published', office['manager'],
+                utc))
+        set_chinese(('property_base', 'property_community'))
+        Report = pool.get('property.community.income.statement.report',
+            type='report')
+        with as_user(office['manager'], office['company']):
+            _, content, _, _ = Report.execute([statement.id], {})
+        text = pdf_text(content)
+        for expected in ["公共收益", "Garden Court", "2026", "电梯广告",
+                "地面临时停车", "绿化补种", "8,400.50", "7,900.50"]:
+            self.assertIn(expected, text)
+        self.assertNotIn("明年", text)
+
+    # Notice templates and e-mail
+
+    @with_transaction()
+    def test_notice_from_template_emailed_to_consenting_owners(self):
+        """The front desk starts a water-cut notice from its template, its
+        placeholders filled in; once the manager publishes it, the owners
+        of its homes who agreed to notices by e-mail are e-mailed through a
+        real SMTP server on loopback, one message each: the address the
+        server refuses is recorded with its answer and the others are still
+        sent; a retry sends only to whom was not reached"""
+        pool = Pool()
+        Notice = pool.get('property.community.notice')
+        Party = pool.get('party.party')
+        ModelData = pool.get('ir.model.data')
+        Queue = pool.get('ir.queue')
+        office = assembly_office()
+        owners = office['owners']
+        for name, agreed, address in [('甲', True, 'jia@example.com'),
+                ('乙', True, 'yi@example.com'), ('丙', True, None),
+                ('戊', False, 'wu@example.com'),
+                ('庚', True, 'geng@example.com')]:
+            Party.write([owners[name]], {'notices_by_email': agreed,
+                    'contact_mechanisms': [('create', [{'type': 'email',
+                                    'value': address}])] if address else []})
+        template = ModelData.get_id('property_community',
+            'notice_template_outage')
+        with as_user(office['clerk'], office['company']):
+            notice, = Notice.create([{'template': template,
+                        'scope': 'sites',
+                        'sites': [('add', [office['site'].id])],
+                        'publish_date': dt.date(2026, 12, 5)}])
+        self.assertEqual(notice.kind, 'outage')
+        self.assertEqual(notice.title,
+            "Notice of a Garden Court water or power cut")
+        self.assertNotIn('${', notice.body)
+        self.assertIn(office['company'].rec_name, notice.body)
+        self.assertIn('12/05/2026', notice.body)
+        with as_user(office['manager'], office['company']):
+            Notice.publish([notice])
+            # sent after the publication is committed, by Tryton's queue
+            task, = Queue.search([])
+            self.assertEqual(task.data['method'], 'send_emails')
+            with refusing_smtp_server({'yi@example.com'}) as received:
+                Notice.send_emails([notice])
+                self.assertEqual([r for r, _ in received],
+                    [['jia@example.com'], ['geng@example.com']])
+                self.assertEqual([m['Subject'] for _, m in received],
+                    [notice.title] * 2)
+                self.assertIn(notice.body.splitlines()[0],
+                    received[0][1].get_content())
+                Notice.send_emails([notice])
+                self.assertEqual(len(received), 2)
+        emails = sorted(((e.party.name, e.address, e.sent,
+                    (e.error or '')[:3]) for e in Notice(notice.id).emails),
+            key=str)
+        self.assertEqual(emails, sorted([
+                    ('甲', 'jia@example.com', True, ''),
+                    ('乙', 'yi@example.com', False, '550'),
+                    ('乙', 'yi@example.com', False, '550'),
+                    ('庚', 'geng@example.com', True, ''),
+                    ], key=str))
+        # the e-mails sent, in Tryton's e-mail log of the notice
+        self.assertEqual(sorted(a.address for e in pool.get(
+                        'ir.email').search([('resource', '=', str(notice))])
+                    for a in e.addresses),
+            ['geng@example.com', 'jia@example.com'])
 
 
 del ModuleTestCase
