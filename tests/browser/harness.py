@@ -41,6 +41,7 @@ import datetime as dt
 import json
 import os
 import re
+import select
 import shutil
 import socket
 import subprocess
@@ -91,21 +92,50 @@ sys.argv = ['trytond'] + sys.argv[3:]
 sys.exit(main())
 '''
 
+# The flows' set-up and checks with proteus, in one child process per
+# server that stays up between queries: python -c _QUERY conf db clock,
+# then a JSON line {"user", "code"} per query on stdin, a JSON line
+# {"result"} or {"error"} (with what the code printed) back on stdout.
+# A process per query built the pool of the suite's classes again each
+# time (Pool.init, about 3 s of CPU), and so did each as_user().
 _QUERY = _CLOCK + r'''
-import json, sys
-conf, db, user, clock = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+import contextlib, copy, io, json, sys, traceback
+conf, db, clock = sys.argv[1], sys.argv[2], sys.argv[3]
 _office_clock(conf, clock)
 from proteus import Model, Wizard, config as pconfig
+from trytond.transaction import Transaction
+base = pconfig.set_trytond(database=db, user='admin', config_file=conf)
 
 def as_user(login):
     "Go on as the user ``login``: with the access rights of that user"
-    return pconfig.set_trytond(database=db, user=login, config_file=conf)
+    User = base.pool.get('res.user')
+    with Transaction().start(base.database_name, 0) as transaction:
+        transaction.context = base.context
+        with transaction.set_context(active_test=False):
+            user = User.search([('login', '=', login)], limit=1)[0].id
+        with transaction.set_user(user):
+            context = User.get_preferences(context_only=True)
+    # as proteus.config.set_trytond, without building the pool again
+    config = copy.copy(base)
+    config.user, config._user, config._context = user, login, context
+    pconfig._CONFIG.current = config
+    return config
 
-config = as_user(user)
-scope = {'Model': Model, 'Wizard': Wizard, 'config': config, 'result': None,
-    'as_user': as_user}
-exec(sys.stdin.read(), scope)
-sys.stdout.write('\n@@RESULT@@' + json.dumps(scope['result'], default=str))
+reply_to = sys.stdout
+for line in sys.stdin:
+    request = json.loads(line)
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            scope = {'Model': Model, 'Wizard': Wizard, 'result': None,
+                'config': as_user(request['user']), 'as_user': as_user}
+            exec(request['code'], scope)
+        reply = {'result': scope['result']}
+    except BaseException:
+        reply = {'error': traceback.format_exc()}
+    reply['output'] = printed.getvalue()[-3000:]
+    reply_to.write(json.dumps(reply, default=str) + '\n')
+    reply_to.flush()
 '''
 
 
@@ -291,6 +321,7 @@ class TrytonServer:
         self.tmp = None
         self.conf = None
         self.log_path = None
+        self.querier = None
 
     @property
     def url(self):
@@ -396,22 +427,48 @@ class TrytonServer:
             raise RuntimeError(
                 f"{label} failed ({proc.returncode}):\n{output[-5000:]}")
 
-    def query(self, code, user=None):
+    def query(self, code, user=None, timeout=300):
         """Run ``code`` with proteus on the database in a child process
         (``Model``, ``Wizard`` and ``config`` are defined, and
         ``as_user(login)`` goes on as another user) and return the value
         it assigned to ``result`` (through JSON); as the administrator, or
-        as ``user`` (a login) with that user's access rights"""
-        proc = subprocess.run(
-            [sys.executable, '-c', _QUERY, self.conf, self.database,
-                user or self.login, E2E_CLOCK.isoformat()],
-            input=code, capture_output=True, text=True, cwd=ROOT,
-            env=clean_env(), timeout=300)
-        if proc.returncode or '@@RESULT@@' not in proc.stdout:
-            raise RuntimeError(
-                f"query failed ({proc.returncode}):\n{code}\n"
-                f"{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
-        return json.loads(proc.stdout.rsplit('@@RESULT@@', 1)[1])
+        as ``user`` (a login) with that user's access rights. The child
+        process stays up for the next query of the server; it syncs
+        Tryton's caches at each transaction, as what the server changed in
+        between must show."""
+        if self.querier is None or self.querier.poll() is not None:
+            with open(os.path.join(self.tmp, 'query.log'), 'a') as log:
+                self.querier = subprocess.Popen(
+                    [sys.executable, '-c', _QUERY, self.conf,
+                        self.database, E2E_CLOCK.isoformat()],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=log, text=True, cwd=ROOT,
+                    preexec_fn=_die_with_parent,
+                    env=clean_env(TRYTOND_CACHE__CLEAN_TIMEOUT='0'))
+        querier = self.querier
+        querier.stdin.write(json.dumps(
+                {'user': user or self.login, 'code': code}) + '\n')
+        querier.stdin.flush()
+        ready, _, _ = select.select([querier.stdout], [], [], timeout)
+        line = querier.stdout.readline() if ready else ''
+        if not line:
+            querier.kill()
+            querier.wait()
+            raise RuntimeError(f"query failed (no answer in {timeout} s, "
+                f"exit code {querier.returncode}):\n{code}\n"
+                + self._tail('query.log'))
+        reply = json.loads(line)
+        if 'error' in reply:
+            raise RuntimeError(f"query failed:\n{code}\n{reply['output']}"
+                f"\n{reply['error']}")
+        return reply['result']
+
+    def _tail(self, name, size=5000):
+        try:
+            with open(os.path.join(self.tmp, name)) as fp:
+                return fp.read()[-size:]
+        except OSError:
+            return ''
 
     # -- server ---------------------------------------------------------------
     def start(self, timeout=60):
@@ -452,6 +509,14 @@ class TrytonServer:
 
     def stop(self):
         "Stop trytond and remove the temporary folder (keeps the log)"
+        if self.querier is not None:
+            self.querier.stdin.close()
+            try:
+                self.querier.wait(10)
+            except subprocess.TimeoutExpired:
+                self.querier.kill()
+                self.querier.wait(10)
+            self.querier = None
         if self.process is not None:
             if self.process.poll() is None:
                 self.process.terminate()
