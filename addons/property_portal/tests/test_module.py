@@ -646,6 +646,10 @@ class PropertyPortalTestCase(
         committed(invite, user=1)
         client = PortalClient()
         self.assertIn('忘记密码', self.page(client, 'signin'))
+        # signed in on another phone with the old password
+        other = PortalClient()
+        self.assertEqual(other.sign_in('qian@example.com').status_code,
+            HTTPStatus.SEE_OTHER)
         sent = '如果这是一个有电子邮箱的门户账户'
         # (the delays of web_user and of the page, not waited)
         with smtp_server() as received, \
@@ -681,6 +685,11 @@ class PropertyPortalTestCase(
                 self.assertIn(message, response.get_data(as_text=True))
             self.assertEqual(client.sign_in(email, 'new-secret-1')
                 .status_code, HTTPStatus.SEE_OTHER)
+            # the new password ended the other phone's session
+            self.assertEqual(other.get('homes').status_code,
+                HTTPStatus.SEE_OTHER)
+            self.assertEqual(other.sign_in(email).status_code,
+                HTTPStatus.UNAUTHORIZED)
             # a link past its expiry (web_user's, 24 h) does nothing
             response = client.post('forgot', {'login': email})
             self.assertEqual(len(received), 2)
