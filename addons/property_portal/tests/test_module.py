@@ -826,7 +826,7 @@ class PropertyPortalTestCase(
         read back) and a link for the guest; the gate's Check Guest Pass
         accepts it that office day only (23:59:59 yes, 00:00 the next day
         no, nor the day before) and lets the guest in on the visitors'
-        register"""
+        register; the renovation workers' Check Pass reads it too"""
         from pyzbar.pyzbar import decode
         from PIL import Image
         today = committed(lambda: Pool().get('ir.date').today(),
@@ -871,6 +871,13 @@ class PropertyPortalTestCase(
                     valid, message, _ = Guest.check_pass(f' {text.lower()}\n')
                     results.append(valid)
             results.append(Guest.check_pass('G-ABCDEFGHJKLM')[0])
+            # the renovation workers' Check Pass reads it too
+            Worker = pool.get('property.decoration.worker')
+            gate = [Worker.check_pass(text)[0]]
+            with office_clock(dt.datetime.combine(
+                        today + dt.timedelta(days=1), dt.time(0, 0))):
+                gate.append(Worker.check_pass(text)[0])
+            gate.append(Worker.check_pass('CR999999')[0])
             Wizard = pool.get('property.portal.check_guest_pass',
                 type='wizard')
             session_id, _, _ = Wizard.create()
@@ -881,11 +888,11 @@ class PropertyPortalTestCase(
             Wizard.execute(session_id, {'start': {'code': text}}, 'admit')
             Visitor = pool.get('property.visitor')
             visitor, = Visitor.search([('name', '=', "陈先生")])
-            return (results, shown['valid'], visitor.state,
+            return (results, gate, shown['valid'], visitor.state,
                 visitor.unit.id, visitor.people, visitor.let_in_by.id,
                 bool(Guest(guest_id).admitted_at))
         self.assertEqual(self.as_clerk(check), ([True, False, False, False],
-                True, 'in', self.env['units'][0], 2, self.env['clerk'],
+                [True, False, False], True, 'in', self.env['units'][0], 2, self.env['clerk'],
                 True))
 
     def test_guests_of_a_resident_and_privacy(self):
