@@ -291,6 +291,15 @@ class DayAtTheOfficeTestCase(unittest.TestCase):
             self.assertIn('缴费', bills)
             tickets = client.get(f'{base}/tickets').get_data(as_text=True)
             self.assertIn('id="ticket-', tickets)
+            if n == 1:
+                # a family member's request waiting at the front desk
+                homes = client.get(f'{base}/homes').get_data(as_text=True)
+                self.assertIn('林小雨', homes)
+                self.assertIn('待审核', homes)
+        # and a guest pass for the day the demo was built (its today)
+        self.assertEqual(committed(lambda: [g.date for g in Pool().get(
+                        'property.portal.guest').search(
+                        [('name', '=', "陈建华")])]), [BUILT.date()])
 
     def test_site_searches(self):
         """A search through a record's site follows the path given: the

@@ -47,6 +47,8 @@ TYPE_GUARD_EXEMPT = {
             'property.billing.run.create.start',
             'property.decoration.check_pass.result',
             'property.decoration.check_pass.start',
+            'property.portal.check_guest_pass.result',
+            'property.portal.check_guest_pass.start',
             'property.prepayment.receive.start',
             'property.statement.print.start',
             'property.ticket.correct_level.start',

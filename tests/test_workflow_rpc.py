@@ -281,6 +281,10 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
                     'building': unit.building.id, 'unit': unit.id,
                     'lift': "Goods lift", 'start': start,
                     'end': start + dt.timedelta(hours=2)}])
+        # The portal's: an owner's request to the front desk
+        get('property.portal.household_request').create([{'unit': unit.id,
+                    'requested_by': owner.id, 'role': 'family',
+                    'name': "Wang Xiaohong"}])
         # The community's
         get('property.assembly').create([{'site': site.id,
                     'name': "Owners' meeting", 'record_date': today,

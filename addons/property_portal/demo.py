@@ -6,7 +6,9 @@ Called by scripts/demo.py with the demo company in the context. The owners
 are those of the first homes of Garden Court (by code) that have a repair
 ticket and a fee invoice when helpdesk and billing are installed, so that
 their portal shows bills and tickets in several states. The front desk's
-invitation is accepted with the demo password."""
+invitation is accepted with the demo password. The first owner has asked
+the front desk to add a family member (pending) and registered a guest for
+today (a pass the gate's Check Guest Pass accepts)."""
 
 # login e-mail, password: the owners in the order of their homes
 LOGINS = [
@@ -65,3 +67,23 @@ def build(pool, company, rng, log):
         invitation.accept(password)
         log(f"portal login {email} / {password}: {party.rec_name}, "
             f"{invitation.unit.rec_name}")
+
+    if owners:
+        requests_and_guests(pool, owners[0], log)
+
+
+def requests_and_guests(pool, owner, log):
+    from trytond.modules.property_base.common import clock
+    from .portal import home_units
+    Request = pool.get('property.portal.household_request')
+    Guest = pool.get('property.portal.guest')
+    unit = home_units(owner)[0]
+    Request.create([{'unit': unit.id, 'requested_by': owner.id,
+                'requested_at': clock(), 'role': 'family', 'name': "林小雨",
+                'relation': "女儿", 'phone': '13912340001'}])
+    guest, = Guest.create([{'unit': unit.id, 'host': owner.id,
+                'name': "陈建华", 'phone': '13712340002', 'people': 2,
+                'date': pool.get('ir.date').today(), 'code': Guest.new_code(),
+                'registered_at': clock()}])
+    log(f"portal: a family request pending for {unit.rec_name}, "
+        f"a guest pass for today G-{guest.code}")

@@ -213,6 +213,19 @@ class Party(metaclass=PoolMeta):
 class WebUser(metaclass=PoolMeta):
     __name__ = 'web.user'
 
+    def get_email_reset_password_url(self, url=None):
+        # the link of the e-mail opens the portal's page of the database
+        # the owner asked from (the portal puts its address in the context)
+        if url is None:
+            url = Transaction().context.get('portal_reset_url')
+        return super().get_email_reset_password_url(url=url)
+
+    @property
+    def can_receive_email(self):
+        "Whether mail can reach the login e-mail (not a mobile-only user)"
+        return bool(self.email) and not self.email.endswith(
+            '@' + PLACEHOLDER_DOMAIN)
+
     @classmethod
     def find_by_login(cls, login):
         """The active web user of an owner or resident signing in with the

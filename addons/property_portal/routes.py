@@ -3,7 +3,10 @@
 
 Every page keeps to the homes the signed-in party owns or lives in now:
 a record of another home answers 404, as one that does not exist."""
+import datetime as dt
 import os
+import re
+import time
 from http import HTTPStatus
 
 from trytond.exceptions import RateLimitException, UserError
@@ -13,6 +16,8 @@ from trytond.protocols.wrappers import (
     Response, abort, set_max_request_size)
 from trytond.wsgi import app
 
+from .guest import (
+    GUEST_DAYS_AHEAD, GUEST_PEOPLE_MAX, qrcode_png, read_guest_code)
 from .portal import home_units
 from .web import (
     HERE, LANG_COOKIE, LANGUAGES, portal_page, rollback, text)
@@ -161,21 +166,25 @@ def invitation(visit):
 def homes(visit):
     pool = Pool()
     Resident = pool.get('property.unit.resident')
-    Date = pool.get('ir.date')
-    today = Date.today()
+    Request = pool.get('property.portal.household_request')
     units = home_units(visit.party)
+    owned = owned_units(visit)
     households = []
     for unit in units:
         residents = [r for r in Resident.search([('unit', '=', unit.id)])
             if r.is_current]
-        owned = any(o.party == visit.party
-            and (not o.from_date or o.from_date <= today)
-            and (not o.to_date or o.to_date >= today)
-            for o in unit.ownerships)
-        households.append((unit, owned, residents))
+        # the owner's requests for the home and what the office decided
+        requests = Request.search([('unit', '=', unit.id),
+                ('requested_by', '=', visit.party.id)], limit=20) if (
+            unit.id in owned) else []
+        households.append((unit, unit.id in owned, residents, requests))
     return visit.render('homes.html', title=text('homes'),
         households=households, role_labels=selection_labels(
-            'property.unit.resident', 'role'))
+            'property.unit.resident', 'role'),
+        request_roles=selection_labels(
+            'property.portal.household_request', 'role'),
+        request_states=selection_labels(
+            'property.portal.household_request', 'state'))
 
 
 def selection_labels(model, field):
@@ -462,3 +471,305 @@ def ticket_rate(visit, ticket_id):
             attachments=ticket_attachments(ticket),
             rated=any(v.method == 'app' for v in ticket.visits))
     return visit.redirect(f'tickets/{ticket.id}')
+
+
+# -- password reset by e-mail -------------------------------------------------
+
+# Requests for a reset link count as attempts of their own (not sign-in
+# failures) under this prefix of web_user's attempts, per login typed
+RESET_ATTEMPT_PREFIX = 'portal-reset:'
+
+
+def reset_link_base(visit):
+    """The address of the reset page for the e-mail: the server's host name
+    when the configuration names it ([web] hostname), else the host the
+    owner's phone asked (as Tryton builds its own links)"""
+    from trytond import config
+    hostname = config.get('web', 'hostname')
+    scheme = visit.request.scheme
+    host = hostname or visit.request.host
+    return f'{scheme}://{host}{visit.url("reset")}'
+
+
+@app.route(PREFIX + '/forgot', methods=['GET', 'POST'])
+@portal_page(signed_in=False, readonly=False)
+def forgot(visit):
+    """Forgot password: an e-mail with a one-time link to set a new one
+    (web_user's reset token); the page answers the same whether the login
+    is known or not, and is throttled per login as the sign-in is"""
+    from trytond import config
+    from trytond.transaction import Transaction
+    pool = Pool()
+    WebUser = pool.get('web.user')
+    Attempt = pool.get('web.user.authenticate.attempt')
+    if visit.request.method == 'GET':
+        return visit.render('forgot.html', title=text('forgot'))
+    login = visit.request.form.get('login', '')[:254].strip()
+    if not login or '\x00' in login:
+        return visit.render('forgot.html', status=HTTPStatus.BAD_REQUEST,
+            title=text('forgot'), error=text('forgot_login_required'))
+    key = RESET_ATTEMPT_PREFIX + login.lower()
+    count = Attempt.count(key)
+    if (count >= config.getint('session', 'max_attempt', default=5)
+            or Attempt.count_ip() > config.getint(
+                'session', 'max_attempt_ip_network', default=300)):
+        return visit.render('forgot.html',
+            status=HTTPStatus.TOO_MANY_REQUESTS, title=text('forgot'),
+            login=login, error=text('forgot_throttled'))
+    Attempt.add(key)
+    # each further request of the login waits longer (as web_user's sign-in)
+    Transaction().atexit(time.sleep, 2 ** count - 1)
+    user = WebUser.find_by_login(login)
+    if user and user.party and user.active and user.can_receive_email:
+        with Transaction().set_context(
+                portal_reset_url=reset_link_base(visit)):
+            WebUser.reset_password([user])
+    return visit.render('forgot.html', title=text('forgot'),
+        info=text('forgot_sent'))
+
+
+@app.route(PREFIX + '/reset', methods=['GET', 'POST'])
+@portal_page(signed_in=False, readonly=False)
+def reset(visit):
+    "The page of the e-mail's link: a new password, once, before it expires"
+    pool = Pool()
+    WebUser = pool.get('web.user')
+    User = pool.get('res.user')
+    form = visit.request.form
+    source = visit.request.args if visit.request.method == 'GET' else form
+    token = source.get('token', '')[:128]
+    email = source.get('email', '')[:254]
+    if visit.request.method == 'GET':
+        return visit.render('reset.html', title=text('reset'), token=token,
+            email=email)
+    password = form.get('password', '')[:1024]
+    error = None
+    if '\x00' in password or '\x00' in token or '\x00' in email:
+        error = text('password_invalid')
+    elif len(password) < PASSWORD_MIN:
+        error = text('password_short', length=PASSWORD_MIN)
+    elif password != form.get('password2', '')[:1024]:
+        error = text('password_mismatch')
+    if error is None:
+        users = WebUser.search([('email', '=', email.lower())], limit=1)
+        try:
+            # Tryton's rules for passwords, as for the invitation
+            User.validate_password(password, users)
+        except UserError as exception:
+            error = exception.message
+    if error is None:
+        # web_user's check: the token of the e-mail, unexpired; it is
+        # cleared by the first try, right or wrong
+        if not (token and email
+                and WebUser.set_password_token(email, token, password)):
+            error = text('reset_link_invalid')
+        else:
+            # a new password signs out the sessions opened with the old one
+            Session = pool.get('web.user.session')
+            Session.delete(Session.search([('user', 'in', users)]))
+    if error is not None:
+        return visit.render('reset.html', status=HTTPStatus.BAD_REQUEST,
+            title=text('reset'), token=token, email=email, error=error)
+    return visit.render('signin.html', title=text('signin'),
+        info=text('reset_done'))
+
+
+# -- my homes: family members and tenants --------------------------------------
+
+NAME_MAX = 100
+RELATION_MAX = 50
+PHONE_PATTERN = re.compile(r'^\+?[0-9][0-9 -]{4,24}$')
+
+
+def owned_units(visit):
+    "The homes the visitor owns (a share) now: those they may ask for"
+    Ownership = Pool().get('property.unit.ownership')
+    today = Pool().get('ir.date').today()
+    return {o.unit.id: o.unit for o in Ownership.search([
+                ('party', '=', visit.party.id),
+                ['OR', ('from_date', '=', None), ('from_date', '<=', today)],
+                ['OR', ('to_date', '=', None), ('to_date', '>=', today)],
+                ])}
+
+
+def form_text(visit, name, limit):
+    "A text of the form, cleaned, up to one character over its limit"
+    return (visit.request.form.get(name, '')[:limit + 1]
+        .replace('\x00', '').strip())
+
+
+def form_date(value):
+    "The date of an ISO value of a date input, or None"
+    if not re.fullmatch(r'\d{4}-\d{2}-\d{2}', value or ''):
+        return None
+    try:
+        date = dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return date if 1900 <= date.year <= 2200 else None
+
+
+def request_form(visit, unit, status=HTTPStatus.OK, error=None, values=None):
+    return visit.render('household_request.html', status=status,
+        title=text('request_new'), unit=unit, error=error,
+        values=values or {}, roles=selection_labels(
+            'property.portal.household_request', 'role'))
+
+
+@app.route(PREFIX + '/homes/<int:unit_id>/request', methods=['GET', 'POST'])
+@portal_page()
+def household_request(visit, unit_id):
+    """An owner asks the front desk to add a family member or a tenant to
+    the household of a home they own (a resident who is not an owner
+    gets 404)"""
+    from .portal import clock
+    Request = Pool().get('property.portal.household_request')
+    unit = owned_units(visit).get(unit_id)
+    if unit is None:
+        abort(HTTPStatus.NOT_FOUND)
+    if visit.request.method == 'GET':
+        return request_form(visit, unit)
+    values = {name: form_text(visit, name, limit) for name, limit in [
+            ('role', 10), ('name', NAME_MAX), ('phone', 30),
+            ('relation', RELATION_MAX), ('from_date', 10),
+            ('to_date', 10)]}
+
+    def refuse(message):
+        rollback()
+        return request_form(visit, unit, HTTPStatus.BAD_REQUEST, message,
+            values)
+
+    if values['role'] not in {'family', 'tenant'}:
+        return refuse(text('request_role_required'))
+    if not values['name']:
+        return refuse(text('request_name_required'))
+    if len(values['name']) > NAME_MAX:
+        return refuse(text('text_long', length=NAME_MAX))
+    if len(values['relation']) > RELATION_MAX:
+        return refuse(text('text_long', length=RELATION_MAX))
+    if values['phone'] and not PHONE_PATTERN.match(values['phone']):
+        return refuse(text('phone_invalid'))
+    if values['role'] == 'tenant' and not values['phone']:
+        return refuse(text('request_tenant_phone'))
+    dates = {}
+    for name in ['from_date', 'to_date']:
+        dates[name] = form_date(values[name])
+        if values[name] and dates[name] is None:
+            return refuse(text('date_invalid'))
+    try:
+        Request.create([{
+                    'unit': unit.id,
+                    'requested_by': visit.party.id,
+                    'requested_at': clock(),
+                    'role': values['role'],
+                    'name': values['name'],
+                    'phone': values['phone'] or None,
+                    'relation': values['relation'] or None,
+                    **dates,
+                    }])
+    except (UserError, ValidationError) as exception:
+        return refuse(exception.message)
+    return visit.redirect('homes')
+
+
+# -- visitors: guest passes ---------------------------------------------------
+
+def guest_form(visit, status=HTTPStatus.OK, error=None, values=None):
+    Date = Pool().get('ir.date')
+    Guest = Pool().get('property.portal.guest')
+    today = Date.today()
+    guests = Guest.search([('host', '=', visit.party.id),
+            ('unit', 'in', [u.id for u in home_units(visit.party)]),
+            ('date', '>=', today)], order=[('date', 'ASC'), ('id', 'ASC')])
+    return visit.render('guests.html', status=status, title=text('guests'),
+        error=error, values=values or {'date': today.isoformat(),
+            'people': '1'},
+        units=home_units(visit.party), guests=guests, today=today,
+        last=today + dt.timedelta(days=GUEST_DAYS_AHEAD),
+        people_max=GUEST_PEOPLE_MAX)
+
+
+@app.route(PREFIX + '/guests', methods=['GET', 'POST'])
+@portal_page()
+def guests(visit):
+    "An owner or a resident registers a guest for a day: a QR pass"
+    from .portal import clock
+    pool = Pool()
+    Guest = pool.get('property.portal.guest')
+    Date = pool.get('ir.date')
+    if visit.request.method == 'GET':
+        return guest_form(visit)
+    values = {name: form_text(visit, name, limit) for name, limit in [
+            ('unit', 12), ('name', NAME_MAX), ('phone', 30),
+            ('people', 3), ('date', 10)]}
+
+    def refuse(message):
+        rollback()
+        return guest_form(visit, HTTPStatus.BAD_REQUEST, message, values)
+
+    units = {str(u.id): u for u in home_units(visit.party)}
+    unit = units.get(values['unit'])
+    if unit is None:
+        return refuse(text('ticket_unit_required'))
+    if not values['name']:
+        return refuse(text('guest_name_required'))
+    if len(values['name']) > NAME_MAX:
+        return refuse(text('text_long', length=NAME_MAX))
+    if values['phone'] and not PHONE_PATTERN.match(values['phone']):
+        return refuse(text('phone_invalid'))
+    people = values['people']
+    if not (people.isascii() and people.isdigit()
+            and 1 <= int(people) <= GUEST_PEOPLE_MAX):
+        return refuse(text('guest_people', count=GUEST_PEOPLE_MAX))
+    today = Date.today()
+    date = form_date(values['date'])
+    if date is None or not (
+            today <= date <= today + dt.timedelta(days=GUEST_DAYS_AHEAD)):
+        return refuse(text('guest_date', days=GUEST_DAYS_AHEAD))
+    try:
+        guest, = Guest.create([{
+                    'unit': unit.id,
+                    'host': visit.party.id,
+                    'name': values['name'],
+                    'phone': values['phone'] or None,
+                    'people': int(people),
+                    'date': date,
+                    'code': Guest.new_code(),
+                    'registered_at': clock(),
+                    }])
+    except (UserError, ValidationError) as exception:
+        return refuse(exception.message)
+    return visit.redirect(f'guests/{guest.id}')
+
+
+def qr_data_uri(text_):
+    import base64
+    return 'data:image/png;base64,' + base64.b64encode(
+        qrcode_png(text_)).decode('ascii')
+
+
+@app.route(PREFIX + '/guests/<int:guest_id>', methods=['GET'])
+@portal_page()
+def guest(visit, guest_id):
+    "The guest's pass: the QR code, and the link to send to the guest"
+    Guest = Pool().get('property.portal.guest')
+    guest = first_or_404(Guest.search([('id', '=', guest_id),
+                ('host', '=', visit.party.id),
+                ('unit', 'in', [u.id for u in home_units(visit.party)])]))
+    link = f'{visit.request.host_url.rstrip("/")}{visit.url("pass/" + guest.code)}'
+    return visit.render('guest.html', title=text('guest_pass'), guest=guest,
+        qr=qr_data_uri(guest.qr_text), link=link)
+
+
+@app.route(PREFIX + '/pass/<code>', methods=['GET'])
+@portal_page(signed_in=False)
+def guest_pass(visit, code):
+    """The pass as the guest opens it from the link (no sign-in: the code
+    of the link is the pass itself)"""
+    Guest = Pool().get('property.portal.guest')
+    code = read_guest_code(code)
+    guests = Guest.search([('code', '=', code)], limit=1) if (
+        0 < len(code) <= 64) else []
+    guest = first_or_404(guests)
+    return visit.render('pass.html', title=text('guest_pass'), guest=guest,
+        qr=qr_data_uri(guest.qr_text))

@@ -18,8 +18,8 @@ from trytond.modules.company.tests import CompanyTestMixin
 from trytond.modules.property_frontdesk.tests.test_module import (
     as_user, front_office, own)
 from trytond.modules.property_base.tests.tools import (
-    SuiteModuleTestMixin, committed, office_clock, pdf_text, set_chinese,
-    suite_extras, with_transaction)
+    SuiteModuleTestMixin, committed, create_staff, office_clock, pdf_text,
+    set_chinese, smtp_server, suite_extras, with_transaction)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, ModuleTestCase
 from trytond.transaction import Transaction
@@ -143,9 +143,20 @@ class PropertyPortalTestCase(
             Ticket.open([ticket])
             attachment, = Attachment.create([{'resource': str(ticket),
                         'name': 'photo-1.png', 'data': PNG}])
-            invitations = Invitation.invite([wang, li, zhang, liu])
+            # 赵磊 rents a room of 张敏's home: a resident, not an owner
+            zhao, = Party.create([{'name': "赵磊",
+                        'contact_mechanisms': [('create', [{
+                                        'type': 'email',
+                                        'value': 'zhao@example.com'}])]}])
+            Resident.create([{'unit': estate['units'][2].id,
+                        'party': zhao.id, 'role': 'tenant',
+                        'from_date': MONTH}])
+            invitations = Invitation.invite([wang, li, zhang, liu, zhao])
             for invitation in invitations:
                 invitation.accept(PASSWORD)
+            clerk = create_staff("周敏", 'portal.clerk',
+                'property_base.group_property_front_desk', company,
+                [estate['site']], employee=create_employee(company, "周敏"))
         invoices = {i.party.id: i for i in Invoice.search([
                     ('property_period', '=', MONTH)])}
         return {
@@ -159,6 +170,7 @@ class PropertyPortalTestCase(
             'wang_attachment': attachment.id,
             'wang_invoice_number': invoices[wang.id].number,
             'wang_paid_number': paid.number,
+            'clerk': clerk.id,
             }
 
     # -- invitations (in a rolled back transaction) -------------------------
@@ -276,7 +288,9 @@ class PropertyPortalTestCase(
         self.assertIn('lang="zh-CN"', html)
         self.assertIn('登录', html)
         client.sign_in('13800000003')
-        for path in ['homes', 'bills', 'tickets', 'tickets/new']:
+        for path in ['homes', 'bills', 'tickets', 'tickets/new', 'guests',
+                f"homes/{self.env['units'][2]}/request", 'forgot',
+                'reset?token=x&email=y']:
             html = self.page(client, path)
             shown = re.sub(r'<[^>]+>', '\\n', html)
             for text in english:
@@ -287,6 +301,9 @@ class PropertyPortalTestCase(
         self.assertIn('lang="en"', html)
         self.assertIn('My homes', html)
         self.assertIn('Household', html)
+        self.assertIn('Register a guest', self.page(client, 'guests'))
+        self.assertIn('Add a family member or tenant', self.page(client,
+                f"homes/{self.env['units'][2]}/request"))
         self.assertEqual(client.get('lang/xx').status_code,
             HTTPStatus.NOT_FOUND)
 
@@ -606,6 +623,364 @@ class PropertyPortalTestCase(
                         Pool().get('property.ticket')(ticket_id).unit.id,
                         Pool().get('property.ticket')(ticket_id).channel)),
                 (self.env['units'][1], 'app'))
+
+    # -- password reset by e-mail -------------------------------------------
+
+    def test_password_reset_by_email(self):
+        """Forgot password: an e-mail through a real SMTP server with a
+        one-time link; the page says the same for an unknown address or a
+        mobile-only login (no mail); the link works once, not after its
+        expiry; requests for one login are throttled"""
+        def invite():
+            from trytond.modules.company.tests import set_company
+            pool = Pool()
+            Invitation = pool.get('property.portal.invitation')
+            party = person("钱芳", 'email', 'qian@example.com')
+            pool.get('property.unit.resident').create([{
+                        'unit': self.env['units'][3], 'party': party.id,
+                        'role': 'family'}])
+            with set_company(pool.get('company.company')(
+                        self.env['company'])):
+                invitation, = Invitation.invite([party])
+                invitation.accept(PASSWORD)
+        committed(invite, user=1)
+        client = PortalClient()
+        self.assertIn('忘记密码', self.page(client, 'signin'))
+        # signed in on another phone with the old password
+        other = PortalClient()
+        self.assertEqual(other.sign_in('qian@example.com').status_code,
+            HTTPStatus.SEE_OTHER)
+        sent = '如果这是一个有电子邮箱的门户账户'
+        # (the delays of web_user and of the page, not waited)
+        with smtp_server() as received, \
+                patch('trytond.modules.web_user.user.time'), \
+                patch('trytond.modules.property_portal.routes.time') as time:
+            for login in ['nobody@example.com', '13800000003',
+                    'QIAN@example.com', 'qian@example.com']:
+                response = client.post('forgot', {'login': login})
+                self.assertEqual(response.status_code, HTTPStatus.OK, login)
+                self.assertIn(sent, response.get_data(as_text=True))
+            # one mail: none for the unknown address or the mobile-only
+            # login, none again while the first link is valid
+            (to, message), = received
+            self.assertEqual(to, ['qian@example.com'])
+            body = message.get_body(('plain', 'html')).get_content()
+            link, = set(re.findall(r'http://localhost/[^\s"<>]+', body))
+            self.assertIn(f'/{quote(DB_NAME)}/portal/reset?', link)
+            path = link.split('/portal/', 1)[1]
+            html = self.page(client, path.replace('&amp;', '&'))
+            token = re.search(r'name="token" value="([0-9a-f]+)"',
+                html).group(1)
+            email = 'qian@example.com'
+            values = {'token': token, 'email': email}
+            for password, password2, status, message in [
+                    ('new-secret-1', 'new-secret-2', 400, '不一致'),
+                    ('short', 'short', 400, '至少需要 8'),
+                    ('new-secret-1', 'new-secret-1', 200, '新密码已设置'),
+                    # the link is used up
+                    ('new-secret-3', 'new-secret-3', 400, '已失效')]:
+                response = client.post('reset', dict(values,
+                        password=password, password2=password2))
+                self.assertEqual(response.status_code, status, message)
+                self.assertIn(message, response.get_data(as_text=True))
+            self.assertEqual(client.sign_in(email, 'new-secret-1')
+                .status_code, HTTPStatus.SEE_OTHER)
+            # the new password ended the other phone's session
+            self.assertEqual(other.get('homes').status_code,
+                HTTPStatus.SEE_OTHER)
+            self.assertEqual(other.sign_in(email).status_code,
+                HTTPStatus.UNAUTHORIZED)
+            # a link past its expiry (web_user's, 24 h) does nothing
+            response = client.post('forgot', {'login': email})
+            self.assertEqual(len(received), 2)
+
+            def expire():
+                WebUser = Pool().get('web.user')
+                user, = WebUser.search([('email', '=', email)])
+                WebUser.write([user], {
+                        'reset_password_token_expire':
+                        dt.datetime.now() - dt.timedelta(seconds=1)})
+                return user.reset_password_token
+            token = committed(expire)
+            response = client.post('reset', {'token': token, 'email': email,
+                    'password': 'new-secret-4', 'password2': 'new-secret-4'})
+            self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST)
+            # the fifth request of the login is the last one taken
+            for status in [HTTPStatus.OK, HTTPStatus.OK,
+                    HTTPStatus.TOO_MANY_REQUESTS]:
+                response = client.post('forgot', {'login': email})
+                self.assertEqual(response.status_code, status)
+            self.assertIn('请求次数过多', response.get_data(as_text=True))
+            delays = [c.args[0] for c in time.sleep.call_args_list]
+        # (a new link after the expired one, none while it is valid)
+        self.assertEqual(len(received), 3)
+        self.assertEqual(client.sign_in(email, 'new-secret-1').status_code,
+            HTTPStatus.SEE_OTHER)
+        self.assertEqual(delays[-4:], [1, 3, 7, 15])
+
+    # -- family members and tenants -------------------------------------------
+
+    def household_requests(self, domain):
+        return committed(lambda: [(r.name, r.role, r.state)
+                for r in Pool().get('property.portal.household_request')
+                .search(domain, order=[('id', 'ASC')])])
+
+    def as_clerk(self, func):
+        "func(pool) run by the front desk clerk of the estate, committed"
+        from trytond.modules.property_frontdesk.tests.test_module import (
+            as_user)
+
+        def run():
+            pool = Pool()
+            with as_user(pool.get('res.user')(self.env['clerk']),
+                    pool.get('company.company')(self.env['company'])):
+                return func(pool)
+        return committed(run, user=1)
+
+    def test_household_request_approved_or_refused(self):
+        """An owner asks to add a family member and a tenant; bad values
+        are refused and nothing is saved; the front desk approves the
+        first (a resident of the home) and refuses the second with a
+        reason; the owner sees both outcomes in the portal"""
+        unit = self.env['units'][0]
+        path = f'homes/{unit}/request'
+        self.assertIn(path, self.page(self.wang, 'homes'))
+        self.assertIn('家庭成员', self.page(self.wang, path))
+        before = self.household_requests([])
+        for values, message in [
+                ({'role': 'tenant', 'name': "陈租客",
+                        'phone': '13900000009'}, '起止日期'),
+                ({'role': 'tenant', 'name': "陈租客", 'phone': '139',
+                        'from_date': '2026-01-01',
+                        'to_date': '2026-12-31'}, '电话号码无效'),
+                ({'role': 'tenant', 'name': "陈租客",
+                        'phone': '13900000009', 'from_date': '2026-12-31',
+                        'to_date': '2026-01-01'}, '早于开始日期'),
+                ({'role': 'tenant', 'name': "陈租客",
+                        'phone': '13900000009', 'from_date': '2026-02-30',
+                        'to_date': '2026-12-31'}, '日期无效'),
+                ({'role': 'owner', 'name': "陈租客"}, '请选择家庭成员或租户'),
+                ({'role': 'family', 'name': ' '}, '请填写该人员的姓名')]:
+            response = self.wang.post(path, values)
+            self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST,
+                message)
+            self.assertIn(message, response.get_data(as_text=True))
+        self.assertEqual(self.household_requests([]), before)
+        for values in [
+                {'role': 'family', 'name': "王小红", 'relation': "女儿",
+                    'phone': '139 0000 0008'},
+                {'role': 'tenant', 'name': "陈租客", 'phone': '13900000009',
+                    'from_date': '2027-01-01', 'to_date': '2027-12-31'}]:
+            response = self.wang.post(path, values)
+            self.assertEqual(response.status_code, HTTPStatus.SEE_OTHER,
+                response.get_data(as_text=True)[:300])
+        mine = [('requested_by', '=', self.env['wang'])]
+        self.assertEqual(self.household_requests(mine)[-2:], [
+                ("王小红", 'family', 'requested'),
+                ("陈租客", 'tenant', 'requested')])
+        self.assertIn('待审核', self.page(self.wang, 'homes'))
+
+        def decide(pool):
+            Request = pool.get('property.portal.household_request')
+            family, tenant = Request.search(mine, order=[('id', 'ASC')])[-2:]
+            Request.approve([family])
+            with self.assertRaisesRegex(UserError, 'reason|原因'):
+                Request.refuse([tenant])
+            Request.write([tenant], {'refusal_reason': "请先提交租赁合同"})
+            Request.refuse([tenant])
+            family = Request(family.id)
+            resident = family.resident
+            return (resident.unit.id, resident.role, resident.relation,
+                resident.party.name, resident.party.mobile,
+                family.decided_by.id, Request(tenant.id).state)
+        self.assertEqual(self.as_clerk(decide), (unit, 'family', "女儿",
+                "王小红", '139 0000 0008', self.env['clerk'], 'refused'))
+        html = self.page(self.wang, 'homes')
+        for expected in ['已批准', '已拒绝', '请先提交租赁合同']:
+            self.assertIn(expected, html)
+        # the new family member is one of the household now
+        self.assertIn('<li>王小红 <span class="tag">', html)
+
+    def test_household_request_owner_only(self):
+        """Only an owner of the home asks: another owner and a resident
+        who is not an owner get 404, and nothing is saved"""
+        zhao = PortalClient()
+        self.assertEqual(zhao.sign_in('zhao@example.com').status_code,
+            HTTPStatus.SEE_OTHER)
+        self.assertNotIn('/request', self.page(zhao, 'homes'))
+        before = self.household_requests([])
+        values = {'role': 'family', 'name': "外人"}
+        for client, unit in [(self.li, self.env['units'][0]),
+                (zhao, self.env['units'][2]),
+                (self.li, self.env['units'][1] + 10 ** 6)]:
+            for response in [client.get(f'homes/{unit}/request'),
+                    client.post(f'homes/{unit}/request', values)]:
+                self.assertEqual(response.status_code, HTTPStatus.NOT_FOUND)
+        self.assertEqual(self.household_requests([]), before)
+        self.assertNotIn('王小红', self.page(self.li, 'homes'))
+
+    # -- visitors -----------------------------------------------------------
+
+    def test_guest_pass_qr_for_its_day_at_the_gate(self):
+        """An owner registers a guest for today: a QR pass (its picture
+        read back) and a link for the guest; the gate's Check Guest Pass
+        accepts it that office day only (23:59:59 yes, 00:00 the next day
+        no, nor the day before) and lets the guest in on the visitors'
+        register; the renovation workers' Check Pass reads it too"""
+        from pyzbar.pyzbar import decode
+        from PIL import Image
+        today = committed(lambda: Pool().get('ir.date').today(),
+            context={'company': self.env['company']})
+        unit = str(self.env['units'][0])
+        for date, message in [(today - dt.timedelta(days=1), '今天到 30'),
+                (today + dt.timedelta(days=31), '今天到 30')]:
+            response = self.wang.post('guests', {'unit': unit,
+                    'name': "陈先生", 'people': '2',
+                    'date': date.isoformat()})
+            self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST)
+            self.assertIn(message, response.get_data(as_text=True))
+        response = self.wang.post('guests', {'unit': unit,
+                'name': "陈先生", 'phone': '13700000007', 'people': '2',
+                'date': today.isoformat()})
+        self.assertEqual(response.status_code, HTTPStatus.SEE_OTHER,
+            response.get_data(as_text=True)[:300])
+        guest_id = int(response.location.rsplit('/', 1)[1])
+        html = self.page(self.wang, f'guests/{guest_id}')
+        png = re.search(r'src="data:image/png;base64,([^"]+)"', html)
+        text, = [s.data.decode() for s in decode(Image.open(io.BytesIO(
+                        __import__('base64').b64decode(png.group(1)))))]
+        self.assertRegex(text, r'^G-[A-Z2-9]{12}$')
+        self.assertIn(text, html)
+        self.assertIn('陈先生', self.page(self.wang, 'guests'))
+        # the guest opens the link without signing in
+        link = re.search(r'href="http://localhost/[^"]*/portal/(pass/[^"]+)"',
+            html).group(1)
+        self.assertIn(text, self.page(PortalClient(), link))
+        self.assertEqual(PortalClient().get('pass/G-ABCDEFGHJKLM')
+            .status_code, HTTPStatus.NOT_FOUND)
+
+        def check(pool):
+            Guest = pool.get('property.portal.guest')
+            results = []
+            for moment in [dt.datetime.combine(today, dt.time(23, 59, 59)),
+                    dt.datetime.combine(today + dt.timedelta(days=1),
+                        dt.time(0, 0)),
+                    dt.datetime.combine(today - dt.timedelta(days=1),
+                        dt.time(23, 59, 59))]:
+                with office_clock(moment):
+                    valid, message, _ = Guest.check_pass(f' {text.lower()}\n')
+                    results.append(valid)
+            results.append(Guest.check_pass('G-ABCDEFGHJKLM')[0])
+            # the renovation workers' Check Pass reads it too
+            Worker = pool.get('property.decoration.worker')
+            gate = [Worker.check_pass(text)[0]]
+            with office_clock(dt.datetime.combine(
+                        today + dt.timedelta(days=1), dt.time(0, 0))):
+                gate.append(Worker.check_pass(text)[0])
+            gate.append(Worker.check_pass('CR999999')[0])
+            Wizard = pool.get('property.portal.check_guest_pass',
+                type='wizard')
+            session_id, _, _ = Wizard.create()
+            Wizard.execute(session_id, {}, 'start')
+            result = Wizard.execute(session_id, {'start': {'code': text}},
+                'check')
+            shown = result['view']['defaults']
+            Wizard.execute(session_id, {'start': {'code': text}}, 'admit')
+            Visitor = pool.get('property.visitor')
+            visitor, = Visitor.search([('name', '=', "陈先生")])
+            return (results, gate, shown['valid'], visitor.state,
+                visitor.unit.id, visitor.people, visitor.let_in_by.id,
+                bool(Guest(guest_id).admitted_at))
+        self.assertEqual(self.as_clerk(check), ([True, False, False, False],
+                [True, False, False], True, 'in', self.env['units'][0], 2, self.env['clerk'],
+                True))
+
+    def test_guests_of_a_resident_and_privacy(self):
+        """A resident who is not an owner registers a guest too; another
+        owner asking for the first one's guest pass gets 404"""
+        zhao = PortalClient()
+        zhao.sign_in('zhao@example.com')
+        response = zhao.post('guests', {'unit': str(self.env['units'][2]),
+                'name': "孙女士", 'people': '1',
+                'date': self.page(zhao, 'guests').split(
+                    'name="date" type="date" min="')[1][:10]})
+        self.assertEqual(response.status_code, HTTPStatus.SEE_OTHER)
+        guest_id = int(response.location.rsplit('/', 1)[1])
+        for client in [self.li, self.wang]:
+            response = client.get(f'guests/{guest_id}')
+            self.assertEqual(response.status_code, HTTPStatus.NOT_FOUND)
+            self.assertNotIn('孙女士', response.get_data(as_text=True))
+            self.assertNotIn('孙女士', self.page(client, 'guests'))
+        # a guest for a home that is not the visitor's is refused
+        before = self.count('property.portal.guest')
+        response = self.li.post('guests', {'unit': str(self.env['units'][2]),
+                'name': "孙女士", 'people': '1', 'date': '2030-01-01'})
+        self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST)
+        self.assertEqual(self.count('property.portal.guest'), before)
+
+    # -- the office side ----------------------------------------------------
+
+    def test_ticket_list_tab_from_the_portal(self):
+        """The front desk's ticket list has a tab of the tickets sent from
+        the portal (channel App)"""
+        def tab(pool):
+            from trytond.pyson import PYSONDecoder
+            ModelData = pool.get('ir.model.data')
+            Domain = pool.get('ir.action.act_window.domain')
+            Ticket = pool.get('property.ticket')
+            domain = Domain(ModelData.get_id('property_portal',
+                    'act_ticket_form_domain_portal'))
+            tickets = Ticket.search(PYSONDecoder().decode(domain.domain))
+            return (domain.act_window.res_model, domain.name,
+                {t.channel for t in tickets},
+                self.env['wang_ticket'] in [t.id for t in tickets])
+        self.assertEqual(self.as_clerk(tab), ('property.ticket', "From the Portal",
+                {'app'}, True))
+
+    # -- CSRF and hostile values on the new forms -----------------------------
+
+    def test_new_forms_csrf_refused(self):
+        "Every new form sent without the page's CSRF token is refused"
+        counts = [(m, self.count(m)) for m in [
+                'property.portal.household_request',
+                'property.portal.guest']]
+        for path, data in [
+                ('forgot', {'login': 'wang@example.com'}),
+                ('reset', {'token': 'x', 'email': 'wang@example.com',
+                        'password': 'long-enough-1',
+                        'password2': 'long-enough-1'}),
+                (f"homes/{self.env['units'][0]}/request",
+                    {'role': 'family', 'name': "王小红"}),
+                ('guests', {'unit': str(self.env['units'][0]),
+                        'name': "陈先生", 'people': '1',
+                        'date': '2030-01-01'})]:
+            response = self.wang.post(path, data, csrf=False)
+            self.assertEqual(response.status_code, HTTPStatus.FORBIDDEN, path)
+        self.assertEqual([(m, self.count(m)) for m, _ in counts], counts)
+
+    @SETTINGS
+    @given(st.sampled_from(['request', 'guests', 'forgot', 'reset']),
+        st.fixed_dictionaries({}, optional={name: HOSTILE for name in [
+                    'role', 'name', 'phone', 'relation', 'from_date',
+                    'to_date', 'unit', 'people', 'date', 'login', 'token',
+                    'email', 'password', 'password2']}))
+    def test_new_forms_hostile_values(self, form, values):
+        """Hostile values on the new forms: a record of the owner's home
+        or a refusal in the owner's language, never a server error"""
+        path = {'request': f"homes/{self.env['units'][1]}/request"}.get(
+            form, form)
+        with patch('trytond.modules.web_user.user.time'), \
+                patch('trytond.modules.property_portal.routes.time'):
+            response = self.li.post(path, values)
+        self.assertIn(response.status_code, {HTTPStatus.OK,
+                HTTPStatus.SEE_OTHER, HTTPStatus.BAD_REQUEST,
+                HTTPStatus.TOO_MANY_REQUESTS},
+            response.get_data(as_text=True)[:300])
+        if response.status_code == HTTPStatus.BAD_REQUEST:
+            self.assertIn('class="error"', response.get_data(as_text=True))
+        elif response.status_code == HTTPStatus.SEE_OTHER and form != 'reset':
+            self.assertFalse(response.location.endswith('/signin'))
+
 
 
 class PortalClient:
