@@ -290,6 +290,13 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
                     'title': "Water cut", 'body': "No water on Monday",
                     'kind': 'outage', 'scope': 'sites',
                     'sites': [('add', [site.id])], 'publish_date': today}])
+        get('property.survey').create([{'site': site.id,
+                    'name': "Satisfaction survey", 'start_date': today,
+                    'end_date': today, 'sections': [('create', [{
+                                    'kind': 'overall', 'name': "Overall",
+                                    'questions': [('create', [
+                                                {'text': "Satisfied?"}])],
+                                    }])]}])
 
     def call(self, login, model, method, *args):
         return self.rpc(f'model.{model}.{method}',
