@@ -303,6 +303,13 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
                     'kind': 'advertising', 'date': today, 'amount': 10}])
         get('property.community.income.statement').create([{
                     'site': site.id, 'year': today.year, 'quarter': '1'}])
+        get('property.survey').create([{'site': site.id,
+                    'name': "Satisfaction survey", 'start_date': today,
+                    'end_date': today, 'sections': [('create', [{
+                                    'kind': 'overall', 'name': "Overall",
+                                    'questions': [('create', [
+                                                {'text': "Satisfied?"}])],
+                                    }])]}])
 
     def call(self, login, model, method, *args):
         return self.rpc(f'model.{model}.{method}',

@@ -13,11 +13,19 @@ the ground parking spaces: running a business on common parts, Civil Code
 art. 278); the front desk keyed in the paper ballots that came back: most
 owners voted on the first matter, which passed; too few on the second,
 which failed on participation. The manager closed the meeting. The steps
-go through the models' own buttons, as the staff who do them."""
+go through the models' own buttons, as the staff who do them.
+
+Last quarter's satisfaction survey is closed with its results (cleaning
+below its target), and this month's visit plans of the site's clerk and
+manager have the visits made so far."""
 import datetime as dt
+import math
 from decimal import Decimal
 
+from trytond.modules.property_base.common import to_utc
 from trytond.transaction import Transaction
+
+from .visit import working_days
 
 
 def build(pool, company, rng, log):
@@ -119,6 +127,8 @@ def build(pool, company, rng, log):
         f"{[m.result for m in Assembly(assembly.id).matters]}")
     if fund_use:
         build_ledgers(pool, company, site, fund_use[0], users, log)
+    build_survey(pool, company, site, clerk, manager, rng, log)
+    build_visits(pool, company, site, clerk, manager, rng, log)
 
 
 def _has_ledgers(pool):
@@ -220,3 +230,125 @@ def build_ledgers(pool, company, site, matter, users, log):
     log(f"{site.code}: maintenance fund of {len(units)} homes, "
         f"{len(spent)} shares of the roof repair spent; common income of "
         f"{year} Q{quarter} published; a draft notice from a template")
+
+
+# The sections of the demo survey: kind, name, questions, the share of
+# households the demo makes satisfied (cleaning below its 90 % target)
+SURVEY_SECTIONS = [
+    ('overall', "总体满意度", ["您对本小区物业服务的总体评价"], 0.97),
+    ('security', "公共秩序", ["门岗及巡逻", "车辆停放秩序"], 0.93),
+    ('cleaning', "保洁服务", ["楼道及电梯清洁", "垃圾清运"], 0.82),
+    ('greening', "绿化服务", ["绿化养护"], 0.94),
+    ('repairs', "维修服务", ["报修响应及维修质量"], 0.97),
+    ('activities', "社区活动", ["社区文化活动"], 0.86),
+    ]
+
+
+def build_survey(pool, company, site, clerk, manager, rng, log):
+    """Last quarter's satisfaction survey of the site: the manager set it
+    up and opened it, the front desk keyed in the paper forms of some
+    sixty homes, the manager closed it; cleaning is below its target"""
+    Survey = pool.get('property.survey')
+    Answer = pool.get('property.survey.answer')
+    Unit = pool.get('property.unit')
+    transaction = Transaction()
+    today = pool.get('ir.date').today()
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    start = (end - dt.timedelta(days=80)).replace(day=1)
+    with transaction.set_user(manager.id):
+        survey, = Survey.create([{
+                    'name': f"{end.year}年第{(end.month - 1) // 3 + 1}季度"
+                    "业主满意度调查",
+                    'site': site.id, 'start_date': start, 'end_date': end,
+                    'sections': [('create', [{
+                                    'sequence': i, 'kind': kind,
+                                    'name': name,
+                                    'questions': [('create', [
+                                                {'sequence': j, 'text': q}
+                                                for j, q in enumerate(
+                                                    questions, 1)])],
+                                    } for i, (kind, name, questions, _)
+                                in enumerate(SURVEY_SECTIONS, 1)])],
+                    }])
+        Survey.open([survey])
+    units = Unit.search([('site', '=', site.id)], order=[('code', 'ASC')])
+    units = [u for u in units if u.ownerships][:60]
+    # the homes satisfied with each section: the section's share of them
+    satisfied_homes = {s.id: set(rng.sample(range(len(units)),
+                math.ceil(share * len(units))))
+        for s, (_, _, _, share) in zip(survey.sections, SURVEY_SECTIONS)}
+    with transaction.set_user(clerk.id):
+        for i, unit in enumerate(units):
+            scores = {}
+            for section in survey.sections:
+                satisfied = i in satisfied_homes[section.id]
+                for question in section.questions:
+                    scores[question] = (rng.choice([4, 5, 5]) if satisfied
+                        else rng.choice([2, 3, 3]))
+            Answer.submit(survey, unit, unit.ownerships[0].party, scores,
+                comment=rng.choice([None, None, "希望加强楼道保洁",
+                        "停车管理有待改进"]), channel='paper')
+    with transaction.set_user(manager.id):
+        Survey.close([survey])
+    survey = Survey(survey.id)
+    log(f"satisfaction survey of {site.code}: {survey.answer_count} homes, "
+        + ", ".join(f"{s.name} {s.rate} %" for s in survey.sections)
+        + f"; {survey.below_target} below target")
+
+
+def build_visits(pool, company, site, clerk, manager, rng, log):
+    """This month's visit plans of the site's clerk (5 homes a working
+    day) and manager (5 a month), and the visits made so far; with the
+    helpdesk, a leaking pipe found on a visit became a ticket"""
+    Plan = pool.get('property.visit.plan')
+    Visit = pool.get('property.visit')
+    Unit = pool.get('property.unit')
+    transaction = Transaction()
+    today = pool.get('ir.date').today()
+    month = today.replace(day=1)
+    with transaction.set_user(manager.id):
+        Plan.create([{'site': site.id, 'user': clerk.id, 'month': month,
+                    'kind': 'daily'}, {
+                    'site': site.id, 'user': manager.id, 'month': month,
+                    'kind': 'monthly'}])
+    holidays = Plan.holidays(company)
+    units = Unit.search([('site', '=', site.id)], order=[('code', 'ASC')])
+    units = [u for u in units if u.ownerships]
+    topics = ["物业服务意见征询", "缴费提醒及政策解释", "装修注意事项",
+        "社区活动邀请", "安全防范宣传"]
+    values = []
+    for day in working_days(month, holidays):
+        if day >= today:
+            break
+        for k in range(rng.choice([3, 4, 5, 5, 5])):
+            unit = rng.choice(units)
+            values.append({'visitor': clerk.id, 'unit': unit.id,
+                    'party': unit.ownerships[0].party.id,
+                    'date': to_utc(dt.datetime.combine(day,
+                            dt.time(14 + k // 2, 30 * (k % 2))), company),
+                    'topics': rng.choice(topics)})
+    visits = []
+    with transaction.set_user(clerk.id):
+        if values:
+            values[-1]['findings'] = "厨房下水管渗水，业主希望尽快维修"
+            visits = Visit.create([{'site': site.id, **v} for v in values])
+    with transaction.set_user(manager.id):
+        Visit.create([{'site': site.id, 'visitor': manager.id,
+                    'unit': unit.id, 'party': unit.ownerships[0].party.id,
+                    'date': to_utc(dt.datetime.combine(
+                            month, dt.time(10, 0)), company),
+                    'topics': "经理走访：听取业主对物业服务的意见"}
+                for unit in rng.sample(units, 2)])
+    tickets = []
+    if visits and hasattr(Visit, 'create_ticket'):
+        Category = pool.get('property.ticket.category')
+        plumbing = Category.search([('code', '=', 'PLB')], limit=1)
+        if plumbing:
+            found = visits[-1]
+            with transaction.set_user(clerk.id):
+                Visit.write([found], {'finding_category': plumbing[0].id})
+                tickets = Visit.create_ticket([found])
+    log(f"visit plans of {site.code}: "
+        + ", ".join(f"{p.user.rec_name} {p.done}/{p.planned}"
+            for p in Plan.search([('month', '=', month)]))
+        + f"; {len(tickets)} ticket from a visit")

@@ -19,6 +19,9 @@ from trytond.modules.property_frontdesk.tests.test_module import as_user
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
 
+from .survey import SurveyTestMixin
+from .visit import VisitTestMixin
+
 RECORD_DATE = dt.date(2026, 11, 30)
 
 
@@ -200,7 +203,7 @@ def refusing_smtp_server(refused):
         controller.stop()
 
 
-class PropertyCommunityTestCase(
+class PropertyCommunityTestCase(SurveyTestMixin, VisitTestMixin,
         SuiteModuleTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test Property Community module"
     module = 'property_community'
