@@ -1817,6 +1817,29 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             self.assertIn(expected, text)
 
     @with_transaction()
+    def test_fee_invoices_read_as_bills(self):
+        """The fee invoices list their home, site and fee month (columns
+        the list's search filters offer) and print the fee notice first"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Keyword = pool.get('ir.action.keyword')
+        ModelData = pool.get('ir.model.data')
+        View = pool.get('ir.ui.view')
+        Window = pool.get('ir.action.act_window')
+        window = Window(ModelData.get_id('property_billing',
+                'act_invoice_fee_form'))
+        view = View(ModelData.get_id('property_billing',
+                'invoice_fee_view_list'))
+        self.assertEqual(window.act_window_views[0].view, view)
+        arch = Invoice.fields_view_get(view.id, 'tree')['arch']
+        for name in ['property_unit', 'property_site', 'property_period']:
+            self.assertIn(f'name="{name}"', arch)
+        printed = Keyword.get_keyword('form_print', ('account.invoice', -1))
+        self.assertGreater(len(printed), 2)
+        self.assertEqual([a.get('report_name') for a in printed[:2]],
+            ['property.fee.notice', 'property.invoice.receipt'])
+
+    @with_transaction()
     def test_counter_access(self):
         """The front desk cannot use the counter nor read its takings; the
         cashier reads the takings of its own site only and cannot write
