@@ -75,6 +75,7 @@ TYPE_GUARD_EXEMPT = {
             'account.move',
             'company.company',
             'company.employee',
+            'ir.action.keyword',
             'ir.cron',
             'ir.date',
             'ir.rule',

@@ -83,7 +83,7 @@ def unpaid_invoices(unit):
 class CounterPayment(CheckValuesMixin, ModelSQL, ModelView):
     __name__ = 'property.counter.payment'
     __string__ = "Counter Payment"
-    _rec_name = 'taken_at'
+    _rec_name = 'invoices'
     company = fields.Many2One('company.company', "Company", required=True,
         readonly=True)
     site = fields.Many2One('property.site', "Site", required=True,
@@ -170,7 +170,7 @@ class Takings(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order = [('date', 'DESC'), ('cashier', 'ASC'),
-            ('method', 'ASC')]
+            ('method', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):
