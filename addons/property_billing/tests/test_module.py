@@ -1858,9 +1858,12 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
                 Takings.search([])
         self._counter(cashier, company, unit=invoice.property_unit.id,
             amount=D('5'))
-        other = create_estate("River View", 'RV', company=company)
+        with set_company(company):
+            other, = Pool().get('property.site').create([{
+                        'name': "River View", 'code': 'RV',
+                        'company': company.id}])
         stranger = self._user(company, 'stranger', 'property_billing',
-            'group_property_cashier', [other['site']])
+            'group_property_cashier', [other])
         with self._as(stranger, company):
             self.assertEqual(Takings.search([]), [])
         with self._as(cashier, company):
