@@ -1691,6 +1691,11 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             f'{earlier.number}, {invoice.number}')
         move, = payment.moves
         self.assertEqual(move.state, 'posted')
+        with self._as(cashier, company):
+            # the counter's list names the fees of each invoice
+            self.assertEqual(Invoice(invoice.id).property_fees, ', '.join(
+                    sorted({l.fee_type.name
+                            for l in invoice.property_lines})))
         self.assertEqual(move.date, payment.date)
         text = pdf_text(content)
         for expected in ['收据', move.property_receipt, "王芳",
