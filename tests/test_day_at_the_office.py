@@ -58,6 +58,7 @@ LOGINS = {
     'front.desk.rv': 'demo-front-desk-rv',
     'engineering.gc': 'demo-engineering-gc',
     'finance': 'demo-finance',
+    'cashier.gc': 'demo-cashier-gc',
     'building.gc': 'demo-building-gc',
     'hr.gc': 'demo-hr-gc',
     'manager.gc': 'demo-manager-gc',

@@ -45,6 +45,7 @@ _TRYTON = ("Tryton's own model, which the suite extends: Tryton checks the "
 TYPE_GUARD_EXEMPT = {
     **dict.fromkeys([
             'property.billing.run.create.start',
+            'property.counter.start',
             'property.decoration.check_pass.result',
             'property.decoration.check_pass.start',
             'property.portal.check_guest_pass.result',
@@ -60,6 +61,7 @@ TYPE_GUARD_EXEMPT = {
             'property.collection.rate',
             'property.collection.rate.fee',
             'property.collection.rate.site',
+            'property.counter.takings',
             'property.decoration.statistics',
             'property.decoration.violation.statistics',
             'property.estate.node',
@@ -75,6 +77,7 @@ TYPE_GUARD_EXEMPT = {
             'account.move',
             'company.company',
             'company.employee',
+            'ir.action.keyword',
             'ir.cron',
             'ir.date',
             'ir.rule',

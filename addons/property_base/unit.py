@@ -215,10 +215,15 @@ class Unit(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
     def get_owner_names(self, name):
         return ', '.join(o.party.rec_name for o in self.current_ownerships())
 
-    def get_owner_phone(self, name):
-        for ownership in self.current_ownerships():
-            if ownership.party.phone or ownership.party.mobile:
-                return ownership.party.mobile or ownership.party.phone
+    @classmethod
+    def get_owner_phone(cls, units, name):
+        "The number to call of the first current owner who has one"
+        Party = Pool().get('party.party')
+        owners = {u.id: [o.party.id for o in u.current_ownerships()]
+            for u in units}
+        phones = Party.call_phones({p for o in owners.values() for p in o})
+        return {u: next((phones[p] for p in parties if p in phones), None)
+            for u, parties in owners.items()}
 
     @classmethod
     def validate_fields(cls, units, field_names):
@@ -384,8 +389,11 @@ class Resident(CheckValuesMixin, ModelSQL, ModelView):
     def get_rec_name(self, name):
         return f'{self.party.rec_name} @ {self.unit.rec_name}'
 
-    def get_phone(self, name):
-        return self.party.mobile or self.party.phone
+    @classmethod
+    def get_phone(cls, residents, name):
+        Party = Pool().get('party.party')
+        phones = Party.call_phones({r.party.id for r in residents})
+        return {r.id: phones.get(r.party.id) for r in residents}
 
     @property
     def is_current(self):

@@ -34,6 +34,27 @@ fee_notice_text = fields.Text("Fee Notice Text",
     help="The office's notice to the residents, printed in a block at "
     "the bottom of every fee notice.")
 
+
+def _counter_method(string, help):
+    return fields.MultiValue(fields.Many2One(
+            'account.invoice.payment.method', string, ondelete='RESTRICT',
+        domain=[('company', '=', Eval('context', {}).get('company', -1))],
+        help=help))
+
+
+# the payment methods of the cashier counter (收费台), per way to pay
+COUNTER_FIELDS = ('counter_cash_method', 'counter_bank_method',
+    'counter_mobile_method')
+counter_cash_method = _counter_method("Counter Cash",
+    "The payment method (journal and account) of the cash taken at the "
+    "cashier counter.")
+counter_bank_method = _counter_method("Counter Bank",
+    "The payment method of the bank transfers and cards taken at the "
+    "cashier counter.")
+counter_mobile_method = _counter_method("Counter Mobile Payment",
+    "The payment method of the mobile payments (WeChat Pay, Alipay) "
+    "taken at the cashier counter.")
+
 POLICY_FIELDS = ('batch_size', 'reading_alert_factor', 'payment_term',
     'service_fee_type', 'billing_day', 'fee_notice_text')
 
@@ -58,6 +79,9 @@ class Configuration(SingletonRowMixin, CheckValuesMixin,
             "with."))
     billing_day = fields.MultiValue(billing_day)
     fee_notice_text = fields.MultiValue(fee_notice_text)
+    counter_cash_method = counter_cash_method
+    counter_bank_method = counter_bank_method
+    counter_mobile_method = counter_mobile_method
     receipt_sequence = fields.MultiValue(fields.Many2One(
             'ir.sequence.strict', "Receipt Sequence", required=True,
             domain=[
@@ -75,7 +99,7 @@ class Configuration(SingletonRowMixin, CheckValuesMixin,
         pool = Pool()
         if field == 'receipt_sequence':
             return pool.get('property.billing.configuration.sequence')
-        if field in POLICY_FIELDS:
+        if field in POLICY_FIELDS or field in COUNTER_FIELDS:
             return pool.get('property.billing.configuration.policy')
         return super().multivalue_model(field)
 
@@ -100,6 +124,15 @@ class ConfigurationPolicy(CheckValuesMixin, ModelSQL, CompanyValueMixin):
             ])
     billing_day = billing_day
     fee_notice_text = fee_notice_text
+    counter_cash_method = fields.Many2One(
+        'account.invoice.payment.method', "Counter Cash",
+        ondelete='RESTRICT')
+    counter_bank_method = fields.Many2One(
+        'account.invoice.payment.method', "Counter Bank",
+        ondelete='RESTRICT')
+    counter_mobile_method = fields.Many2One(
+        'account.invoice.payment.method', "Counter Mobile Payment",
+        ondelete='RESTRICT')
 
     @classmethod
     def __register__(cls, module):

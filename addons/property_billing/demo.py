@@ -46,6 +46,9 @@ def build(pool, company, rng, log):
     dunnings = Dunning.search([])
     Dunning.process([d for d in dunnings if d.state == 'draft'])
     log(f"billing: {len(dunnings)} overdue fees in dunning")
+    taken = _counter(pool, company, rng, methods)
+    log(f"billing: the cashier of 锦绣花园 took {taken} payments at the "
+        "counter today (收费台)")
 
 
 def _accounts(pool, company, first_month, today):
@@ -99,6 +102,10 @@ def _payment_methods(pool, company):
     config = Configuration(1)
     config.set_multivalue('payment_term', term.id, company=company.id)
     config.set_multivalue('batch_size', 100, company=company.id)
+    # the cashier counter's cash, bank and mobile payment methods
+    for field, method in zip(['counter_cash_method', 'counter_bank_method',
+                'counter_mobile_method'], methods):
+        config.set_multivalue(field, method.id, company=company.id)
     return methods
 
 
@@ -311,3 +318,53 @@ def _pay(pool, rng, run, share, methods, today):
         paid += 1
     Invoice.process(invoices)
     return paid
+
+
+def _counter(pool, company, rng, methods):
+    """The cashier of the first site (收银员) takes today's payments of a
+    few homes at the counter: one home pays all it owes, others a part,
+    paid oldest first; the receipts are printed"""
+    from trytond.modules.property_billing.counter import (
+        take_payment, unpaid_invoices)
+    User = pool.get('res.user')
+    Group = pool.get('res.group')
+    Site = pool.get('property.site')
+    Party = pool.get('party.party')
+    Employee = pool.get('company.employee')
+    Unit = pool.get('property.unit')
+    Receipt = pool.get('property.receipt', type='report')
+    ModelData = pool.get('ir.model.data')
+    site, = Site.search([('company', '=', company.id), ('code', '=', 'GC')])
+    party, = Party.create([{'name': "孙收银"}])
+    employee, = Employee.create([{'party': party.id, 'company': company.id,
+                'start_date': dt.date(2021, 5, 1)}])
+    group = Group(ModelData.get_id('property_billing',
+            'group_property_cashier'))
+    cashier, = User.create([{'name': party.name, 'login': 'cashier.gc',
+                'password': 'demo-cashier-gc',
+                'groups': [('add', [group.id])],
+                'companies': [('add', [company.id])],
+                'company': company.id,
+                'employees': [('add', [employee.id])],
+                'employee': employee.id,
+                'property_sites': [('add', [site.id])],
+                }])
+    units = Unit.search([('site', '=', site.id)], order=[('id', 'ASC')])
+    taken = 0
+    with Transaction().set_user(cashier.id), \
+            Transaction().set_context(company=company.id):
+        for unit in units:
+            if taken >= 4:
+                break
+            dues = unpaid_invoices(unit)
+            if not dues:
+                continue
+            due = sum(i.amount_to_pay for i in dues)
+            amount = due if taken % 2 == 0 else (
+                due / 2).quantize(Decimal('0.01'))
+            method = ['cash', 'mobile', 'bank', 'mobile'][taken]
+            payment = take_payment(company, unit, amount, method)
+            Receipt.execute([m.id for m in payment.moves],
+                {'model': 'account.move'})
+            taken += 1
+    return taken

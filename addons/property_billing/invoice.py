@@ -1,10 +1,14 @@
 # This file is part of the property-management suite.
+from collections import defaultdict
 from decimal import Decimal
 from types import SimpleNamespace
 
 from trytond.model import Index, fields
 from trytond.modules.property_base.printing import HTMLReport
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice
+from trytond.transaction import (
+    Transaction, record_cache_size, without_check_access)
 
 from .prepayment import PREPAID_DOMAIN
 
@@ -19,6 +23,8 @@ class Invoice(metaclass=PoolMeta):
     property_period = fields.Date("Fee Month", readonly=True)
     property_lines = fields.One2Many('property.billing.line', 'invoice',
         "Billed Fees", readonly=True)
+    property_fees = fields.Function(fields.Char("Fees",
+            help="The fees the invoice bills."), 'get_property_fees')
 
     @classmethod
     def __setup__(cls):
@@ -26,6 +32,23 @@ class Invoice(metaclass=PoolMeta):
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.property_site, Index.Range()),
                 (t.property_period, Index.Range())))
+
+    @classmethod
+    def get_property_fees(cls, invoices, name):
+        """The names of the fees billed, read for the whole list at once
+        (the fee types are the invoice's to whoever reads the invoice)"""
+        Line = Pool().get('property.billing.line')
+        fees = defaultdict(list)
+        with without_check_access():
+            for ids in grouped_slice([i.id for i in invoices],
+                    record_cache_size(Transaction())):
+                for line in Line.search([('invoice', 'in', list(ids))],
+                        order=[('id', 'ASC')]):
+                    fee = line.fee_type.name
+                    if fee not in fees[line.invoice.id]:
+                        fees[line.invoice.id].append(fee)
+        return {i.id: ', '.join(fees.get(i.id, [])) or None
+            for i in invoices}
 
     @classmethod
     def preprocess_values(cls, mode, values):

@@ -41,6 +41,10 @@ class Move(metaclass=PoolMeta):
             ]
 
     @classmethod
+    def _get_origin(cls):
+        return super()._get_origin() + ['property.counter.payment']
+
+    @classmethod
     def _guard_receipt(cls, vlist):
         if external_call() and any(
                 'property_receipt' in values for values in vlist):

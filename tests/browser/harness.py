@@ -192,6 +192,9 @@ STAFF = {
         ['property_billing.group_property_finance',
             'account.group_account']),
     'hr': ('e2e.hr', "E2E HR Officer Li", ['property_hr.group_property_hr']),
+    # the cashier counter (收费台) of property_billing
+    'cashier': ('e2e.cashier', "E2E Cashier Sun",
+        ['property_billing.group_property_cashier']),
     }
 
 

@@ -1,8 +1,13 @@
 """Browser end-to-end test of property_billing: finance runs the month's
 billing from the Run Billing wizard in sao, sees the run done with its two
-invoices and opens one of them, posted. The run, its billed fees and the
-invoices are then checked in the database."""
+invoices and opens one of them, posted; the cashier then takes part of
+that invoice at the cashier counter (收费台) by its number and the receipt
+PDF is handed over. The run, its billed fees, the invoices and the
+payment are then checked in the database."""
 import datetime as dt
+import os
+import subprocess
+import tempfile
 import time
 from decimal import Decimal
 
@@ -10,6 +15,7 @@ from .harness import (OFFICE_TODAY, SETUP_COMPANY, STAFF, SUITE_MODULES,
     Browser, BrowserTestCase, TrytonServer, setup_staff)
 
 FINANCE = STAFF['finance'][0]
+CASHIER = STAFF['cashier'][0]
 
 SITE = 'E2E Billing Garden'
 WANG = 'E2E Owner Wang'
@@ -84,7 +90,7 @@ for number, area, name in [
 Assignment = Model.get('property.fee.assignment')
 Assignment(fee_type=property_fee, site=site, rate=Decimal('1.85'),
     start_date=month - relativedelta(months=1)).save()
-""" + setup_staff('finance', sites=['BG']) + f"""
+""" + setup_staff('finance', 'cashier', sites=['BG']) + f"""
 # finance signs the first fees off (paid at the cashier, no invoice)
 as_user({FINANCE!r})
 for move in moves:
@@ -138,6 +144,31 @@ result = {
     }
 """
 
+# The counter's cash: Tryton's cash journal and the chart's cash account
+SETUP_COUNTER = """
+Journal = Model.get('account.journal')
+cash_journal, = Journal.find([('type', '=', 'cash')])
+Method = Model.get('account.invoice.payment.method')
+cash = Method(name='Cash', journal=cash_journal,
+    credit_account=accounts['cash'], debit_account=accounts['cash'])
+cash.save()
+Configuration = Model.get('property.billing.configuration')
+config = Configuration(1)
+config.counter_cash_method = cash
+config.save()
+"""
+
+CHECK_COUNTER = """
+Payment = Model.get('property.counter.payment')
+Invoice = Model.get('account.invoice')
+result = {
+    'payments': [(p.cashier.login, p.method, str(p.amount),
+            [m.state for m in p.moves], p.receipts)
+        for p in Payment.find([])],
+    'to_pay': {i.number: str(i.amount_to_pay) for i in Invoice.find([])},
+    }
+"""
+
 # Mrs Wang: 89.37 m² × 1.85 = 165.33; Mr Li's empty home: 120.00 m² ×
 # 1.85 less 30 % = 120.00 × 1.2950 = 155.40
 WANG_AMOUNT = Decimal('165.33')
@@ -169,7 +200,7 @@ class PropertyBillingBrowserTestCase(BrowserTestCase):
         with TrytonServer(SUITE_MODULES,
                 name='property_billing') as server:
             timings['server'] = time.monotonic() - start
-            fixtures = server.query(SETUP_BILLING)
+            fixtures = server.query(SETUP_BILLING + SETUP_COUNTER)
             timings['setup'] = time.monotonic() - start - timings['server']
             month = dt.date.fromisoformat(fixtures['month'])
             with Browser() as browser:
@@ -264,6 +295,60 @@ class PropertyBillingBrowserTestCase(BrowserTestCase):
                     self.assertEqual(Decimal(sao.value('total_amount')),
                         WANG_AMOUNT)
                     sao.screenshot('invoice-posted')
+
+                    # The cashier takes 100.00 of it at the counter
+                    sao.login_as(CASHIER)
+                    sao.open_menu('Property', 'Fees and Billing',
+                        'Counter Payments')
+                    self.assertEqual(sao.page.evaluate(COUNT), 0)
+                    sao.close_tab()
+                    entry = sao.page.locator('#menu div.column-char'
+                        '[title="Cashier Counter"]').first
+                    for attempt in range(5):
+                        entry.click()
+                        try:
+                            wizard.wait_for(state='attached', timeout=3000)
+                            break
+                        except WaitTimeout:
+                            pass  # a lost click: retry
+                    else:
+                        raise TimeoutError("Cashier Counter did not open")
+                    dialog = sao.page.locator(
+                        '.wizard-dialog .modal-dialog:visible').last
+                    dialog.locator('[name="reference"]:visible').wait_for()
+                    sao.wait_idle()
+                    # the invoice's number typed as on the fee notice
+                    dialog_fill(sao, dialog, 'reference', number)
+                    home = dialog.locator('[name="unit"]:visible').first
+                    sao.page.wait_for_function(
+                        '(e) => e.value.includes("301")',
+                        arg=home.element_handle())
+                    self.assertEqual(Decimal(dialog.locator(
+                                '[name="total_due"]:visible').first
+                            .input_value()), WANG_AMOUNT)
+                    self.assertEqual(dialog.locator(
+                            '.treeview tbody tr').filter(
+                            has_text=number).count(), 1)
+                    dialog_fill(sao, dialog, 'amount', '100.00')
+                    sao.screenshot('counter-filled')
+                    with sao.page.expect_download(
+                            timeout=120 * 1000) as download_info:
+                        dialog.locator('.modal-footer button').filter(
+                            has_text='Pay and Print Receipt').click()
+                    download = download_info.value
+                    wizard.wait_for(state='detached')
+                    sao.wait_idle()
+                    sao.screenshot('counter-paid')
+                    receipt = download.suggested_filename
+                    with tempfile.TemporaryDirectory() as directory:
+                        path = os.path.join(directory, receipt)
+                        download.save_as(path)
+                        with open(path, 'rb') as fp:
+                            content = fp.read()
+                        text = subprocess.run(
+                            ['pdftotext', '-layout', '-enc', 'UTF-8',
+                                path, '-'], check=True,
+                            capture_output=True).stdout.decode('utf-8')
                     self.assertEqual(sao.errors, [], "JavaScript errors")
                 except BaseException:
                     sao.screenshot('failure')
@@ -271,6 +356,18 @@ class PropertyBillingBrowserTestCase(BrowserTestCase):
                 timings['browser'] = time.monotonic() - t
 
             result = server.query(CHECK_BILLING)
+            counter = server.query(CHECK_COUNTER)
+        self.assertTrue(receipt.endswith('.pdf'), receipt)
+        self.assertTrue(content.startswith(b'%PDF'), content[:20])
+        for expected in [number, WANG, '100.00', 'E2E Cashier Sun']:
+            self.assertIn(expected, text)
+        (cashier, method, amount, states, receipt_number), = \
+            counter['payments']
+        self.assertEqual((cashier, method, Decimal(amount), states),
+            (CASHIER, 'cash', Decimal('100.00'), ['posted']))
+        self.assertIn(receipt_number, text)
+        self.assertEqual(Decimal(counter['to_pay'][number]),
+            WANG_AMOUNT - 100)
         self.assertEqual(len(result['runs']), 1, result['runs'])
         run, = result['runs']
         lines = run.pop('lines')

@@ -1,6 +1,7 @@
 # This file is part of the property-management suite.
 import datetime as dt
 from decimal import Decimal
+from unittest.mock import patch
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
@@ -833,6 +834,50 @@ class PropertyBaseTestCase(
             [unit])
         self.assertEqual(Unit.search([('owners', '=', wang.id)]), [unit])
         self.assertEqual(unit.owner_phone, '13800138000')
+
+    @with_transaction()
+    def test_phones_as_text(self):
+        """The units', owners' and residents' lists show the number to
+        call as text (the first mobile, else the phone), all read in one
+        search of the contact mechanisms"""
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        Party = pool.get('party.party')
+        Resident = pool.get('property.unit.resident')
+        ContactMechanism = pool.get('party.contact_mechanism')
+        _, _, _, units = create_estate(units=3)
+        wang, li, zhao = Party.create([
+                {'name': "王伟", 'contact_mechanisms': [('create', [
+                                {'type': 'phone', 'value': '010-6543210'},
+                                {'type': 'mobile', 'value': '13800138000'},
+                                ])]},
+                {'name': "李娜", 'contact_mechanisms': [('create', [
+                                {'type': 'phone', 'value': '021-1234567'},
+                                {'type': 'email', 'value': 'li@example.com'},
+                                ])]},
+                {'name': "赵敏"}])
+        for unit, party in zip(units, [wang, li, zhao]):
+            Unit.write([unit], {'ownerships': [
+                        ('create', [{'party': party.id, 'share': 100}])],
+                    'residents': [('create', [{'party': party.id}])]})
+        search = ContactMechanism.search
+        with patch.object(ContactMechanism, 'search',
+                side_effect=search) as searched:
+            phones = Unit.read([u.id for u in units], ['owner_phone'])
+        self.assertEqual(searched.call_count, 1)
+        self.assertEqual([p['owner_phone'] for p in phones],
+            ['13800138000', '021-1234567', None])
+        self.assertEqual(
+            [r.phone for r in Resident.search([('unit', 'in', units)],
+                    order=[('unit', 'ASC')])],
+            ['13800138000', '021-1234567', None])
+        self.assertEqual([p.call_phone for p in Party.browse([wang, li])],
+            ['13800138000', '021-1234567'])
+        for Model, view in [(Unit, None), (Resident, None), (Party, None)]:
+            arch = Model.fields_view_get(view, 'tree')['arch']
+            self.assertNotIn('callto', arch)
+        self.assertIn('call_phone', Party.fields_view_get(
+                None, 'tree')['arch'])
 
     @with_transaction()
     def test_search_current_owners(self):

@@ -1616,6 +1616,269 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         self.assertFalse(Pool().get('account.move').search([
                     ('property_receipt', '!=', None)]))
 
+    # -- cashier counter (收费台) -------------------------------------------
+
+    def _user(self, company, login, module, group, sites):
+        "A user of the group working at the sites"
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        user, = User.create([{'name': login, 'login': login,
+                    'groups': [('add', [ModelData.get_id(module, group)])],
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'property_sites': [('add', [s.id for s in sites])],
+                    }])
+        return user
+
+    def _counter_ready(self):
+        """The fee notice's estate (王芳 of 1-301 owes two months) with the
+        counter's cash method set and a cashier of its site"""
+        pool = Pool()
+        Configuration = pool.get('property.billing.configuration')
+        company, invoice, earlier, finance = self._billed_notice()
+        with set_company(company):
+            config = Configuration(1)
+            config.counter_cash_method = self._cash(company)
+            config.save()
+        cashier = self._user(company, 'cashier', 'property_billing',
+            'group_property_cashier', [invoice.property_site])
+        return company, invoice, earlier, cashier
+
+    def _counter(self, user, company, **values):
+        """The counter's wizard run by the user with the values: the
+        receipt's PDF it prints"""
+        pool = Pool()
+        Wizard = pool.get('property.counter', type='wizard')
+        Report = pool.get('property.receipt', type='report')
+        values.setdefault('method', 'cash')
+        values.setdefault('chosen', [])
+        values.setdefault('reference', None)
+        values.setdefault('unit', None)
+        with self._as(user, company):
+            Wizard.check_access()
+            session_id, _, _ = Wizard.create()
+            try:
+                result = Wizard.execute(session_id, {'start': dict(
+                            values, company=company.id)}, 'pay')
+            finally:
+                Wizard.delete(session_id)
+            (action, data), = result['actions']
+            self.assertEqual(action['report_name'], 'property.receipt')
+            return Report.execute(data['ids'], data)
+
+    @with_transaction()
+    def test_counter_pays_oldest_first(self):
+        """The cashier takes part of what a home owes: the oldest invoice
+        is paid first, the rest in part; then the invoice the payer
+        chooses, exactly; each payment prints its receipt; a home paid up
+        has nothing due"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Payment = pool.get('property.counter.payment')
+        company, invoice, earlier, cashier = self._counter_ready()
+        unit = invoice.property_unit
+        old, new = earlier.amount_to_pay, invoice.amount_to_pay
+        oext, content, _, _ = self._counter(cashier, company,
+            reference=invoice.customer_payment_reference,
+            amount=old + D('10.00'))
+        self.assertEqual(Invoice(earlier.id).state, 'paid')
+        self.assertEqual(Invoice(invoice.id).amount_to_pay, new - 10)
+        payment, = Payment.search([])
+        self.assertEqual((payment.unit, payment.cashier, payment.method,
+                payment.amount), (unit, cashier, 'cash', old + 10))
+        self.assertEqual(payment.invoices,
+            f'{earlier.number}, {invoice.number}')
+        move, = payment.moves
+        self.assertEqual(move.state, 'posted')
+        with self._as(cashier, company):
+            # the counter's list names the fees of each invoice
+            self.assertEqual(Invoice(invoice.id).property_fees, ', '.join(
+                    sorted({l.fee_type.name
+                            for l in invoice.property_lines})))
+        self.assertEqual(move.date, payment.date)
+        text = pdf_text(content)
+        for expected in ['收据', move.property_receipt, "王芳",
+                earlier.number, invoice.number, f'{old + 10:,}',
+                chinese_capitals(old + 10), 'cashier']:
+            self.assertIn(expected, text)
+        # the payer chooses: the rest of the current invoice, exactly
+        self._counter(cashier, company, unit=unit.id, amount=new - 10,
+            chosen=[invoice.id], method='cash')
+        self.assertEqual(Invoice(invoice.id).state, 'paid')
+        self.assertEqual(len(Payment.search([])), 2)
+        with self.assertRaises(UserError) as cm:
+            self._counter(cashier, company, unit=unit.id, amount=D('1'))
+        self.assertIn(unit.rec_name, cm.exception.message)
+
+    def test_counter_allocation(self):
+        "A partial payment pays the oldest invoice first, the exact amount"
+        from trytond.modules.property_billing.counter import allocate
+
+        class Invoice:
+            def __init__(self, id, month, due):
+                self.id, self.property_period = id, month
+                self.invoice_date, self.number = month, str(id)
+                self.amount_to_pay = due
+        march = Invoice(1, dt.date(2026, 3, 1), D('100.00'))
+        april = Invoice(2, dt.date(2026, 4, 1), D('80.00'))
+        may = Invoice(3, dt.date(2026, 5, 1), D('60.00'))
+        invoices = [may, march, april]
+        self.assertEqual(allocate(invoices, D('150.00')),
+            [(march, D('100.00')), (april, D('50.00'))])
+        self.assertEqual(allocate(invoices, D('240.00')),
+            [(march, D('100.00')), (april, D('80.00')), (may, D('60.00'))])
+        self.assertEqual(allocate(invoices, D('0.01')),
+            [(march, D('0.01'))])
+        self.assertEqual(allocate([may, april], D('100.00')),
+            [(april, D('80.00')), (may, D('20.00'))])
+
+    @with_transaction()
+    def test_counter_bad_input(self):
+        """Nothing is posted for an amount of 0 or below, above what is
+        due, a method without its payment method, an unknown reference, an
+        invoice of another home; the messages are translated"""
+        pool = Pool()
+        Move = pool.get('account.move')
+        Payment = pool.get('property.counter.payment')
+        company, invoice, earlier, cashier = self._counter_ready()
+        unit = invoice.property_unit
+        due = invoice.amount_to_pay + earlier.amount_to_pay
+        other, = pool.get('account.invoice').search([
+                ('property_unit', '!=', unit.id)], limit=1)
+        moves = Move.search([], count=True)
+        for values, message in [
+                (dict(amount=D('0')), 'msg_counter_amount'),
+                (dict(amount=D('-5')), 'msg_counter_amount'),
+                (dict(amount=due + D('0.01')), 'msg_counter_above_due'),
+                (dict(amount=due + D('0.01'), chosen=[invoice.id, earlier.id]),
+                    'msg_counter_above_due'),
+                (dict(amount=D('1'), chosen=[other.id]),
+                    'msg_counter_not_due'),
+                (dict(amount=D('1'), method='bank'),
+                    'msg_counter_no_method'),
+                ]:
+            with self.subTest(message=message, values=values):
+                with self.assertRaises(UserError) as cm:
+                    self._counter(cashier, company, unit=unit.id, **values)
+                self.assertEqual(cm.exception.message.split(':')[0],
+                    gettext(f'property_billing.{message}',
+                        amount=values['amount'], due=due,
+                        unit=unit.rec_name, invoice=other.rec_name,
+                        method="Bank").split(':')[0])
+        with self.assertRaises(UserError):
+            self._counter(cashier, company, reference='RF00NOTHING',
+                amount=D('1'))
+        with Transaction().set_context(language='zh_CN'):
+            with self.assertRaises(UserError) as cm:
+                self._counter(cashier, company, unit=unit.id,
+                    amount=due + 1)
+        self.assertIn('应收', cm.exception.message)
+        self.assertEqual(Move.search([], count=True), moves)
+        self.assertFalse(Payment.search([]))
+
+    @with_transaction()
+    def test_counter_takings_office_day(self):
+        """A payment at 23:50 office time is the day's takings, one at
+        00:10 the next day's; the hand-over sheet prints each day's
+        takings per cashier and method"""
+        pool = Pool()
+        Configuration = pool.get('property.billing.configuration')
+        Takings = pool.get('property.counter.takings')
+        Payment = pool.get('property.counter.payment')
+        Report = pool.get('property.counter.takings.sheet', type='report')
+        company, invoice, earlier, cashier = self._counter_ready()
+        with set_company(company):
+            config = Configuration(1)
+            config.counter_bank_method = self._cash(company)
+            config.save()
+        unit = invoice.property_unit
+        day = MONTH + dt.timedelta(days=1)
+        with office_clock(dt.datetime.combine(day, dt.time(23, 50))):
+            self._counter(cashier, company, unit=unit.id, amount=D('30'))
+            self._counter(cashier, company, unit=unit.id, amount=D('12.5'))
+        with office_clock(dt.datetime.combine(
+                    day + dt.timedelta(days=1), dt.time(0, 10))):
+            self._counter(cashier, company, unit=unit.id, amount=D('20'),
+                method='bank')
+        with self._as(cashier, company):
+            rows = Takings.search([('date', '=', day)])
+            self.assertEqual([(r.cashier, r.method, r.count, r.amount)
+                    for r in rows], [(cashier, 'cash', 2, D('42.50'))])
+            rows = Takings.search([('date', '=', day + dt.timedelta(days=1))])
+            self.assertEqual([(r.cashier, r.method, r.count, r.amount)
+                    for r in rows], [(cashier, 'bank', 1, D('20.00'))])
+            late, = Payment.search([('method', '=', 'bank')])
+            self.assertEqual(late.moves[0].date, day + dt.timedelta(days=1))
+            rows = Takings.search([])
+            # printed in the office's language
+            with Transaction().set_context(language='zh_CN'):
+                oext, content, _, _ = Report.execute([r.id for r in rows],
+                    {'model': 'property.counter.takings'})
+        self.assertEqual(oext, 'pdf')
+        text = pdf_text(content)
+        for expected in ['交班收款汇总', '收银员', 'cashier', '现金', '银行',
+                '42.50', '20.00', '23:50', '00:10', unit.rec_name]:
+            self.assertIn(expected, text)
+
+    @with_transaction()
+    def test_fee_invoices_read_as_bills(self):
+        """The fee invoices list their home, site and fee month (columns
+        the list's search filters offer) and print the fee notice first"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Keyword = pool.get('ir.action.keyword')
+        ModelData = pool.get('ir.model.data')
+        View = pool.get('ir.ui.view')
+        Window = pool.get('ir.action.act_window')
+        window = Window(ModelData.get_id('property_billing',
+                'act_invoice_fee_form'))
+        view = View(ModelData.get_id('property_billing',
+                'invoice_fee_view_list'))
+        self.assertEqual(window.act_window_views[0].view, view)
+        arch = Invoice.fields_view_get(view.id, 'tree')['arch']
+        for name in ['property_unit', 'property_site', 'property_period']:
+            self.assertIn(f'name="{name}"', arch)
+        printed = Keyword.get_keyword('form_print', ('account.invoice', -1))
+        self.assertGreater(len(printed), 2)
+        self.assertEqual([a.get('report_name') for a in printed[:2]],
+            ['property.fee.notice', 'property.invoice.receipt'])
+
+    @with_transaction()
+    def test_counter_access(self):
+        """The front desk cannot use the counter nor read its takings; the
+        cashier reads the takings of its own site only and cannot write
+        a counter payment"""
+        pool = Pool()
+        Wizard = pool.get('property.counter', type='wizard')
+        Takings = pool.get('property.counter.takings')
+        Payment = pool.get('property.counter.payment')
+        company, invoice, earlier, cashier = self._counter_ready()
+        clerk = self._user(company, 'clerk', 'property_base',
+            'group_property_front_desk', [invoice.property_site])
+        with self._as(clerk, company):
+            with self.assertRaises(AccessError):
+                Wizard.check_access()
+            with self.assertRaises(AccessError):
+                Takings.search([])
+        self._counter(cashier, company, unit=invoice.property_unit.id,
+            amount=D('5'))
+        with set_company(company):
+            other, = Pool().get('property.site').create([{
+                        'name': "River View", 'code': 'RV',
+                        'company': company.id}])
+        stranger = self._user(company, 'stranger', 'property_billing',
+            'group_property_cashier', [other])
+        with self._as(stranger, company):
+            self.assertEqual(Takings.search([]), [])
+        with self._as(cashier, company):
+            self.assertEqual(len(Takings.search([])), 1)
+            payment, = Payment.search([])
+            with self.assertRaises(AccessError):
+                Payment.write([payment], {'amount': D('500')})
+            with self.assertRaises(AccessError):
+                Payment.delete([payment])
+
     # -- statement of account ---------------------------------------------
 
     def _statement(self, user, company, party, from_date, to_date):
