@@ -259,7 +259,7 @@ def start_run(company_id, site_id):
     Run = pool.get('property.billing.run')
     with Transaction().set_context(company=company_id):
         run, = Run.create([{'company': company_id, 'site': site_id,
-                    'period': month(), 'invoice_date': month()}])
+                    'month': month(), 'invoice_date': month()}])
         Run.process([run])
     return run.id
 

@@ -94,7 +94,7 @@ def seed(uri, clerks):
                                 'start_date': MONTH.replace(
                                     year=MONTH.year - 1)}])
                     run, = Run.create([{'company': company.id,
-                                'period': MONTH, 'invoice_date': MONTH}])
+                                'month': MONTH, 'invoice_date': MONTH}])
                     bill(run)
                     technician = create_employee(company, "Load Plumber")
                     department, = Department.create([{'name': "Load",

@@ -72,7 +72,7 @@ class BackupTestCase(unittest.TestCase):
                             'start_date': MONTH.replace(year=MONTH.year - 1),
                             }])
                 run, = Run.create([{'company': estate['company'].id,
-                            'period': MONTH, 'invoice_date': MONTH}])
+                            'month': MONTH, 'invoice_date': MONTH}])
                 bill(run)
         committed(build)
         before = committed(snapshot)

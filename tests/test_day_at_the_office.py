@@ -501,11 +501,11 @@ class DayAtTheOfficeTestCase(unittest.TestCase):
         fi = 'finance'
         month = DAY.date().replace(day=1)
         self.assertFalse(self.search_read(fi, 'property.billing.run',
-                [('period', '=', month)], ['id']))
+                [('month', '=', month)], ['id']))
         self.wizard(fi, 'property.billing.run.create', 'property.billing.run',
-            [], [('bill', {'period': month, 'invoice_date': DAY.date()})])
+            [], [('bill', {'month': month, 'invoice_date': DAY.date()})])
         run, = self.search_read(fi, 'property.billing.run',
-            [('period', '=', month)],
+            [('month', '=', month)],
             ['state', 'invoice_count', 'amount', 'units_billed'])
         self.assertEqual(run['state'], 'done')
         self.open_form(fi, 'property.billing.run', [run['id']])
@@ -565,13 +565,13 @@ class DayAtTheOfficeTestCase(unittest.TestCase):
         self.assertEqual(run['state'], 'done', run['failure'])
         lines = self.search_read(fi, 'property.billing.line',
             [('unit', '=', home['id']), ('month', '=', month)],
-            ['days', 'period_days', 'amount', 'invoice', 'run', 'party',
+            ['days', 'service_days', 'amount', 'invoice', 'run', 'party',
                 'invoice.invoice_date', 'invoice.state'])
         self.assertTrue(lines)
         for line in lines:
             self.assertEqual(line['run'], run['id'])
             self.assertEqual(line['party'], buyer)
-            self.assertEqual(line['period_days'], 31)
+            self.assertEqual(line['service_days'], 31)
             self.assertEqual(line['days'], 31 - DAY.day + 1)
             self.assertGreater(line['amount'], 0)
             self.assertEqual(line['invoice.']['invoice_date'], DAY.date())

@@ -224,7 +224,7 @@ class SecurityTestCase(unittest.TestCase):
                             'channel': 'phone', 'kind': 'repair_unit',
                             'category': category.id,
                             'description': "Leaking pipe"}])
-            run, = Run.create([{'company': company.id, 'period': MONTH,
+            run, = Run.create([{'company': company.id, 'month': MONTH,
                         'invoice_date': MONTH}])
             bill(run)
             Application = pool.get('property.decoration.application')

@@ -28,9 +28,9 @@ class Line(CheckValuesMixin, ModelSQL, ModelView):
     party = fields.Many2One('party.party', "Payer", required=True,
         ondelete='RESTRICT', readonly=True,
         context={'company': Eval('company', -1)}, depends={'company'})
-    period_start = fields.Date("From", required=True, readonly=True)
-    period_end = fields.Date("To", required=True, readonly=True)
-    period_key = fields.Date("Period Key", readonly=True,
+    service_start = fields.Date("From", required=True, readonly=True)
+    service_end = fields.Date("To", required=True, readonly=True)
+    service_key = fields.Date("Period Key", readonly=True,
         help="The service period of a periodic fee; empty for charges.")
     charge = fields.Many2One('property.fee.charge', "Charge",
         ondelete='RESTRICT', readonly=True)
@@ -41,7 +41,7 @@ class Line(CheckValuesMixin, ModelSQL, ModelView):
     unit_price = fields.Numeric("Unit Price", digits=(16, 4),
         readonly=True)
     days = fields.Integer("Days", readonly=True)
-    period_days = fields.Integer("Days in Period", readonly=True)
+    service_days = fields.Integer("Days in Period", readonly=True)
     discount = fields.Numeric("Discount (%)", digits=(5, 2), readonly=True)
     amount = fields.Numeric("Amount", digits=(16, 2), readonly=True)
     invoice = fields.Many2One('account.invoice', "Invoice",
@@ -50,13 +50,21 @@ class Line(CheckValuesMixin, ModelSQL, ModelView):
             'get_invoice_states', "Invoice State"), 'get_invoice_state')
 
     @classmethod
+    def __register__(cls, module_name):
+        table_h = cls.__table_handler__(module_name)
+        # Migration: a fee's days were called "period_*"
+        for name in ['start', 'end', 'key', 'days']:
+            table_h.column_rename(f'period_{name}', f'service_{name}')
+        super().__register__(module_name)
+
+    @classmethod
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints = [
             # The exactly-once guarantee: see the module docstring.
             ('fee_period_unique',
-                Unique(t, t.unit, t.fee_type, t.period_key, t.party),
+                Unique(t, t.unit, t.fee_type, t.service_key, t.party),
                 'property_billing.msg_line_fee_period_unique'),
             ('charge_unique', Unique(t, t.charge),
                 'property_billing.msg_line_charge_unique'),
@@ -79,7 +87,7 @@ class Line(CheckValuesMixin, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.unit.rec_name} {self.fee_type.rec_name} ' \
-            f'{self.period_start}'
+            f'{self.service_start}'
 
     @classmethod
     def _group_invoice_key(cls, values):

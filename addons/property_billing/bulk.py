@@ -270,7 +270,7 @@ def draft(plan, invoices, origins=None):
     """Write the draft invoices, as Tryton's Invoice.create would; invoices
     are dicts: party, party_tax_identifier, invoice_address, account
     (receivable), payment_term, description, property_unit,
-    property_site, property_period and lines (dicts: product,
+    property_site, property_month and lines (dicts: product,
     description, quantity, unit, unit_price, account, origin); origins,
     if given, is called with the new invoice ids and returns the lines'
     origins in order, e.g. records written with the invoices' ids.
@@ -296,7 +296,7 @@ def draft(plan, invoices, origins=None):
                 'state': 'draft',
                 'property_unit': invoice['property_unit'],
                 'property_site': invoice['property_site'],
-                'property_period': invoice['property_period'],
+                'property_month': invoice['property_month'],
                 } for invoice in invoices])
     if origins is not None:
         origins = iter(origins(invoice_ids))

@@ -48,7 +48,7 @@ METHOD_FIELDS = {
 
 def oldest_first(invoice):
     "The order the counter pays a home's invoices in: the oldest first"
-    return (invoice.property_period or invoice.invoice_date,
+    return (invoice.property_month or invoice.invoice_date,
         invoice.invoice_date, invoice.number or '', invoice.id)
 
 

@@ -284,7 +284,7 @@ def _prepayments(pool, company, rng, methods, first_month):
 def _bill(pool, company, month):
     Run = pool.get('property.billing.run')
     Batch = pool.get('property.billing.run.batch')
-    run, = Run.create([{'company': company.id, 'period': month,
+    run, = Run.create([{'company': company.id, 'month': month,
                 'invoice_date': month}])
     Run.process([run])
     # The demo runs in one transaction: the batches queued for the

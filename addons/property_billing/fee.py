@@ -448,14 +448,14 @@ class FeeAssignment(CheckValuesMixin, ModelSQL, ModelView):
         days. None when a metered fee is held: a reading awaits review"""
         fee_type = self.fee_type
         currency = fee_type.company.currency
-        period_days = (end - start).days + 1
+        service_days = (end - start).days + 1
         description = fee_type.get_fee_description(start, end)
         values = {
             'fee_type': fee_type.id,
-            'period_start': start,
-            'period_end': end,
-            'period_key': start,
-            'period_days': period_days,
+            'service_start': start,
+            'service_end': end,
+            'service_key': start,
+            'service_days': service_days,
             }
         if fee_type.method == 'metered':
             readings = fee_type.get_fee_readings(readings, start, end)
@@ -471,21 +471,21 @@ class FeeAssignment(CheckValuesMixin, ModelSQL, ModelView):
             unit_price = self.get_unit_price()
             return [(dict(values, party=party, description=description,
                         quantity=quantity, unit_price=unit_price,
-                        days=period_days, discount=Decimal(0),
+                        days=service_days, discount=Decimal(0),
                         amount=currency.round(quantity * unit_price)),
                     readings)]
         quantity = fee_type.get_fee_quantity(unit)
         discount = fee_type.get_fee_discount(unit)
         fees = []
         for party, days in self.get_payers(unit, start, end):
-            fraction = Decimal(days) / Decimal(period_days)
+            fraction = Decimal(days) / Decimal(service_days)
             unit_price = self.get_unit_price(fraction, discount)
             amount = currency.round(quantity * unit_price)
             if not amount:
                 continue
             party_description = description
-            if days != period_days:
-                party_description += f' ({days}/{period_days})'
+            if days != service_days:
+                party_description += f' ({days}/{service_days})'
             fees.append((dict(values, party=party,
                         description=party_description, quantity=quantity,
                         unit_price=unit_price, days=days, discount=discount,
@@ -617,15 +617,15 @@ class Charge(site_from('unit'), CheckValuesMixin, ModelSQL, ModelView):
         return {
             'fee_type': self.fee_type.id,
             'party': self.party.id,
-            'period_start': self.date,
-            'period_end': self.date,
-            'period_key': None,
+            'service_start': self.date,
+            'service_end': self.date,
+            'service_key': None,
             'charge': self.id,
             'description': self.description,
             'quantity': Decimal(1),
             'unit_price': self.amount,
             'days': None,
-            'period_days': None,
+            'service_days': None,
             'discount': Decimal(0),
             'amount': self.amount,
             }

@@ -20,18 +20,25 @@ class Invoice(metaclass=PoolMeta):
         help="The unit whose fees the invoice bills.")
     property_site = fields.Many2One('property.site', "Site",
         ondelete='RESTRICT', readonly=True)
-    property_period = fields.Date("Fee Month", readonly=True)
+    property_month = fields.Date("Fee Month", readonly=True)
     property_lines = fields.One2Many('property.billing.line', 'invoice',
         "Billed Fees", readonly=True)
     property_fees = fields.Function(fields.Char("Fees",
             help="The fees the invoice bills."), 'get_property_fees')
 
     @classmethod
+    def __register__(cls, module_name):
+        table_h = cls.__table_handler__(module_name)
+        # Migration: the fee month was called "property_period"
+        table_h.column_rename('property_period', 'property_month')
+        super().__register__(module_name)
+
+    @classmethod
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.property_site, Index.Range()),
-                (t.property_period, Index.Range())))
+                (t.property_month, Index.Range())))
 
     @classmethod
     def get_property_fees(cls, invoices, name):
@@ -130,7 +137,7 @@ class Invoice(metaclass=PoolMeta):
             description=description,
             property_unit=unit.id,
             property_site=unit.site.id,
-            property_period=month)
+            property_month=month)
 
 
 class InvoiceLine(metaclass=PoolMeta):

@@ -85,8 +85,8 @@ class Run(metaclass=PoolMeta):
         party = parties[key['party']]
         unit = units[key['unit']]
         return Invoice.property_invoice_values(defaults, party, unit,
-            description=f'{unit.rec_name} {self.period:%Y-%m}',
-            month=self.period, account=receivables.get(party.id))
+            description=f'{unit.rec_name} {self.month:%Y-%m}',
+            month=self.month, account=receivables.get(party.id))
 
     def _get_receivables(self, party_ids):
         """The receivable account of the parties, read at once: the

@@ -172,7 +172,7 @@ class Receipt(HTMLReport):
                                 invoice.property_unit.rec_name
                                 if invoice.property_unit else ''),
                             fee=invoice_line.description or '',
-                            month=invoice.property_period,
+                            month=invoice.property_month,
                             amount=invoice_line.amount))
                 billed = invoice.total_amount
             if paid != billed:

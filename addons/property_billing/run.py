@@ -52,11 +52,11 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
     __name__ = 'property.billing.run'
     __string__ = "Billing Run"
     _maintained_fields = ('started_at', 'done_at', 'units_total', 'failure')
-    _month_fields = ('period',)
+    _month_fields = ('month',)
     _states = {'readonly': Eval('state') != 'draft'}
     company = fields.Many2One('company.company', "Company", required=True,
         ondelete='CASCADE', states=_states)
-    period = fields.Date("Month", required=True, states=_states,
+    month = fields.Date("Month", required=True, states=_states,
         help="The month billed: fees in advance for it, fees in arrears "
         "(meters) for the month before.")
     invoice_date = fields.Date("Invoice Date", required=True,
@@ -92,12 +92,19 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
     del _states
 
     @classmethod
+    def __register__(cls, module_name):
+        table_h = cls.__table_handler__(module_name)
+        # Migration: the billed month was called "period"
+        table_h.column_rename('period', 'month')
+        super().__register__(module_name)
+
+    @classmethod
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.company, Index.Range()),
-                (t.period, Index.Range())))
-        cls._order = [('period', 'DESC'), ('id', 'DESC')]
+                (t.month, Index.Range())))
+        cls._order = [('month', 'DESC'), ('id', 'DESC')]
         cls._transitions |= {
             ('draft', 'processing'),
             ('processing', 'done'),
@@ -133,7 +140,7 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
         return 'draft'
 
     @staticmethod
-    def default_period():
+    def default_month():
         return Pool().get('ir.date').today().replace(day=1)
 
     @staticmethod
@@ -141,7 +148,7 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
         return Pool().get('ir.date').today()
 
     def get_rec_name(self, name):
-        name = self.period.strftime('%Y-%m')
+        name = self.month.strftime('%Y-%m')
         if self.site:
             name += f' {self.site.rec_name}'
         return name
@@ -225,7 +232,7 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
         others = self.search([
                 ('id', '!=', self.id),
                 ('company', '=', self.company.id),
-                ('period', '=', self.period),
+                ('month', '=', self.month),
                 ('state', '!=', 'draft'),
                 ['OR',
                     ('site', '=', None),
@@ -460,7 +467,7 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
                     ('company', '=', self.company.id),
                     ('method', '!=', 'one_off'),
                     ]):
-            period = fee_type.service_period(self.period)
+            period = fee_type.service_period(self.month)
             if period:
                 periods[fee_type] = period
         return periods
@@ -499,10 +506,10 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
         billed = set()
         for line in Line.search([
                     ('unit', 'in', unit_ids),
-                    ('period_key', 'in',
+                    ('service_key', 'in',
                         list({p[0] for p in periods.values()}) or [None]),
                     ]):
-            billed.add((line.unit.id, line.fee_type.id, line.period_key))
+            billed.add((line.unit.id, line.fee_type.id, line.service_key))
         readings = defaultdict(list)
         metered = [f for f in periods if f.method == 'metered']
         if metered:
@@ -519,7 +526,7 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
                     ('unit', 'in', unit_ids),
                     ('company', '=', company.id),
                     ('billed', '=', False),
-                    ('date', '<=', month_end(self.period)),
+                    ('date', '<=', month_end(self.month)),
                     ], order=[('date', 'ASC'), ('id', 'ASC')]):
             charges[charge.unit.id].append(charge)
 
@@ -554,7 +561,7 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
             'site': unit.site.id,
             'building': unit.building.id,
             'unit': unit.id,
-            'month': self.period,
+            'month': self.month,
             }
 
     @classmethod
@@ -588,12 +595,12 @@ class Run(WorkflowGuardMixin, CheckValuesMixin, StateAuditMixin, MonthMixin,
                 continue
             if cls.search([
                         ('company', '=', company.id),
-                        ('period', '=', month),
+                        ('month', '=', month),
                         ('state', '!=', 'draft'),
                         ], limit=1):
                 continue
             with Transaction().set_context(company=company.id):
-                runs.append(cls(company=company, period=month,
+                runs.append(cls(company=company, month=month,
                         invoice_date=date))
         if runs:
             cls.save(runs)
@@ -606,7 +613,7 @@ class CreateRunStart(ModelView):
     __string__ = "Run Billing"
     company = fields.Many2One('company.company', "Company", required=True,
         readonly=True)
-    period = fields.Date("Month", required=True,
+    month = fields.Date("Month", required=True,
         help="Any day of the month to bill.")
     invoice_date = fields.Date("Invoice Date", required=True)
     site = fields.Many2One('property.site', "Site",
@@ -618,7 +625,7 @@ class CreateRunStart(ModelView):
         return Transaction().context.get('company')
 
     @staticmethod
-    def default_period():
+    def default_month():
         return Pool().get('ir.date').today().replace(day=1)
 
     @staticmethod
@@ -640,7 +647,7 @@ class CreateRun(Wizard):
     def transition_bill(self):
         Run = Pool().get('property.billing.run')
         run = Run(company=self.start.company,
-            period=self.start.period.replace(day=1),
+            month=self.start.month.replace(day=1),
             invoice_date=self.start.invoice_date,
             site=self.start.site)
         run.save()
@@ -651,7 +658,7 @@ class CreateRun(Wizard):
         Run = Pool().get('property.billing.run')
         runs = Run.search([
                 ('company', '=', self.start.company.id),
-                ('period', '=', self.start.period.replace(day=1)),
+                ('month', '=', self.start.month.replace(day=1)),
                 ], order=[('id', 'DESC')], limit=1)
         action['res_id'] = [r.id for r in runs]
         action['views'].reverse()

@@ -106,8 +106,8 @@ class Statement(HTMLReport):
                 return origin.description
             parts = [origin.property_unit.rec_name
                 if origin.property_unit else '',
-                origin.property_period.strftime('%Y-%m')
-                if origin.property_period else '']
+                origin.property_month.strftime('%Y-%m')
+                if origin.property_month else '']
             return ' '.join(p for p in parts if p)
         return line.description or move.description or move.journal.rec_name
 

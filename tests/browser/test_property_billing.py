@@ -114,7 +114,7 @@ Run = Model.get('property.billing.run')
 Invoice = Model.get('account.invoice')
 result = {
     'runs': [{
-            'period': r.period, 'invoice_date': r.invoice_date,
+            'month': r.month, 'invoice_date': r.invoice_date,
             'site': r.site.id if r.site else None, 'state': r.state,
             'units_total': r.units_total, 'units_billed': r.units_billed,
             'invoice_count': r.invoice_count, 'amount': str(r.amount),
@@ -123,8 +123,8 @@ result = {
             'batches': [b.state for b in r.batches],
             'lines': [{
                     'unit': l.unit.id, 'party': l.party.id,
-                    'fee_type': l.fee_type.id, 'period_start': l.period_start,
-                    'period_end': l.period_end,
+                    'fee_type': l.fee_type.id, 'service_start': l.service_start,
+                    'service_end': l.service_end,
                     'quantity': str(l.quantity),
                     'unit_price': str(l.unit_price),
                     'discount': str(l.discount), 'amount': str(l.amount),
@@ -234,7 +234,7 @@ class PropertyBillingBrowserTestCase(BrowserTestCase):
                         raise TimeoutError("Run Billing did not open")
                     dialog = sao.page.locator(
                         '.wizard-dialog .modal-dialog:visible').last
-                    dialog.locator('[name="period"]:visible').wait_for()
+                    dialog.locator('[name="month"]:visible').wait_for()
                     sao.wait_idle()
                     sao.screenshot('open-run-billing')
                     self.assertEqual(dialog.locator(
@@ -246,7 +246,7 @@ class PropertyBillingBrowserTestCase(BrowserTestCase):
                         '.format(Sao.common.date_format())',
                         [month.year, month.month, month.day])
                     self.assertEqual(
-                        dialog_fill(sao, dialog, 'period', text), text)
+                        dialog_fill(sao, dialog, 'month', text), text)
                     self.assertEqual(
                         dialog_fill(sao, dialog, 'invoice_date', text), text)
                     sao.screenshot('run-billing-filled')
@@ -264,7 +264,7 @@ class PropertyBillingBrowserTestCase(BrowserTestCase):
                     sao.wait_value('state', 'done')
                     sao.wait_value('invoice_count', 2)
                     sao.wait_value('units_billed', 2)
-                    self.assertEqual(sao.value('period'), text)
+                    self.assertEqual(sao.value('month'), text)
                     self.assertEqual(sao.value('invoice_count'), '2')
                     self.assertEqual(Decimal(sao.value('amount')),
                         WANG_AMOUNT + LI_AMOUNT)
@@ -374,7 +374,7 @@ class PropertyBillingBrowserTestCase(BrowserTestCase):
         self.assertEqual(Decimal(run.pop('amount')), WANG_AMOUNT + LI_AMOUNT)
         self.assertEqual(run, {
                 'created_by': FINANCE,
-                'period': str(month), 'invoice_date': str(month),
+                'month': str(month), 'invoice_date': str(month),
                 'site': None, 'state': 'done', 'units_total': 2,
                 'units_billed': 2, 'invoice_count': 2, 'done_at': True,
                 'batches': ['done'],
@@ -393,8 +393,8 @@ class PropertyBillingBrowserTestCase(BrowserTestCase):
                 line['unit'])
             self.assertEqual(line['party'], party)
             self.assertEqual(line['fee_type'], fixtures['fee_type'])
-            self.assertEqual(line['period_start'], str(month))
-            self.assertEqual(dt.date.fromisoformat(line['period_end']),
+            self.assertEqual(line['service_start'], str(month))
+            self.assertEqual(dt.date.fromisoformat(line['service_end']),
                 (month + dt.timedelta(days=32)).replace(day=1)
                 - dt.timedelta(days=1))
             self.assertEqual(Decimal(line['quantity']), Decimal(quantity))

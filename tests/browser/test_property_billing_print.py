@@ -14,7 +14,7 @@ from .test_property_billing import FINANCE, SETUP_BILLING, WANG
 SETUP_PRINT = SETUP_BILLING + f"""
 as_user({FINANCE!r})
 run_billing = Wizard('property.billing.run.create')
-run_billing.form.period = month
+run_billing.form.month = month
 run_billing.form.invoice_date = month
 run_billing.execute('bill')
 Invoice = Model.get('account.invoice')

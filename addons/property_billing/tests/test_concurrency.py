@@ -157,7 +157,7 @@ class BillingConcurrencyTestCase(unittest.TestCase):
         "Create and process a run in a transaction of its own; return it"
         def start():
             Run = Pool().get('property.billing.run')
-            run, = Run.create([{'company': self.company, 'period': MONTH,
+            run, = Run.create([{'company': self.company, 'month': MONTH,
                         'invoice_date': MONTH, 'site': site}])
             if barrier:
                 # both runs exist before either is committed

@@ -124,7 +124,7 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
     def _run(self, estate, month=MONTH, **values):
         Run = Pool().get('property.billing.run')
         run, = Run.create([dict({'company': estate['company'].id,
-                        'period': month, 'invoice_date': month},
+                        'month': month, 'invoice_date': month},
                     **values)])
         return run
 
@@ -203,7 +203,7 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             days = month_days(MONTH)
             line = lines[('301', 'PF', "Wang Fang")]
             self.assertEqual(line.days, days - 9)
-            self.assertEqual(line.period_days, days)
+            self.assertEqual(line.service_days, days)
             price = price_of(D('2.00'), fraction=D(days - 9) / D(days))
             self.assertEqual(line.unit_price, price)
             self.assertEqual(line.amount,
@@ -303,7 +303,7 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             line = lines[('301', 'WA', "Wang Fang")]
             self.assertEqual(line.quantity, D('12.5'))
             self.assertEqual(line.amount, D('52.50'))
-            self.assertEqual(line.period_start, previous)
+            self.assertEqual(line.service_start, previous)
             reading, = [r for r in meter.readings if r.billing_line]
             self.assertEqual(reading.billing_line, line)
 
@@ -806,8 +806,8 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             line = run.lines[0]
             values = {f: getattr(line, f) for f in [
                     'run', 'company', 'site', 'building', 'unit',
-                    'fee_type', 'party', 'period_start', 'period_end',
-                    'period_key', 'month', 'amount']}
+                    'fee_type', 'party', 'service_start', 'service_end',
+                    'service_key', 'month', 'amount']}
             values = {k: getattr(v, 'id', v) for k, v in values.items()}
             with self.assertRaises(UserError):
                 Line.create([values])
@@ -1028,7 +1028,7 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             with self.assertRaises(UserError):
                 Invoice.post(invoices)
             with self.assertRaises(UserError):
-                Run.create([{'company': company.id, 'period': MONTH,
+                Run.create([{'company': company.id, 'month': MONTH,
                             'invoice_date': MONTH}])
             with self.assertRaises(UserError):
                 Rate.search([])
@@ -1039,7 +1039,7 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             self.assertEqual(len(rates), 2)
             self.assertEqual({r.site for r in rates}, {estate['site']})
             with self.assertRaises(UserError):
-                Run.create([{'company': company.id, 'period': MONTH,
+                Run.create([{'company': company.id, 'month': MONTH,
                             'invoice_date': MONTH}])
 
     def _finance(self, company):
@@ -1090,14 +1090,14 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             self._assign(estate, 'PF', D('1.85'))
         finance = self._finance(company)
         with self._as(finance, company):
-            run, = Run.create([{'company': company.id, 'period': MONTH,
+            run, = Run.create([{'company': company.id, 'month': MONTH,
                         'invoice_date': MONTH}])
             Run.process([run])
         run = self._work(finance, company, run)
         self.assertEqual(run.state, 'done')
         self.assertEqual(run.invoice_count, 4)
         with self._as(finance, company):
-            second, = Run.create([{'company': company.id, 'period': MONTH,
+            second, = Run.create([{'company': company.id, 'month': MONTH,
                         'invoice_date': MONTH}])
             with self.assertRaises(UserError) as context:
                 Run.process([second])
@@ -1232,17 +1232,17 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         self.assertEqual(run.invoice_date, today)
         line, = Line.search([('unit', '=', unit.id)])
         days = month_days(MONTH)
-        self.assertEqual((line.days, line.period_days), (days - 15, days))
+        self.assertEqual((line.days, line.service_days), (days - 15, days))
         self.assertEqual(line.party, buyer)
         self.assertEqual(line.month, MONTH)
-        self.assertEqual(line.period_start, MONTH)
+        self.assertEqual(line.service_start, MONTH)
         price = price_of(D('2.00'), fraction=D(days - 15) / D(days),
             discount=line.discount)
         self.assertEqual(line.amount, (D(100) * price).quantize(D('0.01')))
         invoice = line.invoice
         self.assertEqual(invoice.state, 'posted')
         self.assertEqual(invoice.invoice_date, today)
-        self.assertEqual(invoice.property_period, MONTH)
+        self.assertEqual(invoice.property_month, MONTH)
         self.assertEqual(Line.search_count([('run', '=', run.id)]), 5)
         self.assertEqual((run.units_total, run.progress), (5, 1.0))
         # billed once: billing what is missing again bills nothing
@@ -1273,7 +1273,7 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             revenue = category.account_revenue
             Category.write([category], {'account_revenue': None})
         with self._as(finance, company):
-            run, = Run.create([{'company': company.id, 'period': MONTH,
+            run, = Run.create([{'company': company.id, 'month': MONTH,
                         'invoice_date': MONTH}])
             Run.process([run])
         transaction = Transaction()
@@ -1385,9 +1385,9 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             receive_prepayment(company, owner, D('50.00'),
                 self._cash(company), MONTH)
         invoice, = Invoice.search([('party', '=', owner.id),
-                ('property_period', '=', MONTH)])
+                ('property_month', '=', MONTH)])
         earlier, = Invoice.search([('party', '=', owner.id),
-                ('property_period', '=', MONTH - relativedelta(months=1))])
+                ('property_month', '=', MONTH - relativedelta(months=1))])
         self.assertEqual(invoice.state, 'posted')
         return company, invoice, earlier, self._finance(company)
 
@@ -1717,7 +1717,7 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
 
         class Invoice:
             def __init__(self, id, month, due):
-                self.id, self.property_period = id, month
+                self.id, self.property_month = id, month
                 self.invoice_date, self.number = month, str(id)
                 self.amount_to_pay = due
         march = Invoice(1, dt.date(2026, 3, 1), D('100.00'))
@@ -1837,7 +1837,7 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
                 'invoice_fee_view_list'))
         self.assertEqual(window.act_window_views[0].view, view)
         arch = Invoice.fields_view_get(view.id, 'tree')['arch']
-        for name in ['property_unit', 'property_site', 'property_period']:
+        for name in ['property_unit', 'property_site', 'property_month']:
             self.assertIn(f'name="{name}"', arch)
         printed = Keyword.get_keyword('form_print', ('account.invoice', -1))
         self.assertGreater(len(printed), 2)

@@ -115,7 +115,7 @@ class PropertyPortalTestCase(
                         'start_date': MONTH - dt.timedelta(days=400)}])
             earlier = (MONTH - dt.timedelta(days=1)).replace(day=1)
             for month in [earlier, MONTH]:
-                run, = Run.create([{'company': company.id, 'period': month,
+                run, = Run.create([{'company': company.id, 'month': month,
                             'invoice_date': month}])
                 bill(run)
             cash, = Account.search([('code', '=', '1.1.1'),
@@ -126,7 +126,7 @@ class PropertyPortalTestCase(
                         'credit_account': cash.id,
                         'debit_account': cash.id}])
             paid, = Invoice.search([('party', '=', wang.id),
-                    ('property_period', '=', earlier)])
+                    ('property_month', '=', earlier)])
             paid.pay_invoice(paid.amount_to_pay, method, earlier)
             technician = create_employee(company, "钱师傅")
             department, = Department.create([{'name': "Engineering",
@@ -158,7 +158,7 @@ class PropertyPortalTestCase(
                 'property_base.group_property_front_desk', company,
                 [estate['site']], employee=create_employee(company, "周敏"))
         invoices = {i.party.id: i for i in Invoice.search([
-                    ('property_period', '=', MONTH)])}
+                    ('property_month', '=', MONTH)])}
         return {
             'company': company.id, 'site': estate['site'].id,
             'units': [u.id for u in estate['units']],
