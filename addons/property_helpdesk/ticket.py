@@ -535,7 +535,7 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
             self.contact_phone = self.reporter.mobile or self.reporter.phone
 
     @fields.depends('unit', 'kind', 'site', 'category',
-        methods=['on_change_category'])
+        methods=['on_change_category', 'suggested_category'])
     def suggest_category(self):
         """Propose the category most often given to the unit's tickets of
         the kind, else to the latest tickets of the kind at the site"""
