@@ -3,7 +3,8 @@ import datetime as dt
 import json
 from collections import defaultdict
 
-from sql import Cast, Null, Table
+from sql import Cast, Literal, Null, Table
+from sql.conditionals import Case
 from sql.aggregate import Count, Max
 from sql.operators import Concat
 
@@ -608,6 +609,35 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
             for name in names:
                 result[name][ticket.id] = values[name]
         return result
+
+    @classmethod
+    def order_next_deadline(cls, tables):
+        "The list sorted by the deadline that pending_deadlines gives"
+        table, _ = tables[None]
+
+        def least(a, b):
+            # SQLite has no LEAST; NULL is no deadline
+            return Case((b == Null, a), (a == Null, b), (a <= b, a),
+                else_=b)
+        pending = [
+            Case((table.replied_at == Null, table.reply_deadline),
+                else_=Null),
+            Case((table.feedback_at == Null, table.feedback_deadline),
+                else_=Null),
+            table.next_reply_deadline,
+            table.done_deadline,
+            ]
+        open_ = pending[0]
+        for deadline in pending[1:]:
+            open_ = least(open_, deadline)
+        return [Case(
+                (table.state.in_(OPEN_STATES), open_),
+                ((table.state == 'resolved')
+                    & (table.visit_required == Literal(True)),
+                    table.visit_deadline),
+                else_=Null)]
+
+    order_time_left = order_next_deadline
 
     def pending_deadlines(self):
         "The deadlines of the ticket not yet met"

@@ -1031,6 +1031,19 @@ class PropertyHelpdeskTestCase(
             for overdue, expected in [(True, 'danger'), (False, '')]:
                 self.assertEqual(PYSONDecoder({'overdue': overdue}).decode(
                         visual), expected)
+        # the list sorts by it: a letter (3 days to reply) after the
+        # ticket due on Wednesday, a draft (no deadline) last
+        letter = create_ticket(env, channel='letter',
+            property_responsibility=False,
+            received_at=office_to_utc(dt.datetime(2026, 11, 20, 18, 0)))
+        Ticket.open([letter])
+        draft = create_ticket(env)
+        self.assertEqual(Ticket.search([], order=[
+                    ('next_deadline', 'ASC NULLS LAST'), ('id', 'ASC')]),
+            [ticket, letter, draft])
+        self.assertEqual(Ticket.search([], order=[
+                    ('time_left', 'DESC NULLS LAST'), ('id', 'ASC')]),
+            [letter, ticket, draft])
         # resolved: the return visit is the next deadline
         with office_clock(dt.datetime(2026, 11, 26, 9, 0)):
             Ticket.resolve([ticket])
