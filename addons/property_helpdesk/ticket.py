@@ -227,8 +227,8 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
         "is reported (seed 004: 属物业责任的所有问题应在当日完成).")
     reply_deadline = fields.DateTime("Reply Deadline", readonly=True,
         help="By when the reporter is first contacted: a spoken report "
-        "within one working day, a letter within three (seed 001 投诉处理: "
-        "口头投诉…一般不应超过一个工作日; 来函…一般不应超过三个工作日); "
+        "within one working day, a letter within three (seed 001 "
+        "住户投诉处理作业规程: 口头投诉…一般不应超过一个工作日; 来函…一般不应超过三个工作日); "
         "the days are set in the helpdesk configuration.")
     feedback_deadline = fields.DateTime("Feedback Deadline", readonly=True,
         help="Work not done on the day is reported back to the reporter "
