@@ -2,7 +2,7 @@
 from trytond.model import (
     Check, DeactivableMixin, ModelSQL, ModelView, Unique, fields)
 
-from .common import CheckValuesMixin, rec_name_domain
+from .common import CheckValuesMixin, NaturalCodeMixin, rec_name_domain
 
 BUILDING_TYPES = [
     ('residential', "Residential"),
@@ -13,7 +13,7 @@ BUILDING_TYPES = [
     ]
 
 
-class Building(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
+class Building(NaturalCodeMixin, CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'property.building'
     __string__ = "Building"
 
@@ -38,7 +38,8 @@ class Building(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
             ('floors_positive', Check(t, t.floors > 0),
                 'property_base.msg_building_floors_positive'),
             ]
-        cls._order = [('site', 'ASC'), ('code', 'ASC'), ('id', 'ASC')]
+        cls._order = [('site', 'ASC'), ('sort_code', 'ASC'), ('code', 'ASC'),
+            ('id', 'ASC')]
 
     @staticmethod
     def default_type():

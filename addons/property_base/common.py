@@ -1,7 +1,10 @@
 # This file is part of the property-management suite.
 "Small helpers shared by the suite's models"
 import datetime as dt
+import re
 from decimal import Decimal
+
+from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import fields
@@ -333,3 +336,41 @@ def copy_company_rows(Value, old_table, columns):
             + [Column(table, c) for c in added],
             old.select(old.company, *[Column(old, c) for c in columns],
                 *[Literal(getattr(Value, f'default_{c}')()) for c in added])))
+
+
+def natural_key(code):
+    """The sort key of a code: its digit runs zero-padded so that text order
+    is the order a reader expects ("B2" before "B10", "1-103" before
+    "1-1001"), letters compared without case"""
+    if code is None:
+        return None
+    return re.sub(r'\d+', lambda m: m.group().zfill(10), code.upper())
+
+
+class NaturalCodeMixin:
+    """A stored `sort_code` computed from `code` on create and write, for
+    the lists to order the records naturally; filled for the records of
+    an older database when the module is updated"""
+    __slots__ = ()
+    sort_code = fields.Char("Sort Code", readonly=True,
+        help="The code with its numbers zero-padded, to list the records "
+        "in natural order.")
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.id, table.code,
+                where=table.sort_code == Null))
+        for id_, code in cursor.fetchall():
+            cursor.execute(*table.update([table.sort_code],
+                    [natural_key(code)], where=table.id == id_))
+
+    def compute_fields(self, field_names=None):
+        values = super().compute_fields(field_names=field_names)
+        if field_names is None or 'code' in field_names:
+            key = natural_key(self.code)
+            if getattr(self, 'sort_code', None) != key:
+                values['sort_code'] = key
+        return values

@@ -10,10 +10,10 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .common import CheckValuesMixin, rec_name_domain
+from .common import CheckValuesMixin, NaturalCodeMixin, rec_name_domain
 
 
-class Site(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
+class Site(NaturalCodeMixin, CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'property.site'
     __string__ = "Site"
     _rec_name = 'name'
@@ -49,7 +49,7 @@ class Site(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
                 'property_base.msg_site_code_unique'),
             ]
         cls._sql_indexes.add(Index(t, (Lower(t.name), Index.Similarity())))
-        cls._order.insert(0, ('code', 'ASC'))
+        cls._order[:0] = [('sort_code', 'ASC'), ('code', 'ASC')]
 
     @staticmethod
     def default_company():

@@ -12,7 +12,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
-from .common import CheckValuesMixin, rec_name_domain
+from .common import CheckValuesMixin, NaturalCodeMixin, rec_name_domain
 from .audit import StateAuditMixin
 from .workflow import WorkflowGuardMixin
 
@@ -54,11 +54,12 @@ def _boundaries(periods):
     return sorted(days)
 
 
-class Unit(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
+class Unit(NaturalCodeMixin, WorkflowGuardMixin, StateAuditMixin,
+        CheckValuesMixin,
         DeactivableMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.unit'
     __string__ = "Unit"
-    _maintained_fields = ('site', 'handover_date')
+    _maintained_fields = ('site', 'handover_date', 'sort_code')
     _rec_name = 'code'
 
     building = fields.Many2One(
@@ -110,7 +111,8 @@ class Unit(WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
                 Index(t, (t.state, Index.Equality(cardinality='low'))),
                 Index(t, (t.building, Index.Range())),
                 })
-        cls._order = [('site', 'ASC'), ('code', 'ASC'), ('id', 'ASC')]
+        cls._order = [('site', 'ASC'), ('sort_code', 'ASC'), ('code', 'ASC'),
+            ('id', 'ASC')]
         cls._transitions |= {
             ('vacant', 'handed_over'),
             ('handed_over', 'occupied'),

@@ -3,7 +3,9 @@ import datetime as dt
 import json
 from collections import defaultdict
 
-from sql import Cast, Null, Table
+from sql import Cast, Literal, Null, Table
+from sql.conditionals import Case
+from sql.aggregate import Count, Max
 from sql.operators import Concat
 
 from trytond import backend
@@ -21,6 +23,7 @@ from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, now, office_date, rec_name_domain)
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.mail import send_notification_email
+from trytond.modules.property_base.site import user_site
 from trytond.modules.property_base.workflow import (
     StampMixin, WorkflowGuardMixin)
 
@@ -219,11 +222,34 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
         states={'readonly': ~Eval('state').in_(OPEN_STATES + ['resolved'])})
     resolved_at = fields.DateTime("Resolved at", readonly=True)
     closed_at = fields.DateTime("Closed at", readonly=True)
-    target_date = fields.Date("Same-day Target", readonly=True)
-    reply_deadline = fields.DateTime("Reply Deadline", readonly=True)
-    feedback_deadline = fields.DateTime("Feedback Deadline", readonly=True)
-    done_deadline = fields.DateTime("Done Deadline", readonly=True)
-    visit_deadline = fields.DateTime("Visit Deadline", readonly=True)
+    target_date = fields.Date("Same-day Target", readonly=True,
+        help="Work of the property's responsibility is done on the day it "
+        "is reported (seed 004: 属物业责任的所有问题应在当日完成).")
+    reply_deadline = fields.DateTime("Reply Deadline", readonly=True,
+        help="By when the reporter is first contacted: a spoken report "
+        "within one working day, a letter within three (seed 001 "
+        "住户投诉处理作业规程: 口头投诉…一般不应超过一个工作日; 来函…一般不应超过三个工作日); "
+        "the days are set in the helpdesk configuration.")
+    feedback_deadline = fields.DateTime("Feedback Deadline", readonly=True,
+        help="Work not done on the day is reported back to the reporter "
+        "within two working days (seed 004: 两天内必须反馈).")
+    done_deadline = fields.DateTime("Done Deadline", readonly=True,
+        help="Work of the property's responsibility is finished within "
+        "five working days (seed 004: 五天内必须完成).")
+    visit_deadline = fields.DateTime("Visit Deadline", readonly=True,
+        help="By when the reporter is visited after the work is resolved; "
+        "the working days are a default of the helpdesk configuration.")
+    next_deadline = fields.Function(fields.DateTime("Next Deadline",
+            help="The earliest deadline of the ticket still to be met: "
+            "reply, feedback, promised reply, work done or return visit."),
+        'get_next_deadline')
+    time_left = fields.Function(fields.TimeDelta("Time Left",
+            help="The time until the next deadline; negative when it has "
+            "passed."),
+        'get_next_deadline')
+    overdue = fields.Function(fields.Boolean("Overdue",
+            help="The next deadline has passed."),
+        'get_next_deadline')
     reply_breached = fields.Boolean("Reply Breached", readonly=True)
     done_breached = fields.Boolean("Done Breached", readonly=True)
     visit_required = fields.Boolean("Return Visit Required",
@@ -371,6 +397,11 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
     def default_state():
         return 'draft'
 
+    @classmethod
+    def default_site(cls):
+        "The clerk's site when he works at one site only"
+        return user_site()
+
     @staticmethod
     def default_channel():
         return 'phone'
@@ -483,11 +514,13 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
 
     @fields.depends('unit', 'reporter', 'site',
         '_parent_unit.site', '_parent_unit.residents',
-        '_parent_unit.ownerships', methods=['on_change_reporter'])
+        '_parent_unit.ownerships',
+        methods=['on_change_reporter', 'suggest_category'])
     def on_change_unit(self):
         if not self.unit:
             return
         self.site = self.unit.site
+        self.suggest_category()
         if not self.reporter:
             residents = [r for r in self.unit.residents if r.is_current]
             residents.sort(key=lambda r: r.role != 'owner')
@@ -502,17 +535,136 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
         if self.reporter and not self.contact_phone:
             self.contact_phone = self.reporter.mobile or self.reporter.phone
 
+    @fields.depends('unit', 'kind', 'site', 'category',
+        methods=['on_change_category', 'suggested_category'])
+    def suggest_category(self):
+        """Propose the category most often given to the unit's tickets of
+        the kind, else to the latest tickets of the kind at the site"""
+        category = self.suggested_category()
+        if category:
+            self.category = category
+            self.on_change_category()
+
+    @fields.depends('id', 'unit', 'kind', 'site')
+    def suggested_category(self, recent=200):
+        pool = Pool()
+        Category = pool.get('property.ticket.category')
+        if not self.kind or not (self.unit or self.site):
+            return
+        table = self.__table__()
+        category = Category.__table__()
+        cursor = Transaction().connection.cursor()
+        where = (table.kind == self.kind) & (category.active == True)  # noqa
+        if self.id is not None and self.id >= 0:
+            where &= table.id != self.id
+        searches = []
+        if self.unit:
+            searches.append(table.join(category,
+                    condition=table.category == category.id).select(
+                    table.category,
+                    where=where & (table.unit == self.unit.id),
+                    group_by=[table.category],
+                    order_by=[Count(table.id).desc,
+                        Max(table.received_at).desc],
+                    limit=1))
+        if self.site:
+            # the site's latest tickets of the kind: the (site,
+            # received_at) index reads them without counting them all
+            latest = table.join(category,
+                condition=table.category == category.id).select(
+                table.category, table.received_at,
+                where=where & (table.site == self.site.id),
+                order_by=[table.received_at.desc], limit=recent)
+            searches.append(latest.select(latest.category,
+                    group_by=[latest.category],
+                    order_by=[Count(latest.category).desc,
+                        Max(latest.received_at).desc],
+                    limit=1))
+        for query in searches:
+            cursor.execute(*query)
+            row = cursor.fetchone()
+            if row:
+                return Category(row[0])
+
+    @classmethod
+    def view_attributes(cls):
+        # the rows whose next deadline has passed are shown in red
+        return super().view_attributes() + [
+            ('/tree', 'visual',
+                If(Eval('overdue', False), 'danger', ''), ['overdue']),
+            ]
+
+    @classmethod
+    def get_next_deadline(cls, tickets, names):
+        now = clock()
+        result = {n: {} for n in names}
+        for ticket in tickets:
+            deadlines = ticket.pending_deadlines()
+            deadline = min(deadlines) if deadlines else None
+            values = {
+                'next_deadline': deadline,
+                'time_left': deadline - now if deadline else None,
+                'overdue': bool(deadline and deadline < now),
+                }
+            for name in names:
+                result[name][ticket.id] = values[name]
+        return result
+
+    @classmethod
+    def order_next_deadline(cls, tables):
+        "The list sorted by the deadline that pending_deadlines gives"
+        table, _ = tables[None]
+
+        def least(a, b):
+            # SQLite has no LEAST; NULL is no deadline
+            return Case((b == Null, a), (a == Null, b), (a <= b, a),
+                else_=b)
+        pending = [
+            Case((table.replied_at == Null, table.reply_deadline),
+                else_=Null),
+            Case((table.feedback_at == Null, table.feedback_deadline),
+                else_=Null),
+            table.next_reply_deadline,
+            table.done_deadline,
+            ]
+        open_ = pending[0]
+        for deadline in pending[1:]:
+            open_ = least(open_, deadline)
+        return [Case(
+                (table.state.in_(OPEN_STATES), open_),
+                ((table.state == 'resolved')
+                    & (table.visit_required == Literal(True)),
+                    table.visit_deadline),
+                else_=Null)]
+
+    order_time_left = order_next_deadline
+
+    def pending_deadlines(self):
+        "The deadlines of the ticket not yet met"
+        deadlines = []
+        if self.state in OPEN_STATES:
+            if not self.replied_at:
+                deadlines.append(self.reply_deadline)
+            if not self.feedback_at:
+                deadlines.append(self.feedback_deadline)
+            deadlines.append(self.next_reply_deadline)
+            deadlines.append(self.done_deadline)
+        elif self.state == 'resolved' and self.visit_required:
+            deadlines.append(self.visit_deadline)
+        return [d for d in deadlines if d]
+
     @fields.depends('visit_required', methods=['needs_visit'])
     def on_change_anonymous(self):
         self.visit_required = self.needs_visit()
 
     @fields.depends('kind', 'complaint_type', 'visit_required',
-        methods=['needs_visit', 'on_change_category'])
+        methods=['needs_visit', 'on_change_category', 'suggest_category'])
     def on_change_kind(self):
         self.visit_required = self.needs_visit()
         if self.kind != 'complaint':
             self.complaint_type = None
         self.on_change_category()
+        self.suggest_category()
 
     @fields.depends('visit_required', methods=['needs_visit'])
     def on_change_complaint_type(self):

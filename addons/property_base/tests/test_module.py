@@ -114,6 +114,48 @@ class PropertyBaseTestCase(
                         'code': unit.code, 'area': Decimal(50)}])
 
     @with_transaction()
+    def test_natural_order_of_codes(self):
+        """Sites, buildings and units list in natural order: "B2" before
+        "B10", "1-103" before "1-1001", whatever the case; a renamed code
+        takes its new place"""
+        pool = Pool()
+        Site = pool.get('property.site')
+        Building = pool.get('property.building')
+        Unit = pool.get('property.unit')
+        company, site, _, _ = create_estate(units=0)
+        Site.create([{'name': n, 'code': c, 'company': company.id}
+                for n, c in [("Site 10", 'S10'), ("Site 2", 'S2'),
+                    ("Site 1", 's1')]])
+        self.assertEqual(
+            [s.code for s in Site.search([('code', 'ilike', 's%')])],
+            ['s1', 'S2', 'S10'])
+        b10, b2, b1 = Building.create([{'site': site.id, 'code': c,
+                    'name': c, 'floors': 6} for c in ['B10', 'B2', '1']])
+        self.assertEqual(
+            [b.code for b in Building.search([('site', '=', site.id)])],
+            ['1', 'A1', 'B2', 'B10'])
+        Unit.create([{'building': b1.id, 'number': n, 'area': Decimal(50)}
+                for n in ['1001', '103', '99', '1002']])
+        Unit.create([{'building': b10.id, 'number': '1', 'area': Decimal(50)},
+                {'building': b2.id, 'number': '1', 'area': Decimal(50)}])
+        self.assertEqual([u.code for u in Unit.search([])],
+            ['1-99', '1-103', '1-1001', '1-1002', 'B2-1', 'B10-1'])
+        # a code changed later is sorted by its new value
+        unit, = Unit.search([('code', '=', '1-99')])
+        Unit.write([unit], {'code': '1-2000'})
+        self.assertEqual([u.code for u in Unit.search([])][3:4], ['1-2000'])
+        self.assertEqual(unit.sort_code, '0000000001-0000002000')
+        # a database of before the sort key gets it at the module update
+        table = Unit.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update([table.sort_code], [None]))
+        Unit.__register__('property_base')
+        cursor.execute(*table.select(table.code, table.sort_code,
+                where=table.code == '1-103'))
+        self.assertEqual(cursor.fetchall(),
+            [('1-103', '0000000001-0000000103')])
+
+    @with_transaction()
     def test_ownership_shares(self):
         "Ownership shares of a unit must sum to 100 % on every date"
         pool = Pool()

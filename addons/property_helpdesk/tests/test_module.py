@@ -4,6 +4,7 @@ from decimal import Decimal
 from email.utils import getaddresses
 from unittest.mock import patch
 
+from lxml import etree
 from sql import Column, Table
 
 from trytond import backend
@@ -890,6 +891,179 @@ class PropertyHelpdeskTestCase(
             self.assertEqual(Ticket.search([]), [ticket])
             with self.assertRaises(UserError):
                 Ticket.read([other.id], ['number'])
+
+    # Ticket entry in one go and the lists (issue 21) ---------------------
+
+    @with_transaction()
+    def test_ticket_entry_in_one_go(self):
+        """A front desk clerk of one site gets it as the ticket's site, one
+        of two sites chooses; "Save and Open" at the top of the form saves
+        and opens the new ticket in one click"""
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        Button = pool.get('ir.model.button')
+        env = create_helpdesk()
+        group = 'property_base.group_property_front_desk'
+        clerk = create_staff("Clerk", 'clerk1', group, env['company'],
+            sites=[env['site']], employee=env['clerk'])
+        clerk2 = create_staff("Clerk 2", 'clerk2', group, env['company'],
+            sites=[env['site'], env['other_site']])
+        transaction = Transaction()
+        with transaction.set_user(clerk2.id), \
+                transaction.set_context(_check_access=True,
+                    company=env['company'].id):
+            self.assertIsNone(Ticket.default_get(['site'])['site'])
+        with transaction.set_user(clerk.id), \
+                transaction.set_context(_check_access=True,
+                    company=env['company'].id, employee=env['clerk'].id):
+            values = Ticket.default_get(list(Ticket._fields))
+            self.assertEqual(values['site'], env['site'].id)
+            values.update({'unit': env['unit'].id,
+                    'reporter': env['owner'].id,
+                    'category': env['plumbing'].id,
+                    'description': "Kitchen sink leaking"})
+            values = {k: v for k, v in values.items()
+                if k in Ticket._fields and not k.endswith('.')
+                and not hasattr(Ticket._fields[k], 'getter')}
+            # the client saves the new record, then runs the button
+            ticket, = Ticket.create([values])
+            Ticket.open([ticket])
+            self.assertEqual(ticket.state, 'open')
+            self.assertTrue(ticket.number)
+            self.assertTrue(ticket.reply_deadline)
+        button, = Button.search([('model', '=', 'property.ticket'),
+                ('name', '=', 'open')])
+        self.assertEqual(button.string, "Save and Open")
+        # the workflow buttons come before the fields and the tabs
+        arch = Ticket.fields_view_get(view_type='form')['arch']
+        self.assertLess(arch.index('name="open"'), arch.index('name="unit"'))
+        self.assertLess(arch.index('name="open"'), arch.index('<notebook'))
+        # each deadline says what it is
+        for name in ['target_date', 'reply_deadline', 'feedback_deadline',
+                'next_reply_deadline', 'done_deadline', 'visit_deadline']:
+            with self.subTest(deadline=name):
+                self.assertTrue(Ticket._fields[name].help)
+
+    @with_transaction()
+    def test_category_suggested_from_unit_and_kind(self):
+        """The unit's most frequent category for the kind is proposed,
+        else the category of the site's latest tickets of the kind, else
+        the clerk's choice stays"""
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        Category = pool.get('property.ticket.category')
+        env = create_helpdesk()
+        electrical, noise = Category.create([
+                {'name': "Electrical", 'code': 'ELE',
+                    'department': env['engineering'].id},
+                {'name': "Noise", 'code': 'NOI', 'default_level': '2'}])
+        create_ticket(env)
+        create_ticket(env, category=electrical.id)
+        create_ticket(env, category=electrical.id)
+        # another unit's complaint at the site
+        Unit = pool.get('property.unit')
+        neighbour, = Unit.create([{'building': env['unit'].building.id,
+                    'number': '1202', 'area': Decimal(90)}])
+        create_ticket(env, unit=neighbour.id, kind='complaint',
+            complaint_type='effective', category=noise.id)
+
+        def entered(**values):
+            ticket = Ticket(company=env['company'], site=None, unit=None,
+                reporter=env['owner'], contact_phone='13800000000',
+                kind='repair_unit', complaint_type=None, category=None,
+                level='3', anonymous=False, visit_required=True)
+            for name, value in values.items():
+                setattr(ticket, name, value)
+            return ticket
+
+        ticket = entered(unit=env['unit'])
+        ticket.on_change_unit()
+        self.assertEqual(ticket.site, env['site'])
+        self.assertEqual(ticket.category, electrical)
+        ticket.kind = 'complaint'
+        ticket.on_change_kind()
+        self.assertEqual(ticket.category, noise)
+        self.assertEqual(ticket.level, '2')
+        # nothing of the kind at the site: the clerk's choice stays
+        ticket = entered(unit=env['other_unit'], category=env['plumbing'])
+        ticket.on_change_unit()
+        self.assertEqual(ticket.site, env['other_site'])
+        self.assertEqual(ticket.category, env['plumbing'])
+
+    @with_transaction()
+    def test_next_deadline_and_time_left_office_clock(self):
+        """The list shows the next deadline still to meet and the time
+        left, counted from the office's clock; a phone report on Friday
+        evening before a Monday holiday is due for reply on Tuesday at the
+        office's midnight, and its row turns red once a deadline passed"""
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        Holiday = pool.get('property.helpdesk.holiday')
+        env = create_helpdesk()
+        Holiday.create([{'company': env['company'].id,
+                    'date': dt.date(2026, 11, 23), 'name': "Holiday"}])
+        with office_clock(dt.datetime(2026, 11, 20, 18, 0)) as utc:
+            ticket = create_ticket(env, received_at=utc)
+            self.assertIsNone(ticket.next_deadline)
+            Ticket.open([ticket])
+            ticket = Ticket(ticket.id)
+            self.assertEqual(ticket.next_deadline, office_to_utc(
+                    dt.datetime(2026, 11, 24, 23, 59, 59)))
+            self.assertEqual(ticket.time_left,
+                dt.timedelta(days=4, hours=5, minutes=59, seconds=59))
+            self.assertFalse(ticket.overdue)
+            # replied on the evening with a reply promised for Thursday
+            # noon: next is the feedback (2 working days), Wednesday
+            self._contact(ticket, env['clerk'], next_reply=office_to_utc(
+                    dt.datetime(2026, 11, 26, 12, 0)))
+        with office_clock(dt.datetime(2026, 11, 25, 23, 59, 59)):
+            ticket = Ticket(ticket.id)
+            self.assertEqual(ticket.next_deadline, office_to_utc(
+                    dt.datetime(2026, 11, 25, 23, 59, 59)))
+            self.assertEqual(ticket.time_left, dt.timedelta(0))
+            self.assertFalse(ticket.overdue)
+        with office_clock(dt.datetime(2026, 11, 26, 0, 0, 30)):
+            ticket = Ticket(ticket.id)
+            self.assertEqual(ticket.time_left, dt.timedelta(seconds=-31))
+            self.assertTrue(ticket.overdue)
+            arch = Ticket.fields_view_get(view_type='tree')['arch']
+            visual = etree.fromstring(arch).get('visual')
+            for overdue, expected in [(True, 'danger'), (False, '')]:
+                self.assertEqual(PYSONDecoder({'overdue': overdue}).decode(
+                        visual), expected)
+        # the list sorts by it: a letter (3 days to reply) after the
+        # ticket due on Wednesday, a draft (no deadline) last
+        letter = create_ticket(env, channel='letter',
+            property_responsibility=False,
+            received_at=office_to_utc(dt.datetime(2026, 11, 20, 18, 0)))
+        Ticket.open([letter])
+        draft = create_ticket(env)
+        self.assertEqual(Ticket.search([], order=[
+                    ('next_deadline', 'ASC NULLS LAST'), ('id', 'ASC')]),
+            [ticket, letter, draft])
+        self.assertEqual(Ticket.search([], order=[
+                    ('time_left', 'DESC NULLS LAST'), ('id', 'ASC')]),
+            [letter, ticket, draft])
+        # resolved: the return visit is the next deadline
+        with office_clock(dt.datetime(2026, 11, 26, 9, 0)):
+            Ticket.resolve([ticket])
+            ticket = Ticket(ticket.id)
+            self.assertEqual(ticket.next_deadline, ticket.visit_deadline)
+            self.assertFalse(ticket.overdue)
+
+    @with_transaction()
+    def test_lists_open_on_work_to_do(self):
+        "The ticket and work order lists open on their open work"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Action = pool.get('ir.action.act_window')
+        for xml_id, first in [('act_ticket_form', "To Dispatch"),
+                ('act_work_order_form', "Dispatched")]:
+            action = Action(ModelData.get_id('property_helpdesk', xml_id))
+            with self.subTest(action=xml_id):
+                tabs = sorted(action.act_window_domains,
+                    key=lambda d: d.sequence)
+                self.assertEqual(tabs[0].name, first)
 
     # The service desk as the seed manuals run it (issue 24) -------------
 
