@@ -77,7 +77,6 @@ class Notice(metaclass=PoolMeta):
         """The households (homes with an owner or a resident today) in the
         notice's scope, and those of them where one has read it"""
         pool = Pool()
-        Unit = pool.get('property.unit')
         Ownership = pool.get('property.unit.ownership')
         Resident = pool.get('property.unit.resident')
         Receipt = pool.get('property.portal.notice.receipt')
@@ -85,11 +84,12 @@ class Notice(metaclass=PoolMeta):
         result = {n: {} for n in names}
         with without_check_access():
             for notice in notices:
-                units = [u['id'] for u in Unit.search_read(
-                        notice.scope_units_domain(), fields_names=['id'])]
+                # (the homes in a sub-query: a notice to the company covers
+                # thousands of them)
+                units = ('unit', 'where', notice.scope_units_domain())
                 people = {}
                 for Model in [Ownership, Resident]:
-                    for line in Model.search_read([('unit', 'in', units),
+                    for line in Model.search_read([units,
                                 current_domain(today)],
                             fields_names=['unit', 'party']):
                         people.setdefault(line['unit'], set()).add(
