@@ -1085,6 +1085,42 @@ class PropertyPortalTestCase(
         # 1-301 and 1-302 are in building 1; 1-301 has read it
         self.assertEqual(self.as_staff('manager', reading), (1, 2, ["王芳"]))
 
+    @with_transaction()
+    def test_ballot_channel_portal_only_from_the_portal(self):
+        """The front desk keys in paper ballots: a ballot of the channel
+        Portal sent from the web client is refused, nothing saved; the
+        clerk's change of a portal ballot is a paper one again"""
+        from trytond.model.exceptions import AccessError
+        from trytond.modules.property_community.tests.test_module import (
+            assembly_office, draft_meeting)
+        pool = Pool()
+        Assembly = pool.get('property.assembly')
+        Ballot = pool.get('property.assembly.ballot')
+        office = assembly_office()
+        owners = office['owners']
+        assembly = draft_meeting(office)
+        matter = assembly.matters[0]
+        with as_user(office['manager'], office['company']):
+            Assembly.open([assembly])
+        with as_user(office['clerk'], office['company']):
+            with self.assertRaisesRegex(AccessError, 'in the portal'):
+                Ballot.create([{'matter': matter.id,
+                            'party': owners['甲'].id, 'choice': 'for',
+                            'channel': 'portal'}])
+        self.assertEqual(Ballot.search([('matter', '=', matter.id)]), [])
+        # as the portal's page casts it (as the server)
+        with Transaction().set_user(0):
+            ballot = Ballot.cast(matter, owners['乙'], 'for')
+        self.assertEqual((ballot.channel, ballot.keyed_by), ('portal', None))
+        with as_user(office['clerk'], office['company']):
+            with self.assertRaisesRegex(AccessError, 'in the portal'):
+                Ballot.write([Ballot(ballot.id)], {'choice': 'abstain',
+                        'channel': 'portal'})
+            Ballot.write([Ballot(ballot.id)], {'choice': 'against'})
+        ballot = Ballot(ballot.id)
+        self.assertEqual((ballot.choice, ballot.channel, ballot.keyed_by),
+            ('against', 'paper', office['clerk']))
+
     def test_vote_in_portal_changed_until_close_and_counted(self):
         """An owner of the electorate votes in the portal and changes the
         ballot (channel Portal, every version kept); a tenant, a matter of
