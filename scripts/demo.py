@@ -33,7 +33,7 @@ COMPANY_NAME = "锦绣物业服务有限公司"
 # The addons with a demo part, in the order of their dependencies
 ADDONS = ['property_helpdesk', 'property_billing', 'property_decoration',
     'property_hr', 'property_frontdesk',
-    'property_maintenance', 'property_portal', 'property_community']
+    'property_maintenance', 'property_community', 'property_portal']
 
 
 def log(message, start=[time.monotonic()]):

@@ -225,6 +225,16 @@ class DayAtTheOfficeTestCase(unittest.TestCase):
             with self.subTest(login=login):
                 self.session(login)
 
+        def owner1_votes():
+            # the portal's demo: owner1 is in the electorate of the site's
+            # meeting open for votes
+            user, = Pool().get('web.user').search(
+                [('email', '=', 'owner1@demo.example')])
+            return Pool().get('property.assembly.voter.owner').search_count(
+                [('assembly.state', '=', 'open'),
+                    ('party', '=', user.party.id)])
+        self.assertEqual(committed(owner1_votes), 1, self.build_log)
+
     def test_fee_notice_in_chinese(self):
         """The demo speaks Chinese: zh_CN is translatable with the
         modules' translations loaded, the owners read Chinese, and a fee

@@ -8,7 +8,10 @@ ticket and a fee invoice when helpdesk and billing are installed, so that
 their portal shows bills and tickets in several states. The front desk's
 invitation is accepted with the demo password. The first owner has asked
 the front desk to add a family member (pending) and registered a guest for
-today (a pass the gate's Check Guest Pass accepts)."""
+today (a pass the gate's Check Guest Pass accepts). With the community
+(whose demo part runs first), the manager of the first owner's site has
+opened a second owners' meeting, record date yesterday, that the owner
+votes on in the portal (Owners' votes)."""
 
 # login e-mail, password: the owners in the order of their homes
 LOGINS = [
@@ -70,6 +73,7 @@ def build(pool, company, rng, log):
 
     if owners:
         requests_and_guests(pool, owners[0], log)
+        open_meeting(pool, owners[0], log)
 
 
 def requests_and_guests(pool, owner, log):
@@ -87,3 +91,39 @@ def requests_and_guests(pool, owner, log):
                 'registered_at': clock()}])
     log(f"portal: a family request pending for {unit.rec_name}, "
         f"a guest pass for today G-{guest.code}")
+
+
+def open_meeting(pool, owner, log):
+    """The site's manager opens an owners' meeting of the owner's site,
+    voted on in the portal until the manager closes it"""
+    import datetime as dt
+
+    from trytond.transaction import Transaction
+
+    from .portal import home_units
+    try:
+        Assembly = pool.get('property.assembly')
+    except KeyError:
+        return
+    User = pool.get('res.user')
+    site = home_units(owner)[0].site
+    today = pool.get('ir.date').today()
+    managers = User.search([('login', '=', f'manager.{site.code.lower()}')])
+    with Transaction().set_user(managers[0].id if managers else 0):
+        assembly, = Assembly.create([{
+                    'name': f"{today.year}年第二次业主大会",
+                    'site': site.id,
+                    'record_date': today - dt.timedelta(days=1),
+                    'meeting_date': today + dt.timedelta(days=14),
+                    'matters': [('create', [{
+                                    'sequence': 1, 'kind': 'other',
+                                    'name': "在地下车库增设电动自行车"
+                                    "集中充电区",
+                                    }, {
+                                    'sequence': 2, 'kind': 'common_use',
+                                    'name': "将2号楼架空层改为业主活动室",
+                                    }])],
+                    }])
+        Assembly.open([assembly])
+    log(f"portal: owners' meeting of {site.code} open for votes in the "
+        f"portal: {assembly.name} ({assembly.electorate_heads} voters)")

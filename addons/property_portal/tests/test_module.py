@@ -18,8 +18,9 @@ from trytond.modules.company.tests import CompanyTestMixin
 from trytond.modules.property_frontdesk.tests.test_module import (
     as_user, front_office, own)
 from trytond.modules.property_base.tests.tools import (
-    SuiteModuleTestMixin, committed, create_staff, office_clock, pdf_text,
-    set_chinese, smtp_server, suite_extras, with_transaction)
+    SuiteModuleTestMixin, committed, create_staff, office_clock,
+    office_today, pdf_text, set_chinese, smtp_server, suite_extras,
+    with_transaction)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, ModuleTestCase
 from trytond.transaction import Transaction
@@ -94,7 +95,7 @@ class PropertyPortalTestCase(
         company = estate['company']
         wang, li, zhang, liu = estate['owners'][:4]
         set_chinese(('property_base', 'property_helpdesk',
-                'property_billing', 'property_portal'))
+                'property_billing', 'property_community', 'property_portal'))
         for party, name, contacts in [
                 (liu, "刘洋", [('email', 'liu@example.com')]),
                 (wang, "王芳", [('email', 'Wang@Example.com'),
@@ -157,6 +158,9 @@ class PropertyPortalTestCase(
             clerk = create_staff("周敏", 'portal.clerk',
                 'property_base.group_property_front_desk', company,
                 [estate['site']], employee=create_employee(company, "周敏"))
+            manager = create_staff("孙建国", 'portal.manager',
+                'property_base.group_property_manager', company,
+                [estate['site']])
         invoices = {i.party.id: i for i in Invoice.search([
                     ('property_month', '=', MONTH)])}
         return {
@@ -170,7 +174,8 @@ class PropertyPortalTestCase(
             'wang_attachment': attachment.id,
             'wang_invoice_number': invoices[wang.id].number,
             'wang_paid_number': paid.number,
-            'clerk': clerk.id,
+            'clerk': clerk.id, 'manager': manager.id,
+            'buildings': [b.id for b in estate['buildings']],
             }
 
     # -- invitations (in a rolled back transaction) -------------------------
@@ -289,6 +294,7 @@ class PropertyPortalTestCase(
         self.assertIn('登录', html)
         client.sign_in('13800000003')
         for path in ['homes', 'bills', 'tickets', 'tickets/new', 'guests',
+                'notices', 'meetings',
                 f"homes/{self.env['units'][2]}/request", 'forgot',
                 'reset?token=x&email=y']:
             html = self.page(client, path)
@@ -981,6 +987,253 @@ class PropertyPortalTestCase(
         elif response.status_code == HTTPStatus.SEE_OTHER and form != 'reset':
             self.assertFalse(response.location.endswith('/signin'))
 
+
+    # -- notices and owners' votes (with property_community) -----------------
+
+    def as_staff(self, key, func):
+        "func(pool) run by the staff user env[key] of the estate, committed"
+        def run():
+            pool = Pool()
+            with as_user(pool.get('res.user')(self.env[key]),
+                    pool.get('company.company')(self.env['company'])):
+                return func(pool)
+        return committed(run, user=1)
+
+    def test_notices_in_scope_and_read_receipts(self):
+        """The notices on the board for an owner's homes, newest first, to
+        the last day of their expiry in the office's time zone; another
+        home's notice answers 404; the first opening records a read
+        receipt, once; the manager sees on the notice who read it and how
+        many households in scope"""
+        env = self.env
+        today = office_today()
+        day = dt.timedelta(days=1)
+
+        def draft(pool):
+            Notice = pool.get('property.community.notice')
+            return [n.id for n in Notice.create([{
+                            'company': env['company'], 'title': title,
+                            'body': f"{title}：详见物业服务中心。",
+                            'kind': kind, 'scope': scope, **targets,
+                            'publish_date': publish, 'expiry_date': expiry,
+                            } for title, kind, scope, targets, publish, expiry
+                        in [
+                            ("一号楼停水通知", 'outage', 'buildings',
+                                {'buildings': [('add', env['buildings'][:1])]},
+                                today - day, today),
+                            ("301室外墙管道维修", 'maintenance', 'units',
+                                {'units': [('add', env['units'][:1])]},
+                                today, None),
+                            ("元旦社区联欢会", 'event', 'company', {},
+                                today - 2 * day, None),
+                            ("上月消防检查", 'safety', 'company', {},
+                                today - 20 * day, today - day),
+                            ("明日电梯保养", 'maintenance', 'company', {},
+                                today + day, None)]])]
+        water, pipe, party_, old, tomorrow = self.as_staff('clerk', draft)
+        self.as_staff('manager', lambda pool: pool.get(
+                'property.community.notice').publish(pool.get(
+                    'property.community.notice').browse(
+                    [water, pipe, party_, old, tomorrow])))
+        late = dt.datetime.combine(today, dt.time(23, 59))
+        with office_clock(late):
+            html = self.page(self.wang, 'notices')
+            listed = [int(i) for i in re.findall(r'id="notice-(\d+)"', html)]
+            self.assertEqual(listed[:3], [pipe, water, party_])
+            self.assertNotIn(old, listed)
+            self.assertNotIn(tomorrow, listed)
+            # 李伟 lives in the same building, not in 1-301; 张敏 in the
+            # other building
+            self.assertEqual([int(i) for i in re.findall(
+                        r'id="notice-(\d+)"', self.page(self.li, 'notices'))
+                    ][:2], [water, party_])
+            for client, notice in [(self.li, pipe), (self.wang, old),
+                    (self.wang, tomorrow)]:
+                html = self.page(client, f'notices/{notice}',
+                    HTTPStatus.NOT_FOUND)
+                self.assertNotIn("管道维修", html)
+        zhang = PortalClient()
+        zhang.sign_in('13800000003')
+        self.page(zhang, f'notices/{water}', HTTPStatus.NOT_FOUND)
+        # the water cut's last day ends at midnight in Shanghai
+        with office_clock(late + dt.timedelta(minutes=2)):
+            self.page(self.wang, f'notices/{water}', HTTPStatus.NOT_FOUND)
+
+        def receipts(pool):
+            return [(r.party.id, r.unit.id, r.read_at)
+                for r in pool.get('property.portal.notice.receipt').search(
+                    [('notice', '=', water)])]
+        self.assertEqual(self.as_staff('manager', receipts), [])
+        with office_clock(dt.datetime.combine(today, dt.time(8, 0))) as first:
+            html = self.page(self.wang, f'notices/{water}')
+        self.assertIn("一号楼停水通知：详见物业服务中心。", html)
+        with office_clock(dt.datetime.combine(today, dt.time(9, 0))):
+            self.page(self.wang, f'notices/{water}')
+            html = self.page(self.wang, 'notices')
+        # the list marks the notices not read yet
+        for notice, unread in [(water, False), (pipe, True)]:
+            item = re.search(rf'id="notice-{notice}">(.*?)</li>', html,
+                re.DOTALL).group(1)
+            self.assertEqual('class="tag new"' in item, unread)
+        self.assertEqual(self.as_staff('manager', receipts),
+            [(env['wang'], env['units'][0], first)])
+
+        def reading(pool):
+            notice = pool.get('property.community.notice')(water)
+            return (notice.households_read, notice.households,
+                [r.party.name for r in notice.receipts])
+        # 1-301 and 1-302 are in building 1; 1-301 has read it
+        self.assertEqual(self.as_staff('manager', reading), (1, 2, ["王芳"]))
+
+    @with_transaction()
+    def test_ballot_channel_portal_only_from_the_portal(self):
+        """The front desk keys in paper ballots: a ballot of the channel
+        Portal sent from the web client is refused, nothing saved; the
+        clerk's change of a portal ballot is a paper one again"""
+        from trytond.model.exceptions import AccessError
+        from trytond.modules.property_community.tests.test_module import (
+            assembly_office, draft_meeting)
+        pool = Pool()
+        Assembly = pool.get('property.assembly')
+        Ballot = pool.get('property.assembly.ballot')
+        office = assembly_office()
+        owners = office['owners']
+        assembly = draft_meeting(office)
+        matter = assembly.matters[0]
+        with as_user(office['manager'], office['company']):
+            Assembly.open([assembly])
+        with as_user(office['clerk'], office['company']):
+            with self.assertRaisesRegex(AccessError, 'in the portal'):
+                Ballot.create([{'matter': matter.id,
+                            'party': owners['甲'].id, 'choice': 'for',
+                            'channel': 'portal'}])
+        self.assertEqual(Ballot.search([('matter', '=', matter.id)]), [])
+        # as the portal's page casts it (as the server)
+        with Transaction().set_user(0):
+            ballot = Ballot.cast(matter, owners['乙'], 'for')
+        self.assertEqual((ballot.channel, ballot.keyed_by), ('portal', None))
+        with as_user(office['clerk'], office['company']):
+            with self.assertRaisesRegex(AccessError, 'in the portal'):
+                Ballot.write([Ballot(ballot.id)], {'choice': 'abstain',
+                        'channel': 'portal'})
+            Ballot.write([Ballot(ballot.id)], {'choice': 'against'})
+        ballot = Ballot(ballot.id)
+        self.assertEqual((ballot.choice, ballot.channel, ballot.keyed_by),
+            ('against', 'paper', office['clerk']))
+
+    def test_vote_in_portal_changed_until_close_and_counted(self):
+        """An owner of the electorate votes in the portal and changes the
+        ballot (channel Portal, every version kept); a tenant, a matter of
+        another meeting, a choice not offered and a form without its CSRF
+        token are refused, nothing saved; after the manager closes the
+        meeting, the count includes the portal ballots and no ballot is
+        changed any more"""
+        env = self.env
+        today = office_today()
+
+        def meetings(pool):
+            Assembly = pool.get('property.assembly')
+            open_, draft = Assembly.create([{
+                        'name': name, 'site': env['site'],
+                        'record_date': today,
+                        'matters': [('create', [{'sequence': 1,
+                                        'kind': 'manager', 'name': matter}])],
+                        } for name, matter in [
+                        ("2026年业主大会", "续聘物业服务企业"),
+                        ("下次业主大会", "修订管理规约")]])
+            Assembly.open([open_])
+            return open_.id, open_.matters[0].id, draft.id, \
+                draft.matters[0].id
+        meeting, matter, draft, other = self.as_staff('manager', meetings)
+        path = f'meetings/{meeting}'
+        self.assertIn(path, self.page(self.wang, 'meetings'))
+        self.assertNotIn(f'meetings/{draft}', self.page(self.wang, 'meetings'))
+        self.page(self.wang, f'meetings/{draft}', HTTPStatus.NOT_FOUND)
+        html = self.page(self.wang, path)
+        self.assertIn("续聘物业服务企业", html)
+        self.assertIn('name="choice"', html)
+
+        def ballots(pool):
+            Ballot = pool.get('property.assembly.ballot')
+            return [(b.party.id, b.choice, b.channel, b.keyed_by)
+                for b in Ballot.search([('matter', '=', matter)],
+                    order=[('id', 'ASC')])]
+
+        def versions(pool):
+            "The choices of the ballot's versions kept in its history"
+            from sql import Column
+            Ballot = pool.get('property.assembly.ballot')
+            history = Ballot.__table_history__()
+            ballot, = Ballot.search([('matter', '=', matter)])
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*history.select(history.choice,
+                    where=history.id == ballot.id,
+                    order_by=[Column(history, '__id')]))
+            choices = [c for c, in cursor]
+            # (the stamp of who and when is a version of its own)
+            return [c for i, c in enumerate(choices)
+                if not i or c != choices[i - 1]]
+
+        def vote(client, choice, matter=matter, status=HTTPStatus.SEE_OTHER,
+                **kwargs):
+            response = client.post(f'{path}/vote',
+                {'matter': str(matter), 'choice': choice}, **kwargs)
+            self.assertEqual(response.status_code, status,
+                response.get_data(as_text=True)[:300])
+            return response.get_data(as_text=True)
+
+        vote(self.wang, 'for')
+        self.assertIn('您的表决票已保存', self.page(self.wang,
+                f'{path}?voted=1'))
+        vote(self.wang, 'against')
+        self.assertEqual(committed(lambda: ballots(Pool())),
+            [(env['wang'], 'against', 'portal', None)])
+        # every version of the ballot is kept, as for the paper ones
+        self.assertEqual(committed(lambda: versions(Pool())),
+            ['for', 'against'])
+        vote(self.li, 'for')
+        # 张敏's paper ballot, keyed in by the front desk
+        self.as_staff('clerk', lambda pool: pool.get(
+                'property.assembly.ballot').create([{'matter': matter,
+                        'party': env['zhang'], 'choice': 'for'}]))
+        before = committed(lambda: ballots(Pool()))
+        zhao = PortalClient()
+        zhao.sign_in('zhao@example.com')
+        html = self.page(zhao, path)
+        self.assertIn('您不在表决名单中', html)
+        self.assertNotIn('name="choice"', html)
+        for client, values, message in [
+                (zhao, {'matter': str(matter), 'choice': 'for'}, '没有表决权'),
+                (self.wang, {'matter': str(other), 'choice': 'for'},
+                    '该事项不属于本次业主大会'),
+                (self.wang, {'matter': 'x', 'choice': 'for'},
+                    '该事项不属于本次业主大会'),
+                (self.wang, {'matter': str(matter), 'choice': 'maybe'},
+                    '请选择同意、反对或弃权')]:
+            response = client.post(f'{path}/vote', values)
+            self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST,
+                message)
+            self.assertIn(message, response.get_data(as_text=True))
+        response = self.wang.post(f'{path}/vote',
+            {'matter': str(matter), 'choice': 'for'}, csrf=False)
+        self.assertEqual(response.status_code, HTTPStatus.FORBIDDEN)
+        self.assertEqual(committed(lambda: ballots(Pool())), before)
+
+        def close(pool):
+            Assembly = pool.get('property.assembly')
+            Assembly.close([Assembly(meeting)])
+            matter_ = pool.get('property.assembly.matter')(matter)
+            return (matter_.result, matter_.voted_heads, matter_.for_heads,
+                matter_.against_heads, matter_.against_area)
+        # 3 of the 4 owners voted (2/3 of heads and of area); 2 of 3 for
+        self.assertEqual(self.as_staff('manager', close),
+            ('passed', 3, 2, 1, Decimal('89.37')))
+        html = vote(self.wang, 'for', status=HTTPStatus.BAD_REQUEST)
+        self.assertIn('不在表决期间', html)
+        self.assertEqual(committed(lambda: ballots(Pool())), before)
+        html = self.page(self.wang, path)
+        self.assertNotIn('name="choice"', html)
+        self.assertIn('通过', html)
 
 
 class PortalClient:
