@@ -307,6 +307,18 @@ class DayAtTheOfficeTestCase(unittest.TestCase):
                 homes = client.get(f'{base}/homes').get_data(as_text=True)
                 self.assertIn('林小雨', homes)
                 self.assertIn('待审核', homes)
+                # this month's survey answered in the portal, last
+                # quarter's common income published
+                surveys = client.get(f'{base}/surveys').get_data(
+                    as_text=True)
+                survey = re.search(r'href="[^"]*/surveys/([0-9]+)">[^<]*'
+                    '网上问卷', surveys)
+                self.assertTrue(survey, surveys)
+                self.assertIn('name="q', client.get(
+                        f'{base}/surveys/{survey[1]}').get_data(
+                        as_text=True))
+                self.assertIn('statement.pdf', client.get(
+                        f'{base}/statements').get_data(as_text=True))
         # and a guest pass for the day the demo was built (its today)
         self.assertEqual(committed(lambda: [g.date for g in Pool().get(
                         'property.portal.guest').search(

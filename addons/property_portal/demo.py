@@ -11,7 +11,8 @@ the front desk to add a family member (pending) and registered a guest for
 today (a pass the gate's Check Guest Pass accepts). With the community
 (whose demo part runs first), the manager of the first owner's site has
 opened a second owners' meeting, record date yesterday, that the owner
-votes on in the portal (Owners' votes)."""
+votes on in the portal (Owners' votes), and this month's satisfaction
+survey of the site, which the owners answer in the portal (Surveys)."""
 
 # login e-mail, password: the owners in the order of their homes
 LOGINS = [
@@ -74,6 +75,7 @@ def build(pool, company, rng, log):
     if owners:
         requests_and_guests(pool, owners[0], log)
         open_meeting(pool, owners[0], log)
+        open_survey(pool, owners[0], log)
 
 
 def requests_and_guests(pool, owner, log):
@@ -127,3 +129,41 @@ def open_meeting(pool, owner, log):
         Assembly.open([assembly])
     log(f"portal: owners' meeting of {site.code} open for votes in the "
         f"portal: {assembly.name} ({assembly.electorate_heads} voters)")
+
+
+def open_survey(pool, owner, log):
+    """The site's manager opens this month's satisfaction survey of the
+    owner's site, answered by the households in the portal"""
+    import datetime as dt
+
+    from trytond.transaction import Transaction
+
+    from .portal import home_units
+    try:
+        Survey = pool.get('property.survey')
+    except KeyError:
+        return
+    from trytond.modules.property_community.demo import SURVEY_SECTIONS
+    User = pool.get('res.user')
+    site = home_units(owner)[0].site
+    today = pool.get('ir.date').today()
+    managers = User.search([('login', '=', f'manager.{site.code.lower()}')])
+    with Transaction().set_user(managers[0].id if managers else 0):
+        survey, = Survey.create([{
+                    'name': f"{today.year}年{today.month}月业主满意度调查"
+                    "（网上问卷）",
+                    'site': site.id, 'start_date': today,
+                    'end_date': today + dt.timedelta(days=30),
+                    'sections': [('create', [{
+                                    'sequence': i, 'kind': kind,
+                                    'name': name,
+                                    'questions': [('create', [
+                                                {'sequence': j, 'text': q}
+                                                for j, q in enumerate(
+                                                    questions, 1)])],
+                                    } for i, (kind, name, questions, _)
+                                in enumerate(SURVEY_SECTIONS[:3], 1)])],
+                    }])
+        Survey.open([survey])
+    log(f"portal: satisfaction survey of {site.code} open for answers in "
+        f"the portal: {survey.name}")

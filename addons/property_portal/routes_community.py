@@ -1,26 +1,37 @@
 # This file is part of the property-management suite.
 """The portal's pages of the community (with property_community): the
-notices of the visitor's homes, read with a receipt, and the owners'
-meetings of their sites, voted on under the assembly's own rules
+notices of the visitor's homes, read with a receipt, the owners'
+meetings of their sites, voted on under the assembly's own rules, the
+satisfaction surveys of their sites, answered once per home, and (with
+property_billing) the published statements of the common income
 
-A notice not for one of the visitor's homes, and a meeting not of their
-sites (or still a draft), answer 404 as one that does not exist."""
+A notice not for one of the visitor's homes, and a meeting, a survey or
+a statement not of their sites (or still a draft), answer 404 as one that
+does not exist."""
+import re
 from http import HTTPStatus
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.common import office_today
 from trytond.pool import Pool
+from trytond.protocols.wrappers import abort
 from trytond.wsgi import app
 
 from .portal import home_units
-from .routes import PREFIX, extra, first_or_404, office_time, selection_labels
+from .routes import (
+    COMMENT_MAX, PREFIX, extra, file_response, first_or_404, office_time,
+    selection_labels)
 from .web import portal_page, rollback, text
 
 # The meetings the portal shows: the one voted on now and the closed ones
 # (their results); a draft is the office's
 MEETING_STATES = ['open', 'closed']
 MEETINGS_SHOWN = 20
+# The surveys the portal shows: the one answered now and the closed ones
+# (the household's answer stays readable)
+SURVEY_STATES = ['open', 'closed']
+SURVEYS_SHOWN = 20
 
 
 # -- notices ------------------------------------------------------------------
@@ -138,3 +149,130 @@ def vote(visit, meeting_id):
     except (UserError, ValidationError) as exception:
         return refuse(text('vote_refused', reason=exception.message))
     return visit.redirect(f'meetings/{meeting.id}?voted=1#matter-{matter.id}')
+
+
+# -- satisfaction surveys -----------------------------------------------------
+
+def home_surveys(visit, domain=None):
+    "The open or closed surveys of the sites of the visitor's homes"
+    Survey = extra('property.survey')
+    sites = list({u.site.id for u in home_units(visit.party)})
+    return Survey.search([('site', 'in', sites),
+            ('state', 'in', SURVEY_STATES)] + (domain or []),
+        order=[('start_date', 'DESC'), ('id', 'DESC')],
+        limit=SURVEYS_SHOWN)
+
+
+@app.route(PREFIX + '/surveys', methods=['GET'])
+@portal_page()
+def surveys(visit):
+    return visit.render('surveys.html', title=text('surveys'),
+        surveys=home_surveys(visit),
+        states=selection_labels('property.survey', 'state'))
+
+
+def survey_page(visit, survey, status=HTTPStatus.OK, error=None,
+        info=None, values=None):
+    """The survey's questions with, for each of the visitor's homes of its
+    site, the household's answer (read-only) or the form to answer"""
+    from trytond.modules.property_community.survey import HIGHEST, LOWEST
+    Answer = Pool().get('property.survey.answer')
+    units = [u for u in home_units(visit.party) if u.site == survey.site]
+    answers = {a.unit.id: a for a in Answer.search([
+                ('survey', '=', survey.id),
+                ('unit', 'in', [u.id for u in units])])}
+    homes = []
+    for unit in units:
+        answer = answers.get(unit.id)
+        scores = {l.question.id: l.score for l in answer.lines} if (
+            answer) else {}
+        homes.append((unit, answer, scores))
+    return visit.render('survey.html', status=status, title=survey.name,
+        survey=survey, homes=homes, error=error, info=info,
+        values=values or {}, office_time=office_time,
+        channels=selection_labels('property.survey.answer', 'channel'),
+        states=selection_labels('property.survey', 'state'),
+        scale=range(LOWEST, HIGHEST + 1))
+
+
+@app.route(PREFIX + '/surveys/<int:survey_id>', methods=['GET'])
+@portal_page()
+def survey(visit, survey_id):
+    survey = first_or_404(home_surveys(visit, [('id', '=', survey_id)]))
+    info = text('survey_saved') if visit.request.args.get('answered') \
+        else None
+    return survey_page(visit, survey, info=info)
+
+
+@app.route(PREFIX + '/surveys/<int:survey_id>/answer', methods=['POST'])
+@portal_page()
+def survey_answer(visit, survey_id):
+    """The household of one of the visitor's homes answers the survey:
+    a score from 1 to 5 for every question and a comment; the survey's
+    rules refuse a survey not open, a second answer of the home and a
+    score out of the scale, nothing saved"""
+    Answer = extra('property.survey.answer')
+    survey = first_or_404(home_surveys(visit, [('id', '=', survey_id)]))
+    form = visit.request.form
+    units = {str(u.id): u for u in home_units(visit.party)
+        if u.site == survey.site}
+    unit = units.get(form.get('unit', '')[:12])
+    if unit is None:
+        # another's home (or none): as one that does not exist
+        abort(HTTPStatus.NOT_FOUND)
+    values = {k: form.get(k, '')[:12] for k in form if k.startswith('q')}
+    comment = form.get('comment', '').strip()[:COMMENT_MAX] or None
+
+    def refuse(message):
+        rollback()
+        return survey_page(visit, survey, HTTPStatus.BAD_REQUEST,
+            error=message, values={'unit': unit.id, 'comment': comment,
+                **values})
+
+    scores = {}
+    for section in survey.sections:
+        for question in section.questions:
+            value = values.get(f'q{question.id}', '').strip()
+            if not re.fullmatch(r'-?[0-9]{1,3}', value):
+                return refuse(text('survey_score_required',
+                        question=question.text))
+            scores[question.id] = int(value)
+    try:
+        Answer.submit(survey, unit, visit.party, scores, comment,
+            channel='portal')
+    except (UserError, ValidationError) as exception:
+        return refuse(text('survey_refused', reason=exception.message))
+    return visit.redirect(
+        f'surveys/{survey.id}?answered=1#home-{unit.id}')
+
+
+# -- common income statements (with property_billing) -------------------------
+
+def home_statements(visit):
+    "The published common income statements of the visitor's sites"
+    Statement = extra('property.community.income.statement')
+    sites = {u.site for u in home_units(visit.party)}
+    return [s for site in sorted(sites, key=lambda s: s.code or '')
+        for s in Statement.published_statements(site)]
+
+
+@app.route(PREFIX + '/statements', methods=['GET'])
+@portal_page()
+def statements(visit):
+    return visit.render('statements.html', title=text('statements'),
+        statements=home_statements(visit))
+
+
+@app.route(PREFIX + '/statements/<int:statement_id>/statement.pdf',
+    methods=['GET'])
+@portal_page()
+def statement_pdf(visit, statement_id):
+    Report = extra('property.community.income.statement.report',
+        type='report')
+    statement = first_or_404([s for s in home_statements(visit)
+            if s.id == statement_id])
+    _, content, _, _ = Report.execute([statement.id], {
+            'model': statement.__name__, 'id': statement.id,
+            'ids': [statement.id]})
+    return file_response(visit, bytes(content), 'application/pdf',
+        f'statement-{statement.year}-Q{statement.quarter}.pdf')

@@ -294,7 +294,7 @@ class PropertyPortalTestCase(
         self.assertIn('登录', html)
         client.sign_in('13800000003')
         for path in ['homes', 'bills', 'tickets', 'tickets/new', 'guests',
-                'notices', 'meetings',
+                'notices', 'meetings', 'surveys', 'statements',
                 f"homes/{self.env['units'][2]}/request", 'forgot',
                 'reset?token=x&email=y']:
             html = self.page(client, path)
@@ -1234,6 +1234,195 @@ class PropertyPortalTestCase(
         html = self.page(self.wang, path)
         self.assertNotIn('name="choice"', html)
         self.assertIn('通过', html)
+
+    def test_survey_answered_once_in_portal(self):
+        """The household answers the open survey of its site once in the
+        portal (channel Portal) and reads its answer back; a second answer,
+        a score out of the scale or missing, a closed survey (refused in
+        the owner's language), a form without its CSRF token are refused,
+        nothing saved; another's home and a draft survey answer 404"""
+        env = self.env
+        today = office_today()
+
+        def surveys(pool):
+            Survey = pool.get('property.survey')
+            open_, closed, draft = Survey.create([{
+                        'name': name, 'site': env['site'],
+                        'start_date': today,
+                        'end_date': today + dt.timedelta(days=30),
+                        'sections': [('create', [{'sequence': 1,
+                                        'kind': 'overall', 'name': "总体满意度",
+                                        'questions': [('create', [
+                                                    {'text': "物业服务总体"},
+                                                    {'text': "楼道清洁"}])]}])],
+                        } for name in ["业主满意度调查", "上次调查", "下次调查"]])
+            Survey.open([open_, closed])
+            Survey.close([closed])
+            return (open_.id, [q.id for q in open_.sections[0].questions],
+                closed.id, [q.id for q in closed.sections[0].questions],
+                draft.id)
+        survey, (q1, q2), closed, closed_questions, draft = self.as_staff(
+            'manager', surveys)
+        path = f'surveys/{survey}'
+        html = self.page(self.wang, 'surveys')
+        self.assertIn(path, html)
+        self.assertIn(f'surveys/{closed}', html)
+        self.assertNotIn(f'surveys/{draft}', html)
+        self.page(self.wang, f'surveys/{draft}', HTTPStatus.NOT_FOUND)
+        html = self.page(self.wang, path)
+        self.assertIn(f'name="q{q1}"', html)
+        self.assertIn('5 非常满意', html)
+
+        def answers(pool):
+            Answer = pool.get('property.survey.answer')
+            return [(a.unit.id, a.party.id, a.channel, a.comment,
+                    sorted((l.question.id, l.score) for l in a.lines))
+                for a in Answer.search([], order=[('id', 'ASC')])]
+
+        def answer(client, values, survey=survey,
+                status=HTTPStatus.SEE_OTHER, **kwargs):
+            response = client.post(f'surveys/{survey}/answer', values,
+                **kwargs)
+            self.assertEqual(response.status_code, status,
+                response.get_data(as_text=True)[:300])
+            return response.get_data(as_text=True)
+
+        wang_home = str(env['units'][0])
+        answer(self.wang, {'unit': wang_home, f'q{q1}': '5', f'q{q2}': '3',
+                'comment': "楼道灯坏了"})
+        self.assertEqual(committed(lambda: answers(Pool())), [
+                (env['units'][0], env['wang'], 'portal', "楼道灯坏了",
+                    [(q1, 5), (q2, 3)])])
+        html = self.page(self.wang, f'{path}?answered=1')
+        self.assertIn('您的答卷已保存', html)
+        self.assertIn('您家已作答（业主门户）', html)
+        self.assertNotIn(f'name="q{q1}"', html)
+        before = committed(lambda: answers(Pool()))
+        zhang = PortalClient()
+        zhang.sign_in('13800000003')
+        zhang.get('lang/en')
+        zhang_home = str(env['units'][2])
+        for client, values, message, survey_ in [
+                (self.wang, {'unit': wang_home, f'q{q1}': '4',
+                        f'q{q2}': '4'}, '已提交过调查', survey),
+                (self.li, {'unit': str(env['units'][1]), f'q{q1}': '6',
+                        f'q{q2}': '4'}, '超出范围', survey),
+                (self.li, {'unit': str(env['units'][1]), f'q{q1}': '0',
+                        f'q{q2}': '4'}, '超出范围', survey),
+                (self.li, {'unit': str(env['units'][1]), f'q{q1}': '4'},
+                    '请为问题“楼道清洁”评1至5分', survey),
+                (self.li, {'unit': str(env['units'][1]), f'q{q1}': 'x',
+                        f'q{q2}': '4'}, '请为问题“物业服务总体”评1至5分',
+                    survey),
+                (zhang, {'unit': zhang_home, f'q{q1}': '9', f'q{q2}': '4'},
+                    'Your answer was not saved', survey),
+                (zhang, {'unit': zhang_home, **{f'q{q}': '4'
+                            for q in closed_questions}},
+                    'is not open', closed)]:
+            html = answer(client, values, survey=survey_,
+                status=HTTPStatus.BAD_REQUEST)
+            self.assertIn(message, html)
+        # another's home, a draft survey: as if they did not exist
+        answer(self.li, {'unit': wang_home, f'q{q1}': '4', f'q{q2}': '4'},
+            status=HTTPStatus.NOT_FOUND)
+        answer(self.li, {'unit': str(env['units'][1]), f'q{q1}': '4',
+                f'q{q2}': '4'}, survey=draft, status=HTTPStatus.NOT_FOUND)
+        answer(self.li, {'unit': str(env['units'][1]), f'q{q1}': '4',
+                f'q{q2}': '4'}, status=HTTPStatus.FORBIDDEN, csrf=False)
+        self.assertEqual(committed(lambda: answers(Pool())), before)
+        self.assertNotIn("楼道灯坏了", self.page(self.li, path))
+
+    def test_common_income_statements_of_own_site(self):
+        """The owners read the published quarterly statements of their
+        site's common income with the figures and print them; a draft and
+        another site's statement are not shown (404 for the PDF)"""
+        from trytond.modules.account.tests import get_fiscalyear
+        env = self.env
+        today = office_today()
+        quarter = (today.month - 1) // 3
+        year = today.year if quarter else today.year - 1
+        quarter = quarter or 4
+        day = dt.date(year, 3 * quarter, 15)
+
+        def ledger(pool):
+            "The administrator sets the site's ledger up, another site's"
+            AccountType = pool.get('account.account.type')
+            Account = pool.get('account.account')
+            FiscalYear = pool.get('account.fiscalyear')
+            Journal = pool.get('account.journal')
+            Ledger = pool.get('property.community.ledger')
+            Site = pool.get('property.site')
+            Statement = pool.get('property.community.income.statement')
+            User = pool.get('res.user')
+            ModelData = pool.get('ir.model.data')
+            company = pool.get('company.company')(env['company'])
+            with Transaction().set_context(company=company.id):
+                if not FiscalYear.search([('company', '=', company.id),
+                            ('start_date', '<=', day),
+                            ('end_date', '>=', day)]):
+                    fiscalyear = get_fiscalyear(company, day)
+                    fiscalyear.save()
+                    FiscalYear.create_period([fiscalyear])
+                kind, = AccountType.create([{'name': "Balance",
+                            'company': company.id, 'statement': 'balance'}])
+                accounts = Account.create([{'name': n, 'code': c,
+                            'type': kind.id, 'company': company.id}
+                        for c, n in [('2241', "专项维修资金"),
+                            ('100201', "维修资金专户"), ('2242', "公共收益"),
+                            ('100202', "基本户")]])
+            journal, = Journal.search([('type', '=', 'general')], limit=1)
+            Ledger.create([{'site': env['site'], 'journal': journal.id,
+                        'fund_account': accounts[0].id,
+                        'fund_bank_account': accounts[1].id,
+                        'income_account': accounts[2].id,
+                        'income_bank_account': accounts[3].id}])
+            finance = create_staff("钱会计", 'portal.finance',
+                'property_billing.group_property_finance', company,
+                [Site(env['site'])])
+            User.write([finance], {'groups': [('add', [
+                                ModelData.get_id('account',
+                                    'group_account')])]})
+            other, = Site.create([{'name': "Other Garden", 'code': 'OG',
+                        'company': company.id}])
+            theirs, = Statement.create([{'site': other.id, 'year': year,
+                        'quarter': str(quarter)}])
+            Statement.publish([theirs])
+            return finance.id, theirs.id
+        env['finance'], theirs = committed(lambda: ledger(Pool()), user=1)
+
+        def post(pool):
+            Income = pool.get('property.community.income')
+            Statement = pool.get('property.community.income.statement')
+            entries = Income.create([{'site': env['site'], 'kind': k,
+                        'date': day, 'amount': Decimal(a),
+                        'description': t} for k, a, t in [
+                        ('advertising', '6000.00', "电梯广告"),
+                        ('use', '1500.00', "绿化补种")]])
+            Income.post(entries)
+            mine, draft = Statement.create([{'site': env['site'],
+                        'year': y, 'quarter': str(q)} for y, q in [
+                        (year, quarter), (year - 1, 1)]])
+            return mine.id, draft.id
+        mine, draft = self.as_staff('finance', post)
+        self.as_staff('manager', lambda pool: pool.get(
+                'property.community.income.statement').publish([pool.get(
+                        'property.community.income.statement')(mine)]))
+        html = self.page(self.wang, 'statements')
+        self.assertIn(f'statements/{mine}/statement.pdf', html)
+        for expected in ['公共收益', '6,000.00', '1,500.00', '4,500.00',
+                '上期结余']:
+            self.assertIn(expected, html)
+        for other in [theirs, draft]:
+            self.assertNotIn(f'statements/{other}/', html)
+            response = self.wang.get(f'statements/{other}/statement.pdf')
+            self.assertEqual(response.status_code, HTTPStatus.NOT_FOUND)
+            self.assertNotIn(b'%PDF', response.data)
+        response = self.wang.get(f'statements/{mine}/statement.pdf')
+        self.assertEqual(response.status_code, HTTPStatus.OK)
+        self.assertEqual(response.mimetype, 'application/pdf')
+        text = pdf_text(response.data)
+        for expected in ['公共收益', '电梯广告', '6,000.00', '4,500.00']:
+            self.assertIn(expected, text)
 
 
 class PortalClient:
