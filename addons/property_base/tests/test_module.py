@@ -49,17 +49,20 @@ class PropertyBaseTestCase(
     @with_transaction()
     def test_client_date_is_office_date(self):
         """A window's Date() is the office's date as the web client in the
-        office evaluates it: at 06:30 and 07:59 in Shanghai the machine's
-        UTC date is still the day before, at 08:00 and at 23:59 it is the
-        same day; on New Year's morning the office is in the new year"""
+        office evaluates it: at 06:30, 07:30 and 07:59 in Shanghai the
+        machine's UTC date is still the day before, at 08:00, 23:30 and
+        23:59 it is the same day; on New Year's morning the office is in the
+        new year"""
         from trytond.pyson import Date, PYSONDecoder, PYSONEncoder
         company = create_company()
         encoded = PYSONEncoder().encode(Date(delta_days=30))
         with Transaction().set_context(company=company.id):
             for office, expected in [
                     (dt.datetime(2026, 12, 6, 6, 30), dt.date(2027, 1, 5)),
+                    (dt.datetime(2026, 12, 6, 7, 30), dt.date(2027, 1, 5)),
                     (dt.datetime(2026, 12, 6, 7, 59), dt.date(2027, 1, 5)),
                     (dt.datetime(2026, 12, 6, 8, 0), dt.date(2027, 1, 5)),
+                    (dt.datetime(2026, 12, 6, 23, 30), dt.date(2027, 1, 5)),
                     (dt.datetime(2026, 12, 6, 23, 59), dt.date(2027, 1, 5)),
                     (dt.datetime(2027, 1, 1, 0, 5), dt.date(2027, 1, 31)),
                     ]:
