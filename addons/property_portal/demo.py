@@ -12,7 +12,12 @@ today (a pass the gate's Check Guest Pass accepts). With the community
 (whose demo part runs first), the manager of the first owner's site has
 opened a second owners' meeting, record date yesterday, that the owner
 votes on in the portal (Owners' votes), and this month's satisfaction
-survey of the site, which the owners answer in the portal (Surveys)."""
+survey of the site, which the owners answer in the portal (Surveys).
+With the renovations (whose demo part runs first), the first owner has
+applied in the portal for the renovation of a home with no renovation
+open, the documents uploaded; the office approved it, took the deposit
+and issued the permit, and the building manager's patrol issued a
+rectification notice (Renovation)."""
 
 # login e-mail, password: the owners in the order of their homes
 LOGINS = [
@@ -76,6 +81,7 @@ def build(pool, company, rng, log):
         requests_and_guests(pool, owners[0], log)
         open_meeting(pool, owners[0], log)
         open_survey(pool, owners[0], log)
+        renovation(pool, owners[0], log)
 
 
 def requests_and_guests(pool, owner, log):
@@ -167,3 +173,91 @@ def open_survey(pool, owner, log):
         Survey.open([survey])
     log(f"portal: satisfaction survey of {site.code} open for answers in "
         f"the portal: {survey.name}")
+
+
+# A small picture and PDF of the documents the owner photographed
+DEMO_PNG = (b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01'
+    b'\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00'
+    b'\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00'
+    b'\x00\x00\x00IEND\xaeB`\x82')
+DEMO_PDF = b'%PDF-1.4\n%\xe2\xe3\xcf\xd3\n%%EOF\n'
+
+
+def renovation(pool, owner, log):
+    """The owner applies in the portal for the renovation of a home they
+    own with no renovation open; the office works it: the manager
+    approves, the finance clerk takes the deposit, the front desk issues
+    the permit, the building manager's patrol finds drilling after hours
+    and issues a rectification notice"""
+    import datetime as dt
+
+    from trytond.transaction import Transaction
+
+    from .routes import owned_units
+    from .routes_decoration import (
+        apply_for_renovation, contractors, document_kinds)
+    try:
+        Application = pool.get('property.decoration.application')
+    except KeyError:
+        return
+    from trytond.modules.property_decoration.application import OPEN_STATES
+    Inspection = pool.get('property.decoration.inspection')
+    Violation = pool.get('property.decoration.violation')
+    Type = pool.get('property.decoration.violation.type')
+    Invoice = pool.get('account.invoice')
+    MoveLine = pool.get('account.move.line')
+    Method = pool.get('account.invoice.payment.method')
+    User = pool.get('res.user')
+    today = pool.get('ir.date').today()
+
+    class Visit:
+        party = owner
+    busy = {a.unit.id for a in Application.search(
+            [('state', 'in', OPEN_STATES)])}
+    units = [u for u in owned_units(Visit()).values() if u.id not in busy]
+    companies = [c for c in contractors() if c.qualification_number]
+    if not units or not companies:
+        log("portal: no home of the first owner free for a renovation")
+        return
+    unit, contractor = units[0], companies[0]
+    kinds = document_kinds(contractor)
+    uploads = {kind: [('pdf', DEMO_PDF)] if kind == 'drawings'
+        else [('png', DEMO_PNG)] for kind, required in kinds if required}
+    site = unit.site.code.lower()
+    users = {u.login: u.id for u in User.search([('login', 'in', [
+                    f'manager.{site}', 'finance', f'front.desk.{site}',
+                    f'building.{site}'])])}
+
+    def as_(login):
+        return Transaction().set_user(users.get(login, 0))
+    application = apply_for_renovation(owner, unit, today,
+        today + dt.timedelta(days=45), contractor, [
+            ('floors', "客厅、卧室铺设实木复合地板 58 m²"),
+            ('kitchen_bath', "厨房橱柜、卫生间洁具更换"),
+            ('electrical', "")],
+        "二手房翻新，不改动承重墙和外窗", kinds, uploads)
+    with as_(f'manager.{site}'):
+        Application.approve([Application(application.id)])
+    with as_('finance'):
+        invoice = Invoice(Application(application.id).deposit_invoice.id)
+        method, = Method.search([('company', '=', unit.site.company.id)],
+            order=[('id', 'ASC')], limit=1)
+        lines = invoice.pay_invoice(invoice.amount_to_pay, method, today)
+        MoveLine.reconcile(list(invoice.lines_to_pay) + lines)
+        Invoice.process([invoice])
+    with as_(f'front.desk.{site}'):
+        Application.start([Application(application.id)])
+    with as_(f'building.{site}'):
+        type_, = Type.search([('code', '=', 'V27')], limit=1)
+        inspection, = Inspection.create([{
+                    'application': application.id,
+                    'lines': [('create', [{'type': type_.id,
+                                    'description': "21:10 仍在电钻施工，"
+                                    "邻居投诉噪音"}])]}])
+        Inspection.confirm([inspection])
+        violation, = Inspection(inspection.id).violations
+        Violation.notify([violation])
+    application = Application(application.id)
+    log(f"portal: renovation {application.number} of {unit.rec_name} "
+        f"applied in the portal, permit {application.permit_number}, "
+        f"{len(violation.notices)} rectification notice")

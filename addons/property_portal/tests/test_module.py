@@ -91,11 +91,15 @@ class PropertyPortalTestCase(
         Invitation = pool.get('property.portal.invitation')
         Ticket = pool.get('property.ticket')
         Attachment = pool.get('ir.attachment')
+        from trytond.modules.property_decoration.tests.tools import (
+            setup_decoration)
         estate = create_estate("Portal Garden", 'PG')
         company = estate['company']
+        decoration = setup_decoration(estate)
         wang, li, zhang, liu = estate['owners'][:4]
         set_chinese(('property_base', 'property_helpdesk',
-                'property_billing', 'property_community', 'property_portal'))
+                'property_billing', 'property_community',
+                'property_decoration', 'property_portal'))
         for party, name, contacts in [
                 (liu, "刘洋", [('email', 'liu@example.com')]),
                 (wang, "王芳", [('email', 'Wang@Example.com'),
@@ -161,6 +165,9 @@ class PropertyPortalTestCase(
             manager = create_staff("孙建国", 'portal.manager',
                 'property_base.group_property_manager', company,
                 [estate['site']])
+            building = create_staff("陈立", 'portal.building',
+                'property_base.group_property_building_manager', company,
+                [estate['site']])
         invoices = {i.party.id: i for i in Invoice.search([
                     ('property_month', '=', MONTH)])}
         return {
@@ -176,6 +183,8 @@ class PropertyPortalTestCase(
             'wang_paid_number': paid.number,
             'clerk': clerk.id, 'manager': manager.id,
             'buildings': [b.id for b in estate['buildings']],
+            'contractor': decoration['contractor'].id,
+            'building': building.id,
             }
 
     # -- invitations (in a rolled back transaction) -------------------------
@@ -295,6 +304,7 @@ class PropertyPortalTestCase(
         client.sign_in('13800000003')
         for path in ['homes', 'bills', 'tickets', 'tickets/new', 'guests',
                 'notices', 'meetings', 'surveys', 'statements',
+                'renovations', 'renovations/new',
                 f"homes/{self.env['units'][2]}/request", 'forgot',
                 'reset?token=x&email=y']:
             html = self.page(client, path)
@@ -949,7 +959,8 @@ class PropertyPortalTestCase(
         "Every new form sent without the page's CSRF token is refused"
         counts = [(m, self.count(m)) for m in [
                 'property.portal.household_request',
-                'property.portal.guest']]
+                'property.portal.guest',
+                'property.decoration.application']]
         for path, data in [
                 ('forgot', {'login': 'wang@example.com'}),
                 ('reset', {'token': 'x', 'email': 'wang@example.com',
@@ -959,17 +970,23 @@ class PropertyPortalTestCase(
                     {'role': 'family', 'name': "王小红"}),
                 ('guests', {'unit': str(self.env['units'][0]),
                         'name': "陈先生", 'people': '1',
-                        'date': '2030-01-01'})]:
+                        'date': '2030-01-01'}),
+                ('renovations/new', {'unit': str(self.env['units'][0]),
+                        'planned_start': '2030-01-01',
+                        'planned_end': '2030-02-01', 'scope': 'floors'})]:
             response = self.wang.post(path, data, csrf=False)
             self.assertEqual(response.status_code, HTTPStatus.FORBIDDEN, path)
         self.assertEqual([(m, self.count(m)) for m, _ in counts], counts)
 
     @SETTINGS
-    @given(st.sampled_from(['request', 'guests', 'forgot', 'reset']),
+    @given(st.sampled_from(['request', 'guests', 'forgot', 'reset',
+                'renovations/new']),
         st.fixed_dictionaries({}, optional={name: HOSTILE for name in [
                     'role', 'name', 'phone', 'relation', 'from_date',
                     'to_date', 'unit', 'people', 'date', 'login', 'token',
-                    'email', 'password', 'password2']}))
+                    'email', 'password', 'password2', 'planned_start',
+                    'planned_end', 'contractor', 'scope', 'description',
+                    'scope_note_floors', 'doc_owner_identity']}))
     def test_new_forms_hostile_values(self, form, values):
         """Hostile values on the new forms: a record of the owner's home
         or a refusal in the owner's language, never a server error"""
@@ -987,6 +1004,195 @@ class PropertyPortalTestCase(
         elif response.status_code == HTTPStatus.SEE_OTHER and form != 'reset':
             self.assertFalse(response.location.endswith('/signin'))
 
+
+    # -- renovations (with property_decoration) -------------------------------
+
+    def renovation_form(self, home, **values):
+        "A renovation form of the home with every document of the checklist"
+        today = committed(lambda: Pool().get('ir.date').today())
+        data = {'unit': str(home),
+            'planned_start': today.isoformat(),
+            'planned_end': (today + dt.timedelta(days=45)).isoformat(),
+            'contractor': str(self.env['contractor']),
+            'scope': ['floors', 'kitchen_bath'],
+            'scope_note_floors': "客厅铺木地板 35 m²",
+            'description': "全屋翻新，不改动承重墙"}
+        for kind in ['owner_authorisation', 'owner_identity',
+                'worker_identity', 'business_licence', 'qualification',
+                'drawings']:
+            data[f'doc_{kind}'] = [(io.BytesIO(
+                        PNG if kind != 'drawings' else b'%PDF-1.4\n%...'),
+                    f'{kind}.png')]
+        data.update(values)
+        return data
+
+    def test_renovation_refused_without_change(self):
+        """Bad input on the renovation form (end before start, a start in
+        the past, no scope, a required document missing, text named .jpg,
+        a file over 10 MB, another owner's home) is refused in the owner's
+        language, nothing saved; a resident who owns no home gets 404"""
+        env = self.env
+        zhao = PortalClient()
+        self.assertEqual(zhao.sign_in('zhao@example.com').status_code,
+            HTTPStatus.SEE_OTHER)
+        for path in ['renovations', 'renovations/new']:
+            self.page(zhao, path, HTTPStatus.NOT_FOUND)
+        self.assertEqual(zhao.post('renovations/new', self.renovation_form(
+                    env['units'][2]), content_type='multipart/form-data'
+                ).status_code, HTTPStatus.NOT_FOUND)
+        html = self.page(self.li, 'renovations/new')
+        for expected in ['营业执照', '身份证', '装修项目', 'Jiayi Decoration']:
+            self.assertIn(expected, html)
+        today = committed(lambda: Pool().get('ir.date').today())
+        before = (self.count('property.decoration.application'),
+            self.count('ir.attachment'))
+        unit = env['units'][1]
+        for values, message in [
+                ({'planned_end': (today - dt.timedelta(days=1)
+                            ).isoformat()}, '计划完工日期早于开工日期'),
+                ({'planned_start': (today - dt.timedelta(days=1)
+                            ).isoformat()}, '开工日期不能早于今天'),
+                ({'scope': []}, '请至少选择一项装修项目'),
+                ({'doc_owner_identity': []}, '缺少申请资料：业主身份证复印件'),
+                ({'doc_owner_identity': [(io.BytesIO(
+                                    b'<script>alert(1)</script>'),
+                                'id.jpg')]}, '只能上传照片'),
+                ({'doc_drawings': [(io.BytesIO(b'%PDF-' + b'0' * (
+                                        10 * 2 ** 20)), 'big.pdf')]},
+                    '超过 10 MB'),
+                ({'unit': str(env['units'][0])}, '请选择您的一处房屋'),
+                ({'contractor': str(env['li'])}, '请从列表中选择装修单位')]:
+            response = self.li.post('renovations/new',
+                self.renovation_form(unit, **values),
+                content_type='multipart/form-data')
+            self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST,
+                message)
+            self.assertIn(message, response.get_data(as_text=True))
+        self.assertEqual((self.count('property.decoration.application'),
+                self.count('ir.attachment')), before)
+
+    def test_renovation_applied_followed_permit_and_notices(self):
+        """An owner applies for a renovation with the documents: submitted
+        as one taken at the counter, channel portal; the office approves
+        it and issues the permit, then a rectification notice; the owner
+        follows each step and prints the permit and the notice; another
+        owner gets 404 on all of it"""
+        env = self.env
+        response = self.wang.post('renovations/new',
+            self.renovation_form(env['units'][0]),
+            content_type='multipart/form-data')
+        self.assertEqual(response.status_code, HTTPStatus.SEE_OTHER,
+            response.get_data(as_text=True)[:500])
+        application_id = int(re.search(r'/renovations/(\d+)',
+                response.location).group(1))
+
+        def submitted():
+            pool = Pool()
+            Application = pool.get('property.decoration.application')
+            Attachment = pool.get('ir.attachment')
+            application = Application(application_id)
+            attachments = Attachment.search(
+                [('resource', '=', str(application))])
+            return ((application.state, application.channel,
+                    application.owner.id, application.unit.id,
+                    application.contractor.id,
+                    sorted(i.kind for i in application.scope_items),
+                    all(d.received for d in application.documents
+                        if d.required)),
+                len(attachments), [a.id for a in attachments
+                    if a.name == 'owner_identity-1.png'][0])
+        state, files, attachment_id = committed(submitted)
+        self.assertEqual(state, ('submitted', 'portal', env['wang'],
+                env['units'][0], env['contractor'],
+                ['floors', 'kitchen_bath'], True))
+        self.assertEqual(files, 6)
+        html = self.page(self.wang, f'renovations/{application_id}?sent=1')
+        for expected in ['已提交', '您的申请已提交管理处', '客厅铺木地板',
+                '业主身份证复印件']:
+            self.assertIn(expected, html)
+        self.assertIn(f'renovation-{application_id}',
+            self.page(self.wang, 'renovations'))
+        # a second application of the same home while this one is open
+        response = self.wang.post('renovations/new',
+            self.renovation_form(env['units'][0]),
+            content_type='multipart/form-data')
+        self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST)
+        self.assertIn('class="error"', response.get_data(as_text=True))
+
+        def approve(pool):
+            Application = pool.get('property.decoration.application')
+            Application.approve([Application(application_id)])
+            return Application(application_id).deposit_invoice.id
+        deposit_invoice = self.as_staff('manager', approve)
+
+        def pay_deposit():
+            # the cashier takes the deposit (the administrator here)
+            from trytond.modules.property_decoration.tests.tools import pay
+            pool = Pool()
+            Invoice = pool.get('account.invoice')
+            Method = pool.get('account.invoice.payment.method')
+            company = pool.get('company.company')(env['company'])
+            method, = Method.search([('company', '=', company.id)],
+                limit=1)
+            pay({'company': company, 'cash': method},
+                Invoice(deposit_invoice))
+        committed(pay_deposit)
+
+        def start(pool):
+            Application = pool.get('property.decoration.application')
+            Application.start([Application(application_id)])
+            return Application(application_id).permit_number
+        permit = self.as_clerk(start)
+        html = self.page(self.wang, f'renovations/{application_id}')
+        for expected in ['施工中', permit, '已批准', '许可证（PDF）']:
+            self.assertIn(expected, html)
+        response = self.wang.get(f'renovations/{application_id}/permit.pdf')
+        self.assertEqual(response.status_code, HTTPStatus.OK)
+        self.assertEqual(response.mimetype, 'application/pdf')
+        text = pdf_text(response.data)
+        self.assertIn('装修许可证', text)
+        self.assertIn(permit, text)
+
+        def notice(pool):
+            # the building manager's patrol finds drilling after hours and
+            # issues the rectification notice
+            Inspection = pool.get('property.decoration.inspection')
+            Violation = pool.get('property.decoration.violation')
+            Type = pool.get('property.decoration.violation.type')
+            type_, = Type.search([('code', '=', 'V27')])
+            inspection, = Inspection.create([{
+                        'application': application_id,
+                        'lines': [('create', [{'type': type_.id,
+                                        'description': "21:00 后仍在电钻施工",
+                                        }])]}])
+            Inspection.confirm([inspection])
+            violation, = Inspection(inspection.id).violations
+            Violation.notify([violation])
+            notice, = Violation(violation.id).notices
+            return notice.id, notice.number
+        notice_id, notice_number = self.as_staff('building', notice)
+        html = self.page(self.wang, f'renovations/{application_id}')
+        self.assertIn(notice_number, html)
+        response = self.wang.get(
+            f'renovations/{application_id}/notices/{notice_id}/notice.pdf')
+        self.assertEqual(response.status_code, HTTPStatus.OK)
+        self.assertIn(notice_number, pdf_text(response.data))
+        self.assertEqual(self.wang.get(f'renovations/{application_id}/'
+                f'attachments/{attachment_id}').mimetype, 'image/png')
+        # the second owner: none of it
+        self.assertNotIn(f'renovation-{application_id}',
+            self.page(self.li, 'renovations'))
+        for path in [f'renovations/{application_id}',
+                f'renovations/{application_id}/permit.pdf',
+                f'renovations/{application_id}/attachments/{attachment_id}',
+                f'renovations/{application_id}/notices/{notice_id}/'
+                'notice.pdf']:
+            response = self.li.get(path)
+            self.assertEqual(response.status_code, HTTPStatus.NOT_FOUND,
+                path)
+            self.assertNotIn(b'%PDF', response.data)
+            self.assertNotIn(b'\x89PNG', response.data)
+            self.assertNotIn(permit, response.get_data(as_text=True))
 
     # -- notices and owners' votes (with property_community) -----------------
 
