@@ -319,6 +319,18 @@ class DayAtTheOfficeTestCase(unittest.TestCase):
                         as_text=True))
                 self.assertIn('statement.pdf', client.get(
                         f'{base}/statements').get_data(as_text=True))
+                # the renovation applied in the portal, its permit issued
+                # and a rectification notice of the patrol
+                renovations = client.get(f'{base}/renovations').get_data(
+                    as_text=True)
+                job = re.search(r'href="[^"]*/renovations/([0-9]+)"',
+                    renovations)
+                self.assertTrue(job, renovations)
+                html = client.get(f'{base}/renovations/{job[1]}').get_data(
+                    as_text=True)
+                for expected in ['施工中', 'permit.pdf', 'notice.pdf',
+                        '客厅、卧室铺设实木复合地板']:
+                    self.assertIn(expected, html)
         # and a guest pass for the day the demo was built (its today)
         self.assertEqual(committed(lambda: [g.date for g in Pool().get(
                         'property.portal.guest').search(
