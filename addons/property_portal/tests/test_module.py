@@ -1009,7 +1009,7 @@ class PropertyPortalTestCase(
 
     def renovation_form(self, home, **values):
         "A renovation form of the home with every document of the checklist"
-        today = committed(lambda: Pool().get('ir.date').today())
+        today = office_today()
         data = {'unit': str(home),
             'planned_start': today.isoformat(),
             'planned_end': (today + dt.timedelta(days=45)).isoformat(),
@@ -1043,7 +1043,7 @@ class PropertyPortalTestCase(
         html = self.page(self.li, 'renovations/new')
         for expected in ['营业执照', '身份证', '装修项目', 'Jiayi Decoration']:
             self.assertIn(expected, html)
-        today = committed(lambda: Pool().get('ir.date').today())
+        today = office_today()
         before = (self.count('property.decoration.application'),
             self.count('ir.attachment'))
         unit = env['units'][1]
@@ -1068,6 +1068,19 @@ class PropertyPortalTestCase(
             self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST,
                 message)
             self.assertIn(message, response.get_data(as_text=True))
+        # the works start today at the earliest, the office's today: at
+        # 00:30 on 1 June at the office (UTC still 31 May) 31 May is past,
+        # 1 June is not (refused only for the missing scope)
+        with office_clock(dt.datetime(2027, 6, 1, 0, 30)):
+            for start, message in [('2027-05-31', '开工日期不能早于今天'),
+                    ('2027-06-01', '请至少选择一项装修项目')]:
+                response = self.li.post('renovations/new',
+                    self.renovation_form(unit, planned_start=start,
+                        planned_end='2027-07-01', scope=[]),
+                    content_type='multipart/form-data')
+                self.assertEqual(response.status_code,
+                    HTTPStatus.BAD_REQUEST, start)
+                self.assertIn(message, response.get_data(as_text=True))
         self.assertEqual((self.count('property.decoration.application'),
                 self.count('ir.attachment')), before)
 
