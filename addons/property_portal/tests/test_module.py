@@ -1115,6 +1115,19 @@ class PropertyPortalTestCase(
                 len(attachments), [a.id for a in attachments
                     if a.name == 'owner_identity-1.png'][0])
         state, files, attachment_id = committed(submitted)
+
+        def tab(pool):
+            # the front desk finds it under the tab From the Portal
+            from trytond.pyson import PYSONDecoder
+            Domain = pool.get('ir.action.act_window.domain')
+            Application = pool.get('property.decoration.application')
+            domain = Domain(pool.get('ir.model.data').get_id(
+                    'property_portal', 'act_application_form_domain_portal'))
+            return (domain.act_window.res_model, [a.id for a in
+                    Application.search(PYSONDecoder().decode(
+                            domain.domain))])
+        self.assertEqual(self.as_clerk(tab),
+            ('property.decoration.application', [application_id]))
         self.assertEqual(state, ('submitted', 'portal', env['wang'],
                 env['units'][0], env['contractor'],
                 ['floors', 'kitchen_bath'], True))
