@@ -812,6 +812,59 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             with self.assertRaises(UserError):
                 Line.create([values])
 
+    @with_transaction()
+    def test_update_renames_period_columns(self):
+        """A database billed before the billing month was called `month`
+        (columns period, property_period, period_start/end/key/days) keeps
+        its data through the module's update: each model's __register__,
+        as the update runs it, renames the old columns back"""
+        pool = Pool()
+        Run = pool.get('property.billing.run')
+        Line = pool.get('property.billing.line')
+        Invoice = pool.get('account.invoice')
+        TableHandler = backend.TableHandler
+        estate = create_estate()
+        with set_company(estate['company']):
+            self._assign(estate, 'PF', D('1.85'))
+            run = bill(self._run(estate))
+        renames = [
+            (Run, [('month', 'period')]),
+            (Line, [(f'service_{n}', f'period_{n}')
+                    for n in ['start', 'end', 'key', 'days']]),
+            (Invoice, [('property_month', 'property_period')]),
+            ]
+        cursor = Transaction().connection.cursor()
+
+        def rows(Model, columns):
+            table = Model.__table__()
+            cursor.execute(*table.select(table.id,
+                    *[getattr(table, c) for c in columns],
+                    order_by=[table.id]))
+            return [tuple(r) for r in cursor]
+        before = {M.__name__: rows(M, [n for n, _ in names])
+            for M, names in renames}
+        self.assertTrue(before['property.billing.line'])
+        self.assertIn((run.id, MONTH), before['property.billing.run'])
+        # the database as the old module left it
+        for Model, names in renames:
+            table_h = TableHandler(Model)
+            for new, old in names:
+                table_h.column_rename(new, old)
+            table_h = TableHandler(Model)
+            for new, old in names:
+                self.assertTrue(table_h.column_exist(old))
+                self.assertFalse(table_h.column_exist(new))
+        # the update
+        for Model, _ in renames:
+            Model.__register__('property_billing')
+        for Model, names in renames:
+            table_h = TableHandler(Model)
+            for new, old in names:
+                self.assertFalse(table_h.column_exist(old), old)
+            self.assertEqual(rows(Model, [n for n, _ in names]),
+                before[Model.__name__])
+        self.assertEqual(Run(run.id).month, MONTH)
+
     # -- bad input ---------------------------------------------------------
 
     @with_transaction()
