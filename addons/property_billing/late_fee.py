@@ -29,7 +29,7 @@ from trytond.modules.property_base.workflow import (
     StampMixin, WorkflowGuardMixin)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 LATE_FEE = 'property_late_fee'
 
@@ -61,19 +61,21 @@ def _invoice(dunning):
 
 def late_fees_due(party, company):
     """The late fees (滞纳金) charged to the party by the company, less
-    what was waived, not yet settled"""
+    what was waived, not yet settled: a figure of the payer's fee notice
+    (and of the owner portal's bills page), whoever may read the notice"""
     FeeDunningLevel = Pool().get('account.dunning.fee.dunning_level')
-    fees = FeeDunningLevel.search([
-            ('dunning.party', '=', party.id),
-            ('dunning.company', '=', company.id),
-            ('level.fee.compute_method', '=', LATE_FEE),
-            ])
     due = Decimal(0)
-    for fee in fees:
-        line = fee.receivable_line()
-        if (line and not line.reconciliation
-                and line.move.state == 'posted'):
-            due += fee.property_due
+    with without_check_access():
+        fees = FeeDunningLevel.search([
+                ('dunning.party', '=', party.id),
+                ('dunning.company', '=', company.id),
+                ('level.fee.compute_method', '=', LATE_FEE),
+                ])
+        for fee in fees:
+            line = fee.receivable_line()
+            if (line and not line.reconciliation
+                    and line.move.state == 'posted'):
+                due += fee.property_due
     return due
 
 
