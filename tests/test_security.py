@@ -73,6 +73,8 @@ TYPE_GUARD_EXEMPT = {
             'property.training.shortfall',
             ], _QUERY),
     **dict.fromkeys([
+            'account.dunning.fee',
+            'account.dunning.fee.dunning_level',
             'account.invoice',
             'account.invoice.line',
             'account.move',
