@@ -31,7 +31,8 @@ from trytond.transaction import Transaction
 # every addon of the suite
 MODULES = SUITE_MODULES
 # Models of other modules the suite grants rights on
-EXTRA_MODELS = ['account.invoice', 'account.invoice.line',
+EXTRA_MODELS = ['account.dunning.fee.dunning_level',
+    'account.invoice', 'account.invoice.line',
     'company.employee', 'stock.move']
 # Models of the suite that need no check of the types of the values sent
 # over RPC (property_base.common.CheckValuesMixin), and why. Every other
@@ -72,6 +73,8 @@ TYPE_GUARD_EXEMPT = {
             'property.training.shortfall',
             ], _QUERY),
     **dict.fromkeys([
+            'account.dunning.fee',
+            'account.dunning.fee.dunning_level',
             'account.invoice',
             'account.invoice.line',
             'account.move',

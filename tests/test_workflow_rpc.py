@@ -256,6 +256,44 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
         Employee.write([relief], {'property_post': post.id})
         get('property.mentorship').create([{'employee': staff.id,
                     'mentor': relief.id, 'site': site.id, 'start': today}])
+        # A late fee (滞纳金) charged on a fee invoice of the unit, and the
+        # manager's waiver of a part of it
+        from decimal import Decimal
+        ModelData = get('ir.model.data')
+        Level = get('account.dunning.level')
+        FeeLevel = get('account.dunning.fee.dunning_level')
+        fee_invoice, = get('account.invoice').search([
+                ('property_unit', '=', unit.id), ('state', '=', 'posted')],
+            limit=1)
+        fee_product = estate['fee_types']['PF'].product
+        late_product, = get('product.template').create([{
+                    'name': "Late fee", 'type': 'service',
+                    'default_uom': fee_product.default_uom.id,
+                    'account_category': (
+                        fee_product.template.account_category.id),
+                    'products': [('create', [{}])]}])
+        journal, = get('account.journal').search([
+                ('type', '=', 'revenue')], limit=1)
+        late_fee, = get('account.dunning.fee').create([{
+                    'name': "Late fee",
+                    'product': late_product.products[0].id,
+                    'journal': journal.id,
+                    'compute_method': 'property_late_fee'}])
+        level, = Level.search([('procedure', '=', ModelData.get_id(
+                        'property_billing', 'dunning_procedure_fee'))],
+            limit=1)
+        Level.write([level], {'fee': late_fee.id})
+        dunning, = get('account.dunning').create([{
+                    'company': company.id,
+                    'line': fee_invoice.lines_to_pay[0].id,
+                    'procedure': level.procedure.id, 'level': level.id}])
+        charged, = FeeLevel.create([{'dunning': dunning.id,
+                    'level': level.id, 'amount': Decimal('1.00'),
+                    'currency': company.currency.id}])
+        FeeLevel.process([charged])
+        get('property.late_fee.waiver').create([{'company': company.id,
+                    'fee': charged.id, 'amount': Decimal('0.50'),
+                    'reason': "Hardship"}])
         # The front desk's registers
         get('property.visitor').create([{'site': site.id, 'name': "Li",
                     'destination': 'control_room', 'purpose': "Repair"}])

@@ -30,8 +30,9 @@ class Line(CheckValuesMixin, ModelSQL, ModelView):
         context={'company': Eval('company', -1)}, depends={'company'})
     service_start = fields.Date("From", required=True, readonly=True)
     service_end = fields.Date("To", required=True, readonly=True)
-    service_key = fields.Date("Period Key", readonly=True,
-        help="The service period of a periodic fee; empty for charges.")
+    service_key = fields.Date("Service Period", readonly=True,
+        help="The first day of the service period of a periodic fee (the "
+        "key that bills it once); empty for charges.")
     charge = fields.Many2One('property.fee.charge', "Charge",
         ondelete='RESTRICT', readonly=True)
     month = fields.Date("Month", required=True, readonly=True,
@@ -41,7 +42,9 @@ class Line(CheckValuesMixin, ModelSQL, ModelView):
     unit_price = fields.Numeric("Unit Price", digits=(16, 4),
         readonly=True)
     days = fields.Integer("Days", readonly=True)
-    service_days = fields.Integer("Days in Period", readonly=True)
+    service_days = fields.Integer("Service Days", readonly=True,
+        help="The days of the fee's whole service period; Days are those "
+        "billed of them.")
     discount = fields.Numeric("Discount (%)", digits=(5, 2), readonly=True)
     amount = fields.Numeric("Amount", digits=(16, 2), readonly=True)
     invoice = fields.Many2One('account.invoice', "Invoice",

@@ -34,6 +34,17 @@ fee_notice_text = fields.Text("Fee Notice Text",
     help="The office's notice to the residents, printed in a block at "
     "the bottom of every fee notice.")
 
+# Late fees (滞纳金): the seed manuals give no rate nor grace; these are the
+# suite's defaults, set per company in the policy
+late_fee_rate = fields.Numeric("Late Fee Daily Rate", digits=(6, 6),
+    required=True,
+    help="The share of the overdue amount charged as late fee for each "
+    "day after the grace date (0.0005 = 0.05 % a day, the suite's "
+    "default).")
+late_fee_grace_days = fields.Integer("Late Fee Grace Days", required=True,
+    help="The days after the due date without late fee (the suite's "
+    "default: 15).")
+
 
 def _counter_method(string, help):
     return fields.MultiValue(fields.Many2One(
@@ -57,6 +68,7 @@ counter_mobile_method = _counter_method("Counter Mobile Payment",
 
 POLICY_FIELDS = ('batch_size', 'reading_alert_factor', 'payment_term',
     'service_fee_type', 'billing_day', 'fee_notice_text')
+LATE_FEE_FIELDS = ('late_fee_rate', 'late_fee_grace_days')
 
 
 class Configuration(SingletonRowMixin, CheckValuesMixin,
@@ -79,6 +91,8 @@ class Configuration(SingletonRowMixin, CheckValuesMixin,
             "with."))
     billing_day = fields.MultiValue(billing_day)
     fee_notice_text = fields.MultiValue(fee_notice_text)
+    late_fee_rate = fields.MultiValue(late_fee_rate)
+    late_fee_grace_days = fields.MultiValue(late_fee_grace_days)
     counter_cash_method = counter_cash_method
     counter_bank_method = counter_bank_method
     counter_mobile_method = counter_mobile_method
@@ -99,7 +113,8 @@ class Configuration(SingletonRowMixin, CheckValuesMixin,
         pool = Pool()
         if field == 'receipt_sequence':
             return pool.get('property.billing.configuration.sequence')
-        if field in POLICY_FIELDS or field in COUNTER_FIELDS:
+        if (field in POLICY_FIELDS or field in COUNTER_FIELDS
+                or field in LATE_FEE_FIELDS):
             return pool.get('property.billing.configuration.policy')
         return super().multivalue_model(field)
 
@@ -107,6 +122,8 @@ class Configuration(SingletonRowMixin, CheckValuesMixin,
     default_reading_alert_factor = multivalue_default('reading_alert_factor')
     default_billing_day = multivalue_default('billing_day')
     default_receipt_sequence = multivalue_default('receipt_sequence')
+    default_late_fee_rate = multivalue_default('late_fee_rate')
+    default_late_fee_grace_days = multivalue_default('late_fee_grace_days')
 
 
 class ConfigurationPolicy(CheckValuesMixin, ModelSQL, CompanyValueMixin):
@@ -124,6 +141,8 @@ class ConfigurationPolicy(CheckValuesMixin, ModelSQL, CompanyValueMixin):
             ])
     billing_day = billing_day
     fee_notice_text = fee_notice_text
+    late_fee_rate = late_fee_rate
+    late_fee_grace_days = late_fee_grace_days
     counter_cash_method = fields.Many2One(
         'account.invoice.payment.method', "Counter Cash",
         ondelete='RESTRICT')
@@ -153,6 +172,14 @@ class ConfigurationPolicy(CheckValuesMixin, ModelSQL, CompanyValueMixin):
     def default_billing_day():
         return 1
 
+    @staticmethod
+    def default_late_fee_rate():
+        return Decimal('0.0005')
+
+    @staticmethod
+    def default_late_fee_grace_days():
+        return 15
+
     @classmethod
     def validate_fields(cls, values, field_names):
         super().validate_fields(values, field_names)
@@ -166,6 +193,14 @@ class ConfigurationPolicy(CheckValuesMixin, ModelSQL, CompanyValueMixin):
             if not (1 <= value.billing_day <= 28):
                 raise ValidationError(gettext(
                         'property_billing.msg_configuration_billing_day'))
+            if (value.late_fee_rate is not None
+                    and not (0 <= value.late_fee_rate < 1)):
+                raise ValidationError(gettext(
+                        'property_billing.msg_configuration_late_fee_rate'))
+            if (value.late_fee_grace_days is not None
+                    and value.late_fee_grace_days < 0):
+                raise ValidationError(gettext(
+                        'property_billing.msg_configuration_late_fee_grace'))
 
 
 class ConfigurationSequence(CheckValuesMixin, ModelSQL, CompanyValueMixin):

@@ -41,11 +41,18 @@ def build(pool, company, rng, log):
         paid = _pay(pool, rng, run, share, methods, today)
         log(f"billing: {month:%Y-%m} billed {run.invoice_count} invoices, "
             f"{run.amount} CNY; {paid} paid")
+    _late_fee(pool, company)
     Dunning = pool.get('account.dunning')
     Dunning.generate_dunnings(date=today)
     dunnings = Dunning.search([])
-    Dunning.process([d for d in dunnings if d.state == 'draft'])
+    # finance processes the dunnings: the levels charge the late fees
+    with Transaction().set_user(finance.id), \
+            Transaction().set_context(company=company.id):
+        Dunning.process([d for d in dunnings if d.state == 'draft'])
     log(f"billing: {len(dunnings)} overdue fees in dunning")
+    charged, waived = _waive_late_fee(pool, company)
+    log(f"billing: {charged} late fees (滞纳金) charged, {waived} waived "
+        "by the manager")
     taken = _counter(pool, company, rng, methods)
     log(f"billing: the cashier of 锦绣花园 took {taken} payments at the "
         "counter today (收费台)")
@@ -368,3 +375,62 @@ def _counter(pool, company, rng, methods):
                 {'model': 'account.move'})
             taken += 1
     return taken
+
+
+def _late_fee(pool, company):
+    """The late fee (滞纳金) on every level of the fee procedure: the
+    billing policy's daily rate after its grace days (the suite's
+    defaults)"""
+    Account = pool.get('account.account')
+    Category = pool.get('product.category')
+    Template = pool.get('product.template')
+    Uom = pool.get('product.uom')
+    Journal = pool.get('account.journal')
+    Fee = pool.get('account.dunning.fee')
+    Level = pool.get('account.dunning.level')
+    ModelData = pool.get('ir.model.data')
+    revenue, = Account.search([('type.revenue', '=', True),
+            ('closed', '!=', True), ('company', '=', company.id)], limit=1)
+    expense, = Account.search([('type.expense', '=', True),
+            ('closed', '!=', True), ('company', '=', company.id)], limit=1)
+    category, = Category.create([{'name': "滞纳金", 'accounting': True,
+                'account_revenue': revenue.id,
+                'account_expense': expense.id}])
+    unit, = Uom.search([('symbol', '=', 'u')], limit=1)
+    template, = Template.create([{'name': "滞纳金", 'type': 'service',
+                'default_uom': unit.id, 'account_category': category.id,
+                'products': [('create', [{}])]}])
+    journal, = Journal.search([('type', '=', 'revenue')], limit=1)
+    fee, = Fee.create([{'name': "滞纳金",
+                'product': template.products[0].id, 'journal': journal.id,
+                'compute_method': 'property_late_fee'}])
+    Level.write(Level.search([('procedure', '=', ModelData.get_id(
+                        'property_billing', 'dunning_procedure_fee'))]),
+        {'fee': fee.id})
+    return fee
+
+
+def _waive_late_fee(pool, company):
+    """The manager of 锦绣花园 waives the late fee of one home (the owner was
+    in hospital); the number of late fees and of waivers"""
+    User = pool.get('res.user')
+    FeeLevel = pool.get('account.dunning.fee.dunning_level')
+    Waiver = pool.get('property.late_fee.waiver')
+    fees = FeeLevel.search([
+            ('level.fee.compute_method', '=', 'property_late_fee')],
+        order=[('id', 'ASC')])
+    manager = User.search([('login', '=', 'manager.gc')], limit=1)
+    if not manager:
+        return len(fees), 0
+    manager, = manager
+    theirs = [f for f in fees if f.property_unit
+        and f.property_unit.site in manager.property_sites]
+    if not theirs:
+        return len(fees), 0
+    with Transaction().set_user(manager.id), \
+            Transaction().set_context(company=company.id):
+        waiver, = Waiver.create([{'company': company.id,
+                    'fee': theirs[0].id, 'amount': theirs[0].amount,
+                    'reason': "业主住院期间逾期，经理批准全额减免滞纳金"}])
+        Waiver.waive([waiver])
+    return len(fees), 1

@@ -10,6 +10,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import (
     Transaction, record_cache_size, without_check_access)
 
+from .late_fee import late_fees_due
 from .prepayment import PREPAID_DOMAIN
 
 
@@ -195,11 +196,13 @@ class FeeNotice(HTMLReport):
         prepaid = sum((l.credit - l.debit for l in credits), Decimal(0))
         to_pay = invoice.amount_to_pay if invoice.state in {
             'posted', 'paid'} else invoice.total_amount
-        total = max(to_pay + arrears - prepaid, Decimal(0))
+        late_fees = late_fees_due(invoice.party, invoice.company)
+        total = max(to_pay + arrears + late_fees - prepaid, Decimal(0))
         reference = ((invoice.customer_payment_reference
                 if invoice.number else None) or invoice.number or '')
         due_dates = [l.maturity_date for l in invoice.lines_to_pay
             if l.maturity_date and not l.reconciliation]
         return SimpleNamespace(arrears=arrears, prepaid=prepaid,
+            late_fees=late_fees,
             total=invoice.currency.round(total), reference=reference,
             due_date=min(due_dates) if due_dates else None)

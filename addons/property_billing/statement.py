@@ -76,6 +76,7 @@ class Statement(HTMLReport):
             lines.append(SimpleNamespace(date=line.date,
                     document=cls.document(line),
                     description=cls.description(line),
+                    late_fee=cls.late_fee(line),
                     debit=line.debit, credit=line.credit, balance=balance))
         homes = sorted({o.unit.rec_name for o in party.ownerships})
         currency = company.currency if company else None
@@ -94,6 +95,20 @@ class Statement(HTMLReport):
                 and line.debit):
             return origin.number or origin.rec_name
         return move.number or move.rec_name
+
+    @classmethod
+    def late_fee(cls, line):
+        """What a late fee's line is: ('charged', invoice, days) or
+        ('waived', reason), else None"""
+        origin = line.move.origin
+        name = getattr(origin, '__name__', None)
+        if name == 'account.dunning.fee.dunning_level':
+            invoice = origin.invoice
+            return SimpleNamespace(kind='charged',
+                invoice=invoice.number if invoice else '',
+                days=origin.property_days or 0)
+        if name == 'property.late_fee.waiver':
+            return SimpleNamespace(kind='waived', reason=origin.reason)
 
     @classmethod
     def description(cls, line):

@@ -13,6 +13,9 @@ from trytond.filestore import filestore
 from trytond.i18n import gettext
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.model.modelview import AccessButtonError
+from trytond.modules.account.tests import get_fiscalyear
+from trytond.modules.account_invoice.tests.test_module import (
+    set_invoice_sequences)
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_employee, set_company)
 from trytond.modules.property_base.tests.tools import (
@@ -21,6 +24,8 @@ from trytond.modules.property_billing import bulk
 from trytond.modules.property_billing.capitals import chinese_capitals
 from trytond.modules.property_billing.fee import (
     _segments, price_of, service_period)
+from trytond.modules.property_billing.late_fee import (
+    grace_date, late_days, late_fee, late_fees_due)
 from trytond.modules.property_billing.prepayment import receive_prepayment
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
@@ -811,6 +816,59 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             values = {k: getattr(v, 'id', v) for k, v in values.items()}
             with self.assertRaises(UserError):
                 Line.create([values])
+
+    @with_transaction()
+    def test_update_renames_period_columns(self):
+        """A database billed before the billing month was called `month`
+        (columns period, property_period, period_start/end/key/days) keeps
+        its data through the module's update: each model's __register__,
+        as the update runs it, renames the old columns back"""
+        pool = Pool()
+        Run = pool.get('property.billing.run')
+        Line = pool.get('property.billing.line')
+        Invoice = pool.get('account.invoice')
+        TableHandler = backend.TableHandler
+        estate = create_estate()
+        with set_company(estate['company']):
+            self._assign(estate, 'PF', D('1.85'))
+            run = bill(self._run(estate))
+        renames = [
+            (Run, [('month', 'period')]),
+            (Line, [(f'service_{n}', f'period_{n}')
+                    for n in ['start', 'end', 'key', 'days']]),
+            (Invoice, [('property_month', 'property_period')]),
+            ]
+        cursor = Transaction().connection.cursor()
+
+        def rows(Model, columns):
+            table = Model.__table__()
+            cursor.execute(*table.select(table.id,
+                    *[getattr(table, c) for c in columns],
+                    order_by=[table.id]))
+            return [tuple(r) for r in cursor]
+        before = {M.__name__: rows(M, [n for n, _ in names])
+            for M, names in renames}
+        self.assertTrue(before['property.billing.line'])
+        self.assertIn((run.id, MONTH), before['property.billing.run'])
+        # the database as the old module left it
+        for Model, names in renames:
+            table_h = TableHandler(Model)
+            for new, old in names:
+                table_h.column_rename(new, old)
+            table_h = TableHandler(Model)
+            for new, old in names:
+                self.assertTrue(table_h.column_exist(old))
+                self.assertFalse(table_h.column_exist(new))
+        # the update
+        for Model, _ in renames:
+            Model.__register__('property_billing')
+        for Model, names in renames:
+            table_h = TableHandler(Model)
+            for new, old in names:
+                self.assertFalse(table_h.column_exist(old), old)
+            self.assertEqual(rows(Model, [n for n, _ in names]),
+                before[Model.__name__])
+        self.assertEqual(Run(run.id).month, MONTH)
 
     # -- bad input ---------------------------------------------------------
 
@@ -1994,6 +2052,318 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
                 self.assertNotIn(other, text)
             self.assertTrue(any('CJK' in f['name'] and f['emb']
                     for f in pdf_fonts(content)), pdf_fonts(content))
+
+    # -- late fees (滞纳金) ------------------------------------------------
+
+    def test_late_fee_rule(self):
+        """Each office day after the grace date at the daily rate, to the
+        cent, never above the principal; across month ends"""
+        due = dt.date(2027, 1, 31)
+        self.assertEqual(grace_date(due, 15), dt.date(2027, 2, 15))
+        self.assertEqual(late_days(due, 15, dt.date(2027, 1, 20)), 0)
+        self.assertEqual(late_days(due, 15, dt.date(2027, 2, 15)), 0)
+        self.assertEqual(late_days(due, 15, dt.date(2027, 2, 16)), 1)
+        self.assertEqual(late_days(due, 15, dt.date(2027, 2, 28)), 13)
+        self.assertEqual(late_days(due, 15, dt.date(2027, 3, 1)), 14)
+        # a grace date on the last day of a month (and of the year)
+        self.assertEqual(grace_date(dt.date(2026, 12, 16), 15),
+            dt.date(2026, 12, 31))
+        self.assertEqual(
+            late_days(dt.date(2026, 12, 16), 15, dt.date(2027, 1, 1)), 1)
+        self.assertEqual(late_days(due, 0, dt.date(2027, 2, 1)), 1)
+        principal = D('165.33')
+        self.assertEqual(late_fee(principal, D('0.0005'), 0), 0)
+        self.assertEqual(late_fee(principal, D('0.0005'), 1),
+            D('0.08'))   # 0.082665
+        self.assertEqual(late_fee(principal, D('0.0005'), 30),
+            D('2.48'))   # 2.47995
+        # the cap: the day before it, the day it is reached, after it
+        self.assertEqual(late_fee(principal, D('0.005'), 199),
+            D('164.50'))   # 164.50335
+        self.assertEqual(late_fee(principal, D('0.005'), 200), principal)
+        self.assertEqual(late_fee(principal, D('0.005'), 365), principal)
+        self.assertEqual(late_fee(D(0), D('0.005'), 10), 0)
+
+    def _late_fee_setup(self, company, until):
+        """The administrator's setup: a late fee product, the daily late
+        fee on every level of the fee procedure, and the fiscal years up
+        to until; the fee"""
+        pool = Pool()
+        Fee = pool.get('account.dunning.fee')
+        Level = pool.get('account.dunning.level')
+        Journal = pool.get('account.journal')
+        ModelData = pool.get('ir.model.data')
+        Category = pool.get('product.category')
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+        FiscalYear = pool.get('account.fiscalyear')
+        with set_company(company):
+            if not FiscalYear.search([('company', '=', company.id),
+                        ('start_date', '<=', until),
+                        ('end_date', '>=', until)]):
+                year = set_invoice_sequences(get_fiscalyear(company, until))
+                year.save()
+                FiscalYear.create_period([year])
+            category, = Category.search([('name', '=', "Fees")],
+                order=[('id', 'DESC')], limit=1)
+            unit, = Uom.search([('symbol', '=', 'u')], limit=1)
+            template, = Template.create([{'name': "Late fee",
+                        'type': 'service', 'default_uom': unit.id,
+                        'account_category': category.id,
+                        'products': [('create', [{}])]}])
+            journal, = Journal.search([('type', '=', 'revenue')], limit=1)
+            fee, = Fee.create([{'name': "滞纳金",
+                        'product': template.products[0].id,
+                        'journal': journal.id,
+                        'compute_method': 'property_late_fee'}])
+            Level.write(Level.search([('procedure', '=', ModelData.get_id(
+                                'property_billing', 'dunning_procedure_fee'))]),
+                {'fee': fee.id})
+        return fee
+
+    def _process_dunnings(self, user, company, date, line):
+        """The dunnings of the day (the scheduled action) and the user's
+        Process Dunning of the line's on the office clock at date (a
+        date-time of the office); the dunning"""
+        pool = Pool()
+        Dunning = pool.get('account.dunning')
+        Wizard = pool.get('account.dunning.process', type='wizard')
+        transaction = Transaction()
+        with office_clock(date):
+            with set_company(company):
+                Dunning.generate_dunnings(date.date())
+            dunning, = Dunning.search([('line', '=', line.id)])
+            with transaction.set_user(user.id), transaction.set_context(
+                    company=company.id, active_model='account.dunning',
+                    active_id=dunning.id, active_ids=[dunning.id]):
+                session_id, _, _ = Wizard.create()
+                Wizard.execute(session_id, {}, 'process')
+                Wizard.delete(session_id)
+        return Dunning(dunning.id)
+
+    def _manager(self, company, site, login='manager.test'):
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        user, = User.create([{'name': login, 'login': login,
+                    'groups': [('add', [ModelData.get_id('property_base',
+                                    'group_property_manager')])],
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'property_sites': [('add', [site.id])],
+                    }])
+        return user
+
+    def _late_fee_charged(self):
+        """王芳's earlier fee invoice dunned and processed by finance at the
+        letter level (30 days overdue, 15 days after the grace date); the
+        late fee"""
+        pool = Pool()
+        FeeLevel = pool.get('account.dunning.fee.dunning_level')
+        company, invoice, earlier, finance = self._billed_notice()
+        line, = earlier.lines_to_pay
+        due = line.maturity_date
+        fee = self._late_fee_setup(company, due + dt.timedelta(days=90))
+        for days in [15, 30]:
+            dunning = self._process_dunnings(finance, company,
+                dt.datetime.combine(due + dt.timedelta(days=days),
+                    dt.time(10)), line)
+        charged, = FeeLevel.search([('dunning', '=', dunning.id)])
+        return company, invoice, earlier, finance, fee, charged
+
+    @with_transaction()
+    def test_late_fee_grace_date_office_clock(self):
+        """No late fee up to the grace date's last minute at the office;
+        one day's from its first minute after, when the UTC date is still
+        the grace date; nothing is charged for nothing"""
+        pool = Pool()
+        FeeLevel = pool.get('account.dunning.fee.dunning_level')
+        company, invoice, earlier, finance = self._billed_notice()
+        line, = earlier.lines_to_pay
+        due = line.maturity_date
+        fee = self._late_fee_setup(company, due + dt.timedelta(days=30))
+        grace = grace_date(due, 15)   # the policy's default grace
+        last = dt.datetime.combine(grace, dt.time(23, 59))
+        dunning = self._process_dunnings(finance, company, last, line)
+        self.assertEqual(dunning.level.overdue.days, 15)
+        self.assertFalse(FeeLevel.search([('dunning', '=', dunning.id)]))
+        with office_clock(last):
+            values = fee.property_late_fee(dunning)
+        self.assertEqual((values['days'], values['amount']), (0, 0))
+        first = dt.datetime.combine(grace + dt.timedelta(days=1), dt.time())
+        with office_clock(first) as utc:
+            self.assertEqual(utc.date(), grace)
+            values = fee.property_late_fee(dunning)
+        self.assertEqual(values['days'], 1)
+        self.assertEqual(values['principal'], earlier.total_amount)
+        self.assertEqual(values['amount'],
+            late_fee(earlier.total_amount, D('0.0005'), 1))
+
+    @with_transaction()
+    def test_late_fee_posted_capped(self):
+        """Finance's processing of the dunnings posts the late fee as
+        account_dunning_fee's move (payer's receivable to the late fee's
+        revenue) for the days after the grace date; each later level
+        charges what accrued since, and never more in all than the
+        overdue amount"""
+        pool = Pool()
+        Configuration = pool.get('property.billing.configuration')
+        FeeLevel = pool.get('account.dunning.fee.dunning_level')
+        company, invoice, earlier, finance, fee, charged = (
+            self._late_fee_charged())
+        principal = earlier.total_amount
+        line, = earlier.lines_to_pay
+        due = line.maturity_date
+        self.assertEqual(charged.property_principal, principal)
+        self.assertEqual(charged.property_grace_date,
+            due + dt.timedelta(days=15))
+        self.assertEqual(charged.property_days, 15)
+        self.assertEqual(charged.amount, late_fee(principal, D('0.0005'), 15))
+        self.assertEqual(charged.property_unit, invoice.property_unit)
+        move, = charged.moves
+        self.assertEqual(move.state, 'posted')
+        self.assertEqual(move.date, due + dt.timedelta(days=30))
+        self.assertEqual(move.journal, fee.journal)
+        self.assertIn(earlier.number, move.description)
+        receivable = charged.receivable_line()
+        self.assertEqual((receivable.debit, receivable.party),
+            (charged.amount, earlier.party))
+        revenue, = [l for l in move.lines if l.credit]
+        self.assertEqual(revenue.credit, charged.amount)
+        self.assertEqual(revenue.account,
+            fee.product.account_revenue_used)
+        # the office raises the rate: the next level reaches the cap
+        with set_company(company):
+            config = Configuration(1)
+            config.late_fee_rate = D('0.05')
+            config.save()
+        for days in [60, 90]:
+            dunning = self._process_dunnings(finance, company,
+                dt.datetime.combine(due + dt.timedelta(days=days),
+                    dt.time(9)), line)
+        fees = FeeLevel.search([('dunning', '=', dunning.id)],
+            order=[('id', 'ASC')])
+        self.assertEqual(len(fees), 2)   # nothing more at the last level
+        self.assertEqual(fees[1].property_days, 45)
+        self.assertEqual(sum(f.amount for f in fees), principal)
+
+    @with_transaction()
+    def test_late_fee_waiver(self):
+        """Only the manager waives a late fee, with a reason: in part, then
+        the rest; who, when, why and how much are kept and the reverse is
+        posted; a waiver above what is left is refused with nothing
+        changed; the manager of another site sees neither"""
+        pool = Pool()
+        Waiver = pool.get('property.late_fee.waiver')
+        FeeLevel = pool.get('account.dunning.fee.dunning_level')
+        Move = pool.get('account.move')
+        Site = pool.get('property.site')
+        company, invoice, earlier, finance, fee, charged = (
+            self._late_fee_charged())
+        site = invoice.property_site
+        manager = self._manager(company, site)
+        amount = charged.amount
+        part = (amount / 2).quantize(D('0.01'))
+        with self._as(finance, company):
+            self.assertEqual(FeeLevel.search([]), [charged])
+            with self.assertRaises(AccessError):
+                Waiver.create([{'company': company.id, 'fee': charged.id,
+                            'amount': part, 'reason': "Hardship"}])
+        moves = Move.search_count([])
+        with self._as(manager, company):
+            self.assertEqual(FeeLevel.search([]), [charged])
+            with self.assertRaises(ValidationError):
+                Waiver.create([{'company': company.id, 'fee': charged.id,
+                            'amount': D(0), 'reason': "Nothing"}])
+            waiver, = Waiver.create([{'company': company.id,
+                        'fee': charged.id, 'amount': amount + D('0.01'),
+                        'reason': "业主住院，经理同意减免"}])
+            with self.assertRaises(UserError) as context:
+                Waiver.waive([waiver])
+        self.assertEqual(context.exception.message, gettext(
+                'property_billing.msg_late_fee_waiver_above_fee',
+                amount=amount + D('0.01'), fee=charged.rec_name,
+                left=amount))
+        waiver = Waiver(waiver.id)
+        self.assertEqual((waiver.state, waiver.move, waiver.waived_by),
+            ('draft', None, None))
+        self.assertEqual(Move.search_count([]), moves)
+        self.assertEqual(FeeLevel(charged.id).property_due, amount)
+        # the manager corrects the amount and waives half
+        now = dt.datetime.combine(TODAY, dt.time(16, 30))
+        with self._as(manager, company), office_clock(now) as utc:
+            Waiver.write([waiver], {'amount': part})
+            Waiver.waive([waiver])
+            with self.assertRaises(AccessError):
+                Waiver.write([waiver], {'amount': D('0.01')})
+            with self.assertRaises(AccessError):
+                Waiver.delete([waiver])
+        waiver = Waiver(waiver.id)
+        self.assertEqual(waiver.state, 'waived')
+        self.assertEqual(waiver.waived_by, manager)
+        self.assertEqual(waiver.waived_at, utc)
+        self.assertEqual(waiver.move.state, 'posted')
+        self.assertEqual(waiver.move.date, TODAY)
+        credit, = [l for l in waiver.move.lines if l.credit]
+        self.assertEqual((credit.credit, credit.party, credit.account),
+            (part, earlier.party, charged.receivable_line().account))
+        charged = FeeLevel(charged.id)
+        self.assertEqual(charged.property_waived, part)
+        self.assertEqual(charged.property_due, amount - part)
+        self.assertEqual(late_fees_due(earlier.party, company),
+            amount - part)
+        # the rest: the late fee is settled on the payer's account
+        with self._as(manager, company):
+            rest, = Waiver.create([{'company': company.id,
+                        'fee': charged.id, 'amount': amount - part,
+                        'reason': "一次性减免剩余部分"}])
+            Waiver.waive([rest])
+        self.assertTrue(FeeLevel(charged.id).receivable_line().reconciliation)
+        self.assertEqual(late_fees_due(earlier.party, company), 0)
+        # another site's manager
+        other, = Site.create([{'name': "River View", 'code': 'RV',
+                    'company': company.id}])
+        stranger = self._manager(company, other, login='manager.rv')
+        with self._as(stranger, company):
+            self.assertEqual(FeeLevel.search([]), [])
+            self.assertEqual(Waiver.search([]), [])
+        # no waiver without a reason (last: PostgreSQL refuses the row and
+        # the transaction with it)
+        with self._as(manager, company):
+            with self.assertRaises(ValidationError):
+                Waiver.create([{'company': company.id, 'fee': charged.id,
+                            'amount': D('0.01')}])
+
+    @with_transaction()
+    def test_late_fee_printed(self):
+        """The fee notice shows the late fees due and counts them in the
+        total; the owner's statement lists the late fee and its waiver"""
+        pool = Pool()
+        Waiver = pool.get('property.late_fee.waiver')
+        company, invoice, earlier, finance, fee, charged = (
+            self._late_fee_charged())
+        manager = self._manager(company, invoice.property_site)
+        part = D('0.50')
+        with self._as(manager, company):
+            waiver, = Waiver.create([{'company': company.id,
+                        'fee': charged.id, 'amount': part,
+                        'reason': "首次逾期"}])
+            Waiver.waive([waiver])
+        due = charged.amount - part
+        oext, content, _, _ = self._print(finance, company, invoice)
+        text = pdf_text(content)
+        total = (invoice.amount_to_pay + earlier.amount_to_pay + due
+            - D('50.00'))
+        for expected in ['滞纳金', f'{due:,}', f'{total:,}']:
+            self.assertIn(expected, text)
+        line, = earlier.lines_to_pay
+        oext, content, _, _ = self._statement(finance, company,
+            invoice.party, MONTH - relativedelta(months=1),
+            line.maturity_date + dt.timedelta(days=30))
+        text = pdf_text(content)
+        for expected in ['滞纳金', '滞纳金减免', earlier.number,
+                f'{charged.amount:,}', '15', '首次逾期', '0.50']:
+            self.assertIn(expected, text)
 
     # -- batch printing of a run's fee notices -----------------------------
 
