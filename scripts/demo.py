@@ -75,8 +75,11 @@ def build(database, size='full', log=log):
         for (strict sequences, singletons)"""
         for _ in range(10):
             try:
+                # in the office's language: the names and descriptions
+                # the suite builds (invoice lines, checklists...) are
+                # written in Chinese, as the office would have them
                 with Transaction().start(database, 0,
-                        context={'demo_size': size},
+                        context={'demo_size': size, 'language': 'zh_CN'},
                         **extras) as transaction:
                     build(transaction)
                 return
@@ -94,6 +97,15 @@ def build(database, size='full', log=log):
 
     # Each addon adds its part of the demo (and skips it when present),
     # so that an addon activated later still gets its demo data.
+    def staff_in_chinese(transaction):
+        "The office's staff (the demo's users but admin) start in Chinese"
+        Lang = pool.get('ir.lang')
+        User = pool.get('res.user')
+        langs = Lang.search([('code', '=', 'zh_CN')])
+        if langs:
+            User.write(User.search([('login', '!=', 'admin')]),
+                {'language': langs[0].id})
+
     def build_addon(name):
         def build(transaction):
             Company = pool.get('company.company')
@@ -109,6 +121,7 @@ def build(database, size='full', log=log):
         return build
     for name in ADDONS:
         in_transaction(build_addon(name))
+    in_transaction(staff_in_chinese)
     log(f"demo estate ready ({size})")
 
 
@@ -240,6 +253,8 @@ class Demo:
             cny, = Currency.create([{'name': "Chinese Yuan", 'code': 'CNY',
                         'symbol': '¥', 'numeric_code': '156',
                         'rounding': Decimal('0.01'), 'digits': 2}])
+        # the office's name of its currency (the demo writes in Chinese)
+        Currency.write([cny], {'name': "人民币"})
         langs = Lang.search([('code', '=', 'zh_CN')])
         party, = Party.create([{'name': COMPANY_NAME,
                     'lang': langs[0].id if langs else None,
