@@ -75,11 +75,8 @@ def build(database, size='full', log=log):
         for (strict sequences, singletons)"""
         for _ in range(10):
             try:
-                # in the office's language: the names and descriptions
-                # the suite builds (invoice lines, checklists...) are
-                # written in Chinese, as the office would have them
                 with Transaction().start(database, 0,
-                        context={'demo_size': size, 'language': 'zh_CN'},
+                        context={'demo_size': size},
                         **extras) as transaction:
                     build(transaction)
                 return
@@ -242,6 +239,7 @@ class Demo:
         config.save()
 
     def create_company(self):
+        from trytond.transaction import Transaction
         Currency = self.get('currency.currency')
         Party = self.get('party.party')
         Company = self.get('company.company')
@@ -253,8 +251,9 @@ class Demo:
             cny, = Currency.create([{'name': "Chinese Yuan", 'code': 'CNY',
                         'symbol': '¥', 'numeric_code': '156',
                         'rounding': Decimal('0.01'), 'digits': 2}])
-        # the office's name of its currency (the demo writes in Chinese)
-        Currency.write([cny], {'name': "人民币"})
+        # the office's name of its currency, for the staff who read 中文
+        with Transaction().set_context(language='zh_CN'):
+            Currency.write([cny], {'name': "人民币"})
         langs = Lang.search([('code', '=', 'zh_CN')])
         party, = Party.create([{'name': COMPANY_NAME,
                     'lang': langs[0].id if langs else None,
