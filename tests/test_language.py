@@ -30,6 +30,18 @@ def help_texts():
                 yield addon, entry.msgctxt, entry.msgid, entry.msgstr
 
 
+def overrides():
+    """(addon, core module, core context, entry) of each core translation
+    an addon overrides (locale/override/zh_CN.po)"""
+    for path in sorted(glob.glob(os.path.join(
+                    ROOT, 'addons', '*', 'locale', 'override', 'zh_CN.po'))):
+        addon = path.split(os.sep)[-4]
+        for entry in polib.pofile(path):
+            kind, name, res_id = entry.msgctxt.split(':', 2)
+            module, fs_id = res_id.split('.', 1)
+            yield addon, module, f'{kind}:{name}:{fs_id}', entry
+
+
 class LanguageTestCase(unittest.TestCase):
     "Test the words the office reads"
 
@@ -54,3 +66,26 @@ class LanguageTestCase(unittest.TestCase):
             with open(os.path.join(ROOT, 'scripts', 'sao', name)) as ours, \
                     open(os.path.join(sao, name)) as installed:
                 self.assertEqual(installed.read(), ours.read(), name)
+
+    def test_core_overrides_match_core(self):
+        """Each override of a Tryton word names a translation its module
+        has (trytond-admin -l zh_CN fails on one it has not), of the same
+        English, in a module the addon depends on, with the office's word"""
+        import configparser
+        from importlib import import_module
+        found = list(overrides())
+        self.assertTrue(found)
+        for addon, module, context, entry in found:
+            with self.subTest(addon=addon, context=entry.msgctxt):
+                config = configparser.ConfigParser()
+                config.read(os.path.join(
+                        ROOT, 'addons', addon, 'tryton.cfg'))
+                self.assertIn(module,
+                    config.get('tryton', 'depends').split())
+                core = polib.pofile(os.path.join(os.path.dirname(
+                            import_module(f'trytond.modules.{module}'
+                                ).__file__), 'locale', 'zh_CN.po'))
+                english = {e.msgctxt: e.msgid for e in core}
+                self.assertEqual(english.get(context), entry.msgid)
+                self.assertTrue(entry.msgstr)
+                self.assertFalse(re.search(r'[A-Za-z]', entry.msgstr))
