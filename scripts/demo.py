@@ -94,6 +94,15 @@ def build(database, size='full', log=log):
 
     # Each addon adds its part of the demo (and skips it when present),
     # so that an addon activated later still gets its demo data.
+    def staff_in_chinese(transaction):
+        "The office's staff (the demo's users but admin) start in Chinese"
+        Lang = pool.get('ir.lang')
+        User = pool.get('res.user')
+        langs = Lang.search([('code', '=', 'zh_CN')])
+        if langs:
+            User.write(User.search([('login', '!=', 'admin')]),
+                {'language': langs[0].id})
+
     def build_addon(name):
         def build(transaction):
             Company = pool.get('company.company')
@@ -109,6 +118,7 @@ def build(database, size='full', log=log):
         return build
     for name in ADDONS:
         in_transaction(build_addon(name))
+    in_transaction(staff_in_chinese)
     log(f"demo estate ready ({size})")
 
 
@@ -229,6 +239,7 @@ class Demo:
         config.save()
 
     def create_company(self):
+        from trytond.transaction import Transaction
         Currency = self.get('currency.currency')
         Party = self.get('party.party')
         Company = self.get('company.company')
@@ -240,6 +251,9 @@ class Demo:
             cny, = Currency.create([{'name': "Chinese Yuan", 'code': 'CNY',
                         'symbol': '¥', 'numeric_code': '156',
                         'rounding': Decimal('0.01'), 'digits': 2}])
+        # the office's name of its currency, for the staff who read 中文
+        with Transaction().set_context(language='zh_CN'):
+            Currency.write([cny], {'name': "人民币"})
         langs = Lang.search([('code', '=', 'zh_CN')])
         party, = Party.create([{'name': COMPANY_NAME,
                     'lang': langs[0].id if langs else None,

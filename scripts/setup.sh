@@ -116,4 +116,11 @@ if [[ ! -f "$SAO_DIR/package/.installed-$SAO_VERSION" ]]; then
     )
 fi
 
+# The product's name on the login page and in the browser's title: sao
+# loads custom.js/custom.css (scripts/sao/) after itself; the page's own
+# <title> is set too, so that the name shows before the scripts run.
+cp scripts/sao/custom.js scripts/sao/custom.css "$SAO_DIR/package/"
+sed -i 's|<title>[^<]*</title>|<title>物业管理系统 · Property Management</title>|' \
+    "$SAO_DIR/package/index.html"
+
 log "setup done ($MODE)"

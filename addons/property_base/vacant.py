@@ -45,8 +45,8 @@ class VacantInspection(CheckValuesMixin, site_from('unit'), WorkflowGuardMixin,
     clean = fields.Boolean("Clean, no pests", states=_states)
     findings = fields.Text("Findings", states=_states)
     owner_care = fields.Text("Owner Care", states=_states,
-        help="The month's contact with the owner who has not moved in: "
-        "call or visit, what they asked for (关爱未入住业主, seed 004).")
+        help="The month's contact with the owner who has not moved in: call "
+             "or visit, what they asked for (关爱未入住业主).")
     done_by = fields.Many2One('res.user', "Done by", readonly=True)
     state = fields.Selection(INSPECTION_STATES, "State", readonly=True,
         required=True, sort=False)

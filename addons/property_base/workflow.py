@@ -71,8 +71,15 @@ class WorkflowGuardMixin:
 
     @classmethod
     def _guard_field_name(cls, name):
-        field = cls._fields.get(name)
-        return field.string if field else name
+        "The field's label in the reader's language, as the form shows it"
+        if name not in cls._fields:
+            return name
+        return cls.fields_get([name]).get(name, {}).get('string', name)
+
+    @classmethod
+    def _guard_model_name(cls):
+        "The model's name in the reader's language"
+        return Pool().get('ir.model').get_name(cls.__name__)
 
     @classmethod
     def _guard_create(cls, vlist):
@@ -84,7 +91,7 @@ class WorkflowGuardMixin:
             if state not in _EMPTY and state != initial:
                 raise AccessError(gettext(
                         'property_base.msg_workflow_create_state',
-                        model=cls.__string__,
+                        model=cls._guard_model_name(),
                         state=cls._state_string(state),
                         initial=cls._state_string(initial)))
             for name in cls._maintained_fields:
@@ -97,20 +104,20 @@ class WorkflowGuardMixin:
                 raise AccessError(gettext(
                         'property_base.msg_workflow_maintained_field',
                         field=cls._guard_field_name(name),
-                        model=cls.__string__))
+                        model=cls._guard_model_name()))
 
     @classmethod
     def _guard_write(cls, records, values):
         if 'state' in values:
             raise AccessError(gettext(
                     'property_base.msg_workflow_write_state',
-                    model=cls.__string__))
+                    model=cls._guard_model_name()))
         for name in cls._maintained_fields:
             if name in values:
                 raise AccessError(gettext(
                         'property_base.msg_workflow_maintained_field',
                         field=cls._guard_field_name(name),
-                        model=cls.__string__))
+                        model=cls._guard_model_name()))
         readonly = [(name, field.states['readonly'])
             for name, field in cls._fields.items()
             if name in values and field.states.get('readonly')]
@@ -123,7 +130,7 @@ class WorkflowGuardMixin:
                         raise AccessError(gettext(
                                 'property_base.msg_workflow_readonly_field',
                                 field=cls._guard_field_name(name),
-                                model=cls.__string__,
+                                model=cls._guard_model_name(),
                                 record=record.rec_name,
                                 state=cls._state_string(
                                     getattr(record, 'state', None))))
@@ -135,7 +142,10 @@ class WorkflowGuardMixin:
         field = cls._fields.get('state')
         if isinstance(field, fields.Selection) and isinstance(
                 field.selection, (list, tuple)):
-            return dict(field.selection).get(state, state)
+            # the label in the reader's language, as the form shows it
+            selection = cls.fields_get(['state']).get('state', {}).get(
+                'selection', field.selection)
+            return dict(selection).get(state, state)
         return state
 
 

@@ -134,10 +134,10 @@ class Target(CheckValuesMixin, ModelSQL, ModelView):
         ondelete='CASCADE')
     kind = fields.Selection(SECTION_KINDS, "Section", required=True)
     target = fields.Numeric("Target (%)", digits=(5, 2), required=True,
-        help="The share of satisfied scores (4 or 5 of 5) the section "
-        "should reach. Without a target of the site, the seed's is used "
-        "(seed 004: overall 95 %, security, cleaning and greening 90 %, "
-        "repairs 95 %, community activities 80 %).")
+        help="The share of satisfied scores (4 or 5 of 5) the section should "
+             "reach. Without a target of the site, the office's standard "
+             "target is used (overall 95 %, security, cleaning and greening "
+             "90 %, repairs 95 %, community activities 80 %).")
 
     @classmethod
     def __setup__(cls):
@@ -301,9 +301,10 @@ class Section(CheckValuesMixin, site_from('survey'), ModelSQL, ModelView):
     kind_string = kind.translated('kind')
     name = fields.Char("Section", required=True, states=_states)
     target = fields.Numeric("Target (%)", digits=(5, 2), states=_states,
-        help="Taken from the site's targets when the section is created, "
-        "else from seed 004 (overall 95 %, security, cleaning and "
-        "greening 90 %, repairs 95 %, community activities 80 %).")
+        help="Taken from the site's targets when the section is created, else "
+             "from the office's standard targets (overall 95 %, security, "
+             "cleaning and greening 90 %, repairs 95 %, community activities "
+             "80 %).")
     questions = fields.One2Many('property.survey.question', 'section',
         "Questions", states=_states)
     answer_count = fields.Function(fields.Integer("Scores",

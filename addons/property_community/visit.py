@@ -62,10 +62,11 @@ class Plan(CheckValuesMixin, MonthMixin, ModelSQL, ModelView):
         help="The member of staff who visits the homes.")
     month = fields.Date("Month", required=True)
     kind = fields.Selection(PLAN_KINDS, "Quota", required=True,
-        help="Seed 004 (走访制): a steward visits 5 homes a day (counted "
-        "on the office's working days), the manager 5 a month.")
+        help="The visiting rule (走访制): a steward visits 5 homes a day "
+             "(counted on the office's working days), the manager 5 a month.")
     quota = fields.Integer("Homes", required=True,
-        help="Homes to visit per working day or per month (seed 004: 5).")
+        help="Homes to visit per working day or per month (the visiting rule: "
+             "5).")
     working_days = fields.Function(fields.Integer("Working Days"),
         'get_figures')
     planned = fields.Function(fields.Integer("Planned"), 'get_figures')

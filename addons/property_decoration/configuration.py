@@ -51,8 +51,8 @@ class Configuration(SingletonRowMixin, CheckValuesMixin,
                 ('type.deposit', '=', True),
                 ('company', '=', Eval('context', {}).get('company', -1)),
                 ],
-            help="The deposit account (account_deposit) the renovation "
-            "deposits (装修押金) are held on."))
+            help="The deposit account the renovation deposits (装修押金) are held "
+                 "on."))
     decoration_deposit = fields.MultiValue(decoration_deposit)
     decoration_management_fee_type = fields.MultiValue(fields.Many2One(
             'property.fee.type', "Decoration Management Fee",

@@ -132,7 +132,7 @@ class Equipment(CheckValuesMixin, ModelSQL, ModelView):
             ], "Kind", required=True)
     return_time = fields.Time("Return by",
         help="The time of the day a loan is due back; empty: by the end of "
-        "the day. The camera by 17:30 (seed 001).")
+             "the day. The camera by 17:30.")
     active = fields.Boolean("Active")
 
     @staticmethod
@@ -471,8 +471,8 @@ class Site(metaclass=PoolMeta):
     __name__ = 'property.site'
     cards_per_household = fields.Integer("Cards per Household",
         required=True, domain=[('cards_per_household', '>', 0)],
-        help="The cards of a kind a household holds at once; one more "
-        "needs the manager's approval (seed 001: 限一户一卡).")
+        help="The cards of a kind a household holds at once; one more needs "
+             "the manager's approval (限一户一卡).")
 
     @staticmethod
     def default_cards_per_household():

@@ -62,8 +62,8 @@ class LiftBooking(UnitSiteMixin, StampMixin, WorkflowGuardMixin,
         ondelete='RESTRICT')
     protection = fields.Boolean("Lift Protection in Place",
         states={'readonly': ~Eval('state').in_(['draft', 'booked'])},
-        help="The lift's walls and floor are covered before the goods go "
-        "in (seed 001: no renovation materials in an unprotected lift).")
+        help="The lift's walls and floor are covered before the goods go in "
+             "(no renovation materials in an unprotected lift).")
     protection_checked_by = fields.Many2One('res.user',
         "Protection Checked by", readonly=True, ondelete='RESTRICT')
     started_at = fields.DateTime("Started at", readonly=True)

@@ -56,7 +56,7 @@ class Visitor(UnitSiteMixin, StampMixin, WorkflowGuardMixin,
             'readonly': _states['readonly'],
             'invisible': Eval('destination') != 'home',
             },
-        help="The room number the visitor gives at the gate (seed 000).")
+        help="The room number the visitor gives at the gate.")
     host = fields.Char("Host", states=_states,
         help="The resident or member of staff visited.")
     purpose = fields.Char("Purpose", required=True, states=_states)

@@ -100,8 +100,8 @@ class Ticket(metaclass=PoolMeta):
     assignments = fields.One2Many('property.ticket.assignment', 'ticket',
         "Next-day Assignments", readonly=True)
     to_assign = fields.Function(fields.Boolean("To Assign Today",
-            help="On the daily list of unprocessed work without a "
-            "responsible for today (seed 004: 次日由管理员分配给责任人)."),
+            help="On the daily list of unprocessed work without a responsible "
+                 "for today (次日由管理员分配给责任人)."),
         'get_to_assign', searcher='search_to_assign')
 
     def get_to_assign(self, name):

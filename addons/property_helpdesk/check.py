@@ -46,9 +46,8 @@ class WorkOrder(metaclass=PoolMeta):
         'invisible': ~Bool(Eval('check_required')),
         }
     check_required = fields.Function(fields.Boolean("Checks Required",
-            help="A repair: the technician, the team leader and, for the "
-            "jobs selected, the supervisor check it before it is done "
-            "(seed 004: 三级检查)."), 'get_check_required')
+            help="A repair: the technician, the team leader and, for the jobs "
+                 "selected, the supervisor check it before it is done (三级检查)."), 'get_check_required')
     check_number = fields.Integer("Check No.", readonly=True,
         states=_check_states,
         help="The order of the job's self-check among the company's: it "

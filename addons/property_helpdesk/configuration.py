@@ -60,32 +60,28 @@ visit_days = fields.Integer("Return Visit (days)", required=True,
     help="Working days after resolution to visit the reporter.")
 complaint_visit_rate = fields.Integer("Complaint Visit Rate (%)",
     required=True,
-    help="Target: the least share of resolved complaints visited "
-    "(seed 001 回访制度: 不低于60%).")
+    help="Target: the least share of resolved complaints visited (回访制度: "
+         "不低于60%).")
 target_repair_on_time = fields.Integer("Repairs on Time (%)",
     required=True,
-    help="Target: the share of repairs done in time "
-    "(seed 001: 报修及时率达到98%).")
+    help="Target: the share of repairs done in time (报修及时率达到98%).")
 target_rework = fields.Integer("Rework (%)", required=True,
-    help="Target: the most share of resolved tickets reworked "
-    "(seed 001: 返修率不高于5%).")
+    help="Target: the most share of resolved tickets reworked (返修率不高于5%).")
 target_complaint_on_time = fields.Integer("Complaints on Time (%)",
     required=True,
-    help="Target: the share of complaints replied, fed back and done "
-    "in time (seed 004: 投诉处理及时率100%).")
+    help="Target: the share of complaints replied, fed back and done in time "
+         "(投诉处理及时率100%).")
 target_visit_satisfaction = fields.Integer("Visit Satisfaction (%)",
     required=True,
-    help="Target: the share of return visits satisfied "
-    "(seed 004: 回访客户满意率达95%).")
+    help="Target: the share of return visits satisfied (回访客户满意率达95%).")
 target_repair_satisfaction = fields.Integer("Repair Satisfaction (%)",
     required=True,
-    help="Target: the share of repair visits satisfied "
-    "(seed 004: 维修服务满意度达95%).")
+    help="Target: the share of repair visits satisfied (维修服务满意度达95%).")
 onsite_minutes = fields.Integer("On Site within (minutes)",
     required=True,
-    help="Without an appointment, the technician is on site this long "
-    "after the dispatch (seed 001 asks to be on site on time, 准时到达"
-    "现场; the 30 minutes are the suite's default).")
+    help="Without an appointment, the technician is on site this long after "
+         "the dispatch (on site on time, 准时到达现场; 30 minutes unless the office "
+         "sets another time).")
 repeat_window = fields.Integer("Repeat Window (days)", required=True,
     help="A ticket on the same unit and category within this many days "
     "is a repeat.")

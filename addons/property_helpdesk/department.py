@@ -53,4 +53,4 @@ class Site(metaclass=PoolMeta):
     supervisor = fields.Many2One('company.employee',
         "Customer Service Supervisor", ondelete='RESTRICT',
         domain=[('company', '=', Eval('company', -1))],
-        help="Receives level 2 information (information levels, seed 004).")
+        help="Receives level 2 information (of the information levels).")

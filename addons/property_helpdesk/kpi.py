@@ -94,8 +94,7 @@ class KPI(rate_targets(TARGETS), ModelSQL, ModelView):
             digits=(5, 1)), 'get_rate')
     feedback_rate = fields.Function(fields.Float("Fed Back on Time (%)",
             digits=(5, 1),
-            help="Work not done the same day fed back within 2 working "
-            "days (seed 004)."), 'get_rate')
+            help="Work not done the same day fed back within 2 working days."), 'get_rate')
     repair_on_time_rate = fields.Function(fields.Float(
             "Repairs on Time (%)", digits=(5, 1)), 'get_rate')
     complaint_on_time_rate = fields.Function(fields.Float(

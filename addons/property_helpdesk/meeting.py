@@ -69,8 +69,8 @@ class Meeting(CheckValuesMixin, StampMixin, WorkflowGuardMixin,
     date = fields.Date("Date", required=True, states=_states,
         help="The office's date of the meeting.")
     time = fields.Time("Time", required=True, states=_states,
-        help="The office time it starts: 07:50 for the morning meeting, "
-        "16:40 for the day's summary (seed 001).")
+        help="The office time it starts: 07:50 for the morning meeting, 16:40 "
+             "for the day's summary.")
     chair = fields.Many2One('company.employee', "Chair", required=True,
         ondelete='RESTRICT', states=_states)
     attendees = fields.One2Many('property.meeting.attendee', 'meeting',

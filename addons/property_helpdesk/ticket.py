@@ -180,13 +180,12 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
         sort=False, states={'readonly': Eval('state') != 'draft'})
     anonymous = fields.Boolean("Anonymous", states=_states,
         help="The reporter left no name or address: no return visit, the "
-        "result is written on the ticket (seed 001 投诉回访规定 七).")
+             "result is written on the ticket.")
     is_repeat = fields.Boolean("Repeat", readonly=True)
     repeat_responsible = fields.Many2One('company.employee',
         "Answers for the Repeat", readonly=True, ondelete='RESTRICT',
-        help="The first receiver of the first report of the problem: "
-        "a second report is his responsibility (seed 001 交接班程序: "
-        "同一问题业主二次以上报修投诉，第一接报人责任).")
+        help="The first receiver of the first report of the problem: a second "
+             "report is his responsibility (同一问题业主二次以上报修投诉，第一接报人责任).")
     repeat_of = fields.Many2One('property.ticket', "Repeat of",
         readonly=True, ondelete='SET NULL')
     collective_issue = fields.Many2One('property.collective_issue',
@@ -210,8 +209,7 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
     feedback_breached = fields.Boolean("Feedback Breached", readonly=True)
     next_reply_deadline = fields.DateTime("Next Reply Promised by",
         readonly=True,
-        help="The reply promised at the last contact (seed 001: 须承诺何时再"
-        "给他进一步的回复).")
+        help="The reply promised at the last contact (须承诺何时再给他进一步的回复).")
     next_reply_breached = fields.Boolean("Promised Reply Breached",
         readonly=True)
     rework_count = fields.Integer("Sent Back", readonly=True,
@@ -223,19 +221,19 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
     resolved_at = fields.DateTime("Resolved at", readonly=True)
     closed_at = fields.DateTime("Closed at", readonly=True)
     target_date = fields.Date("Same-day Target", readonly=True,
-        help="Work of the property's responsibility is done on the day it "
-        "is reported (seed 004: 属物业责任的所有问题应在当日完成).")
+        help="Work of the property's responsibility is done on the day it is "
+             "reported (属物业责任的所有问题应在当日完成).")
     reply_deadline = fields.DateTime("Reply Deadline", readonly=True,
-        help="By when the reporter is first contacted: a spoken report "
-        "within one working day, a letter within three (seed 001 "
-        "住户投诉处理作业规程: 口头投诉…一般不应超过一个工作日; 来函…一般不应超过三个工作日); "
-        "the days are set in the helpdesk configuration.")
+        help="By when the reporter is first contacted: a spoken report within "
+             "one working day, a letter within three (口头投诉…一般不应超过一个工作日; "
+             "来函…一般不应超过三个工作日); the days are set in the helpdesk "
+             "configuration.")
     feedback_deadline = fields.DateTime("Feedback Deadline", readonly=True,
         help="Work not done on the day is reported back to the reporter "
-        "within two working days (seed 004: 两天内必须反馈).")
+             "within two working days (两天内必须反馈).")
     done_deadline = fields.DateTime("Done Deadline", readonly=True,
-        help="Work of the property's responsibility is finished within "
-        "five working days (seed 004: 五天内必须完成).")
+        help="Work of the property's responsibility is finished within five "
+             "working days (五天内必须完成).")
     visit_deadline = fields.DateTime("Visit Deadline", readonly=True,
         help="By when the reporter is visited after the work is resolved; "
         "the working days are a default of the helpdesk configuration.")
@@ -264,8 +262,8 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
             'invisible': Eval('kind') != 'complaint',
             'readonly': Eval('state').in_(['closed', 'cancelled']),
             },
-        help="What caused the complaint, found on site (seed 001 住户投诉"
-        "处理作业规程 2-3: 实地视察, 分析产生问题之原因或责任情况).")
+        help="What caused the complaint, found on site (实地视察, "
+             "分析产生问题之原因或责任情况).")
     responsibility = fields.Selection(RESPONSIBILITIES, "Responsibility",
         states={
             'invisible': Eval('kind') != 'complaint',
@@ -278,8 +276,8 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
             'invisible': Eval('kind') != 'complaint',
             'readonly': Eval('state').in_(['closed', 'cancelled']),
             },
-        help="A complaint that could not be solved is explained to the "
-        "owner (seed 001 投诉处理 8: 不能解决的问题应予以合理解释).")
+        help="A complaint that could not be solved is explained to the owner "
+             "(不能解决的问题应予以合理解释).")
     root_cause = fields.Text("Root Cause",
         states={
             'invisible': Eval('outcome') != 'explained',

@@ -69,8 +69,7 @@ class ReturnVisit(CheckValuesMixin, site_from('ticket'), ModelSQL, ModelView):
             'invisible': Eval('method') != 'door',
             'required': Eval('method') == 'door',
             },
-        help="A door-to-door visit is signed by the owner (seed 001 投诉回访"
-        "规定 二: 上门回访必须要有业主签字).")
+        help="A door-to-door visit is signed by the owner (上门回访必须要有业主签字).")
     signature = fields.Binary("Signature", filename='signature_name',
         states={
             'invisible': Eval('method') != 'door',

@@ -51,17 +51,15 @@ class WorkOrder(CheckValuesMixin, site_from('ticket'), StampMixin,
             'readonly': Eval('state') != 'draft',
             },
         help="The time agreed with the resident for work in the home "
-        "(seed 001: 于业户约定上门服务时间): the technician is on site "
-        "by then.")
+             "(于业户约定上门服务时间): the technician is on site by then.")
     dispatched_at = fields.DateTime("Dispatched at", readonly=True)
     onsite_deadline = fields.DateTime("On Site by", readonly=True,
-        help="The appointment, else the dispatch plus the policy's "
-        "minutes to reach the site (seed 001: 准时到达现场).")
+        help="The appointment, else the dispatch plus the policy's minutes to "
+             "reach the site (准时到达现场).")
     arrived_at = fields.DateTime("Arrived at", readonly=True)
     arrival_breached = fields.Boolean("Late on Site", readonly=True,
-        help="Not on site by the deadline: the technician who took the "
-        "order answers for it (seed 001: 收单无正当理由不按时到现场，接单人"
-        "责任).")
+        help="Not on site by the deadline: the technician who took the order "
+             "answers for it (收单无正当理由不按时到现场，接单人责任).")
     done_at = fields.DateTime("Done at", readonly=True)
     report = fields.Text("Completion Report",
         states={'readonly': Eval('state').in_(['done', 'cancelled'])})

@@ -41,7 +41,7 @@ class AttendanceReport(CheckValuesMixin, StampMixin, WorkflowGuardMixin,
     month = fields.Date("Month", required=True, states=_states,
         help="The first day of the month reported.")
     due_date = fields.Function(fields.Date("Due",
-            help="The 25th of the month after (seed 002 1.1.3)."),
+            help="The 25th of the month after."),
         'get_due_date')
     overdue = fields.Function(fields.Boolean("Overdue"), 'get_overdue')
     lines = fields.One2Many('property.attendance.report.line', 'report',

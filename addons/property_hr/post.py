@@ -25,9 +25,8 @@ class Post(CheckValuesMixin, DeactivableMixin, ModelSQL, ModelView):
     employees = fields.One2Many('company.employee', 'property_post',
         "Employees", readonly=True)
     arrive_before = fields.Integer("Arrive Before (min)", required=True,
-        help="How many minutes before the shift the staff of the post "
-        "must be there; later is late (seed 001: 15 minutes, the front "
-        "desk 10).")
+        help="How many minutes before the shift the staff of the post must be "
+             "there; later is late (usually 15 minutes, the front desk 10).")
 
     @classmethod
     def __setup__(cls):
@@ -95,8 +94,8 @@ class Employee(metaclass=PoolMeta):
         'company.employee-property.site', 'employee', 'site', "Sites",
         help="The sites where the employee works.")
     post_since = fields.Date("On the Post Since",
-        help="Set when the post changes; the post rotates every half "
-        "year (seed 001: 岗位每半年轮换一次).")
+        help="Set when the post changes; the post rotates every half year "
+             "(岗位每半年轮换一次).")
     rotation_due = fields.Function(fields.Boolean("Rotation Due",
             help="Six months or more on the same post."),
         'get_rotation_due', searcher='search_rotation_due')

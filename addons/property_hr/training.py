@@ -119,8 +119,7 @@ class Session(CheckValuesMixin, ModelSQL, ModelView):
         ondelete='RESTRICT')
     date = fields.Date("Date", required=True)
     department = fields.Selection([(None, "")] + DEPARTMENTS, "Department",
-        help="The department trained: its sessions count towards its "
-        "rhythm (seed 004).")
+        help="The department trained: its sessions count towards its rhythm.")
     trainer = fields.Many2One('company.employee', "Trainer",
         ondelete='RESTRICT')
     location = fields.Char("Location")

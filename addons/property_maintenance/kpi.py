@@ -48,7 +48,7 @@ class KPI(CheckValuesMixin, ModelSQL, ModelView):
     intact_rate = fields.Function(fields.Float("Intact (%)",
             digits=(5, 1)), 'get_rate')
     intact_target = fields.Function(fields.Integer("Target",
-            help="Seed 004: facilities and equipment intact 95 %."),
+            help="The standard: facilities and equipment intact 95 %."),
         'get_target')
     intact_ok = fields.Function(fields.Boolean("On Target"), 'get_target')
     lifts = fields.Integer("Lifts", readonly=True)
@@ -62,8 +62,8 @@ class KPI(CheckValuesMixin, ModelSQL, ModelView):
     on_time_rate = fields.Function(fields.Float("Jobs on Time (%)",
             digits=(5, 1)), 'get_rate')
     on_time_target = fields.Function(fields.Integer("Target",
-            help="The suite's default, as seed 004 asks of repairs "
-            "(维修及时率达95%)."), 'get_target')
+            help="A default the office can change: repairs on time 95 % "
+                 "(维修及时率达95%)."), 'get_target')
     on_time_ok = fields.Function(fields.Boolean("On Target"), 'get_target')
     rounds_planned = fields.Integer("Patrol Rounds Planned", readonly=True)
     rounds_done = fields.Integer("Patrol Rounds Done", readonly=True,

@@ -93,7 +93,7 @@ class PropertyHrBrowserTestCase(BrowserTestCase):
 
                 try:
                     # The receptionist lacks fire safety
-                    sao.open_menu('Property', 'Staff', 'Staff')
+                    sao.open_menu('Property', 'Staff', 'Employees')
                     sao.open_record(EMPLOYEE)
                     self.assertEqual(sao.value('property_post'),
                         'Receptionist')
@@ -124,7 +124,7 @@ class PropertyHrBrowserTestCase(BrowserTestCase):
                     sao.click_button('confirm', state='done')
 
                     # She is now qualified
-                    sao.open_menu('Property', 'Staff', 'Staff')
+                    sao.open_menu('Property', 'Staff', 'Employees')
                     sao.open_record(EMPLOYEE)
                     self.assertTrue(sao.field('qualified').is_checked())
                     self.assertEqual(sao.value('qualification'), '')

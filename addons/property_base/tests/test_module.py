@@ -261,6 +261,36 @@ class PropertyBaseTestCase(
         return move
 
     @with_transaction()
+    def test_workflow_guard_in_reader_language(self):
+        """A field changed in a state that does not allow it is refused
+        with the field, the record's kind and the state in the reader's
+        language (the state not as its code)"""
+        pool = Pool()
+        Move = pool.get('property.move')
+        MoveLine = pool.get('property.move.line')
+        company, site, _, (unit,) = create_estate()
+        set_chinese()
+        clerk = create_staff("李娜", 'clerk',
+            'property_base.group_property_front_desk', company, [site])
+        wang = create_party("王伟")
+        pool.get('property.unit').write([unit], {'ownerships': [
+                    ('create', [{'party': wang.id, 'share': 100}])]})
+        move = self._move_in(unit, wang)
+        MoveLine.write(list(move.lines), {'done': True})
+        Move.complete([move])
+        transaction = Transaction()
+        with transaction.set_user(clerk.id), \
+                transaction.set_context(_check_access=True,
+                    company=company.id, language='zh_CN'):
+            with self.assertRaises(UserError) as cm:
+                Move.write([Move(move.id)],
+                    {'date': TODAY + dt.timedelta(days=1)})
+        message = cm.exception.message
+        for expected in ['办理日期', '入住/迁出', '已完成']:
+            self.assertIn(expected, message)
+        self.assertNotIn('done', message)
+
+    @with_transaction()
     def test_move_in_checklist(self):
         "A move-in gets the seed checklist and records who ticked each step"
         pool = Pool()
