@@ -405,10 +405,11 @@ class RosterLine(CheckValuesMixin, WorkflowGuardMixin, ModelSQL, ModelView):
         pool = Pool()
         Shift = pool.get('property.shift')
         _, operator, value = clause[:3]
-        if operator not in {'<', '<=', '>', '>=', '='} or not isinstance(
-                value, dt.datetime):
+        if operator not in {'<', '<=', '>', '>=', '=', '!='} \
+                or not isinstance(value, dt.datetime):
             if operator in {'=', '!='} and value is None:
-                return [('id', '!=' if operator == '=' else '=', None)]
+                # (a shift always has its times)
+                return [('id', operator, None)]
             raise ValueError(f"{name} {operator} {value!r}")
         office = to_office(value)
         domain = ['OR']
@@ -425,6 +426,9 @@ class RosterLine(CheckValuesMixin, WorkflowGuardMixin, ModelSQL, ModelView):
                 if not at_midnight:
                     continue
                 date_clause = ('date', '=', day)
+            elif operator == '!=':
+                date_clause = (('date', '!=', day) if at_midnight
+                    else ('id', '!=', None))
             elif operator == '<' and not at_midnight:
                 date_clause = ('date', '<=', day)
             elif operator == '>=' and not at_midnight:

@@ -1094,10 +1094,10 @@ class PropertyBaseTestCase(
                 '021-6666')
             self.assertEqual(unit.ownerships[0].phone, '13800000001')
             # the owner's homes: the far site's unit is not the clerk's
-            homes = Party.read([wang.id, tenant.id, former.id, li.id],
-                ['homes'])
-            self.assertEqual([list(h['homes']) for h in homes],
-                [[unit.id], [unit.id], [], [other.id]])
+            homes = {h['id']: list(h['homes']) for h in Party.read(
+                    [wang.id, tenant.id, former.id, li.id], ['homes'])}
+            self.assertEqual(homes, {wang.id: [unit.id], tenant.id: [unit.id],
+                    former.id: [], li.id: [other.id]})
             relates = open_relates('property.unit', [unit])
             self.assertEqual(
                 relates['property_base.act_unit_resident_unit_relate'],

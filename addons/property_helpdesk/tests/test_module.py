@@ -2369,12 +2369,14 @@ class PropertyHelpdeskTestCase(
         with transaction.set_user(plumber.id), \
                 transaction.set_context(_check_access=True,
                     company=env['company'].id):
-            read = WorkOrder.read([o.id for o in orders[:2]],
-                ['unit', 'address', 'reporter', 'reporter_phone'])
-            self.assertEqual(read[0], {'id': orders[0].id, 'unit': unit.id,
+            read = {r['id']: r for r in WorkOrder.read(
+                    [o.id for o in orders[:2]],
+                    ['unit', 'address', 'reporter', 'reporter_phone'])}
+            self.assertEqual(read[orders[0].id], {'id': orders[0].id,
+                    'unit': unit.id,
                     'address': "上海市浦东新区花园路88号 A1 1201",
                     'reporter': owner.id, 'reporter_phone': '13900000002'})
-            self.assertEqual(read[1]['reporter_phone'], '021-1234')
+            self.assertEqual(read[orders[1].id]['reporter_phone'], '021-1234')
             # the unit's form as the technician sees it: its tickets, no
             # residents (engineering does not read them), no error
             unit_read, = Unit.read([unit.id],

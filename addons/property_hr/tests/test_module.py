@@ -1166,7 +1166,7 @@ class PropertyHrTestCase(
         compare = {
             '<': lambda a, b: a < b, '<=': lambda a, b: a <= b,
             '>': lambda a, b: a > b, '>=': lambda a, b: a >= b,
-            '=': lambda a, b: a == b}
+            '=': lambda a, b: a == b, '!=': lambda a, b: a != b}
         for name in ['start', 'end']:
             for operator, test in compare.items():
                 for value in edges:
@@ -1178,6 +1178,10 @@ class PropertyHrTestCase(
                                         (name, operator, value)])),
                             sorted(l for l in lines
                                 if test(getattr(l, name), value)))
+        self.assertEqual(Line.search([('roster', '=', roster.id),
+                    ('start', '=', None)]), [])
+        self.assertEqual(len(Line.search([('roster', '=', roster.id),
+                        ('end', '!=', None)])), 3)
         building = create_staff("Building Manager", 'building',
             'property_base.group_property_building_manager', env['company'],
             sites=[env['site']])
