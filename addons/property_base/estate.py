@@ -5,6 +5,7 @@ from sql.operators import Concat
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
+from trytond.wizard import StateAction, StateTransition, Wizard
 
 from .unit import UNIT_STATES
 
@@ -79,3 +80,29 @@ class EstateNode(ModelSQL, ModelView):
                 unit.site, unit.area, unit.state),
             where=unit.active == Literal(True))
         return Union(Union(sites, buildings, all_=True), units, all_=True)
+
+
+class OpenEstateNode(Wizard):
+    "Open the site, building or unit of the estate tree's row, on its form"
+    __name__ = 'property.estate.node.open'
+    _readonly = True
+    start = StateTransition()
+    site = StateAction('property_base.act_site_form')
+    building = StateAction('property_base.act_building_form')
+    unit = StateAction('property_base.act_unit_form')
+
+    def transition_start(self):
+        return self.record.kind if self.record else 'end'
+
+    def _open(self, action):
+        # the row's own record, on its form first
+        action['res_id'] = [self.record.record.id]
+        action['views'] = sorted(action['views'],
+            key=lambda v: v[1] != 'form')
+        action['domains'] = []
+        action['name'] = self.record.record.rec_name
+        return action, {}
+
+    do_site = _open
+    do_building = _open
+    do_unit = _open

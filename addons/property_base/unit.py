@@ -10,7 +10,9 @@ from trytond.model import (
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.transaction import Transaction
+from trytond.tools import grouped_slice
+from trytond.transaction import (
+    Transaction, check_access, record_cache_size)
 
 from .common import CheckValuesMixin, NaturalCodeMixin, rec_name_domain
 from .audit import StateAuditMixin
@@ -95,6 +97,10 @@ class Unit(NaturalCodeMixin, WorkflowGuardMixin, StateAuditMixin,
     owner_names = fields.Function(fields.Char("Owners"), 'get_owner_names')
     owner_phone = fields.Function(fields.Char("Owner Phone"),
         'get_owner_phone')
+    current_residents = fields.Function(fields.Many2Many(
+            'property.unit.resident', None, None, "Current Residents",
+            help="Who lives in the unit today, with the number to call."),
+        'get_current_residents')
     keys = fields.One2Many('property.key', 'unit', "Keys")
     moves = fields.One2Many('property.move', 'unit', "Moves", readonly=True)
     comment = fields.Text("Comment")
@@ -228,6 +234,30 @@ class Unit(NaturalCodeMixin, WorkflowGuardMixin, StateAuditMixin,
             for u, parties in owners.items()}
 
     @classmethod
+    def get_current_residents(cls, units, name):
+        "The residents of today of all the units, in one search"
+        Resident = Pool().get('property.unit.resident')
+        today = Pool().get('ir.date').today()
+        result = {u.id: [] for u in units}
+        # (Tryton runs the getters without the user's rights: the client
+        # would fail on a resident the user may not read)
+        with check_access():
+            if not Pool().get('ir.model.access').check(
+                    Resident.__name__, 'read', raise_exception=False):
+                return result
+            for ids in grouped_slice([u.id for u in units],
+                    record_cache_size(Transaction())):
+                for resident in Resident.search([
+                            ('unit', 'in', list(ids)),
+                            ['OR', ('from_date', '=', None),
+                                ('from_date', '<=', today)],
+                            ['OR', ('to_date', '=', None),
+                                ('to_date', '>=', today)],
+                            ]):
+                    result[resident.unit.id].append(resident.id)
+        return result
+
+    @classmethod
     def validate_fields(cls, units, field_names):
         super().validate_fields(units, field_names)
         # Checked here rather than by an SQL CHECK: SQLite compares its
@@ -327,6 +357,7 @@ class Ownership(CheckValuesMixin, ModelSQL, ModelView):
                 ('to_date', '>=', Eval('from_date')), ())])
     deed_number = fields.Char("Deed Number",
         help="Number of the property ownership certificate (房产证).")
+    phone = fields.Function(fields.Char("Phone"), 'get_phone')
 
     @classmethod
     def __setup__(cls):
@@ -341,6 +372,12 @@ class Ownership(CheckValuesMixin, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.party.rec_name} @ {self.unit.rec_name}'
+
+    @classmethod
+    def get_phone(cls, ownerships, name):
+        Party = Pool().get('party.party')
+        phones = Party.call_phones({o.party.id for o in ownerships})
+        return {o.id: phones.get(o.party.id) for o in ownerships}
 
     @classmethod
     def validate(cls, ownerships):

@@ -45,6 +45,18 @@ class WorkOrder(CheckValuesMixin, site_from('ticket'), StampMixin,
             'readonly': ~Eval('state').in_(['draft', 'dispatched']),
             'required': Eval('state') == 'dispatched',
             })
+    unit = fields.Function(fields.Many2One('property.unit', "Unit"),
+        'get_ticket_details')
+    address = fields.Function(fields.Char("Address",
+            help="Where to go: the site's address, the building and the "
+            "door."),
+        'get_ticket_details')
+    reporter = fields.Function(fields.Many2One('party.party', "Reporter"),
+        'get_ticket_details')
+    reporter_phone = fields.Function(fields.Char("Phone",
+            help="The number the reporter gave, else their number to "
+            "call."),
+        'get_ticket_details')
     description = fields.Text("Work to Do", required=True, states=_states)
     appointment_at = fields.DateTime("Appointment",
         states={
@@ -151,6 +163,37 @@ class WorkOrder(CheckValuesMixin, site_from('ticket'), StampMixin,
 
     def get_rec_name(self, name):
         return f'{self.ticket.rec_name}/{self.id}'
+
+    @classmethod
+    def get_ticket_details(cls, work_orders, names):
+        """Where the technician goes and whom to call, from the tickets of
+        all the orders read together"""
+        Party = Pool().get('party.party')
+        result = {n: {} for n in names}
+        phones = {}
+        if 'reporter_phone' in names:
+            phones = Party.call_phones({w.ticket.reporter.id
+                    for w in work_orders if w.ticket.reporter})
+        for order in work_orders:
+            ticket = order.ticket
+            unit = ticket.unit
+            reporter = ticket.reporter
+            if 'unit' in names:
+                result['unit'][order.id] = unit.id if unit else None
+            if 'reporter' in names:
+                result['reporter'][order.id] = (
+                    reporter.id if reporter else None)
+            if 'reporter_phone' in names:
+                result['reporter_phone'][order.id] = (ticket.contact_phone
+                    or (phones.get(reporter.id) if reporter else None))
+            if 'address' in names:
+                site = ticket.site
+                parts = [site.address or site.name]
+                if unit:
+                    parts += [unit.building.name, unit.number]
+                result['address'][order.id] = ' '.join(
+                    p.strip() for p in parts if p and p.strip())
+        return result
 
     @classmethod
     def _validate(cls, work_orders, field_names=None):

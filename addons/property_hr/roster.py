@@ -11,10 +11,10 @@ from trytond.model import (
 from trytond.model.exceptions import ValidationError
 from trytond.exceptions import UserError
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, MonthMixin, clock, to_office)
+    CheckValuesMixin, MonthMixin, clock, to_office, to_utc)
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.workflow import (
     StampMixin, WorkflowGuardMixin)
@@ -332,16 +332,29 @@ class RosterLine(CheckValuesMixin, WorkflowGuardMixin, ModelSQL, ModelView):
     # No workflow of its own: only the leave is the suite's (its approval
     # takes the shift off the roster, the return puts it back)
     _maintained_fields = ('leave',)
+    # (a published roster's shifts are read only, also when opened from
+    # the roster calendar rather than from their roster)
+    _states = {'readonly': Eval('roster_state', 'draft') != 'draft'}
     roster = fields.Many2One('property.roster', "Roster", required=True,
-        ondelete='CASCADE')
-    date = fields.Date("Date", required=True)
+        ondelete='CASCADE', states=_states)
+    date = fields.Date("Date", required=True, states=_states)
     shift = fields.Many2One('property.shift', "Shift", required=True,
-        ondelete='RESTRICT')
+        ondelete='RESTRICT', states=_states)
     employee = fields.Many2One('company.employee', "Employee",
-        required=True, ondelete='RESTRICT')
+        required=True, ondelete='RESTRICT', states=_states)
+    del _states
+    roster_state = fields.Function(fields.Selection([
+                ('draft', "Draft"),
+                ('published', "Published"),
+                ], "Roster State"), 'on_change_with_roster_state')
     leave = fields.Many2One('property.leave', "Leave", readonly=True,
         ondelete='SET NULL',
         help="The approved leave that takes the shift off the roster.")
+    # the shift on the office's clock, for the roster's calendar
+    start = fields.Function(fields.DateTime("Start"),
+        'get_times', searcher='search_times')
+    end = fields.Function(fields.DateTime("End"),
+        'get_times', searcher='search_times')
     attendance = fields.Function(fields.Selection([
                 (None, ""),
                 ('planned', "Planned"),
@@ -369,6 +382,61 @@ class RosterLine(CheckValuesMixin, WorkflowGuardMixin, ModelSQL, ModelView):
     @property
     def interval(self):
         return self.shift.interval(self.date)
+
+    @fields.depends('roster', '_parent_roster.state')
+    def on_change_with_roster_state(self, name=None):
+        return self.roster.state if self.roster else 'draft'
+
+    @classmethod
+    def get_times(cls, lines, names):
+        "The stored (UTC) start and end of the shifts worked at the office"
+        result = {n: {} for n in names}
+        for line in lines:
+            times = dict(zip(['start', 'end'], line.interval))
+            for name in names:
+                result[name][line.id] = to_utc(
+                    times[name], line.roster.site.company)
+        return result
+
+    @classmethod
+    def search_times(cls, name, clause):
+        """The lines whose shift starts (or ends) as the clause asks: on
+        each shift's dates, as the calendar asks for a week or a month"""
+        pool = Pool()
+        Shift = pool.get('property.shift')
+        _, operator, value = clause[:3]
+        if operator not in {'<', '<=', '>', '>=', '=', '!='} \
+                or not isinstance(value, dt.datetime):
+            if operator in {'=', '!='} and value is None:
+                # (a shift always has its times)
+                return [('id', operator, None)]
+            raise ValueError(f"{name} {operator} {value!r}")
+        office = to_office(value)
+        domain = ['OR']
+        with without_check_access():
+            shifts = Shift.search([])
+        for shift in shifts:
+            # the shift starts (ends) at its date + offset
+            start, end = shift.interval(dt.date(2000, 1, 3))
+            offset = ((start if name == 'start' else end)
+                - dt.datetime(2000, 1, 3))
+            limit = office - offset
+            day, at_midnight = limit.date(), limit.time() == dt.time()
+            if operator == '=':
+                if not at_midnight:
+                    continue
+                date_clause = ('date', '=', day)
+            elif operator == '!=':
+                date_clause = (('date', '!=', day) if at_midnight
+                    else ('id', '!=', None))
+            elif operator == '<' and not at_midnight:
+                date_clause = ('date', '<=', day)
+            elif operator == '>=' and not at_midnight:
+                date_clause = ('date', '>', day)
+            else:
+                date_clause = ('date', operator, day)
+            domain.append([('shift', '=', shift.id), date_clause])
+        return domain if len(domain) > 1 else [('id', '=', None)]
 
     @property
     def due_at(self):

@@ -8,7 +8,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, create_employee
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    office_pyson_dates, office_today, open_notifications, pdf_fonts, pdf_pages, pdf_text,
+    office_pyson_dates, office_today, open_notifications, open_relates,
+    pdf_fonts, pdf_pages, pdf_text,
     run_cron, set_chinese, with_transaction)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
@@ -1048,6 +1049,119 @@ class PropertyBaseTestCase(
             self.assertEqual(
                 Party.read([owner.id], ['identity_number'])[0][
                     'identity_number'], '370102198001011234')
+
+
+    @with_transaction()
+    def test_unit_and_owner_at_a_glance(self):
+        """The unit's form shows its residents of today with their phones,
+        the owner's form their homes, read set-wise and within the
+        clerk's sites; the unit's relate actions list its residents,
+        owners and keys; the Estate tree opens the row's record"""
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        Resident = pool.get('property.unit.resident')
+        Party = pool.get('party.party')
+        Site = pool.get('property.site')
+        Building = pool.get('property.building')
+        Key = pool.get('property.key')
+        OpenNode = pool.get('property.estate.node.open', type='wizard')
+        company, site, building, (unit, other) = create_estate(units=2)
+        far_site, = Site.create([{'name': "River View", 'code': 'RV',
+                    'company': company.id}])
+        far_building, = Building.create([{'site': far_site.id,
+                    'code': 'V', 'name': "Villas", 'floors': 3}])
+        far_unit, = Unit.create([{'building': far_building.id,
+                    'number': '101', 'area': Decimal(280)}])
+        wang, tenant, former, li = Party.create([
+                {'name': "王伟", 'contact_mechanisms': [('create', [
+                                {'type': 'phone', 'value': '021-5555'},
+                                {'type': 'mobile', 'value': '13800000001'},
+                                ])]},
+                {'name': "陈静", 'contact_mechanisms': [('create', [
+                                {'type': 'phone', 'value': '021-6666'}])]},
+                {'name': "赵前"},
+                {'name': "李娜"},
+                ])
+        yesterday = TODAY - dt.timedelta(days=1)
+        Unit.write([unit], {
+                'ownerships': [('create', [{'party': wang.id}])],
+                'residents': [('create', [
+                            {'party': tenant.id, 'role': 'tenant',
+                                'from_date': TODAY},
+                            {'party': former.id, 'role': 'tenant',
+                                'to_date': yesterday},
+                            ])],
+                }, [other], {
+                'residents': [('create', [{'party': li.id}])],
+                }, [far_unit], {
+                'ownerships': [('create', [{'party': wang.id}])],
+                })
+        key, = Key.create([{'unit': unit.id, 'name': "Front door",
+                    'copies': 2}])
+        clerk = create_staff("李娜", 'clerk',
+            'property_base.group_property_front_desk', company, [site])
+        transaction = Transaction()
+        with transaction.set_user(clerk.id), \
+                transaction.set_context(_check_access=True,
+                    company=company.id):
+            # the residents of a list of units in one search
+            with patch.object(Resident, 'search',
+                    side_effect=Resident.search) as search:
+                Unit.get_current_residents(
+                    Unit.browse([unit.id, other.id]), 'current_residents')
+            self.assertEqual(search.call_count, 1)
+            read = {r['id']: r for r in Unit.read([unit.id, other.id],
+                    ['current_residents', 'owner_phone'])}
+            self.assertEqual(
+                [r.party for r in Resident.browse(
+                        read[unit.id]['current_residents'])], [tenant])
+            self.assertEqual(
+                [r.party for r in Resident.browse(
+                        read[other.id]['current_residents'])], [li])
+            self.assertEqual(read[unit.id]['owner_phone'], '13800000001')
+            self.assertEqual(
+                Resident(read[unit.id]['current_residents'][0]).phone,
+                '021-6666')
+            self.assertEqual(unit.ownerships[0].phone, '13800000001')
+            # the owner's homes: the far site's unit is not the clerk's
+            homes = {h['id']: list(h['homes']) for h in Party.read(
+                    [wang.id, tenant.id, former.id, li.id], ['homes'])}
+            self.assertEqual(homes, {wang.id: [unit.id], tenant.id: [unit.id],
+                    former.id: [], li.id: [other.id]})
+            relates = open_relates('property.unit', [unit])
+            self.assertEqual(
+                relates['property_base.act_unit_resident_unit_relate'],
+                list(Resident.search([('unit', '=', unit.id)])))
+            self.assertEqual(
+                relates['property_base.act_owner_unit_relate'], [wang])
+            self.assertEqual(
+                relates['property_base.act_key_unit_relate'], [key])
+            self.assertEqual(
+                open_relates('party.party', [wang])[
+                    'property_base.act_unit_party_relate'], [unit])
+            # a double click on the unit's row opens the unit's form
+            for node_id, action_id, record in [
+                    (unit.id * 3 + 2, 'act_unit_form', unit),
+                    (building.id * 3 + 1, 'act_building_form', building),
+                    ]:
+                session_id, _, _ = OpenNode.create()
+                with transaction.set_context(
+                        active_model='property.estate.node',
+                        active_id=node_id, active_ids=[node_id]):
+                    result = OpenNode.execute(session_id, {}, 'start')
+                (action, _), = result['actions']
+                self.assertEqual(action['res_model'], record.__name__)
+                self.assertEqual(action['res_id'], [record.id])
+                self.assertEqual(action['views'][0][1], 'form')
+                OpenNode.delete(session_id)
+            # the site's row of another site is not the clerk's
+            with self.assertRaises(UserError):
+                session_id, _, _ = OpenNode.create()
+                with transaction.set_context(
+                        active_model='property.estate.node',
+                        active_id=far_unit.id * 3 + 2,
+                        active_ids=[far_unit.id * 3 + 2]):
+                    OpenNode.execute(session_id, {}, 'start')
 
 
 del ModuleTestCase

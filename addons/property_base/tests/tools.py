@@ -513,3 +513,23 @@ def pdf_images(content):
     "The pictures of the PDF as pdfimages lists them: (width, height) pixels"
     lines = _pdf_tool(['pdfimages', '-list'], content).splitlines()[2:]
     return [(int(l.split()[3]), int(l.split()[4])) for l in lines]
+
+
+def open_relates(model, records):
+    """Open each relate action (form_relate) of the records as the client
+    does for the current user: {action's module.xml_id: records listed}"""
+    pool = Pool()
+    Keyword = pool.get('ir.action.keyword')
+    ModelData = pool.get('ir.model.data')
+    ids = [r.id for r in records]
+    context = {'active_id': ids[0], 'active_ids': ids, 'active_model': model}
+    result = {}
+    for action in Keyword.get_keyword('form_relate', (model, ids[0])):
+        data, = ModelData.search([
+                ('model', '=', action['type']),
+                ('db_id', '=', action['id']),
+                ])
+        domain = PYSONDecoder(context).decode(action['pyson_domain'])
+        result[f'{data.module}.{data.fs_id}'] = pool.get(
+            action['res_model']).search(domain)
+    return result

@@ -19,7 +19,7 @@ from trytond.modules.account_invoice.tests.test_module import (
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_employee, set_company)
 from trytond.modules.property_base.tests.tools import (
-    SuiteModuleTestMixin, office_clock, with_transaction)
+    SuiteModuleTestMixin, office_clock, open_relates, with_transaction)
 from trytond.modules.property_billing import bulk
 from trytond.modules.property_billing.capitals import chinese_capitals
 from trytond.modules.property_billing.fee import (
@@ -2489,6 +2489,64 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
                 [15, 30, 60, 90])
             owner = Party(estate['owners'][0].id)
             self.assertEqual(owner.dunning_procedure, procedure)
+
+
+    @with_transaction()
+    def test_unit_at_a_glance_fees(self):
+        """The unit's form shows what it owes and its last invoices, read
+        in one search for the units of a site; the counter's payment
+        lowers what it owes; its relate actions list its fee invoices and
+        meters to who reads them; engineering reads no amounts"""
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        Invoice = pool.get('account.invoice')
+        Meter = pool.get('property.meter')
+        FeeType = pool.get('property.fee.type')
+        company, invoice, earlier, cashier = self._counter_ready()
+        unit = invoice.property_unit
+        water, = FeeType.search([('code', '=', 'WA')])
+        meter, = Meter.create([{'unit': unit.id, 'number': 'W1',
+                    'fee_type': water.id}])
+        units = Unit.search([('site', '=', unit.site.id)])
+        self.assertGreater(len(units), 1)
+        owed = {u.id: sum((i.amount_to_pay for i in Invoice.search([
+                            ('property_unit', '=', u.id),
+                            ('state', '=', 'posted')])), D(0))
+            for u in units}
+        self.assertEqual(owed[unit.id],
+            invoice.amount_to_pay + earlier.amount_to_pay)
+        self.assertGreater(owed[unit.id], 0)
+        with self._as(cashier, company):
+            with patch.object(Invoice, 'search',
+                    side_effect=Invoice.search) as search:
+                due = Unit.get_amount_due(units, 'amount_due')
+            self.assertEqual(search.call_count, 1)
+            self.assertEqual(due, owed)
+            read, = Unit.read([unit.id], ['amount_due', 'recent_invoices'])
+            self.assertEqual(list(read['recent_invoices']),
+                [invoice.id, earlier.id])
+            relates = open_relates('property.unit', [unit])
+            self.assertEqual(
+                sorted(relates['property_billing.act_invoice_fee_unit_relate']),
+                sorted([invoice, earlier]))
+            # (the cashier does not read the meters)
+            self.assertNotIn('property_billing.act_meter_unit_relate', relates)
+        self._counter(cashier, company, unit=unit.id, amount=D('10'))
+        with self._as(cashier, company):
+            self.assertEqual(Unit(unit.id).amount_due, owed[unit.id] - 10)
+        clerk = self._user(company, 'clerk', 'property_base',
+            'group_property_front_desk', [unit.site])
+        with self._as(clerk, company):
+            self.assertEqual(Unit.read([unit.id], ['meters'])[0]['meters'],
+                (meter.id,))
+            self.assertEqual(open_relates('property.unit', [unit])[
+                    'property_billing.act_meter_unit_relate'], [meter])
+        plumber = self._user(company, 'plumber', 'property_helpdesk',
+            'group_property_engineering', [unit.site])
+        with self._as(plumber, company):
+            read, = Unit.read([unit.id], ['amount_due', 'recent_invoices'])
+            self.assertEqual((read['amount_due'], list(read['recent_invoices'])),
+                (None, []))
 
 
 del ModuleTestCase

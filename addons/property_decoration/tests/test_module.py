@@ -9,8 +9,9 @@ from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, set_company
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    open_notifications, pdf_fonts, pdf_images, pdf_pages, pdf_qrcodes,
-    pdf_text, run_cron, set_chinese, suite_extras, with_transaction)
+    open_notifications, open_relates, pdf_fonts, pdf_images, pdf_pages,
+    pdf_qrcodes, pdf_text, run_cron, set_chinese, suite_extras,
+    with_transaction)
 from trytond.modules.property_billing import bulk
 from trytond.modules.property_decoration.application import settlement
 from trytond.modules.property_decoration.worker import mask_identity
@@ -917,5 +918,42 @@ class PropertyDecorationTestCase(AccountedCompanyTestMixin,
                     # sent back as it was, never wiped
                     self.assertEqual(changes.get(field, values[field]),
                         values[field], (name, field))
+
+    @with_transaction()
+    def test_unit_renovation_at_a_glance(self):
+        """The unit's form shows its open renovation applications, read in
+        one search for a list of units; a rejected one is gone; its relate
+        action lists them all to the front desk of its site"""
+        from unittest.mock import patch
+        pool = Pool()
+        Unit = pool.get('property.unit')
+        Application = pool.get('property.decoration.application')
+        env = create_env()
+        first, second = env['units'][:2]
+        rejected = new_job(env)
+        with set_company(env['company']):
+            Application.submit([rejected])
+            rejected.rejection_reason = "Drawings unreadable"
+            rejected.save()
+            Application.reject([rejected])
+        job = new_job(env)
+        clerk = create_staff("Clerk", 'clerk',
+            'property_base.group_property_front_desk', env['company'],
+            [first.site])
+        transaction = Transaction()
+        with transaction.set_user(clerk.id), \
+                transaction.set_context(_check_access=True,
+                    company=env['company'].id):
+            with patch.object(Application, 'search',
+                    side_effect=Application.search) as search:
+                renovations = Unit.get_renovations(
+                    Unit.browse([first.id, second.id]), 'renovations')
+            self.assertEqual(search.call_count, 1)
+            self.assertEqual(renovations, {first.id: [job.id], second.id: []})
+            self.assertEqual(
+                sorted(open_relates('property.unit', [first])[
+                        'property_decoration.act_application_unit_relate']),
+                sorted([rejected, job]))
+
 
 del ModuleTestCase

@@ -15,7 +15,8 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_employee, set_company)
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, deliver_mail,
-    office_clock, office_to_utc, open_notifications, pdf_fonts, pdf_images,
+    office_clock, office_to_utc, open_notifications, open_relates, pdf_fonts,
+    pdf_images,
     pdf_text, run_cron, set_chinese, smtp_server, with_transaction)
 from trytond.modules.property_helpdesk.tests.tools import check_work_orders
 from trytond.pool import Pool
@@ -2293,6 +2294,98 @@ class PropertyHelpdeskTestCase(
             WorkOrder.write([order], {'service': far.id})
         with self.assertRaisesRegex(ValidationError, 'cannot be negative'):
             PaidService.write([tap], {'price': Decimal('-1')})
+
+
+    @with_transaction()
+    def test_unit_owner_and_work_order_at_a_glance(self):
+        """The unit's and the owner's forms list their open tickets, read
+        in one query for many units and within the clerk's sites; the
+        technician's work order shows the unit, its address, the reporter
+        and the number to call"""
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        WorkOrder = pool.get('property.work_order')
+        Unit = pool.get('property.unit')
+        Party = pool.get('party.party')
+        Site = pool.get('property.site')
+        env = create_helpdesk()
+        owner, unit, other_unit = env['owner'], env['unit'], env['other_unit']
+        Site.write([env['site']], {'address': "上海市浦东新区花园路88号"})
+        Party.write([owner], {'contact_mechanisms': [('create', [
+                            {'type': 'mobile', 'value': '13900000002'}])]})
+        leak = create_ticket(env)
+        drip = create_ticket(env, description="Tap dripping",
+            received_at=FRIDAY + dt.timedelta(hours=1),
+            contact_phone='021-1234')
+        done = create_ticket(env, description="Door bell")
+        far = create_ticket(env, site=env['other_site'].id,
+            unit=other_unit.id)
+        Ticket.open([leak, far, done])
+        Ticket.cancel([done])
+        orders = WorkOrder.create([{'ticket': t.id,
+                    'department': env['engineering'].id,
+                    'technician': env['technician'].id,
+                    'description': "Look"} for t in [leak, drip, far]])
+        clerk = create_staff("Clerk Zhou", 'clerk',
+            'property_base.group_property_front_desk', env['company'],
+            [env['site']], env['clerk'])
+        plumber = create_staff("Plumber Zhao", 'plumber',
+            'property_helpdesk.group_property_engineering', env['company'],
+            [env['site']], env['technician'])
+        transaction = Transaction()
+        with transaction.set_user(clerk.id), \
+                transaction.set_context(_check_access=True,
+                    company=env['company'].id):
+            read = Unit.read([unit.id], ['open_tickets'])
+            self.assertEqual(list(read[0]['open_tickets']),
+                [drip.id, leak.id])
+            # the far site's ticket stays out of the clerk's lists
+            self.assertEqual(list(Party.read([owner.id], ['open_tickets'])[0][
+                        'open_tickets']), [drip.id, leak.id])
+            self.assertEqual(
+                sorted(open_relates('party.party', [owner])[
+                        'property_helpdesk.act_ticket_party_relate']),
+                sorted([leak, drip, done]))
+            self.assertEqual(
+                sorted(open_relates('property.unit', [unit])[
+                        'property_helpdesk.act_ticket_unit_relate']),
+                sorted([leak, drip, done]))
+        # the manager of both sites: their units in one search
+        manager = create_staff("Manager Sun", 'manager',
+            'property_base.group_property_manager', env['company'],
+            [env['site'], env['other_site']])
+        with transaction.set_user(manager.id), \
+                transaction.set_context(_check_access=True,
+                    company=env['company'].id):
+            with patch.object(Ticket, 'search',
+                    side_effect=Ticket.search) as search:
+                both = Unit.get_open_tickets(
+                    Unit.browse([unit.id, other_unit.id]), 'open_tickets')
+            self.assertEqual(search.call_count, 1)
+            self.assertEqual(both, {unit.id: [drip.id, leak.id],
+                    other_unit.id: [far.id]})
+            self.assertEqual(list(Party.read([owner.id], ['open_tickets'])[
+                        0]['open_tickets']), [drip.id, far.id, leak.id])
+        with transaction.set_user(plumber.id), \
+                transaction.set_context(_check_access=True,
+                    company=env['company'].id):
+            read = {r['id']: r for r in WorkOrder.read(
+                    [o.id for o in orders[:2]],
+                    ['unit', 'address', 'reporter', 'reporter_phone'])}
+            self.assertEqual(read[orders[0].id], {'id': orders[0].id,
+                    'unit': unit.id,
+                    'address': "上海市浦东新区花园路88号 A1 1201",
+                    'reporter': owner.id, 'reporter_phone': '13900000002'})
+            self.assertEqual(read[orders[1].id]['reporter_phone'], '021-1234')
+            # the unit's form as the technician sees it: its tickets, no
+            # residents (engineering does not read them), no error
+            unit_read, = Unit.read([unit.id],
+                ['open_tickets', 'current_residents'])
+            self.assertEqual(list(unit_read['open_tickets']),
+                [drip.id, leak.id])
+            self.assertEqual(list(unit_read['current_residents']), [])
+            with self.assertRaises(UserError):
+                WorkOrder.read([orders[2].id], ['address'])
 
 
 del ModuleTestCase

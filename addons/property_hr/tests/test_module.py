@@ -9,7 +9,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, create_employee
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    office_to_utc, office_today, open_notifications, pdf_fonts, pdf_text,
+    office_to_utc, office_today, open_notifications, open_relates,
+    pdf_fonts, pdf_text,
     run_cron, set_chinese, suite_extras, with_transaction)
 from trytond.modules.property_hr.ir import _EMPLOYEES_RULE_MODELS
 from trytond.pool import Pool
@@ -1124,5 +1125,87 @@ class PropertyHrTestCase(
                     {'customer_service', 'repair', 'environment'})
                 self.assertEqual(due()['repair'][:2],
                     (dt.date(2026, 1, 1), dt.date(2026, 6, 30)))
+
+    @with_transaction()
+    def test_roster_calendar(self):
+        """The roster's shifts open in a calendar at their hours on the
+        office's clock: a night shift ends the next morning; the
+        calendar's search finds a shift exactly when its times match, at
+        the edges of each shift and of the office's days; the building
+        manager sees their site's rosters only"""
+        pool = Pool()
+        Line = pool.get('property.roster.line')
+        env = create_hr()
+        self._qualify(env, env['employee'])
+        roster = self._roster(env)
+        employee = env['employee'].id
+        day = MONTH + dt.timedelta(days=3)
+        morning, evening, night = Line.create([
+                {'roster': roster.id, 'date': day, 'shift': shift('A').id,
+                    'employee': employee},
+                {'roster': roster.id, 'date': day, 'shift': shift('B').id,
+                    'employee': employee},
+                {'roster': roster.id, 'date': day - dt.timedelta(1),
+                    'shift': shift('C').id, 'employee': employee},
+                ])
+
+        def at(date, hour, minute=0):
+            return office_to_utc(dt.datetime.combine(
+                    date, dt.time(hour, minute)))
+        next_day = day + dt.timedelta(1)
+        self.assertEqual((morning.start, morning.end), (at(day, 7), at(day, 15)))
+        self.assertEqual((night.start, night.end),
+            (at(day - dt.timedelta(1), 23), at(day, 7)))
+        self.assertEqual(morning.roster_state, 'draft')
+        # each edge: the shifts' times, a minute around, the office's
+        # midnights (16:00 UTC the day before)
+        edges = [at(day, 0), at(day, 6, 59), at(day, 7), at(day, 7, 1),
+            at(day, 15), at(day, 23), at(day - dt.timedelta(1), 23),
+            at(day - dt.timedelta(1), 23, 1), at(next_day, 0)]
+        lines = [morning, evening, night]
+        compare = {
+            '<': lambda a, b: a < b, '<=': lambda a, b: a <= b,
+            '>': lambda a, b: a > b, '>=': lambda a, b: a >= b,
+            '=': lambda a, b: a == b, '!=': lambda a, b: a != b}
+        for name in ['start', 'end']:
+            for operator, test in compare.items():
+                for value in edges:
+                    with self.subTest(name=name, operator=operator,
+                            value=value):
+                        self.assertEqual(
+                            sorted(Line.search([
+                                        ('roster', '=', roster.id),
+                                        (name, operator, value)])),
+                            sorted(l for l in lines
+                                if test(getattr(l, name), value)))
+        self.assertEqual(Line.search([('roster', '=', roster.id),
+                    ('start', '=', None)]), [])
+        self.assertEqual(len(Line.search([('roster', '=', roster.id),
+                        ('end', '!=', None)])), 3)
+        building = create_staff("Building Manager", 'building',
+            'property_base.group_property_building_manager', env['company'],
+            sites=[env['site']])
+        stranger = create_staff("Stranger", 'stranger',
+            'property_base.group_property_building_manager', env['company'])
+        # the calendar's week as the web client asks for it
+        first, last = at(day, 0), at(next_day, 0)
+        week = ['OR',
+            [('start', '>=', first), ('start', '<', last)],
+            [('end', '>=', first), ('end', '<', last)],
+            [('start', '<', first), ('end', '>', last)],
+            ]
+        transaction = Transaction()
+        with transaction.set_user(building.id), \
+                transaction.set_context(_check_access=True,
+                    company=env['company'].id):
+            self.assertEqual(sorted(Line.search(week)), sorted(lines))
+            self.assertEqual(sorted(open_relates('property.roster', [roster])[
+                        'property_hr.act_roster_line_roster_relate']),
+                sorted(lines))
+        with transaction.set_user(stranger.id), \
+                transaction.set_context(_check_access=True,
+                    company=env['company'].id):
+            self.assertEqual(Line.search(week), [])
+
 
 del ModuleTestCase
