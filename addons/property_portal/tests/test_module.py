@@ -451,6 +451,9 @@ class PropertyPortalTestCase(
         """Bills: the open fee invoice with amount due, due date and
         payment reference, the paid one, the fee notice and receipt PDFs"""
         html = self.page(self.wang, 'bills')
+        # the Bills tab of the pages' menu leads there
+        tabs = html.split('<nav class="tabs">', 1)[1].split('</nav>', 1)[0]
+        self.assertIn('/portal/bills"', tabs)
         for expected in [self.env['wang_invoice_number'],
                 self.env['wang_paid_number'], '缴费参考号', '缴费截止日期']:
             self.assertIn(expected, html)
