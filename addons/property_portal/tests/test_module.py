@@ -991,6 +991,95 @@ class PropertyPortalTestCase(
             self.assertFalse(response.location.endswith('/signin'))
 
 
+    def hostile_community(self):
+        """An open meeting with one matter and an open survey of two
+        questions of the estate's site, opened by the manager, for the
+        hostile values (once for the class)"""
+        cls = type(self)
+        if getattr(cls, '_hostile_community', None) is None:
+            today = office_today()
+
+            def open_(pool):
+                Assembly = pool.get('property.assembly')
+                Survey = pool.get('property.survey')
+                meeting, = Assembly.create([{'name': "临时业主大会",
+                            'site': self.env['site'], 'record_date': today,
+                            'matters': [('create', [{'sequence': 1,
+                                            'kind': 'manager',
+                                            'name': "增设电动车充电桩"}])],
+                            }])
+                Assembly.open([meeting])
+                survey, = Survey.create([{'name': "绿化满意度调查",
+                            'site': self.env['site'], 'start_date': today,
+                            'end_date': today + dt.timedelta(days=30),
+                            'sections': [('create', [{'sequence': 1,
+                                            'kind': 'overall', 'name': "绿化",
+                                            'questions': [('create', [
+                                                        {'text': "草坪"},
+                                                        {'text': "树木"}])]}])],
+                            }])
+                Survey.open([survey])
+                return (meeting.id, meeting.matters[0].id, survey.id,
+                    [q.id for q in survey.sections[0].questions])
+            cls._hostile_community = self.as_staff('manager', open_)
+        return cls._hostile_community
+
+    @SETTINGS
+    @given(st.sampled_from(['vote', 'survey']),
+        st.fixed_dictionaries({}, optional={name: HOSTILE for name in [
+                    'matter', 'choice', 'unit', 'q1', 'q2', 'comment']}))
+    def test_vote_and_survey_forms_hostile_values(self, form, values):
+        """Hostile values on the vote and the survey forms: the household's
+        ballot or answer, or a refusal in the owner's language (Chinese)
+        that saves nothing, never a server error"""
+        meeting, matter, survey, questions = self.hostile_community()
+        if form == 'vote':
+            path = f'meetings/{meeting}/vote'
+        else:
+            path = f'surveys/{survey}/answer'
+            # the questions' fields are named after their ids
+            for name, question in zip(['q1', 'q2'], questions):
+                if name in values:
+                    values[f'q{question}'] = values.pop(name)
+
+        def saved():
+            pool = Pool()
+            Ballot = pool.get('property.assembly.ballot')
+            Answer = pool.get('property.survey.answer')
+            return (
+                [(b.choice, b.channel) for b in Ballot.search(
+                        [('matter', '=', matter)])],
+                [(a.unit.id, a.channel, a.comment,
+                        sorted(l.score for l in a.lines))
+                    for a in Answer.search([('survey', '=', survey)])])
+        before = committed(saved)
+        response = self.li.post(path, values)
+        html = response.get_data(as_text=True)
+        self.assertIn(response.status_code, {HTTPStatus.SEE_OTHER,
+                HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND}, html[:300])
+        after = committed(saved)
+        if response.status_code == HTTPStatus.SEE_OTHER:
+            ballots, answers = after
+            if form == 'vote':
+                self.assertEqual(len(ballots), 1)
+                self.assertEqual(ballots[0][1], 'portal')
+                self.assertEqual(ballots[0][0], values['choice'])
+            else:
+                self.assertEqual(before[1], [])
+                (unit, channel, comment, scores), = answers
+                self.assertEqual((unit, channel),
+                    (self.env['units'][1], 'portal'))
+                self.assertTrue(all(1 <= s <= 5 for s in scores), scores)
+                self.assertNotIn('\x00', comment or '')
+            return
+        # refused: a message of the page in Chinese, nothing saved
+        self.assertEqual(after, before)
+        # (the page of a 404 says it in the same place)
+        match = re.search(r'<p class="error"[^>]*>([^<]+)</p>', html)
+        self.assertTrue(match, html[:500])
+        self.assertRegex(match.group(1), '[\u4e00-\u9fff]')
+
+
     # -- notices and owners' votes (with property_community) -----------------
 
     def as_staff(self, key, func):
