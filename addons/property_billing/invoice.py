@@ -170,6 +170,9 @@ class FeeNotice(HTMLReport):
             return texts['text']
         context['notice_text'] = notice_text
         context['balance'] = lambda party: party.receivable
+        # a hook for the owners' portal (property_portal): the invitation
+        # to print for the payer, none without the portal
+        context['portal_invitation'] = lambda invoice: None
         return context
 
     @classmethod

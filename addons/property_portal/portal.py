@@ -8,10 +8,12 @@ then signs in with the e-mail or the mobile phone number of the party."""
 import datetime as dt
 import re
 import secrets
+from types import SimpleNamespace
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
-from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.model import (
+    Index, ModelSingleton, ModelSQL, ModelView, Unique, fields)
 from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, office_today)
 from trytond.modules.property_base.site import site_from
@@ -20,8 +22,10 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
-# The suite's default: an invitation code is valid for 30 days
+# The suite's default (no seed sets it): an invitation code is valid for
+# 30 days; the portal's configuration changes it
 INVITATION_DAYS = 30
+INVITATION_DAYS_MAX = 365
 # Letters and digits read over the phone without confusion (no 0/O, 1/I)
 CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
 CODE_LENGTH = 10
@@ -60,6 +64,30 @@ def home_units(party, date=None):
         units |= {r.unit for r in Resident.search(
                 [('party', '=', party.id), current])}
     return sorted(units, key=lambda u: (u.site.code or '', u.code or ''))
+
+
+class Configuration(CheckValuesMixin, ModelSingleton, ModelSQL, ModelView):
+    __name__ = 'property.portal.configuration'
+    __string__ = "Portal Configuration"
+    invitation_days = fields.Integer("Invitation Validity (days)",
+        required=True,
+        help="How many days an invitation code (and its e-mailed link) "
+        "works after the front desk invited the person.")
+
+    @staticmethod
+    def default_invitation_days():
+        return INVITATION_DAYS
+
+    @classmethod
+    def validate_fields(cls, records, field_names):
+        super().validate_fields(records, field_names)
+        for record in records:
+            if not (1 <= (record.invitation_days or 0)
+                    <= INVITATION_DAYS_MAX):
+                raise UserError(gettext(
+                        'property_portal.msg_invitation_days',
+                        days=record.invitation_days,
+                        maximum=INVITATION_DAYS_MAX))
 
 
 class Invitation(CheckValuesMixin, StampMixin, site_from('unit'), ModelSQL,
@@ -115,7 +143,9 @@ class Invitation(CheckValuesMixin, StampMixin, site_from('unit'), ModelSQL,
         invitation code; the earlier codes of the party stop working"""
         pool = Pool()
         WebUser = pool.get('web.user')
+        Configuration = pool.get('property.portal.configuration')
         now = clock()
+        days = Configuration(1).invitation_days or INVITATION_DAYS
         to_create = []
         for party in parties:
             units = home_units(party)
@@ -150,11 +180,57 @@ class Invitation(CheckValuesMixin, StampMixin, site_from('unit'), ModelSQL,
                 {'expires_at': now})
             to_create.append({'party': party.id, 'unit': units[0].id,
                     'web_user': user.id, 'code': cls.new_code(),
-                    'expires_at': now + dt.timedelta(days=INVITATION_DAYS),
+                    'expires_at': now + dt.timedelta(days=days),
                     })
         invitations = cls.create(to_create)
         cls.stamp(invitations, by='invited_by', at='invited_at')
+        cls.send_emails(invitations)
         return invitations
+
+    @property
+    def link(self):
+        """The address of the portal's invitation page with the code: the
+        host the clerk's client asked, or the server's name ([web]
+        hostname), as Tryton builds its own links"""
+        from urllib.parse import quote, urlencode
+
+        from trytond.url import http_host
+        database = Transaction().database.name
+        return (f'{http_host()}/{quote(database)}/portal/invitation?'
+            + urlencode({'code': self.code}))
+
+    @classmethod
+    def send_emails(cls, invitations):
+        """E-mail the link of the invitation to each person with an e-mail
+        address (not to a mobile-only one), in the person's language or
+        the portal's (Chinese); Tryton's mail goes when the invitation is
+        committed"""
+        from email.message import EmailMessage
+
+        from trytond import config
+        from trytond.modules.property_base.common import to_office
+        from trytond.sendmail import send_message_transactional
+        from trytond.tools.email_ import set_from_header
+        from_ = config.get('email', 'from')
+        for invitation in invitations:
+            user = invitation.web_user
+            if not user.can_receive_email:
+                continue
+            party = invitation.party
+            language = party.lang.code if party.lang else 'zh_CN'
+            with Transaction().set_context(language=language):
+                subject = gettext(
+                    'property_portal.msg_invitation_email_subject')
+                body = gettext('property_portal.msg_invitation_email_body',
+                    name=party.rec_name, link=invitation.link,
+                    code=invitation.code, date=to_office(
+                        invitation.expires_at).strftime('%Y-%m-%d %H:%M'))
+            message = EmailMessage()
+            set_from_header(message, from_, from_)
+            message['To'] = user.email
+            message['Subject'] = subject
+            message.set_content(body)
+            send_message_transactional(message)
 
     @classmethod
     def find(cls, code):
@@ -208,6 +284,34 @@ class Party(metaclass=PoolMeta):
     @ModelView.button
     def portal_invite(cls, parties):
         Pool().get('property.portal.invitation').invite(parties)
+
+
+class FeeNotice(metaclass=PoolMeta):
+    """The fee notice of billing prints the payer's pending invitation to
+    the portal (invited by the front desk, not yet signed up): its code
+    and, as a QR code, the link of the invitation page"""
+    __name__ = 'property.fee.notice'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        Invitation = Pool().get('property.portal.invitation')
+        context = super().get_context(records, header, data)
+
+        def portal_invitation(invoice):
+            # (the finance staff printing the notices reads no invitation)
+            with without_check_access():
+                invitations = Invitation.search([
+                        ('party', '=', invoice.party.id),
+                        ('accepted_at', '=', None),
+                        ('expires_at', '>', clock()),
+                        ], order=[('expires_at', 'DESC')], limit=1)
+                if not invitations:
+                    return None
+                invitation, = invitations
+                return SimpleNamespace(code=invitation.code,
+                    link=invitation.link, expires_at=invitation.expires_at)
+        context['portal_invitation'] = portal_invitation
+        return context
 
 
 class WebUser(metaclass=PoolMeta):

@@ -221,7 +221,9 @@ def survey_answer(visit, survey_id):
         # another's home (or none): as one that does not exist
         abort(HTTPStatus.NOT_FOUND)
     values = {k: form.get(k, '')[:12] for k in form if k.startswith('q')}
-    comment = form.get('comment', '').strip()[:COMMENT_MAX] or None
+    # (no NUL character: PostgreSQL stores none in a text)
+    comment = form.get('comment', '').replace('\x00', '').strip()[
+        :COMMENT_MAX] or None
 
     def refuse(message):
         rollback()

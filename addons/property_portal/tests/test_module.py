@@ -18,7 +18,8 @@ from trytond.modules.company.tests import CompanyTestMixin
 from trytond.modules.property_frontdesk.tests.test_module import (
     as_user, front_office, own)
 from trytond.modules.property_base.tests.tools import (
-    SuiteModuleTestMixin, committed, create_staff, office_clock,
+    SuiteModuleTestMixin, committed, create_staff, deliver_mail,
+    office_clock,
     office_today, pdf_text, set_chinese, smtp_server, suite_extras,
     with_transaction)
 from trytond.pool import Pool
@@ -61,7 +62,9 @@ class PropertyPortalTestCase(
         super().setUpClass()
         # The pages commit as the server does: their data is committed
         # once for the class (the database is dropped at its end)
-        cls.env = committed(cls.build_portal, user=1)
+        # (the invitations' e-mails go to a loopback SMTP server)
+        with smtp_server():
+            cls.env = committed(cls.build_portal, user=1)
         cls.wang = PortalClient()
         cls.li = PortalClient()
         assert cls.wang.sign_in('wang@example.com').status_code == 303
@@ -243,6 +246,37 @@ class PropertyPortalTestCase(
                 [('party', 'in', [stranger.id, silent.id])]), [])
 
     @with_transaction()
+    def test_invite_emails_the_link(self):
+        """The front desk's Invite e-mails the invitation's link and code
+        (through a real SMTP server) to a person with an e-mail, in the
+        portal's Chinese, with the end of its validity in office time; a
+        person with a mobile number only gets no mail"""
+        from trytond.modules.property_base.common import to_office
+        pool = Pool()
+        Party = pool.get('party.party')
+        Invitation = pool.get('property.portal.invitation')
+        office = front_office()
+        owner = person("何静", 'email', 'He.Jing@example.com')
+        own(office['units'][0], owner)
+        mobile = person("陈静", 'mobile', '13912345678')
+        own(office['units'][1], mobile)
+        with smtp_server() as received:
+            with as_user(office['clerk'], office['company']):
+                Party.portal_invite([Party(owner.id), Party(mobile.id)])
+            deliver_mail()
+        invitation, = Invitation.search([('party', '=', owner.id)])
+        (to, message), = received
+        self.assertEqual(to, ['he.jing@example.com'])
+        self.assertEqual(message['Subject'], '业主门户邀请')
+        body = message.get_body(('plain',)).get_content()
+        link, = re.findall(r'https?://\S+', body)
+        self.assertTrue(link.endswith(f'/{quote(DB_NAME)}/portal/invitation'
+                f'?code={invitation.code}'), link)
+        for expected in ['何静，您好', f'邀请码 {invitation.code}',
+                to_office(invitation.expires_at).strftime('%Y-%m-%d %H:%M')]:
+            self.assertIn(expected, body)
+
+    @with_transaction()
     def test_homes_and_invitation_on_the_office_clock(self):
         """A home lived in until the month's end is still the resident's
         at 23:30 office time on its last day, no longer at 00:30 the next
@@ -272,6 +306,41 @@ class PropertyPortalTestCase(
                 self.assertEqual(Invitation(invitation.id).state, 'pending')
             with office_clock(dt.datetime(2027, 1, 30, 23, 30)):
                 self.assertIsNone(Invitation.find(code))
+                self.assertEqual(Invitation(invitation.id).state, 'expired')
+
+    @with_transaction()
+    def test_invitation_validity_configured(self):
+        """The manager sets how long an invitation is valid (30 days, the
+        suite's default): 7 days from 23:30 office time (15:30 UTC) end on
+        the seventh day at 23:30 office time to the second; 0 or more than
+        365 days are refused, nothing saved; the front desk reads it only"""
+        from trytond.model.exceptions import AccessError
+        pool = Pool()
+        Configuration = pool.get('property.portal.configuration')
+        Invitation = pool.get('property.portal.invitation')
+        office = front_office()
+        self.assertEqual(Configuration(1).invitation_days, 30)
+        with as_user(office['manager'], office['company']):
+            for days in [0, 366, -7]:
+                with self.assertRaisesRegex(UserError, '1 (to|至) 365'):
+                    Configuration.write([Configuration(1)],
+                        {'invitation_days': days})
+            Configuration.write([Configuration(1)], {'invitation_days': 7})
+        with as_user(office['clerk'], office['company']):
+            self.assertEqual(Configuration(1).invitation_days, 7)
+            with self.assertRaises(AccessError):
+                Configuration.write([Configuration(1)],
+                    {'invitation_days': 60})
+        owner = person("林涛", 'mobile', '13900001111')
+        own(office['units'][0], owner)
+        with Transaction().set_context(company=office['company'].id):
+            with office_clock(dt.datetime(2026, 12, 31, 23, 30)):
+                invitation, = Invitation.invite([owner])
+            with office_clock(dt.datetime(2027, 1, 7, 23, 29, 59)):
+                self.assertEqual(Invitation.find(invitation.code),
+                    invitation)
+            with office_clock(dt.datetime(2027, 1, 7, 23, 30)):
+                self.assertIsNone(Invitation.find(invitation.code))
                 self.assertEqual(Invitation(invitation.id).state, 'expired')
 
     # -- the pages, through the WSGI application ----------------------------
@@ -461,6 +530,9 @@ class PropertyPortalTestCase(
         """Bills: the open fee invoice with amount due, due date and
         payment reference, the paid one, the fee notice and receipt PDFs"""
         html = self.page(self.wang, 'bills')
+        # the Bills tab of the pages' menu leads there
+        tabs = html.split('<nav class="tabs">', 1)[1].split('</nav>', 1)[0]
+        self.assertIn('/portal/bills"', tabs)
         for expected in [self.env['wang_invoice_number'],
                 self.env['wang_paid_number'], '缴费参考号', '缴费截止日期']:
             self.assertIn(expected, html)
@@ -479,6 +551,41 @@ class PropertyPortalTestCase(
         self.assertEqual(self.wang.get(
                 f"bills/{self.env['wang_open']}/receipt.pdf").status_code,
             HTTPStatus.NOT_FOUND)
+
+    @with_transaction()
+    def test_fee_notice_prints_pending_invitation(self):
+        """The fee notice of a payer the front desk invited and who has not
+        signed up yet prints the invitation's code under its QR code (the
+        link of the invitation page), as finance prints it; the notice of
+        a payer without a pending invitation prints none"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        User = pool.get('res.user')
+        Invitation = pool.get('property.portal.invitation')
+        Report = pool.get('property.fee.notice', type='report')
+        ModelData = pool.get('ir.model.data')
+        company = pool.get('company.company')(self.env['company'])
+        finance = create_staff("钱会计", 'notice.finance',
+            'property_billing.group_property_finance', company,
+            [pool.get('property.site')(self.env['site'])])
+        User.write([finance], {'groups': [('add', [
+                            ModelData.get_id('account', 'group_account')])]})
+        # 李伟 lost his password: the front desk invites him again
+        with as_user(User(self.env['clerk']), company):
+            Party.portal_invite([Party(self.env['li'])])
+        invitation, = Invitation.search([('party', '=', self.env['li']),
+                ('accepted_at', '=', None)])
+
+        def notice(invoice):
+            with as_user(finance, company):
+                _, content, _, _ = Report.execute([invoice], {
+                        'model': 'account.invoice', 'id': invoice,
+                        'ids': [invoice]})
+            return pdf_text(bytes(content))
+        text = notice(self.env['li_open'])
+        for expected in ['业主门户邀请码', invitation.code, '有效期至']:
+            self.assertIn(expected, text)
+        self.assertNotIn('业主门户邀请码', notice(self.env['wang_open']))
 
     def test_privacy_second_owner_gets_nothing(self):
         """Another owner asking for the first owner's bills, PDFs, ticket,
@@ -1219,6 +1326,94 @@ class PropertyPortalTestCase(
             self.assertNotIn(b'%PDF', response.data)
             self.assertNotIn(b'\x89PNG', response.data)
             self.assertNotIn(permit, response.get_data(as_text=True))
+    def hostile_community(self):
+        """An open meeting with one matter and an open survey of two
+        questions of the estate's site, opened by the manager, for the
+        hostile values (once for the class)"""
+        cls = type(self)
+        if getattr(cls, '_hostile_community', None) is None:
+            today = office_today()
+
+            def open_(pool):
+                Assembly = pool.get('property.assembly')
+                Survey = pool.get('property.survey')
+                meeting, = Assembly.create([{'name': "临时业主大会",
+                            'site': self.env['site'], 'record_date': today,
+                            'matters': [('create', [{'sequence': 1,
+                                            'kind': 'manager',
+                                            'name': "增设电动车充电桩"}])],
+                            }])
+                Assembly.open([meeting])
+                survey, = Survey.create([{'name': "绿化满意度调查",
+                            'site': self.env['site'], 'start_date': today,
+                            'end_date': today + dt.timedelta(days=30),
+                            'sections': [('create', [{'sequence': 1,
+                                            'kind': 'overall', 'name': "绿化",
+                                            'questions': [('create', [
+                                                        {'text': "草坪"},
+                                                        {'text': "树木"}])]}])],
+                            }])
+                Survey.open([survey])
+                return (meeting.id, meeting.matters[0].id, survey.id,
+                    [q.id for q in survey.sections[0].questions])
+            cls._hostile_community = self.as_staff('manager', open_)
+        return cls._hostile_community
+
+    @SETTINGS
+    @given(st.sampled_from(['vote', 'survey']),
+        st.fixed_dictionaries({}, optional={name: HOSTILE for name in [
+                    'matter', 'choice', 'unit', 'q1', 'q2', 'comment']}))
+    def test_vote_and_survey_forms_hostile_values(self, form, values):
+        """Hostile values on the vote and the survey forms: the household's
+        ballot or answer, or a refusal in the owner's language (Chinese)
+        that saves nothing, never a server error"""
+        meeting, matter, survey, questions = self.hostile_community()
+        if form == 'vote':
+            path = f'meetings/{meeting}/vote'
+        else:
+            path = f'surveys/{survey}/answer'
+            # the questions' fields are named after their ids
+            for name, question in zip(['q1', 'q2'], questions):
+                if name in values:
+                    values[f'q{question}'] = values.pop(name)
+
+        def saved():
+            pool = Pool()
+            Ballot = pool.get('property.assembly.ballot')
+            Answer = pool.get('property.survey.answer')
+            return (
+                [(b.choice, b.channel) for b in Ballot.search(
+                        [('matter', '=', matter)])],
+                [(a.unit.id, a.channel, a.comment,
+                        sorted(l.score for l in a.lines))
+                    for a in Answer.search([('survey', '=', survey)])])
+        before = committed(saved)
+        response = self.li.post(path, values)
+        html = response.get_data(as_text=True)
+        self.assertIn(response.status_code, {HTTPStatus.SEE_OTHER,
+                HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND}, html[:300])
+        after = committed(saved)
+        if response.status_code == HTTPStatus.SEE_OTHER:
+            ballots, answers = after
+            if form == 'vote':
+                self.assertEqual(len(ballots), 1)
+                self.assertEqual(ballots[0][1], 'portal')
+                self.assertEqual(ballots[0][0], values['choice'])
+            else:
+                self.assertEqual(before[1], [])
+                (unit, channel, comment, scores), = answers
+                self.assertEqual((unit, channel),
+                    (self.env['units'][1], 'portal'))
+                self.assertTrue(all(1 <= s <= 5 for s in scores), scores)
+                self.assertNotIn('\x00', comment or '')
+            return
+        # refused: a message of the page in Chinese, nothing saved
+        self.assertEqual(after, before)
+        # (the page of a 404 says it in the same place)
+        match = re.search(r'<p class="error"[^>]*>([^<]+)</p>', html)
+        self.assertTrue(match, html[:500])
+        self.assertRegex(match.group(1), '[\u4e00-\u9fff]')
+
 
     # -- notices and owners' votes (with property_community) -----------------
 
