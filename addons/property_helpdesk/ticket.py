@@ -249,7 +249,7 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
         'get_next_deadline')
     overdue = fields.Function(fields.Boolean("Overdue",
             help="The next deadline has passed."),
-        'get_next_deadline')
+        'get_next_deadline', searcher='search_overdue')
     reply_breached = fields.Boolean("Reply Breached", readonly=True)
     done_breached = fields.Boolean("Done Breached", readonly=True)
     visit_required = fields.Boolean("Return Visit Required",
@@ -638,6 +638,19 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
                 else_=Null)]
 
     order_time_left = order_next_deadline
+
+    @classmethod
+    def search_overdue(cls, name, clause):
+        "The tickets whose next deadline has passed, found by the database"
+        _, operator, value = clause
+        table = cls.__table__()
+        deadline, = cls.order_next_deadline({None: (table, None)})
+        # the partial index of the open and resolved tickets finds them
+        query = table.select(table.id,
+            where=table.state.in_(OPEN_STATES + ['resolved'])
+            & (deadline < clock()))
+        overdue = (operator == '=') == bool(value)
+        return [('id', 'in' if overdue else 'not in', query)]
 
     def pending_deadlines(self):
         "The deadlines of the ticket not yet met"
