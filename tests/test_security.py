@@ -68,6 +68,8 @@ TYPE_GUARD_EXEMPT = {
             'property.helpdesk.complaint_cause',
             'property.helpdesk.kpi',
             'property.helpdesk.kpi.company',
+            'property.site.occupancy',
+            'property.ticket.site.load',
             'property.training.contest_due',
             'property.training.shortfall',
             ], _QUERY),

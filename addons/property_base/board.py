@@ -13,6 +13,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
+from .common import CheckValuesMixin
+
 # The unit states of a home someone has taken over (its fees run)
 TAKEN_STATES = ['handed_over', 'occupied', 'let']
 
@@ -41,7 +43,7 @@ class View(metaclass=PoolMeta):
                         view=view.rec_name))
 
 
-class GroupHomeAction(ModelSQL):
+class GroupHomeAction(CheckValuesMixin, ModelSQL):
     __name__ = 'res.group-ir.action.home'
     __string__ = "Group Home Action"
     group = fields.Many2One('res.group', "Group", required=True,
