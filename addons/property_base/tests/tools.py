@@ -543,7 +543,8 @@ def open_board(xml_id, user, limit=1000, read=100):
                 Model = pool.get(action['res_model'])
                 view_id, view_type = action['views'][0]
                 fields = Model.fields_view_get(view_id, view_type)['fields']
-                records = Model.search(domain, limit=limit, order=order)
+                records = Model.search(domain, order=order,
+                    limit=action['limit'] or limit)
                 Model.read([r.id for r in records[:read]], list(fields))
                 result[element.get('name')] = records
     return result
