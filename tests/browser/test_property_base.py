@@ -12,9 +12,10 @@ MANAGER = STAFF['manager'][0]
 
 
 # The parts of the manager's estate board with the whole suite activated
-BOARD_TITLES = ['Taken Over and Vacant Units', 'Occupancy per Site',
+BOARD_TITLES = sorted(['Taken Over and Vacant Units', 'Occupancy per Site',
     'Open Tickets per Site', 'Overdue Tickets',
-    "This Month's Collection against Target", 'Arrears by Age']
+    "This Month's Collection against Target", 'Arrears by Age',
+    "Today's Visitors", 'Renovations in Progress'])
 
 
 class PropertyBaseBrowserTestCase(BrowserTestCase):
@@ -29,8 +30,9 @@ class PropertyBaseBrowserTestCase(BrowserTestCase):
                 p => jQuery(p).find('.panel-heading').text().trim());
             }""", arg=len(BOARD_TITLES))
         sao.wait_idle()
-        return [t.strip() for t in sao.tab.locator(
-                '.board-action > .panel-heading').all_inner_texts()]
+        # the parts of each addon, in the order of the addons
+        return sorted(t.strip() for t in sao.tab.locator(
+                '.board-action > .panel-heading').all_inner_texts())
 
     def test_site_building_unit(self):
         timings = {}
