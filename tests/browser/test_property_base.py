@@ -11,8 +11,28 @@ from .harness import (SETUP_COMPANY, STAFF, SUITE_MODULES, Browser,
 MANAGER = STAFF['manager'][0]
 
 
+# The parts of the manager's estate board with the whole suite activated
+BOARD_TITLES = sorted(['Taken Over and Vacant Units', 'Occupancy per Site',
+    'Open Tickets per Site', 'Overdue Tickets',
+    "This Month's Collection against Target", 'Arrears by Age',
+    "Today's Visitors", 'Renovations in Progress'])
+
+
 class PropertyBaseBrowserTestCase(BrowserTestCase):
     "Create a site, a building and a unit in sao"
+
+    def _board_titles(self, sao):
+        "The titles of the active tab's board, once each part has loaded"
+        sao.page.wait_for_function("""(count) => {
+            const parts = jQuery('#tabcontent .tab-pane.active '
+                + '.board-action');
+            return parts.length === count && parts.toArray().every(
+                p => jQuery(p).find('.panel-heading').text().trim());
+            }""", arg=len(BOARD_TITLES))
+        sao.wait_idle()
+        # the parts of each addon, in the order of the addons
+        return sorted(t.strip() for t in sao.tab.locator(
+                '.board-action > .panel-heading').all_inner_texts())
 
     def test_site_building_unit(self):
         timings = {}
@@ -45,8 +65,14 @@ manager.property_sites.extend(Site.find([('code', '=', 'E2E')]))
 manager.save()
 """)
 
-                # The manager registers the building and its units
+                # The manager registers the building and its units; the
+                # login opens the manager's home board (issue 21)
                 sao.login_as(MANAGER)
+                t_board = time.monotonic()
+                self.assertEqual(self._board_titles(sao), BOARD_TITLES)
+                timings['board'] = time.monotonic() - t_board
+                sao.screenshot('estate-board-at-login')
+                sao.close_tab()
                 sao.open_menu('Property', 'Buildings')
                 sao.new()
                 sao.fill_many2one('site', 'E2E Garden')
@@ -69,6 +95,20 @@ manager.save()
                 sao.fill('inner_area', '76.25')
                 sao.screenshot('unit-filled')
                 sao.save()
+
+                # The board shows the new site's home, vacant
+                sao.open_menu('Property', 'Boards', 'Estate Board')
+                self._board_titles(sao)
+                occupancy = sao.tab.locator('.board-action').filter(
+                    has_text='Occupancy per Site')
+                row = occupancy.locator('tbody tr').filter(
+                    has_text='E2E Garden')
+                row.first.wait_for(state='visible')
+                # site, units, taken over, vacant, occupancy
+                self.assertEqual([c.strip() for c in row.first.locator(
+                                'td').all_inner_texts() if c.strip()][:5],
+                    ['E2E Garden', '1', '0', '1', '0.0'])
+                sao.screenshot('estate-board-new-home')
                 self.assertEqual(sao.errors, [], "JavaScript errors")
                 timings['browser'] = time.monotonic() - t
 

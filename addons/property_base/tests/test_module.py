@@ -8,8 +8,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, create_employee
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    office_pyson_dates, office_today, open_notifications, open_relates,
-    pdf_fonts, pdf_pages, pdf_text,
+    office_pyson_dates, office_today, open_board, open_notifications,
+    open_relates, pdf_fonts, pdf_pages, pdf_text,
     run_cron, set_chinese, with_transaction)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
@@ -1049,6 +1049,119 @@ class PropertyBaseTestCase(
             self.assertEqual(
                 Party.read([owner.id], ['identity_number'])[0][
                     'identity_number'], '370102198001011234')
+
+    @with_transaction()
+    def test_home_board_opened_at_login_per_group(self):
+        "Staff open their group's board at login; the admin keeps the menu"
+        pool = Pool()
+        User = pool.get('res.user')
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        company, site, _, _ = create_estate()
+        estate = ModelData.get_id('property_base', 'act_estate_board')
+        desk = ModelData.get_id('property_base', 'act_front_desk_board')
+        manager = create_staff("Manager", 'manager',
+            'property_base.group_property_manager', company, [site])
+        clerk = create_staff("Clerk", 'clerk',
+            'property_base.group_property_front_desk', company, [site])
+        keeper = create_staff("Keeper", 'keeper',
+            'property_base.group_property_archive', company, [site])
+        self.assertEqual([a.id for a in manager.actions], [estate])
+        self.assertEqual([a.id for a in clerk.actions], [desk])
+        self.assertEqual(keeper.actions, ())
+        admin = User(ModelData.get_id('res', 'user_admin'))
+        self.assertNotIn(estate, [a.id for a in admin.actions])
+
+        # put into a second group: its board too; out of it: gone again
+        desk_group = Group(ModelData.get_id(
+                'property_base', 'group_property_front_desk'))
+        User.write([manager], {'groups': [('add', [desk_group.id])]})
+        self.assertEqual([a.id for a in manager.actions], [estate, desk])
+        Group.write([desk_group], {'users': [('remove', [manager.id])]})
+        self.assertEqual([a.id for a in manager.actions], [estate])
+        # the user's own login actions are kept
+        User.write([clerk], {'groups': [('remove', [desk_group.id])]})
+        self.assertEqual(clerk.actions, ())
+
+    @with_transaction()
+    def test_board_extension_without_model_only_of_boards(self):
+        "A view of no model extends a board, never a model's view"
+        pool = Pool()
+        View = pool.get('ir.ui.view')
+        ModelData = pool.get('ir.model.data')
+        board = View(ModelData.get_id('property_base', 'estate_board_view'))
+        part, = View.create([{'inherit': board.id, 'data': (
+                        '<data><xpath expr="/board" position="inside">'
+                        '<action name="property_base.act_move_in_open"/>'
+                        '</xpath></data>')}])
+        self.assertIn('property_base.act_move_in_open',
+            board.view_get()['arch'])
+        form = View(ModelData.get_id('property_base', 'unit_view_form'))
+        with self.assertRaisesRegex(ValidationError, 'needs that model'):
+            View.create([{'inherit': form.id, 'data': '<data/>'}])
+
+    def _board_estate(self):
+        "Two sites: Garden Court (3 homes, one moved into) and River View"
+        pool = Pool()
+        Site = pool.get('property.site')
+        Unit = pool.get('property.unit')
+        company, site, building, units = create_estate(3)
+        other, = Site.create([{'name': "River View", 'code': 'RV',
+                    'company': company.id}])
+        block, = pool.get('property.building').create([{
+                    'site': other.id, 'code': 'B1', 'name': "Block 1",
+                    'floors': 6}])
+        other_unit, = Unit.create([{'building': block.id, 'floor': 1,
+                    'number': '101', 'area': Decimal('70')}])
+        # the admin sets the states up (the moves are tested elsewhere)
+        table = Unit.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update([table.state], ['occupied'],
+                where=table.id.in_([units[0].id, other_unit.id])))
+        wang = create_party("王伟")
+        Unit.write([units[1]], {'ownerships': [
+                    ('create', [{'party': wang.id, 'share': 100}])]})
+        move = self._move_in(units[1], wang)
+        return company, site, other, units, move
+
+    @with_transaction()
+    def test_estate_board_occupancy_per_site(self):
+        "The manager's board: the homes taken over and vacant of each site"
+        company, site, other, units, _ = self._board_estate()
+        manager = create_staff("Manager", 'manager',
+            'property_base.group_property_manager', company, [site])
+        board = open_board('property_base.act_estate_board', manager)
+        self.assertEqual(set(board), {
+                'property_base.act_site_occupancy_graph',
+                'property_base.act_site_occupancy'})
+        row, = board['property_base.act_site_occupancy']
+        self.assertEqual((row.site, row.units, row.taken, row.vacant,
+                row.occupancy), (site, 3, 1, 2, 33.3))
+        # the administration sees every site
+        admin = create_staff("Director", 'director',
+            'property_base.group_property_admin', company)
+        rows = open_board('property_base.act_estate_board', admin)[
+            'property_base.act_site_occupancy_graph']
+        self.assertEqual({(r.site, r.taken, r.vacant) for r in rows},
+            {(site, 1, 2), (other, 1, 0)})
+
+    @with_transaction()
+    def test_front_desk_board_move_ins(self):
+        "The front desk's board: the move-ins of its site still to complete"
+        company, site, other, units, move = self._board_estate()
+        clerk = create_staff("Clerk", 'clerk',
+            'property_base.group_property_front_desk', company, [site])
+        board = open_board('property_base.act_front_desk_board', clerk)
+        self.assertEqual(board['property_base.act_move_in_open'], [move])
+        elsewhere = create_staff("Clerk RV", 'clerk_rv',
+            'property_base.group_property_front_desk', company, [other])
+        board = open_board('property_base.act_front_desk_board', elsewhere)
+        self.assertEqual(board['property_base.act_move_in_open'], [])
+        # the archive keeper has no figures of the estate to read
+        keeper = create_staff("Keeper", 'keeper',
+            'property_base.group_property_archive', company, [site])
+        with self.assertRaises(UserError):
+            open_board('property_base.act_estate_board', keeper)
 
 
     @with_transaction()

@@ -533,3 +533,38 @@ def open_relates(model, records):
         result[f'{data.module}.{data.fs_id}'] = pool.get(
             action['res_model']).search(domain)
     return result
+
+
+def open_board(xml_id, user, limit=1000, read=100):
+    """Open a home board as its user's web client does: the board's view
+    (with the parts the activated modules add), then for each action its
+    domain and order evaluated in the user's context, a search of its
+    first page and a read of its first view's fields, as that user (access
+    rights and site rules apply). Returns {action xml id: records read}"""
+    from lxml import etree
+    pool = Pool()
+    ActWindow = pool.get('ir.action.act_window')
+    View = pool.get('ir.ui.view')
+    User = pool.get('res.user')
+    transaction = Transaction()
+    board = ActWindow.get(xml_id)
+    (view_id, _), = board['views']
+    result = {}
+    with transaction.set_user(user.id), transaction.set_context(
+            User.get_preferences(context_only=True), _check_access=True):
+        context = transaction.context
+        arch = View(view_id).view_get()['arch']
+        with office_pyson_dates():
+            for element in etree.fromstring(arch).iter('action'):
+                action = ActWindow.get(element.get('name'))
+                decoder = PYSONDecoder(dict(context))
+                domain = decoder.decode(action['pyson_domain'])
+                order = decoder.decode(action['pyson_order']) or None
+                Model = pool.get(action['res_model'])
+                view_id, view_type = action['views'][0]
+                fields = Model.fields_view_get(view_id, view_type)['fields']
+                records = Model.search(domain, order=order,
+                    limit=action['limit'] or limit)
+                Model.read([r.id for r in records[:read]], list(fields))
+                result[element.get('name')] = records
+    return result

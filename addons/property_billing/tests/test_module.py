@@ -19,7 +19,8 @@ from trytond.modules.account_invoice.tests.test_module import (
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_employee, set_company)
 from trytond.modules.property_base.tests.tools import (
-    SuiteModuleTestMixin, office_clock, open_relates, with_transaction)
+    SuiteModuleTestMixin, create_staff, office_clock, open_board,
+    open_relates, with_transaction)
 from trytond.modules.property_billing import bulk
 from trytond.modules.property_billing.capitals import chinese_capitals
 from trytond.modules.property_billing.fee import (
@@ -2489,6 +2490,69 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
                 [15, 30, 60, 90])
             owner = Party(estate['owners'][0].id)
             self.assertEqual(owner.dunning_procedure, procedure)
+
+    # -- home boards -------------------------------------------------------
+
+    @with_transaction()
+    def test_finance_board_month(self):
+        """Finance's board: the runs to follow, this month's collection
+        against the fee type's target and the arrears, at login"""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        estate = create_estate()
+        company = estate['company']
+        with set_company(company):
+            self._assign(estate, 'PF', D('2.00'))
+            run = bill(self._run(estate))
+            late = self._run(estate, month=MONTH - relativedelta(months=1))
+            lines = self._lines(run)
+            lines[('302', 'PF', "Li Wei")].invoice.pay_invoice(
+                D('240.00'), self._cash(company), MONTH)
+        finance = self._finance(company)
+        self.assertEqual([a.id for a in finance.actions], [ModelData.get_id(
+                    'property_billing', 'act_finance_board')])
+        board = open_board('property_billing.act_finance_board', finance)
+        self.assertEqual(set(board['property_billing.act_billing_run_board']),
+            {run, late})
+        rate, = board['property_billing.act_collection_rate_fee_month']
+        billed = sum(l.amount for l in lines.values())
+        self.assertEqual((rate.fee_type.code, rate.billed, rate.collected,
+                rate.target, rate.on_target),
+            ('PF', billed, D('240.00'), 95.0, False))
+        site, = board['property_billing.act_collection_rate_site_month']
+        self.assertEqual((site.site, site.collected),
+            (estate['site'], D('240.00')))
+        self.assertEqual(
+            sum(a.total for a in board['property_billing.act_arrears_board']),
+            billed - D('240.00'))
+        # on the office's first day of the next month, a month to start
+        with office_clock(dt.datetime.combine(
+                    MONTH + relativedelta(months=1), dt.time(0, 30))):
+            board = open_board('property_billing.act_finance_board', finance)
+        self.assertEqual(
+            board['property_billing.act_collection_rate_fee_month'], [])
+        self.assertEqual(set(board['property_billing.act_billing_run_board']),
+            {late})
+
+    @with_transaction()
+    def test_estate_board_collection_against_target(self):
+        "The manager's estate board shows this month's collection and arrears"
+        estate = create_estate()
+        company = estate['company']
+        with set_company(company):
+            self._assign(estate, 'PF', D('2.00'))
+            run = bill(self._run(estate))
+        billed = sum(l.amount for l in self._lines(run).values())
+        manager = create_staff("Manager", 'manager.board',
+            'property_base.group_property_manager', company, [estate['site']])
+        board = open_board('property_base.act_estate_board', manager)
+        rate, = board['property_billing.act_collection_rate_fee_month']
+        self.assertEqual((rate.collected, rate.rate, rate.on_target),
+            (D('0.00'), 0.0, False))
+        self.assertEqual(
+            sum(a.total for a in board['property_billing.act_arrears_board']),
+            billed)
+        self.assertIn('property_base.act_site_occupancy', board)
 
 
     @with_transaction()

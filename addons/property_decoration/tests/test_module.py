@@ -9,8 +9,8 @@ from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, set_company
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    open_notifications, open_relates, pdf_fonts, pdf_images, pdf_pages,
-    pdf_qrcodes, pdf_text, run_cron, set_chinese, suite_extras,
+    open_board, open_notifications, open_relates, pdf_fonts, pdf_images,
+    pdf_pages, pdf_qrcodes, pdf_text, run_cron, set_chinese, suite_extras,
     with_transaction)
 from trytond.modules.property_billing import bulk
 from trytond.modules.property_decoration.application import settlement
@@ -918,6 +918,20 @@ class PropertyDecorationTestCase(AccountedCompanyTestMixin,
                     # sent back as it was, never wiped
                     self.assertEqual(changes.get(field, values[field]),
                         values[field], (name, field))
+    @with_transaction()
+    def test_estate_board_renovations_in_progress(self):
+        "The manager's estate board lists the site's renovations under way"
+        env = create_env()
+        started = approve_and_start(env, new_job(env))
+        new_job(env, unit=1)  # a draft: not under way yet
+        manager = create_staff("Manager", 'manager.board',
+            'property_base.group_property_manager', env['company'],
+            [env['site']])
+        board = open_board('property_base.act_estate_board', manager)
+        self.assertEqual(
+            board['property_decoration.act_application_in_progress'],
+            [started])
+
 
     @with_transaction()
     def test_unit_renovation_at_a_glance(self):

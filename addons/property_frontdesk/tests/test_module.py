@@ -11,7 +11,8 @@ from trytond.modules.property_base.tests.test_module import (
     create_estate, create_party)
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_staff, deliver_mail, office_clock,
-    office_to_utc, open_notifications, pdf_fonts, pdf_qrcodes, pdf_text,
+    office_to_utc, open_board, open_notifications, pdf_fonts, pdf_qrcodes,
+    pdf_text,
     run_cron, set_chinese, smtp_server, suite_extras, with_transaction)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
@@ -1092,6 +1093,47 @@ class PropertyFrontdeskTestCase(
             self.assertEqual(booking.started_at, utc)
             Booking.finish([booking])
             self.assertEqual(booking.state, 'done')
+
+    @with_transaction()
+    def test_boards_visitors_of_the_day_and_parcels_waiting(self):
+        """The front desk's board lists the office day's visitors and the
+        parcels waiting of its site; the manager's board the visitors"""
+        pool = Pool()
+        Visitor = pool.get('property.visitor')
+        Parcel = pool.get('property.parcel')
+        office = front_office()
+        with as_user(office['clerk'], office['company']):
+            parcel = self._parcel(office)
+            collected = self._parcel(office, tracking='SF0000000002')
+            Parcel.write([collected], {'collector': "王芳"})
+            Parcel.collect([collected])
+            yesterday, today = Visitor.create([{'site': office['site'].id,
+                        'name': name, 'destination': 'office',
+                        'purpose': "咨询"} for name in ["李先生", "王女士"]])
+            # 23:50 the evening before and 00:10 at the office (16:10 UTC,
+            # still the day before in UTC)
+            with office_clock(dt.datetime(2026, 12, 8, 23, 50)):
+                Visitor.admit([yesterday])
+            with office_clock(dt.datetime(2026, 12, 9, 0, 10)):
+                Visitor.admit([today])
+        with office_clock(dt.datetime(2026, 12, 9, 7, 30)):
+            board = open_board('property_base.act_front_desk_board',
+                office['clerk'])
+            self.assertEqual(board['property_frontdesk.act_visitor_today'],
+                [today])
+            self.assertEqual(board['property_frontdesk.act_parcel_waiting'],
+                [parcel])
+            estate = open_board('property_base.act_estate_board',
+                office['manager'])
+            self.assertEqual(estate['property_frontdesk.act_visitor_today'],
+                [today])
+            # the other site's clerk sees neither
+            board = open_board('property_base.act_front_desk_board',
+                office['other_clerk'])
+            self.assertEqual(board['property_frontdesk.act_visitor_today'],
+                [])
+            self.assertEqual(board['property_frontdesk.act_parcel_waiting'],
+                [])
 
 
 del ModuleTestCase

@@ -15,8 +15,8 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_employee, set_company)
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, deliver_mail,
-    office_clock, office_to_utc, open_notifications, open_relates, pdf_fonts,
-    pdf_images,
+    office_clock, office_to_utc, open_board, open_notifications, open_relates,
+    pdf_fonts, pdf_images,
     pdf_text, run_cron, set_chinese, smtp_server, with_transaction)
 from trytond.modules.property_helpdesk.tests.tools import check_work_orders
 from trytond.pool import Pool
@@ -2294,6 +2294,68 @@ class PropertyHelpdeskTestCase(
             WorkOrder.write([order], {'service': far.id})
         with self.assertRaisesRegex(ValidationError, 'cannot be negative'):
             PaidService.write([tap], {'price': Decimal('-1')})
+
+    def _board_tickets(self):
+        """Garden Court: a ticket of the morning and one of three weeks ago,
+        both open and not replied to; River View: one of three weeks ago"""
+        Ticket = Pool().get('property.ticket')
+        env = create_helpdesk()
+        fresh = create_ticket(env)
+        old = create_ticket(env, received_at=FRIDAY - dt.timedelta(days=21))
+        elsewhere = create_ticket(env, site=env['other_site'].id,
+            unit=env['other_unit'].id,
+            received_at=FRIDAY - dt.timedelta(days=21))
+        Ticket.open([fresh, old, elsewhere])
+        return env, fresh, old, elsewhere
+
+    @with_transaction()
+    def test_estate_board_open_and_overdue_tickets(self):
+        "The manager's board counts the open and overdue tickets of the site"
+        env, fresh, old, elsewhere = self._board_tickets()
+        manager = create_staff("Manager", 'manager',
+            'property_base.group_property_manager', env['company'],
+            [env['site']])
+        with office_clock(FRIDAY + dt.timedelta(hours=2)):
+            board = open_board('property_base.act_estate_board', manager)
+        row, = board['property_helpdesk.act_ticket_site_load']
+        self.assertEqual((row.site, row.open, row.overdue, row.to_reply),
+            (env['site'], 2, 1, 2))
+        self.assertEqual(board['property_helpdesk.act_ticket_overdue'], [old])
+        # the estate's own figures are on the same board
+        self.assertIn('property_base.act_site_occupancy', board)
+
+    @with_transaction()
+    def test_front_desk_board_tickets_to_reply_and_overdue(self):
+        """The front desk's board: its site's tickets to reply, soonest due
+        first, and a ticket overdue from the second after its deadline"""
+        pool = Pool()
+        Ticket = pool.get('property.ticket')
+        env, fresh, old, elsewhere = self._board_tickets()
+        clerk = create_staff("Clerk", 'clerk',
+            'property_base.group_property_front_desk', env['company'],
+            [env['site']])
+        self.assertEqual([a.id for a in clerk.actions],
+            [pool.get('ir.model.data').get_id(
+                    'property_base', 'act_front_desk_board')])
+        # the office's time of the fresh ticket's reply deadline
+        deadline = fresh.reply_deadline + dt.timedelta(hours=8)
+        with office_clock(deadline):
+            board = open_board('property_base.act_front_desk_board', clerk)
+        self.assertEqual(board['property_helpdesk.act_ticket_to_reply'],
+            [old, fresh])
+        self.assertEqual(board['property_helpdesk.act_ticket_overdue'], [old])
+        self.assertEqual(board['property_helpdesk.act_visit_due'], [])
+        self.assertEqual(board['property_base.act_move_in_open'], [])
+        with office_clock(deadline + dt.timedelta(seconds=1)):
+            board = open_board('property_base.act_front_desk_board', clerk)
+            self.assertEqual(board['property_helpdesk.act_ticket_overdue'],
+                [old, fresh])
+            # the database finds the tickets the list shows in red
+            tickets = Ticket.search([])
+            self.assertEqual(Ticket.search([('overdue', '=', True)]),
+                [t for t in tickets if t.overdue])
+            self.assertEqual(Ticket.search([('overdue', '=', False)]),
+                [t for t in tickets if not t.overdue])
 
 
     @with_transaction()
