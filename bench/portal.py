@@ -64,7 +64,7 @@ DATABASE = 'bench_portal'
 billing.DATABASE = DATABASE  # its committed() transactions are ours
 PASSWORD = 'bench-Pa55word'
 TICKETS_PER_OWNER = 2
-ALONE = 5  # requests of each page alone, before the load
+ALONE = 10  # requests of each page alone, before the load
 # what an owner does after signing in: page, share of the actions
 ACTIONS = [('bills', 30), ('notice.pdf', 5), ('tickets', 30),
     ('ticket', 30), ('new ticket', 5)]
@@ -331,7 +331,9 @@ def stop_group(process, timeout=10):
 
 
 def group_cpu(pgid):
-    "CPU seconds (user + system) of the live processes of the group"
+    """CPU seconds (user + system) of the live processes of the group, or
+    of the process pgid and its children (PostgreSQL's backends each have
+    a session of their own)"""
     tick = os.sysconf('SC_CLK_TCK')
     total = 0
     for pid in os.listdir('/proc'):
@@ -342,7 +344,8 @@ def group_cpu(pgid):
                 fields = fp.read().rsplit(')', 1)[1].split()
         except OSError:
             continue
-        if int(fields[2]) == pgid:  # the fields after the name: pgrp 3rd
+        # the fields after the name: ppid 2nd, pgrp 3rd
+        if int(fields[2]) == pgid or int(fields[1]) == pgid:
             total += int(fields[11]) + int(fields[12])
     return total / tick
 
@@ -497,7 +500,7 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * len(values))))]
 
 
-def run(port, env, args, server):
+def run(port, env, args, server, postmaster):
     jpeg = photo()
     # warm-up: each process of gunicorn loads the pool and the templates
     # on its first requests; an owner of the first home opens every page
@@ -519,12 +522,18 @@ def run(port, env, args, server):
     owner = Owner(port, dict(env['owners'][0],
             tickets=list(env['owners'][0]['tickets'])), alone,
         random.Random(-1))
-    for _ in range(ALONE):
-        owner.cookies.clear()
-        owner.sign_in()
-        for action, _ in ACTIONS:
-            if action != 'new ticket':
+    cpu_alone = {}
+    # and its CPU time in the gunicorn processes and in PostgreSQL's
+    for action in ['sign-in'] + [a for a, _ in ACTIONS if a != 'new ticket']:
+        cpu = group_cpu(server.pid), group_cpu(postmaster)
+        for _ in range(ALONE):
+            if action == 'sign-in':
+                owner.cookies.pop('portal_session', None)
+                owner.sign_in()
+            else:
                 owner.act(action, [], jpeg, env['category'])
+        cpu_alone[action] = ((group_cpu(server.pid) - cpu[0]) / ALONE,
+            (group_cpu(postmaster) - cpu[1]) / ALONE)
     results = {'errors': [], 'acked': []}
     latency = {}
     stop = threading.Event()
@@ -537,6 +546,7 @@ def run(port, env, args, server):
                 env['category']))
         for i, o in enumerate(env['owners'])]
     cpu_server = group_cpu(server.pid)
+    cpu_database = group_cpu(postmaster)
     cpu_client = time.process_time()
     loads = []
     for thread in threads:
@@ -553,6 +563,8 @@ def run(port, env, args, server):
     return {'latency': latency, 'alone': alone, 'errors': results['errors'],
         'acked': results['acked'], 'elapsed': elapsed,
         'cpu_server': group_cpu(server.pid) - cpu_server,
+        'cpu_database': group_cpu(postmaster) - cpu_database,
+        'cpu_alone': cpu_alone,
         'cpu_client': time.process_time() - cpu_client,
         'load': (min(loads), max(loads)) if loads else (0, 0)}
 
@@ -569,12 +581,15 @@ def report(args, figures, tickets, app_before):
     print(f"requests: {len(everything):,} ({len(everything) / elapsed:.1f}/s)"
         f"; load average {figures['load'][0]:.1f} to "
         f"{figures['load'][1]:.1f}; CPU s: gunicorn "
-        f"{figures['cpu_server']:.0f}, this client "
+        f"{figures['cpu_server']:.0f}, PostgreSQL "
+        f"{figures['cpu_database']:.0f}, this client "
         f"{figures['cpu_client']:.0f}")
     alone = figures['alone']
     print(f"\n| page | requests | p50 ms | p95 ms | p99 ms "
-        f"| alone ms (median of {ALONE}) |")
-    print("| --- | --- | --- | --- | --- | --- |")
+        f"| alone ms (median of {ALONE}) | alone CPU ms: gunicorn, "
+        "PostgreSQL |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    cpu_alone = figures['cpu_alone']
     order = ['sign-in page', 'sign-in', 'bills', 'notice.pdf', 'tickets',
         'ticket', 'new ticket form', 'new ticket']
     rows = [(k, latency[k]) for k in order if k in latency] + [
@@ -584,7 +599,9 @@ def report(args, figures, tickets, app_before):
             f"{percentile(values, 50) * 1000:.0f} | "
             f"{percentile(values, 95) * 1000:.0f} | "
             f"{percentile(values, 99) * 1000:.0f} | "
-            f"{percentile(alone.get(name, []), 50) * 1000:.0f} |")
+            f"{percentile(alone.get(name, []), 50) * 1000:.0f} | "
+            + (' / '.join(f'{c * 1000:.0f}' for c in cpu_alone[name])
+                if name in cpu_alone else '') + " |")
     busy = sum(len(v) * percentile(alone.get(k, []), 50)
         for k, v in latency.items() if alone.get(k))
     print(f"the load's requests at their time alone: {busy:.0f} s of "
@@ -645,7 +662,9 @@ def main():
         server, port, log = start_gunicorn(uri, args.workers)
         print(f"gunicorn on port {port} (log {log}); "
             f"{args.owners:,} owners for {args.duration:g} s...", flush=True)
-        figures = run(port, env, args, server)
+        with open(os.path.join(cluster, 'data', 'postmaster.pid')) as fp:
+            postmaster = int(fp.readline())
+        figures = run(port, env, args, server, postmaster)
         tickets = check_tickets(figures['acked'])
         ok = report(args, figures, tickets, env['app_before'])
         return 0 if ok else 1
