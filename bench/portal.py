@@ -197,6 +197,17 @@ def bill_month(company_id, site_id):
     return run.id
 
 
+def open_sessions():
+    """A portal session per owner's web user, opened by web_user's own
+    API (`web.user.new_session`, what the sign-in form calls): the key of
+    the cookie the sign-in would have set, by e-mail. Sessions last 30
+    days (`[session] web_timeout`), so most owners come back signed in."""
+    from trytond.pool import Pool
+    WebUser = Pool().get('web.user')
+    return {u.email: u.new_session() for u in WebUser.search([
+                ('email', 'like', 'owner%@bench.example')])}
+
+
 def owners_env(site_id):
     """Per owner (by number): the e-mail, the fee invoice, the tickets"""
     from trytond.pool import Pool
@@ -243,6 +254,12 @@ def build(owners):
         transaction.connection.cursor().execute('ANALYZE')
     env = billing.committed(owners_env, first['site'])
     assert len(env) == owners, len(env)
+    t = time.monotonic()
+    sessions = billing.committed(open_sessions)
+    for owner in env:
+        owner['session'] = sessions[owner['email']]
+    print(f"  {len(sessions):,} sessions opened in "
+        f"{time.monotonic() - t:.0f} s", flush=True)
 
     def app_tickets():
         return Pool().get('property.ticket').search_count(
@@ -267,6 +284,119 @@ def check_tickets(ids):
                     [f'property.ticket,{i}' for i in ids])]) if ids else 0
         return found, rows, photos
     return billing.committed(count)
+
+
+# where a fee notice's CPU goes: the categories of the code, by file
+PROFILE_PARTS = [
+    ('Genshi (the template)', ('/genshi/', '.html')),
+    ('Tryton: records, queries, report (trytond, SQL, psycopg2)', (
+            '/trytond/', '/sql/', '/psycopg2/', '/addons/property_')),
+    ('WeasyPrint: HTML and CSS (html5lib, tinycss2, cssselect2, style)', (
+            '/html5lib/', '/tinycss2/', '/cssselect2/', '/webencodings/',
+            '/weasyprint/css/', '/weasyprint/html', '/weasyprint/urls',
+            '/weasyprint/document')),
+    ('WeasyPrint: layout and text (Pango shaping, fonts found)', (
+            '/weasyprint/layout/', '/weasyprint/text/',
+            '/weasyprint/formatting_structure/', '/cffi/')),
+    ('WeasyPrint: drawing and writing the PDF (pydyf, images)', (
+            '/weasyprint/draw', '/weasyprint/pdf/__init__',
+            '/weasyprint/pdf/stream', '/weasyprint/pdf/metadata',
+            '/weasyprint/images', '/pydyf/', '/PIL/', '/qrcode/',
+            '/weasyprint/svg/', '/weasyprint/matrix', '/weasyprint/pdf/anchors')),
+    ('fonts embedded in the PDF (HarfBuzz subsetting, font file copied)', (
+            '/fontTools/', '/weasyprint/pdf/fonts')),
+    ('C functions called from Python (zlib compressing the PDF, ...)', (
+            '~',)),
+]
+
+
+def profile_notice(invoice_id, repeat=5):
+    """One fee notice rendered as the portal renders it (the report's
+    execute, as root with the company), in this warm process: its CPU
+    time, and the CPU by part of the code (cProfile's own time of each
+    function, by file)"""
+    import cProfile
+    import pstats
+
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    pool = Pool()
+    Invoice = pool.get('account.invoice')
+    Notice = pool.get('property.fee.notice', type='report')
+    invoice = Invoice(invoice_id)
+    data = {'model': 'account.invoice', 'id': invoice_id,
+        'ids': [invoice_id]}
+    with Transaction().set_context(company=invoice.company.id):
+        for _ in range(2):  # warm: the pool, the template, the fonts
+            Notice.execute([invoice_id], data)
+        times = []
+        for _ in range(repeat):
+            start = time.process_time()
+            Notice.execute([invoice_id], data)
+            times.append(time.process_time() - start)
+        profile = cProfile.Profile()
+        profile.enable()
+        Notice.execute([invoice_id], data)
+        profile.disable()
+    stats = pstats.Stats(profile).stats
+    parts = {name: 0.0 for name, _ in PROFILE_PARTS}
+    parts['other (Python, C libraries)'] = 0.0
+    tops = {}
+    for (filename, line, function), (_, _, tottime, _, _) in stats.items():
+        for name, paths in PROFILE_PARTS:
+            if any(p in filename for p in paths):
+                parts[name] += tottime
+                break
+        else:
+            parts['other (Python, C libraries)'] += tottime
+        key = f'{filename.rsplit("site-packages/", 1)[-1]}:{function}'
+        tops[key] = tops.get(key, 0) + tottime
+        # WeasyPrint alone on the notice's HTML: as before (a font
+        # configuration made for each document, WeasyPrint's default) and
+        # as now (the thread's, kept: printing.pdf_from_html), in turns
+        import weasyprint
+
+        from trytond.modules.property_base.printing import pdf_from_html
+        ActionReport = pool.get('ir.action.report')
+        action, = ActionReport.search([
+                ('report_name', '=', 'property.fee.notice')])
+        records = Notice._get_records([invoice_id], 'account.invoice', data)
+        html = Notice.render_html(records, {'company': invoice.company},
+            data, action)
+        before, after = [], []
+        for _ in range(repeat):
+            start = time.process_time()
+            old = weasyprint.HTML(string=html,
+                url_fetcher=weasyprint.URLFetcher(
+                    allowed_protocols={'http', 'https', 'data'}),
+                ).write_pdf()
+            before.append(time.process_time() - start)
+            start = time.process_time()
+            new = pdf_from_html(html)
+            after.append(time.process_time() - start)
+        assert old.startswith(b'%PDF') and new.startswith(b'%PDF')
+    return {'cpu': sorted(times)[len(times) // 2], 'parts': parts,
+        'top': sorted(tops.items(), key=lambda x: -x[1])[:8],
+        'profiled': sum(parts.values()),
+        'before': sorted(before)[len(before) // 2],
+        'after': sorted(after)[len(after) // 2],
+        'sizes': (len(old), len(new))}
+
+
+def print_profile(title, figures):
+    print(f"\n{title}: {figures['cpu'] * 1000:.0f} CPU ms (median of 5, "
+        f"in this process, warm); under cProfile "
+        f"{figures['profiled'] * 1000:.0f} ms, of which:")
+    for name, value in figures['parts'].items():
+        print(f"  {value * 1000:6.0f} ms  {name}")
+    print("  the most costly functions (own time):")
+    for name, value in figures['top']:
+        print(f"  {value * 1000:6.0f} ms  {name}")
+    print(f"  WeasyPrint alone on its HTML (median of 5, in turns): "
+        f"{figures['before'] * 1000:.0f} CPU ms with a font configuration "
+        f"per document (before), {figures['after'] * 1000:.0f} with the "
+        f"thread's kept (now); PDF {figures['sizes'][0]:,} and "
+        f"{figures['sizes'][1]:,} bytes")
 
 
 # -- the server ---------------------------------------------------------------
@@ -350,6 +480,16 @@ def group_cpu(pgid):
     return total / tick
 
 
+def machine_cpu():
+    """CPU seconds the whole machine spent busy since it started (every
+    process's, ours and the others'), from /proc/stat"""
+    with open('/proc/stat') as fp:
+        fields = [int(x) for x in fp.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal (guest counted in user)
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf(
+        'SC_CLK_TCK')
+
+
 # -- the owners ---------------------------------------------------------------
 
 def photo():
@@ -376,7 +516,9 @@ class Owner:
         self.env = env
         self.latency = latency
         self.rng = rng
-        self.cookies = {}
+        # signed in on an earlier day: the cookie the sign-in set
+        self.cookies = ({'portal_session': env['session']}
+            if env.get('session') else {})
         self.base = f'/{DATABASE}/portal/'
 
     def request(self, page, method, path, body=None, headers=None,
@@ -426,6 +568,8 @@ class Owner:
             expect=expect)
 
     def sign_in(self):
+        "A fresh sign-in, as on a new phone: no cookie of the portal yet"
+        self.cookies.clear()
         _, data = self.request('sign-in page', 'GET', 'signin')
         response, _ = self.form('sign-in', 'signin', {
                 'login': self.env['email'], 'password': PASSWORD})
@@ -472,23 +616,25 @@ class Owner:
 
 
 def owner_loop(owner, args, stop, deadline, results, jpeg, category):
+    """The owner, already signed in, acts after exponential think times
+    (the first one too: the owners' actions are spread over the whole run
+    from its start); a share of the actions is a fresh sign-in"""
     rng = owner.rng
     actions = [a for a, _ in ACTIONS]
     weights = [w for _, w in ACTIONS]
-    if stop.wait(rng.random() * args.ramp):
-        return
-    try:
-        owner.sign_in()
-    except Exception as error:  # noqa: BLE001 - counted and reported
-        results['errors'].append(f'sign-in: {error}')
-        return
     while True:
         wait = rng.expovariate(1 / args.think)
         if time.monotonic() + wait >= deadline or stop.wait(wait):
             return
-        action = rng.choices(actions, weights)[0]
+        if rng.random() < args.signin_share / 100:
+            action = 'sign-in'
+        else:
+            action = rng.choices(actions, weights)[0]
         try:
-            owner.act(action, results['acked'], jpeg, category)
+            if action == 'sign-in':
+                owner.sign_in()
+            else:
+                owner.act(action, results['acked'], jpeg, category)
         except Exception as error:  # noqa: BLE001 - counted and reported
             results['errors'].append(f'{action}: {error}')
 
@@ -528,7 +674,6 @@ def run(port, env, args, server, postmaster):
         cpu = group_cpu(server.pid), group_cpu(postmaster)
         for _ in range(ALONE):
             if action == 'sign-in':
-                owner.cookies.pop('portal_session', None)
                 owner.sign_in()
             else:
                 owner.act(action, [], jpeg, env['category'])
@@ -548,6 +693,8 @@ def run(port, env, args, server, postmaster):
     cpu_server = group_cpu(server.pid)
     cpu_database = group_cpu(postmaster)
     cpu_client = time.process_time()
+    cpu_machine = machine_cpu()
+    load_before = os.getloadavg()
     loads = []
     for thread in threads:
         thread.start()
@@ -566,7 +713,34 @@ def run(port, env, args, server, postmaster):
         'cpu_database': group_cpu(postmaster) - cpu_database,
         'cpu_alone': cpu_alone,
         'cpu_client': time.process_time() - cpu_client,
-        'load': (min(loads), max(loads)) if loads else (0, 0)}
+        'cpu_machine': machine_cpu() - cpu_machine,
+        'load_before': load_before, 'load_end': os.getloadavg(),
+        'loads': loads or [os.getloadavg()[0]]}
+
+
+def machine(args, figures):
+    """How busy the machine was: a loaded run is told from an idle one by
+    the load average and by the CPU the other processes took"""
+    loads = figures['loads']
+    print("load average (1, 5, 15 min): at the bench's start "
+        + ', '.join(f'{x:.1f}' for x in args.load_start)
+        + "; just before the load "
+        + ', '.join(f'{x:.1f}' for x in figures['load_before'])
+        + "; during the load (1 min, every 10 s) "
+        f"{min(loads):.1f} to {max(loads):.1f}, mean "
+        f"{sum(loads) / len(loads):.1f}; at its end "
+        + ', '.join(f'{x:.1f}' for x in figures['load_end']))
+    elapsed = figures['elapsed']
+    ours = (figures['cpu_server'] + figures['cpu_database']
+        + figures['cpu_client'])
+    others = max(0, figures['cpu_machine'] - ours)
+    cores = os.cpu_count()
+    print(f"CPU s during the load ({elapsed:.0f} s x {cores} cores = "
+        f"{elapsed * cores:.0f}): gunicorn {figures['cpu_server']:.1f}, "
+        f"PostgreSQL {figures['cpu_database']:.1f}, this client "
+        f"{figures['cpu_client']:.1f}; the machine's other processes "
+        f"{others:.1f}; idle {max(0, elapsed * cores - figures['cpu_machine']):.0f}"
+        )
 
 
 def report(args, figures, tickets, app_before):
@@ -575,15 +749,12 @@ def report(args, figures, tickets, app_before):
     everything = [x for v in latency.values() for x in v]
     pages = [x for k, v in latency.items() if not k.startswith('sign-in')
         for x in v]
-    print(f"\n{args.owners:,} owners, think time {args.think:g} s, sign-ins "
-        f"over {args.ramp:g} s, {elapsed:.0f} s, gunicorn with "
-        f"{args.workers} processes, PostgreSQL 15")
-    print(f"requests: {len(everything):,} ({len(everything) / elapsed:.1f}/s)"
-        f"; load average {figures['load'][0]:.1f} to "
-        f"{figures['load'][1]:.1f}; CPU s: gunicorn "
-        f"{figures['cpu_server']:.0f}, PostgreSQL "
-        f"{figures['cpu_database']:.0f}, this client "
-        f"{figures['cpu_client']:.0f}")
+    print(f"\n{args.owners:,} owners signed in beforehand, think time "
+        f"{args.think:g} s, fresh sign-ins {args.signin_share:g} % of the "
+        f"actions, {elapsed:.0f} s, gunicorn with {args.workers} processes, "
+        f"PostgreSQL 15")
+    print(f"requests: {len(everything):,} ({len(everything) / elapsed:.1f}/s)")
+    machine(args, figures)
     alone = figures['alone']
     print(f"\n| page | requests | p50 ms | p95 ms | p99 ms "
         f"| alone ms (median of {ALONE}) | alone CPU ms: gunicorn, "
@@ -634,14 +805,14 @@ def main():
         help="seconds of load, the sign-ins included")
     parser.add_argument('--think', type=float, default=30,
         help="mean seconds between two actions of an owner (exponential)")
-    parser.add_argument('--ramp', type=float, default=None,
-        help="seconds over which the owners sign in (default: 2/5 of the "
-        "duration)")
+    parser.add_argument('--signin-share', type=float, default=2,
+        help="percent of the actions that are a fresh sign-in (the sign-in "
+        "page and the form); the owners are signed in beforehand (2, our "
+        "default: see bench/README.md)")
     parser.add_argument('--workers', type=int, default=2,
         help="gunicorn processes")
     args = parser.parse_args()
-    if args.ramp is None:
-        args.ramp = args.duration * 2 / 5
+    args.load_start = os.getloadavg()
     if not os.path.exists(os.path.join(BIN, 'gunicorn')):
         sys.exit("gunicorn is missing: run scripts/setup.sh --test")
 
@@ -659,6 +830,8 @@ def main():
         os.environ['DB_NAME'] = DATABASE
         print(f"cluster {uri}; building...", flush=True)
         env = build(args.owners)
+        print_profile("A fee notice PDF", billing.committed(profile_notice,
+                env['owners'][0]['invoice']))
         server, port, log = start_gunicorn(uri, args.workers)
         print(f"gunicorn on port {port} (log {log}); "
             f"{args.owners:,} owners for {args.duration:g} s...", flush=True)
