@@ -2,7 +2,7 @@
 """Portal: 1,000 owners on their phones against gunicorn (issue 22)
 
     .venv/bin/python bench/portal.py [--owners 1000] [--duration 300]
-        [--think 30] [--ramp 120] [--workers 2]
+        [--think 30] [--signin-share 2] [--workers 2]
 
 Starts a private PostgreSQL cluster (scripts/pgcluster.sh), activates
 property_portal with billing and helpdesk in a new database and builds,
@@ -13,15 +13,23 @@ opened by phone), then --owners - 1 more homes as copies of the first
 one's rows with COPY (owner, address, e-mail, home, ownership, portal
 user with the same password hash, accepted invitation, two tickets), a
 billing run of the month over every home (billing's set-wise path), and
-ANALYZE.
+ANALYZE, and a portal session for each owner's web user opened by
+web_user's own API (`new_session`, what the sign-in form calls; the
+session lasts 30 days): the owners come back signed in, with the cookie
+the sign-in set. Then one fee notice is rendered in this (warm) process,
+timed and profiled (Tryton and its queries, Genshi, WeasyPrint's HTML and
+CSS, layout, drawing, the fonts embedded), and WeasyPrint alone on its
+HTML with a font configuration per document (as before) and with the
+thread's kept one (printing.pdf_from_html), in turns.
 
 It then serves the database with trytond's WSGI application
 (`trytond.application:app`) under gunicorn with --workers processes on a
 free loopback port, warms each process up (every page once, as one
 owner), and runs one thread per owner for --duration seconds: each owner
-signs in once (the sign-in page, then the form: Argon2 password check),
-at a random moment of the first --ramp seconds, then acts after an
-exponential think time of --think seconds on average: the Bills page
+acts after an exponential think time of --think seconds on average (the
+first action too, so the actions are spread from the start): a fresh
+sign-in for --signin-share % of the actions (the sign-in page, then the
+form: Argon2 password check, as on a new phone), else the Bills page
 (30 %), a bill's fee notice PDF (5 %), the problems list (30 %), a
 ticket's page (30 %) or a new ticket with a photo (5 %: the form's page,
 then a multipart POST with a 4 kB JPEG; answered by a redirect to the
@@ -31,9 +39,11 @@ owner's bill on the Bills page, a PDF, the ticket's number).
 Printed: p50 / p95 / p99 per page and overall (with and without the
 sign-in), requests/s, errors, and lost tickets: the tickets the clients
 got a success answer for against the rows of the database with channel
-App (and their photo attachments), the load average, the CPU seconds of
-the gunicorn processes and of this client. Goal: p95 < 300 ms, 0 errors,
-0 lost tickets.
+App (and their photo attachments); the load average at the start, just
+before the load and during it, and the CPU seconds of the gunicorn
+processes, of PostgreSQL, of this client and of the machine's other
+processes during the load (a loaded machine is told from an idle one).
+Goal: p95 < 300 ms, 0 errors, 0 lost tickets.
 
 Every process it starts (the gunicorn group, the cluster) is stopped at
 the end, also on an error, Ctrl-C or SIGTERM. Nothing of it runs in the
