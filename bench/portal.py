@@ -16,7 +16,7 @@ billing run of the month over every home (billing's set-wise path), and
 ANALYZE, and a portal session for each owner's web user opened by
 web_user's own API (`new_session`, what the sign-in form calls; the
 session lasts 30 days): the owners come back signed in, with the cookie
-the sign-in set. Then one fee notice is rendered in this (warm) process,
+the sign-in set. With --profile-notice, one fee notice is rendered in this (warm) process,
 timed and profiled (Tryton and its queries, Genshi, WeasyPrint's HTML and
 CSS, layout, drawing, the fonts embedded), and WeasyPrint alone on its
 HTML with a font configuration per document (as before) and with the
@@ -819,6 +819,9 @@ def main():
         help="percent of the actions that are a fresh sign-in (the sign-in "
         "page and the form); the owners are signed in beforehand (2, our "
         "default: see bench/README.md)")
+    parser.add_argument('--profile-notice', action='store_true',
+        help="profile a fee notice's rendering in this process before the "
+        "load (slow on a loaded machine)")
     parser.add_argument('--workers', type=int, default=2,
         help="gunicorn processes")
     args = parser.parse_args()
@@ -840,8 +843,9 @@ def main():
         os.environ['DB_NAME'] = DATABASE
         print(f"cluster {uri}; building...", flush=True)
         env = build(args.owners)
-        print_profile("A fee notice PDF", billing.committed(profile_notice,
-                env['owners'][0]['invoice']))
+        if args.profile_notice:
+            print_profile("A fee notice PDF", billing.committed(
+                    profile_notice, env['owners'][0]['invoice']))
         server, port, log = start_gunicorn(uri, args.workers)
         print(f"gunicorn on port {port} (log {log}); "
             f"{args.owners:,} owners for {args.duration:g} s...", flush=True)
