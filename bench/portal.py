@@ -16,8 +16,8 @@ billing run of the month over every home (billing's set-wise path), and
 ANALYZE, and a portal session for each owner's web user opened by
 web_user's own API (`new_session`, what the sign-in form calls; the
 session lasts 30 days): the owners come back signed in, with the cookie
-the sign-in set. With --profile-notice, one fee notice is rendered in this (warm) process,
-timed and profiled (Tryton and its queries, Genshi, WeasyPrint's HTML and
+the sign-in set. With --profile-notice, one fee notice is rendered in
+this (warm) process, timed and profiled (Tryton and its queries, Genshi, WeasyPrint's HTML and
 CSS, layout, drawing, the fonts embedded), and WeasyPrint alone on its
 HTML with a font configuration per document (as before) and with the
 thread's kept one (printing.pdf_from_html), in turns.
@@ -312,7 +312,8 @@ PROFILE_PARTS = [
             '/weasyprint/draw', '/weasyprint/pdf/__init__',
             '/weasyprint/pdf/stream', '/weasyprint/pdf/metadata',
             '/weasyprint/images', '/pydyf/', '/PIL/', '/qrcode/',
-            '/weasyprint/svg/', '/weasyprint/matrix', '/weasyprint/pdf/anchors')),
+            '/weasyprint/svg/', '/weasyprint/matrix',
+            '/weasyprint/pdf/anchors')),
     ('fonts embedded in the PDF (HarfBuzz subsetting, font file copied)', (
             '/fontTools/', '/weasyprint/pdf/fonts')),
     ('C functions called from Python (zlib compressing the PDF, ...)', (
@@ -749,8 +750,8 @@ def machine(args, figures):
         f"{elapsed * cores:.0f}): gunicorn {figures['cpu_server']:.1f}, "
         f"PostgreSQL {figures['cpu_database']:.1f}, this client "
         f"{figures['cpu_client']:.1f}; the machine's other processes "
-        f"{others:.1f}; idle {max(0, elapsed * cores - figures['cpu_machine']):.0f}"
-        )
+        f"{others:.1f}; idle "
+        f"{max(0, elapsed * cores - figures['cpu_machine']):.0f}")
 
 
 def report(args, figures, tickets, app_before):
