@@ -30,9 +30,10 @@ PY_PACKAGES=(
     'proteus>=8.0,<8.1'
     'psycopg[binary,pool]>=3.1'
 )
-# aiosmtpd: a real SMTP server on loopback for the mail tests
+# aiosmtpd: a real SMTP server on loopback for the mail tests;
+# gunicorn: the production WSGI server the benchmarks serve trytond with
 PY_TEST_PACKAGES=('playwright>=1.40' 'hypothesis>=6.100' 'pyzbar>=0.1.9'
-                  'aiosmtpd>=1.4')
+                  'aiosmtpd>=1.4' 'gunicorn>=21.2')
 
 # Debian packages: for the run, and for the tests on top.
 # Printed documents: WeasyPrint (a pip package, see property_base) draws

@@ -5,6 +5,7 @@ a Chinese font stack and amounts formatted for the recipient's language"""
 import base64
 import logging
 import os
+import threading
 from functools import lru_cache
 from io import BytesIO
 
@@ -314,16 +315,37 @@ class HTMLReport(CompanyReport):
         return pdf_from_html(data)
 
 
+# WeasyPrint's font configuration of each thread (a Pango font map is not
+# for several threads at once), with the process it was made in
+_fonts = threading.local()
+
+
+def font_config():
+    """The thread's WeasyPrint font configuration, made once: Fontconfig's
+    list of the system's fonts and Pango's font map with the fonts it has
+    opened, kept from one document to the next. WeasyPrint otherwise loads
+    them again for each document. It only holds fonts of the system: a
+    document with @font-face gets a configuration of its own (see
+    pdf_from_html), and a process of its own makes its own."""
+    from weasyprint.text.fonts import FontConfiguration
+    kept = getattr(_fonts, 'kept', None)
+    if kept is None or kept[0] != os.getpid():
+        kept = _fonts.kept = (os.getpid(), FontConfiguration())
+    return kept[1]
+
+
 def pdf_from_html(data):
     """The HTML as PDF with WeasyPrint, as Report.convert makes it, but
-    with the pictures the template embeds as data: URIs allowed. A
-    function of the module, without database: batch printing runs it in
-    processes of its own."""
+    with the pictures the template embeds as data: URIs allowed, and the
+    system's fonts loaded once per thread (font_config). A function of
+    the module, without database: batch printing runs it in processes of
+    its own."""
     import weasyprint
+    face = b'@font-face' if isinstance(data, bytes) else '@font-face'
     return weasyprint.HTML(string=data,
         url_fetcher=weasyprint.URLFetcher(
             allowed_protocols={'http', 'https', 'data'}),
-        ).write_pdf()
+        ).write_pdf(font_config=font_config() if face not in data else None)
 
 
 # The pictures a document shows: by their first bytes

@@ -241,8 +241,9 @@ def bills(visit):
     open_ = [(i, FeeNotice.notice_amounts(i)) for i in invoices
         if i.state == 'posted']
     paid = [i for i in invoices if i.state == 'paid']
+    from .routes_billing import prepaid_balances
     return visit.render('bills.html', title=text('bills'), open=open_,
-        paid=paid)
+        paid=paid, balances=prepaid_balances(visit, invoices))
 
 
 def pdf_response(visit, report, invoice, name):

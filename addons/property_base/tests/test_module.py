@@ -395,6 +395,40 @@ class PropertyBaseTestCase(
             self.assertEqual((action.template_extension, action.extension),
                 ('html', 'pdf'), action.report_name)
 
+    def test_pdf_fonts_kept_per_thread(self):
+        """The system's fonts are loaded once per thread and the PDF is the
+        same, byte for byte, as with fonts loaded for the document alone;
+        a document with @font-face gets a configuration of its own"""
+        import threading
+
+        import weasyprint
+
+        from trytond.modules.property_base import printing
+        html = ('<html><head><meta charset="utf-8"/></head><body>'
+            '<h1>缴费通知单</h1><p>物业服务费 ¥111.65</p></body></html>')
+        config = printing.font_config()
+        self.assertIs(printing.font_config(), config)
+        other = []
+        thread = threading.Thread(
+            target=lambda: other.append(printing.font_config()))
+        thread.start()
+        thread.join()
+        self.assertIsNot(other[0], config)
+        fresh = weasyprint.HTML(string=html,
+            url_fetcher=weasyprint.URLFetcher(
+                allowed_protocols={'http', 'https', 'data'})).write_pdf()
+        self.assertEqual(printing.pdf_from_html(html), fresh)
+        self.assertEqual(printing.pdf_from_html(html), fresh)
+        self.assertIn('缴费通知单', pdf_text(fresh))
+        with patch.object(printing, 'font_config', return_value=config) \
+                as kept:
+            printing.pdf_from_html(
+                html.replace('<head>', '<head><style>@font-face '
+                    '{font-family: x; src: local("DejaVu Sans")}</style>'))
+            kept.assert_not_called()
+            printing.pdf_from_html(html)
+            kept.assert_called_once_with()
+
     @with_transaction()
     def test_move_complete_with_open_step(self):
         "A move cannot be completed while a required step is open"

@@ -375,6 +375,7 @@ class PropertyPortalTestCase(
                 'notices', 'meetings', 'surveys', 'statements',
                 'renovations', 'renovations/new',
                 f"homes/{self.env['units'][2]}/request", 'forgot',
+                f"bills/statement/{self.env['zhang']}",
                 'reset?token=x&email=y']:
             html = self.page(client, path)
             shown = re.sub(r'<[^>]+>', '\\n', html)
@@ -1850,6 +1851,98 @@ class PropertyPortalTestCase(
         text = pdf_text(response.data)
         for expected in ['公共收益', '电梯广告', '6,000.00', '4,500.00']:
             self.assertIn(expected, text)
+
+
+    # -- prepaid balance and statement of account (with property_billing) ---
+
+    def test_prepaid_balance_and_statement_of_account(self):
+        """The front desk takes 300.00 in advance from 张敏: her Bills page
+        and her tenant's show it as her prepaid balance; she gets her
+        statement of account for a period as a PDF (this year so far by
+        default, on the office's calendar); her tenant and another owner
+        asking for it get 404"""
+        from trytond.modules.property_billing.tests.tools import MONTH
+        env = self.env
+        zhang_id = env['zhang']
+        today = office_today()
+
+        def receive(pool):
+            "The clerk receives the money at the counter (its wizard)"
+            Method = pool.get('account.invoice.payment.method')
+            Wizard = pool.get('property.prepayment.receive', type='wizard')
+            method, = Method.search([('name', '=', "Cash")])
+            with Transaction().set_context(active_model='party.party',
+                    active_id=zhang_id, active_ids=[zhang_id]):
+                session_id, _, _ = Wizard.create()
+                Wizard.execute(session_id, {'start': {
+                            'company': env['company'],
+                            'party': zhang_id, 'amount': Decimal('300.00'),
+                            'payment_method': method.id, 'date': today,
+                            }}, 'receive')
+                Wizard.delete(session_id)
+            return [i.number for i in pool.get('account.invoice').search([
+                        ('party', '=', zhang_id)])]
+        numbers = self.as_clerk(receive)
+        self.assertEqual(len(numbers), 2)
+        zhang, zhao = PortalClient(), PortalClient()
+        zhang.sign_in('13800000003')
+        zhao.sign_in('zhao@example.com')
+        statement = f'bills/statement/{zhang_id}'
+        html = self.page(zhang, 'bills')
+        card = re.search(rf'id="payer-{zhang_id}".*?</section>', html,
+            re.S).group(0)
+        for expected in ['预存款余额', '张敏', '300.00', statement, '对账单']:
+            self.assertIn(expected, card)
+        # the tenant sees the payer of the home's bills, not her statement
+        html = self.page(zhao, 'bills')
+        card = re.search(rf'id="payer-{zhang_id}".*?</section>', html,
+            re.S).group(0)
+        self.assertIn('300.00', card)
+        self.assertNotIn(statement, html)
+        for client in [zhao, self.li]:
+            for path in [statement, statement + '?from_date='
+                    f'{MONTH.isoformat()}&to_date={today.isoformat()}']:
+                response = client.get(path)
+                self.assertEqual(response.status_code, HTTPStatus.NOT_FOUND)
+                self.assertNotIn(b'%PDF', response.data)
+                self.assertNotIn('张敏', response.get_data(as_text=True))
+        # the default period: this year so far, by the office's calendar
+        # (Asia/Shanghai: 00:30 on 1 January is still 31 December in UTC)
+        for clock, start, end in [
+                (dt.datetime(2027, 1, 1, 0, 30), '2027-01-01', '2027-01-01'),
+                (dt.datetime(2026, 12, 31, 23, 30), '2026-01-01',
+                    '2026-12-31')]:
+            with office_clock(clock):
+                html = self.page(zhang, statement)
+            self.assertIn(f'name="from_date" type="date" value="{start}"',
+                html)
+            self.assertIn(f'name="to_date" type="date" value="{end}"', html)
+        first = (MONTH - dt.timedelta(days=1)).replace(day=1)
+        response = zhang.get(statement, query_string={
+                'from_date': first.isoformat(),
+                'to_date': today.isoformat()})
+        self.assertEqual(response.status_code, HTTPStatus.OK)
+        self.assertEqual(response.mimetype, 'application/pdf')
+        text = pdf_text(response.data)
+        period = committed(lambda: [Pool().get('ir.lang').get(
+                    'zh_CN').strftime(d) for d in [first, today]])
+        for expected in ['业主对账单', '张敏', '300.00'] + period + numbers:
+            self.assertIn(expected, text)
+        self.assertNotIn('王芳', text)
+        # bad periods: a translated message, 400, no PDF
+        for query, message in [
+                ({'from_date': '2026-02-30', 'to_date': '2026-03-01'},
+                    '日期无效'),
+                ({'from_date': '2026-03-01'}, '日期无效'),
+                ({'from_date': "'; --", 'to_date': '楼' * 20}, '日期无效'),
+                ({'from_date': '2026-03-02', 'to_date': '2026-03-01'},
+                    '起始日期不能晚于截止日期'),
+                ]:
+            response = zhang.get(statement, query_string=query)
+            self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST,
+                query)
+            self.assertNotIn(b'%PDF', response.data)
+            self.assertIn(message, response.get_data(as_text=True), query)
 
 
 class PortalClient:
