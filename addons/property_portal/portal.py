@@ -361,3 +361,24 @@ class WebUser(metaclass=PoolMeta):
         if len(users) == 1:
             return users[0]
         return None
+
+
+class Invoice(metaclass=PoolMeta):
+    """Paying a bill online from the portal (with billing).
+
+    Paying online needs a merchant account with a payment provider (WeChat
+    Pay, Alipay, UnionPay, a bank): the suite ships none, so the Bills page
+    shows how to pay (at the office or by transfer with the payment
+    reference, also as a QR code). A module of a provider extends
+    `portal_payment_links` to offer its own way on the page; its pages take
+    the amount to pay and the payment reference, and when the provider
+    confirms the payment it posts it through Tryton's accounting as the
+    cashier counter does."""
+    __name__ = 'account.invoice'
+
+    def portal_payment_links(self, amounts):
+        """The online payments the portal offers for this open fee invoice:
+        a list of (label, url) in the visitor's language, url absolute or
+        relative to the portal. `amounts` is what the fee notice prints
+        (total due, payment reference). None without a provider."""
+        return []

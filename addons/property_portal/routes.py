@@ -243,7 +243,8 @@ def bills(visit):
     paid = [i for i in invoices if i.state == 'paid']
     from .routes_billing import prepaid_balances
     return visit.render('bills.html', title=text('bills'), open=open_,
-        paid=paid, balances=prepaid_balances(visit, invoices))
+        paid=paid, balances=prepaid_balances(visit, invoices),
+        qr_data_uri=qr_data_uri)
 
 
 def pdf_response(visit, report, invoice, name):

@@ -553,6 +553,45 @@ class PropertyPortalTestCase(
                 f"bills/{self.env['wang_open']}/receipt.pdf").status_code,
             HTTPStatus.NOT_FOUND)
 
+    def test_bill_how_to_pay_and_payment_provider(self):
+        """An open bill shows how to pay and its payment reference as a QR
+        code (read back from the page's image) while no provider of online
+        payment is installed; a provider's module that extends
+        `portal_payment_links` puts its own way to pay on the bill instead,
+        with the amount and reference of the fee notice"""
+        import base64
+        from PIL import Image
+        from pyzbar import pyzbar
+        html = self.page(self.wang, 'bills')
+        section = html.split(f'id="bill-{self.env["wang_open"]}"', 1)[
+            1].split('</section>', 1)[0]
+        reference = re.search(
+            r'<dd class="reference">([^<]+)</dd>', section).group(1)
+        self.assertIn('缴费参考号', section)
+        uri = re.search(r'<img class="qr"[^>]* src="data:image/png;base64,'
+            r'([^"]+)"', section).group(1)
+        codes = pyzbar.decode(Image.open(io.BytesIO(base64.b64decode(uri))))
+        self.assertEqual([c.data.decode('utf-8') for c in codes], [reference])
+        self.assertNotIn('class="pay"', section)
+
+        Invoice = Pool(DB_NAME).get('account.invoice')
+        asked = []
+
+        def provider(invoice, amounts):
+            asked.append((invoice.id, amounts.reference, amounts.total))
+            return [('微信支付', f'https://pay.example/{amounts.reference}'
+                    f'?amount={amounts.total}')]
+        with patch.object(Invoice, 'portal_payment_links', provider):
+            html = self.page(self.wang, 'bills')
+        section = html.split(f'id="bill-{self.env["wang_open"]}"', 1)[
+            1].split('</section>', 1)[0]
+        (asked_reference, total), = [(r, t) for i, r, t in asked
+            if i == self.env['wang_open']]
+        self.assertEqual(asked_reference, reference)
+        self.assertIn(f'href="https://pay.example/{reference}?amount={total}"'
+            '>微信支付</a>', section)
+        self.assertNotIn('<img class="qr"', section)
+
     @with_transaction()
     def test_fee_notice_prints_pending_invitation(self):
         """The fee notice of a payer the front desk invited and who has not
