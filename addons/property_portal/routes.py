@@ -283,11 +283,23 @@ def bill_receipt(visit, invoice_id):
 
 # -- problems reported (with property_helpdesk) -------------------------------
 
+def home_sites(visit):
+    "The sites of the visitor's homes, whose common areas they report on"
+    return sorted({u.site for u in home_units(visit.party)},
+        key=lambda s: s.id)
+
+
 def home_tickets(visit, domain=None):
-    "The tickets of the visitor's homes"
+    """The tickets of the visitor's homes, and those they reported on the
+    common areas of their homes' sites (not a neighbour's)"""
     Ticket = extra('property.ticket')
     units = [u.id for u in home_units(visit.party)]
-    return Ticket.search([('unit', 'in', units)] + (domain or []),
+    sites = [s.id for s in home_sites(visit)]
+    return Ticket.search(['OR',
+            ('unit', 'in', units),
+            [('unit', '=', None), ('site', 'in', sites),
+                ('reporter', '=', visit.party.id)],
+            ] + (domain or []),
         order=[('received_at', 'DESC'), ('id', 'DESC')])
 
 
@@ -313,7 +325,8 @@ def ticket_form(visit, status=HTTPStatus.OK, error=None, values=None):
     Category = extra('property.ticket.category')
     return visit.render('ticket_new.html', status=status,
         title=text('ticket_new'), error=error, values=values or {},
-        units=home_units(visit.party), categories=Category.search([]),
+        units=home_units(visit.party), sites=home_sites(visit),
+        categories=Category.search([]),
         kinds=extra('property.ticket').fields_get(['kind'])['kind'][
             'selection'], max_photos=MAX_PHOTOS)
 
@@ -336,13 +349,18 @@ def ticket_new(visit):
         rollback()
         return ticket_form(visit, HTTPStatus.BAD_REQUEST, message, values)
 
-    units = {str(u.id): u for u in home_units(visit.party)}
-    unit = units.get(values['unit'])
-    if unit is None:
+    # the place: one of the visitor's homes, or the common areas of the
+    # site of one of them ("site-<id>")
+    places = {str(u.id): (u.site, u) for u in home_units(visit.party)}
+    places.update({f'site-{s.id}': (s, None) for s in home_sites(visit)})
+    site, unit = places.get(values['unit'], (None, None))
+    if site is None:
         return refuse(text('ticket_unit_required'))
     kinds = dict(Ticket.fields_get(['kind'])['kind']['selection'])
     if values['kind'] not in kinds:
         return refuse(text('ticket_kind_required'))
+    if unit is None and values['kind'] == 'repair_unit':
+        return refuse(text('ticket_common_area_kind'))
     categories = Category.search([('id', '=', int(values['category']))]
         if values['category'].isdecimal() and len(values['category']) < 10
         else [('id', '=', -1)])
@@ -374,9 +392,9 @@ def ticket_new(visit):
             return refuse(text('photo_wrong_type'))
         photos.append((extension, data))
     values_ = {
-        'company': unit.site.company.id,
-        'site': unit.site.id,
-        'unit': unit.id,
+        'company': site.company.id,
+        'site': site.id,
+        'unit': unit.id if unit else None,
         'reporter': visit.party.id,
         'contact_phone': visit.party.mobile or visit.party.phone or None,
         'channel': 'app',

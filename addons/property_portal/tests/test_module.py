@@ -734,6 +734,52 @@ class PropertyPortalTestCase(
         self.assertIn('您的评价已记录', self.page(self.wang,
                 f'tickets/{ticket_id}'))
 
+    def test_report_common_area_problem(self):
+        """An owner reports a problem of the common areas of their home's
+        site (channel App, the site and no home): listed to its reporter,
+        not to a neighbour of the same site; a repair in a home or another
+        site's common areas are refused there with nothing saved"""
+        env = self.env
+        place = f"site-{env['site']}"
+        html = self.page(self.wang, 'tickets/new')
+        self.assertIn(f'value="{place}"', html)
+        self.assertIn('公共区域', html)
+        before = self.count('property.ticket')
+        for unit, kind, message in [
+                (place, 'repair_unit', '入户维修须选择房屋'),
+                (f"site-{env['site'] + 10 ** 6}", 'repair_common', '房屋'),
+                ('site-x', 'repair_common', '房屋')]:
+            response = self.wang.post('tickets/new', {
+                    'unit': unit, 'kind': kind,
+                    'category': str(env['category']),
+                    'description': "楼道灯不亮"})
+            self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST,
+                unit)
+            self.assertIn(message, response.get_data(as_text=True))
+        self.assertEqual(self.count('property.ticket'), before)
+        response = self.wang.post('tickets/new', {
+                'unit': place, 'kind': 'repair_common',
+                'category': str(env['category']),
+                'description': "1号楼电梯按钮失灵"})
+        self.assertEqual(response.status_code, HTTPStatus.SEE_OTHER,
+            response.get_data(as_text=True)[:300])
+        ticket_id = int(response.location.rsplit('/', 1)[1])
+
+        def check():
+            ticket = Pool().get('property.ticket')(ticket_id)
+            return (ticket.site.id, ticket.unit, ticket.channel,
+                ticket.reporter.id, ticket.state)
+        self.assertEqual(committed(check),
+            (env['site'], None, 'app', env['wang'], 'open'))
+        self.assertIn(f'id="ticket-{ticket_id}"',
+            self.page(self.wang, 'tickets'))
+        html = self.page(self.wang, f'tickets/{ticket_id}')
+        self.assertIn('1号楼电梯按钮失灵', html)
+        self.assertIn('公共区域', html)
+        self.assertNotIn(f'id="ticket-{ticket_id}"',
+            self.page(self.li, 'tickets'))
+        self.page(self.li, f'tickets/{ticket_id}', HTTPStatus.NOT_FOUND)
+
     def test_upload_checked_by_content(self):
         """Photos are checked by their content, not their name: text named
         .jpg, a seventh file or one over 10 MB is refused, nothing saved"""
