@@ -2,14 +2,17 @@
 """The cashier counter (收费台): a home's unpaid fee invoices paid at the
 counter, and the day's takings the cashiers hand over
 
-The cashier chooses the home (or types the payment reference printed on
-its fee notice), sees every unpaid fee invoice of its payers and takes the
-money in cash, by bank or by mobile payment. The money is posted as the
-suite's other payments are (prepayment.py): a move of the method's journal
-debits the method's account and credits each invoice's receivable, the
-lines are the invoices' payments, the invoices fully paid are reconciled
-and marked paid. The amount pays the invoices oldest first unless the
-cashier chose which; the receipt (收据) prints from the moves. Each payment
+The cashier chooses the home (or types or scans the payment reference
+printed on its fee notice), sees every unpaid fee invoice of its payers
+and their open late fees (滞纳金, late_fee.py) and takes the money in cash,
+by bank or by mobile payment. The money is posted as the suite's other
+payments are (prepayment.py): a move of the method's journal debits the
+method's account and credits each invoice's receivable, the lines are the
+invoices' payments, the invoices fully paid are reconciled and marked
+paid; a late fee's line credits the payer's receivable with the late fee
+as origin and the late fee paid whole is reconciled. The amount pays
+oldest first (a late fee after the invoice it was charged on) unless the
+cashier chose what; the receipt (收据) prints from the moves. Each payment
 taken is recorded with its cashier and time: the takings of an office day
 (in the company's time zone) add them up per cashier and method."""
 from collections import defaultdict
@@ -26,6 +29,7 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, office_date, to_office)
 from trytond.modules.property_base.printing import HTMLReport
+from .late_fee import LATE_FEE
 from trytond.modules.property_base.workflow import external_call
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -46,24 +50,44 @@ METHOD_FIELDS = {
     }
 
 
-def oldest_first(invoice):
-    "The order the counter pays a home's invoices in: the oldest first"
-    return (invoice.property_month or invoice.invoice_date,
-        invoice.invoice_date, invoice.number or '', invoice.id)
+LATE_FEE_MODEL = 'account.dunning.fee.dunning_level'
 
 
-def allocate(invoices, amount):
-    """The amount paid split over the invoices oldest first: a list of
-    (invoice, amount paid); the last one paid may be paid in part. The
-    amount is more than 0 and at most what the invoices owe."""
+def is_late_fee(item):
+    "Whether the item due is a late fee (else a fee invoice)"
+    return getattr(item, '__name__', None) == LATE_FEE_MODEL
+
+
+def oldest_first(item):
+    """The order the counter pays a home's invoices and late fees in: the
+    oldest first, a late fee just after the invoice it was charged on"""
+    if is_late_fee(item):
+        invoice = item.invoice
+        if invoice:
+            return oldest_first(invoice)[:-1] + (1, item.id)
+        date = item.dunning.line.date
+        return (date, date, '', 0, 1, item.id)
+    return (item.property_month or item.invoice_date,
+        item.invoice_date, item.number or '', item.id, 0, 0)
+
+
+def amount_due(item):
+    "What is still to pay of an invoice or a late fee"
+    return item.property_due if is_late_fee(item) else item.amount_to_pay
+
+
+def allocate(items, amount):
+    """The amount paid split over the invoices and late fees oldest first:
+    a list of (item, amount paid); the last one paid may be paid in part.
+    The amount is more than 0 and at most what the items owe."""
     allocation = []
     rest = amount
-    for invoice in sorted(invoices, key=oldest_first):
+    for item in sorted(items, key=oldest_first):
         if rest <= 0:
             break
-        paid = min(rest, invoice.amount_to_pay)
+        paid = min(rest, amount_due(item))
         if paid > 0:
-            allocation.append((invoice, paid))
+            allocation.append((item, paid))
             rest -= paid
     return allocation
 
@@ -78,6 +102,26 @@ def unpaid_invoices(unit):
             ])
     return sorted([i for i in invoices if i.amount_to_pay > 0],
         key=oldest_first)
+
+
+def unpaid_late_fees(unit):
+    """The late fees charged on the home's fee invoices still to pay
+    (not waived nor paid whole), oldest first"""
+    FeeDunningLevel = Pool().get(LATE_FEE_MODEL)
+    # the counter's groups see a home's late fees with its invoices
+    with without_check_access():
+        fees = FeeDunningLevel.search([
+                ('property_unit', '=', unit.id),
+                ('level.fee.compute_method', '=', LATE_FEE),
+                ])
+        due = []
+        for fee in fees:
+            line = fee.receivable_line()
+            if (line and not line.reconciliation
+                    and line.move.state == 'posted'
+                    and fee.property_due > 0):
+                due.append(fee)
+    return sorted(FeeDunningLevel.browse(due), key=oldest_first)
 
 
 class CounterPayment(CheckValuesMixin, ModelSQL, ModelView):
@@ -248,6 +292,15 @@ class CounterStart(ModelView):
         domain=[('id', 'in', Eval('dues', []))],
         help="The invoices the payer pays; leave empty to pay the oldest "
         "first.")
+    late_fees = fields.Many2Many(LATE_FEE_MODEL, None, None,
+        "Unpaid Late Fees", readonly=True,
+        help="The late fees (滞纳金) charged on the home's fee invoices "
+        "still to pay, with their invoice and days late.")
+    chosen_late_fees = fields.Many2Many(LATE_FEE_MODEL, None, None,
+        "Late Fees Paid",
+        domain=[('id', 'in', Eval('late_fees', []))],
+        help="The late fees the payer pays; leave both lists empty to pay "
+        "the oldest first, each late fee after its invoice.")
     total_due = fields.Numeric("Total Due", digits=(16, 2), readonly=True)
     amount = fields.Numeric("Amount Received", digits=(16, 2),
         required=True)
@@ -261,8 +314,9 @@ class CounterStart(ModelView):
     def default_method(cls):
         return 'cash'
 
-    @fields.depends('reference', 'unit', 'dues', 'total_due',
-        methods=['on_change_with_dues', 'on_change_with_total_due'])
+    @fields.depends('reference', 'unit', 'dues', 'late_fees', 'total_due',
+        methods=['on_change_with_dues', 'on_change_with_late_fees',
+            'on_change_with_total_due'])
     def on_change_reference(self):
         if not self.reference:
             return
@@ -270,7 +324,14 @@ class CounterStart(ModelView):
         if invoice and invoice.property_unit:
             self.unit = invoice.property_unit
             self.dues = self.on_change_with_dues()
+            self.late_fees = self.on_change_with_late_fees()
             self.total_due = self.on_change_with_total_due()
+
+    @fields.depends('unit')
+    def on_change_with_late_fees(self):
+        if not self.unit:
+            return []
+        return [f.id for f in unpaid_late_fees(self.unit)]
 
     @fields.depends('unit')
     def on_change_with_dues(self):
@@ -281,8 +342,12 @@ class CounterStart(ModelView):
     @fields.depends('unit', methods=['on_change_with_dues'])
     def on_change_with_total_due(self):
         Invoice = Pool().get('account.invoice')
-        return sum((i.amount_to_pay for i in Invoice.browse(
+        if not self.unit:
+            return Decimal(0)
+        return (sum((i.amount_to_pay for i in Invoice.browse(
                         self.on_change_with_dues())), Decimal(0))
+            + sum((f.property_due for f in unpaid_late_fees(self.unit)),
+                Decimal(0)))
 
 
 def find_by_reference(reference):
@@ -326,7 +391,8 @@ class Counter(Wizard):
                         reference=start.reference or ''))
             unit = invoice.property_unit
         self.payment = take_payment(start.company, unit, start.amount,
-            start.method, chosen=list(start.chosen or []))
+            start.method, chosen=list(start.chosen or [])
+            + list(start.chosen_late_fees or []))
         return 'print_'
 
     def do_print_(self, action):
@@ -340,8 +406,9 @@ class Counter(Wizard):
 
 
 def take_payment(company, unit, amount, method, chosen=None):
-    """Take the amount paid for the home's invoices at the counter: the
-    invoices chosen (else all the home's unpaid ones) paid oldest first,
+    """Take the amount paid for the home's invoices and late fees at the
+    counter: those chosen (else all the home's unpaid ones) paid oldest
+    first,
     with the payment method of the billing policy for the method; the
     counter payment recorded (cashier, time, office day). Nothing is
     posted when the amount is not more than 0, above what is due, the
@@ -356,19 +423,21 @@ def take_payment(company, unit, amount, method, chosen=None):
     transaction = Transaction()
     if amount is None or amount <= 0:
         raise UserError(gettext('property_billing.msg_counter_amount'))
-    dues = unpaid_invoices(unit)
+    FeeDunningLevel = pool.get(LATE_FEE_MODEL)
+    dues = unpaid_invoices(unit) + unpaid_late_fees(unit)
     if not dues:
         raise UserError(gettext('property_billing.msg_counter_nothing_due',
                 unit=unit.rec_name))
     if chosen:
-        due_ids = {i.id for i in dues}
-        for invoice in chosen:
-            if invoice.id not in due_ids:
+        due_ids = {(is_late_fee(i), i.id) for i in dues}
+        for item in chosen:
+            if (is_late_fee(item), item.id) not in due_ids:
                 raise UserError(gettext(
                         'property_billing.msg_counter_not_due',
-                        invoice=invoice.rec_name, unit=unit.rec_name))
-        dues = [i for i in dues if i.id in {c.id for c in chosen}]
-    total = sum((i.amount_to_pay for i in dues), Decimal(0))
+                        invoice=item.rec_name, unit=unit.rec_name))
+        chosen_ids = {(is_late_fee(c), c.id) for c in chosen}
+        dues = [i for i in dues if (is_late_fee(i), i.id) in chosen_ids]
+    total = sum((amount_due(i) for i in dues), Decimal(0))
     if amount > total:
         raise UserError(gettext('property_billing.msg_counter_above_due',
                 amount=amount, due=total))
@@ -393,16 +462,17 @@ def take_payment(company, unit, amount, method, chosen=None):
                     'method': method,
                     'payment_method': payment_method.id,
                     'amount': amount,
-                    'invoices': ', '.join(i.number or '' for i, _
+                    'invoices': ', '.join(paid_name(i) for i, _
                         in allocation),
                     }])
         period = Period.find(company, date=date)
         debit_account = payment_method.debit_account.current(date=date)
         by_party = defaultdict(list)
-        for invoice, paid in allocation:
-            by_party[invoice.party].append((invoice, paid))
+        for item, paid in allocation:
+            party = item.dunning.party if is_late_fee(item) else item.party
+            by_party[party].append((item, paid))
         moves, lines, credits = [], [], []
-        for party, paid_invoices in by_party.items():
+        for party, paid_items in by_party.items():
             move = Move(company=company, journal=payment_method.journal,
                 period=period, date=date, origin=payment,
                 description=gettext(
@@ -410,26 +480,46 @@ def take_payment(company, unit, amount, method, chosen=None):
                     unit=unit.rec_name))
             moves.append(move)
             debit = Line(move=move, account=debit_account,
-                debit=sum(p for _, p in paid_invoices), credit=0)
+                debit=sum(p for _, p in paid_items), credit=0)
             if debit_account.party_required:
                 debit.party = party
             lines.append(debit)
-            for invoice, paid in paid_invoices:
-                line = Line(move=move, account=invoice.account, party=party,
+            for item, paid in paid_items:
+                if is_late_fee(item):
+                    # the late fee's receivable, the late fee as origin
+                    lines.append(Line(move=move,
+                            account=item.dunning.line.account, party=party,
+                            debit=0, credit=paid, origin=item))
+                    continue
+                line = Line(move=move, account=item.account, party=party,
                     debit=0, credit=paid)
                 lines.append(line)
-                credits.append((invoice, line))
+                credits.append((item, line))
         Move.save(moves)
         Line.save(lines)
         Move.post(moves)
-        Invoice.add_payment_lines({invoice: [line]
-                for invoice, line in credits})
+        if credits:
+            Invoice.add_payment_lines({invoice: [line]
+                    for invoice, line in credits})
         paid = []
-        for invoice in Invoice.browse([i.id for i, _ in allocation]):
+        for invoice in Invoice.browse([i.id for i, _ in allocation
+                    if not is_late_fee(i)]):
             if invoice.amount_to_pay == 0:
                 Line.reconcile(list(invoice.lines_to_pay)
                     + list(invoice.payment_lines))
                 paid.append(invoice)
         if paid:
             Invoice.process(paid)
+        fees = FeeDunningLevel.browse([i.id for i, _ in allocation
+                if is_late_fee(i)])
+        FeeDunningLevel.property_settle(
+            [f for f in fees if not f.property_due])
     return payment
+
+
+def paid_name(item):
+    "How a counter payment names an invoice or a late fee it paid"
+    if is_late_fee(item):
+        return gettext('property_billing.msg_counter_late_fee_paid',
+            invoice=item.invoice.number if item.invoice else item.rec_name)
+    return item.number or ''

@@ -13,7 +13,13 @@ the late fee product's revenue, on the fee's journal): no invoice, as
 Tryton's module does it.
 
 Only the manager waives a late fee, in part or whole, with a reason: a
-waiver posts the reverse move and keeps who, when, why and how much."""
+waiver posts the reverse move and keeps who, when, why and how much.
+
+The cashier counter takes the late fee's money (counter.py): its line
+crediting the payer's receivable has the late fee as origin. What is due
+of a late fee is its amount less what was waived and paid; a late fee
+nothing is left of is reconciled with the waivers and payments that
+settled it."""
 import datetime as dt
 from decimal import Decimal
 
@@ -149,7 +155,7 @@ class FeeDunningLevel(metaclass=PoolMeta):
             currency='currency', digits='currency'), 'get_property_amounts')
     property_due = fields.Function(Monetary("Due", currency='currency',
             digits='currency',
-            help="The late fee less what was waived."),
+            help="The late fee less what was waived and paid."),
         'get_property_amounts')
     party = fields.Function(fields.Many2One('party.party', "Party"),
         'get_party', searcher='search_party')
@@ -164,14 +170,53 @@ class FeeDunningLevel(metaclass=PoolMeta):
     @classmethod
     def get_property_amounts(cls, fees, names):
         result = {n: {} for n in names}
+        paid = cls.property_paid(fees)
         for fee in fees:
             waived = sum((w.amount for w in fee.property_waivers
                     if w.state == 'waived'), Decimal(0))
             if 'property_waived' in names:
                 result['property_waived'][fee.id] = waived
             if 'property_due' in names:
-                result['property_due'][fee.id] = (fee.amount or 0) - waived
+                result['property_due'][fee.id] = (
+                    (fee.amount or 0) - waived - paid[fee.id])
         return result
+
+    @classmethod
+    def property_payment_lines(cls, fees):
+        "The posted lines that pay the late fees (their origin)"
+        Line = Pool().get('account.move.line')
+        if not fees:
+            return []
+        with without_check_access():
+            return Line.search([
+                    ('origin', 'in', [str(f) for f in fees]),
+                    ('move.state', '=', 'posted'),
+                    ])
+
+    @classmethod
+    def property_paid(cls, fees):
+        "What was paid of each late fee: {id: amount}"
+        paid = {f.id: Decimal(0) for f in fees}
+        for line in cls.property_payment_lines(fees):
+            paid[line.origin.id] += line.credit - line.debit
+        return paid
+
+    @classmethod
+    def property_settle(cls, fees):
+        """Reconcile the receivable line of each late fee, nothing being
+        left of them, with the waivers' and payments' lines that settled
+        it"""
+        Line = Pool().get('account.move.line')
+        for fee in cls.browse([f.id for f in fees]):
+            line = fee.receivable_line()
+            if not line or line.reconciliation:
+                continue
+            credits = [l for w in fee.property_waivers if w.move
+                for l in w.move.lines if l.account == line.account
+                and l.credit and not l.reconciliation]
+            credits += [l for l in cls.property_payment_lines([fee])
+                if l.account == line.account and not l.reconciliation]
+            Line.reconcile([line] + credits)
 
     def get_party(self, name):
         return self.dunning.party.id if self.dunning.party else None
@@ -230,6 +275,16 @@ class Move(metaclass=PoolMeta):
     @classmethod
     def _get_origin(cls):
         return super()._get_origin() + ['property.late_fee.waiver']
+
+
+class MoveLine(metaclass=PoolMeta):
+    __name__ = 'account.move.line'
+
+    @classmethod
+    def _get_origin(cls):
+        # the counter's payment of a late fee
+        return super()._get_origin() + [
+            'account.dunning.fee.dunning_level']
 
 
 WAIVER_STATES = [
@@ -338,14 +393,12 @@ class Waiver(CheckValuesMixin, site_from('fee.property_unit'),
         fee is refused and nothing is posted"""
         pool = Pool()
         Move = pool.get('account.move')
-        Line = pool.get('account.move.line')
+        FeeDunningLevel = pool.get('account.dunning.fee.dunning_level')
         lefts = {}
         for waiver in waivers:
             fee = waiver.fee
             if fee not in lefts:
-                lefts[fee] = (fee.amount or 0) - sum((w.amount
-                        for w in fee.property_waivers
-                        if w.state == 'waived'), Decimal(0))
+                lefts[fee] = fee.property_due
             left = lefts[fee]
             if waiver.amount > left or not fee.moves:
                 raise UserError(gettext(
@@ -359,16 +412,9 @@ class Waiver(CheckValuesMixin, site_from('fee.property_unit'),
             waiver.move = move
         cls.save(waivers)
         cls.stamp(waivers, by='waived_by', at='waived_at')
-        # a late fee waived whole is settled on the payer's account
-        for fee, left in lefts.items():
-            fee = fee.__class__(fee.id)
-            line = fee.receivable_line()
-            if left or not line or line.reconciliation:
-                continue
-            credits = [l for w in fee.property_waivers if w.move
-                for l in w.move.lines if l.account == line.account
-                and l.credit and not l.reconciliation]
-            Line.reconcile([line] + credits)
+        # a late fee nothing is left of is settled on the payer's account
+        FeeDunningLevel.property_settle(
+            [f for f, left in lefts.items() if not left])
 
     def get_move(self):
         "The reverse of the waived part of the late fee"

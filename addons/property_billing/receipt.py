@@ -152,6 +152,23 @@ class Receipt(HTMLReport):
         for line in lines:
             paid = line.credit - line.debit
             invoice = line.invoice_payment
+            late_fee = line.origin if getattr(line.origin, '__name__',
+                None) == 'account.dunning.fee.dunning_level' else None
+            if late_fee:
+                # a late fee paid at the counter: the invoice it was
+                # charged on, its home and month
+                charged = late_fee.invoice
+                fees.append(SimpleNamespace(prepaid=False, part=False,
+                        invoice=charged.number if charged else '',
+                        home=(late_fee.property_unit.rec_name
+                            if late_fee.property_unit else ''),
+                        fee=late_fee.level.fee.name,
+                        days_late=late_fee.property_days or 0,
+                        month=charged.property_month if charged else None,
+                        amount=paid))
+                if charged:
+                    invoices.append(charged)
+                continue
             if not invoice:
                 fees.append(SimpleNamespace(prepaid=True, part=False, invoice='',
                         home='', fee='', month=None, amount=paid))
@@ -179,6 +196,9 @@ class Receipt(HTMLReport):
                 fees.append(SimpleNamespace(prepaid=False, part=True,
                         invoice=invoice.number or '', home='', fee='',
                         month=None, amount=paid))
+        for fee in fees:
+            # the days late of a late fee paid, 0 for the other rows
+            vars(fee).setdefault('days_late', 0)
         sites = [i.property_site for i in invoices if i.property_site]
         currency = move.company.currency
         return SimpleNamespace(number=move.property_receipt, date=move.date,

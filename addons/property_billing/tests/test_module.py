@@ -1712,6 +1712,7 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         Report = pool.get('property.receipt', type='report')
         values.setdefault('method', 'cash')
         values.setdefault('chosen', [])
+        values.setdefault('chosen_late_fees', [])
         values.setdefault('reference', None)
         values.setdefault('unit', None)
         with self._as(user, company):
@@ -1791,6 +1792,18 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             [(march, D('0.01'))])
         self.assertEqual(allocate([may, april], D('100.00')),
             [(april, D('80.00')), (may, D('20.00'))])
+
+        class LateFee:
+            __name__ = 'account.dunning.fee.dunning_level'
+
+            def __init__(self, id, invoice, due):
+                self.id, self.invoice, self.property_due = id, invoice, due
+        # a late fee after the invoice it was charged on, before the next
+        fee = LateFee(7, march, D('5.00'))
+        self.assertEqual(allocate([april, fee, march], D('103.00')),
+            [(march, D('100.00')), (fee, D('3.00'))])
+        self.assertEqual(allocate([april, fee, march], D('110.00')),
+            [(march, D('100.00')), (fee, D('5.00')), (april, D('5.00'))])
 
     @with_transaction()
     def test_counter_bad_input(self):
@@ -2365,6 +2378,205 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         for expected in ['滞纳金', '滞纳金减免', earlier.number,
                 f'{charged.amount:,}', '15', '首次逾期', '0.50']:
             self.assertIn(expected, text)
+
+    # -- late fees at the cashier counter ----------------------------------
+
+    def _counter_late_fee(self):
+        """The late fee charged on 王芳's earlier invoice, the counter's
+        cash method set, a cashier of the site; the office day after the
+        late fee was posted (10:00)"""
+        pool = Pool()
+        Configuration = pool.get('property.billing.configuration')
+        company, invoice, earlier, finance, fee, charged = (
+            self._late_fee_charged())
+        with set_company(company):
+            config = Configuration(1)
+            config.counter_cash_method = self._cash(company)
+            config.save()
+        cashier = self._user(company, 'cashier', 'property_billing',
+            'group_property_cashier', [invoice.property_site])
+        day = charged.moves[0].date + dt.timedelta(days=1)
+        return (company, invoice, earlier, charged, cashier,
+            dt.datetime.combine(day, dt.time(10)))
+
+    def _counter_start(self, user, company, **values):
+        """The counter's first screen as the client fills it when the
+        reference is typed (or the home chosen)"""
+        Start = Pool().get('property.counter.start')
+        values.setdefault('reference', None)
+        with self._as(user, company):
+            start = Start(company=company, **values)
+            if start.reference:
+                start.on_change_reference()
+            else:
+                start.dues = start.on_change_with_dues()
+                start.late_fees = start.on_change_with_late_fees()
+                start.total_due = start.on_change_with_total_due()
+            return start
+
+    @with_transaction()
+    def test_counter_late_fee_paid_whole(self):
+        """The counter lists the home's late fee with its invoice and days
+        late beside the unpaid invoices; paying the oldest invoice and its
+        late fee posts both in one move, settles the late fee on the
+        payer's account and prints both on the receipt"""
+        pool = Pool()
+        FeeLevel = pool.get('account.dunning.fee.dunning_level')
+        Invoice = pool.get('account.invoice')
+        Payment = pool.get('property.counter.payment')
+        company, invoice, earlier, charged, cashier, now = (
+            self._counter_late_fee())
+        unit = invoice.property_unit
+        start = self._counter_start(cashier, company, unit=unit)
+        self.assertEqual(list(start.dues), [earlier, invoice])
+        self.assertEqual(list(start.late_fees), [charged])
+        self.assertEqual(start.total_due, earlier.amount_to_pay
+            + invoice.amount_to_pay + charged.amount)
+        with self._as(cashier, company):
+            # what the counter's list of late fees shows the cashier
+            row, = FeeLevel.read([charged.id], ['invoice', 'property_days',
+                    'property_due', 'property_principal'])
+        self.assertEqual((row['invoice'], row['property_days'],
+                row['property_due']), (earlier.id, 15, charged.amount))
+        amount = earlier.amount_to_pay + charged.amount
+        with office_clock(now):
+            oext, content, _, _ = self._counter(cashier, company,
+                unit=unit.id, amount=amount)
+        self.assertEqual(Invoice(earlier.id).state, 'paid')
+        self.assertEqual(Invoice(invoice.id).amount_to_pay,
+            invoice.amount_to_pay)
+        charged = FeeLevel(charged.id)
+        self.assertEqual(charged.property_due, 0)
+        self.assertTrue(charged.receivable_line().reconciliation)
+        self.assertEqual(late_fees_due(earlier.party, company), 0)
+        payment, = Payment.search([])
+        self.assertEqual(payment.amount, amount)
+        self.assertEqual(payment.invoices,
+            f'{earlier.number}, late fee of {earlier.number}')
+        move, = payment.moves
+        fee_line, = [l for l in move.lines if l.origin == charged]
+        self.assertEqual((fee_line.credit, fee_line.party,
+                fee_line.account), (charged.amount, earlier.party,
+                charged.receivable_line().account))
+        start = self._counter_start(cashier, company, unit=unit)
+        self.assertEqual(list(start.late_fees), [])
+        self.assertEqual(start.total_due, invoice.amount_to_pay)
+        text = pdf_text(content)
+        for expected in ['收据', "王芳", earlier.number, '滞纳金', '逾期天数：15',
+                f'{charged.amount:,}', f'{amount:,}',
+                chinese_capitals(amount)]:
+            self.assertIn(expected, text)
+
+    @with_transaction()
+    def test_counter_late_fee_partial(self):
+        """A partial payment pays the invoice before its late fee: the
+        late fee stays listed in full; the payer then chooses to pay part
+        of the late fee, then the rest, which settles it"""
+        pool = Pool()
+        FeeLevel = pool.get('account.dunning.fee.dunning_level')
+        Invoice = pool.get('account.invoice')
+        company, invoice, earlier, charged, cashier, now = (
+            self._counter_late_fee())
+        unit = invoice.property_unit
+        with office_clock(now):
+            self._counter(cashier, company, unit=unit.id,
+                amount=earlier.amount_to_pay)
+        self.assertEqual(Invoice(earlier.id).state, 'paid')
+        start = self._counter_start(cashier, company, unit=unit)
+        self.assertEqual(list(start.dues), [invoice])
+        self.assertEqual(list(start.late_fees), [charged])
+        self.assertEqual(FeeLevel(charged.id).property_due, charged.amount)
+        part = D('0.10')
+        with office_clock(now):
+            oext, content, _, _ = self._counter(cashier, company,
+                unit=unit.id, amount=part, chosen_late_fees=[charged.id])
+        self.assertEqual(Invoice(invoice.id).amount_to_pay,
+            invoice.amount_to_pay)
+        charged = FeeLevel(charged.id)
+        self.assertEqual(charged.property_due, charged.amount - part)
+        self.assertFalse(charged.receivable_line().reconciliation)
+        self.assertEqual(late_fees_due(earlier.party, company),
+            charged.amount - part)
+        self.assertIn('逾期天数：15', pdf_text(content))
+        # more than is left of the late fee chosen: refused
+        with office_clock(now), self.assertRaises(UserError):
+            self._counter(cashier, company, unit=unit.id,
+                amount=charged.amount, chosen_late_fees=[charged.id])
+        with office_clock(now):
+            self._counter(cashier, company, unit=unit.id,
+                amount=charged.amount - part, chosen_late_fees=[charged.id])
+        charged = FeeLevel(charged.id)
+        self.assertEqual(charged.property_due, 0)
+        self.assertTrue(charged.receivable_line().reconciliation)
+        self.assertEqual(list(self._counter_start(
+                    cashier, company, unit=unit).late_fees), [])
+
+    @with_transaction()
+    def test_counter_late_fee_waived(self):
+        """A late fee waived in part is listed for the rest; waived whole
+        it is no longer listed nor payable at the counter"""
+        pool = Pool()
+        Waiver = pool.get('property.late_fee.waiver')
+        company, invoice, earlier, charged, cashier, now = (
+            self._counter_late_fee())
+        unit = invoice.property_unit
+        manager = self._manager(company, invoice.property_site)
+        part = D('0.50')
+        with self._as(manager, company):
+            waiver, = Waiver.create([{'company': company.id,
+                        'fee': charged.id, 'amount': part,
+                        'reason': "首次逾期"}])
+            Waiver.waive([waiver])
+        start = self._counter_start(cashier, company, unit=unit)
+        self.assertEqual(list(start.late_fees), [charged])
+        self.assertEqual(start.total_due, earlier.amount_to_pay
+            + invoice.amount_to_pay + charged.amount - part)
+        with self._as(manager, company):
+            rest, = Waiver.create([{'company': company.id,
+                        'fee': charged.id, 'amount': charged.amount - part,
+                        'reason': "一次性减免剩余部分"}])
+            Waiver.waive([rest])
+        start = self._counter_start(cashier, company, unit=unit)
+        self.assertEqual(list(start.late_fees), [])
+        self.assertEqual(start.total_due,
+            earlier.amount_to_pay + invoice.amount_to_pay)
+        with office_clock(now), self.assertRaises(UserError) as cm:
+            self._counter(cashier, company, unit=unit.id, amount=D('1'),
+                chosen_late_fees=[charged.id])
+        self.assertEqual(cm.exception.message, gettext(
+                'property_billing.msg_counter_not_due',
+                invoice=charged.rec_name, unit=unit.rec_name))
+
+    @with_transaction()
+    def test_counter_fee_notice_qr(self):
+        """The fee notice's QR code, decoded and typed into the counter's
+        reference field as a USB scanner does, finds the home, its unpaid
+        invoices and its late fee; paying the total settles them all"""
+        pool = Pool()
+        FeeLevel = pool.get('account.dunning.fee.dunning_level')
+        Invoice = pool.get('account.invoice')
+        company, invoice, earlier, charged, cashier, now = (
+            self._counter_late_fee())
+        finance, = pool.get('res.user').search(
+            [('login', '=', 'finance.test')])
+        oext, content, _, _ = self._print(finance, company, invoice)
+        decoded = pdf_qrcodes(content)
+        self.assertIsNotNone(decoded, "pyzbar and libzbar0 are needed")
+        scanned, = decoded
+        start = self._counter_start(cashier, company, reference=scanned)
+        self.assertEqual(start.unit, invoice.property_unit)
+        self.assertEqual(list(start.dues), [earlier, invoice])
+        self.assertEqual(list(start.late_fees), [charged])
+        total = (earlier.amount_to_pay + invoice.amount_to_pay
+            + charged.amount)
+        self.assertEqual(start.total_due, total)
+        # the scanner types the code and Enter: no home chosen by hand
+        with office_clock(now):
+            self._counter(cashier, company, reference=scanned,
+                amount=total)
+        self.assertEqual({Invoice(i.id).state for i in [earlier, invoice]},
+            {'paid'})
+        self.assertTrue(FeeLevel(charged.id).receivable_line().reconciliation)
 
     # -- batch printing of a run's fee notices -----------------------------
 
