@@ -295,11 +295,11 @@ def home_tickets(visit, domain=None):
     Ticket = extra('property.ticket')
     units = [u.id for u in home_units(visit.party)]
     sites = [s.id for s in home_sites(visit)]
-    return Ticket.search(['OR',
-            ('unit', 'in', units),
-            [('unit', '=', None), ('site', 'in', sites),
-                ('reporter', '=', visit.party.id)],
-            ] + (domain or []),
+    return Ticket.search([['OR',
+                ('unit', 'in', units),
+                [('unit', '=', None), ('site', 'in', sites),
+                    ('reporter', '=', visit.party.id)],
+                ]] + (domain or []),
         order=[('received_at', 'DESC'), ('id', 'DESC')])
 
 
