@@ -83,7 +83,7 @@ class Run(metaclass=PoolMeta):
         for run in runs:
             if run.state != 'done':
                 raise UserError(gettext(
-                        'property_billing.msg_notices_run_not_done',
+                        'property_billing.msg_notices_email_run_not_done',
                         run=run.rec_name))
         with Transaction().set_context(queue_name='property_billing'):
             cls.__queue__.send_notice_emails(runs)

@@ -2710,11 +2710,24 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
                         ('create', [{'type': 'email', 'value': address}])]})
         clerk = self._clerk(company, invoice.property_site)
         with self._as(clerk, company):
-            Party.write(Party.browse([invoices["王芳"].party.id,
-                        invoices["Li Wei"].party.id]),
+            # 刘洋 agreed but gave no address
+            Party.write(Party.browse([invoices[n].party.id
+                        for n in ["王芳", "Li Wei", "Liu Yang"]]),
                 {'bills_by_email': True})
         with self._as(finance, company):
+            draft, = Run.create([{'company': company.id,
+                        'month': MONTH + relativedelta(months=1),
+                        'invoice_date': MONTH}])
+            # the button is not offered on a run not done
+            with self.assertRaises(AccessButtonError):
+                Run.email_notices([draft])
             Run.email_notices([run])
+        # nor done by code for such a run
+        with self.assertRaises(UserError) as context:
+            Run.email_notices([draft])
+        self.assertEqual(context.exception.message, gettext(
+                'property_billing.msg_notices_email_run_not_done',
+                run=draft.rec_name))
 
         def send():
             # the queued task, as the worker runs it for finance
@@ -2744,10 +2757,16 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
             li.notice_email_error)
         self.assertEqual((zhang.notice_emailed_at, zhang.notice_email_error),
             (None, None))
+        liu = Invoice(invoices["Liu Yang"].id)
+        self.assertIsNone(liu.notice_emailed_at)
+        self.assertEqual(liu.notice_email_error, gettext(
+                'property_billing.msg_notice_email_none',
+                party=liu.party.rec_name))
         self.assertEqual(len(IrEmail.search([
                         ('resource', '=', str(wang))])), 1)
         with smtp_server() as received:
             send()
+        # (刘洋, still without an address, is tried again and not mailed)
         self.assertEqual([r for r, _ in received], [['li@example.com']])
         li = Invoice(li.id)
         self.assertTrue(li.notice_emailed_at)
