@@ -56,6 +56,26 @@ def build(pool, company, rng, log):
     taken = _counter(pool, company, rng, methods)
     log(f"billing: the cashier of 锦绣花园 took {taken} payments at the "
         "counter today (收费台)")
+    consenting = _bills_by_email(pool, company, rng)
+    log(f"billing: {consenting} payers agreed to receive their bills by "
+        "e-mail")
+    alerts = pool.get('property.prepayment.alert').raise_monthly(today)
+    log(f"billing: {len(alerts)} prepaid balances below next month's fees "
+        "(预存不足提醒)")
+
+
+def _bills_by_email(pool, company, rng):
+    "A few owners with an e-mail address agreed to bills by e-mail"
+    Ownership = pool.get('property.unit.ownership')
+    Party = pool.get('party.party')
+    owners = sorted({o.party for o in Ownership.search([
+                    ('unit.site.company', '=', company.id),
+                    ])}, key=lambda p: p.id)
+    owners = [p for p in owners if p.email]
+    chosen = rng.sample(owners, min(5, len(owners)))
+    if chosen:
+        Party.write(chosen, {'bills_by_email': True})
+    return len(chosen)
 
 
 def _accounts(pool, company, first_month, today):

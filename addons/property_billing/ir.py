@@ -14,8 +14,12 @@ class Cron(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.method.selection.append(
-            ('property.billing.run|bill_month', "Bill the Month's Fees"))
+        cls.method.selection.extend([
+                ('property.billing.run|bill_month', "Bill the Month's Fees"),
+                ('property.prepayment.alert|raise_monthly',
+                    "Prepayment Alerts"),
+                ])
+        cls._notifications.add('property.prepayment.alert|raise_monthly')
 
 
 class ActionKeyword(metaclass=PoolMeta):

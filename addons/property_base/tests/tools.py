@@ -116,10 +116,11 @@ def committed(func, *, user=0, context=None, database=DB_NAME, tries=10,
 
 
 @contextmanager
-def smtp_server():
+def smtp_server(refused=()):
     """A real SMTP server on loopback (aiosmtpd) that Tryton's mail goes to
     while in the block: yields the list of what it receives, as
-    (envelope recipients, email.message.EmailMessage)"""
+    (envelope recipients, email.message.EmailMessage); the recipients in
+    refused are refused (550) as a bounce of the receiving server"""
     import email
     import email.policy
     import socket
@@ -131,6 +132,13 @@ def smtp_server():
     received = []
 
     class Handler:
+        async def handle_RCPT(self, server, session, envelope, address,
+                options):
+            if address in refused:
+                return '550 5.1.1 Mailbox unavailable'
+            envelope.rcpt_tos.append(address)
+            return '250 OK'
+
         async def handle_DATA(self, server, session, envelope):
             received.append((list(envelope.rcpt_tos),
                     email.message_from_bytes(envelope.original_content,
