@@ -101,7 +101,8 @@ class Employee(metaclass=PoolMeta):
         'get_rotation_due', searcher='search_rotation_due')
     qualified = fields.Function(fields.Boolean("Qualified",
             help="Has passed, and not let expire, every course the post "
-            "requires."), 'get_qualification')
+            "requires."), 'get_qualification',
+        searcher='search_qualified')
     qualification = fields.Function(fields.Char("Qualification"),
         'get_qualification')
 
@@ -129,6 +130,18 @@ class Employee(metaclass=PoolMeta):
             return due
         return ['OR', ('property_post', '=', None),
             ('post_since', '=', None), ('post_since', '>', limit)]
+
+    @classmethod
+    def search_qualified(cls, name, clause):
+        "The employees on a post who have passed its courses (or not)"
+        _, operator, value = clause[:3]
+        # The passes are checked per employee (validity months included):
+        # the staff on a post of the office are read once
+        with_post = cls.search([('property_post', '!=', None)])
+        ids = [e.id for e in with_post if not e.qualification_problems()]
+        if (operator == '=') == bool(value):
+            return [('id', 'in', ids)]
+        return [('id', 'not in', ids)]
 
     def qualification_problems(self, post=None, date=None):
         """Return the (course, expired_on) the employee lacks for the post

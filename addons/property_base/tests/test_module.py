@@ -1197,6 +1197,51 @@ class PropertyBaseTestCase(
         with self.assertRaises(UserError):
             open_board('property_base.act_estate_board', keeper)
 
+    @with_transaction()
+    def test_building_manager_board_vacant_inspections(self):
+        """The building manager's board opens at login with the vacant-unit
+        inspections still to do of the office month (and the months
+        before) of the manager's sites; next month's from its first
+        office minute"""
+        pool = Pool()
+        Inspection = pool.get('property.vacant.inspection')
+        ActWindow = pool.get('ir.action.act_window')
+        company, site, other, units, _ = self._board_estate()
+        block, = pool.get('property.building').search(
+            [('site', '=', other.id)])
+        pool.get('property.unit').create([{'building': block.id,
+                    'floor': 2, 'number': '201', 'area': Decimal('70')}])
+        nov = Inspection.create_monthly(dt.date(2026, 11, 5))
+        Inspection.do([i for i in nov if i.unit == units[1]])
+        late, = [i for i in nov if i.unit == units[2]]
+        dec = Inspection.create_monthly(dt.date(2026, 12, 5))
+        jan = Inspection.create_monthly(dt.date(2027, 1, 5))
+        keeper = create_staff("Building RV", 'bm_rv',
+            'property_base.group_property_building_manager', company,
+            [other])
+        manager = create_staff("Building GC", 'bm_gc',
+            'property_base.group_property_building_manager', company,
+            [site])
+        board_id = ActWindow.get('property_base.act_building_manager_board')[
+            'id']
+        self.assertEqual([a.id for a in manager.actions], [board_id])
+        key = 'property_base.act_vacant_inspection_month'
+        # 23:59 on the last office day of December is 15:59 UTC
+        with office_clock(dt.datetime(2026, 12, 31, 23, 59)):
+            rows = open_board('property_base.act_building_manager_board',
+                manager)[key]
+            self.assertEqual(rows[0], late)
+            self.assertEqual(set(rows), {late} | {i for i in dec
+                    if i.unit.site == site})
+            rows = open_board('property_base.act_building_manager_board',
+                keeper)[key]
+            self.assertEqual({i.unit.site for i in rows}, {other})
+        with office_clock(dt.datetime(2027, 1, 1, 0, 1)):
+            rows = open_board('property_base.act_building_manager_board',
+                manager)[key]
+            self.assertTrue({i for i in jan if i.unit.site == site}
+                <= set(rows))
+
 
     @with_transaction()
     def test_unit_and_owner_at_a_glance(self):

@@ -11,7 +11,7 @@ from trytond.modules.company.tests import CompanyTestMixin, set_company
 from trytond.modules.property_base.tests.test_module import create_party
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    pdf_fonts, pdf_text, run_cron, set_chinese, suite_extras,
+    open_board, pdf_fonts, pdf_text, run_cron, set_chinese, suite_extras,
     with_transaction)
 from trytond.modules.property_community.assembly import (
     Tally, decide, quorum_reached)
@@ -542,6 +542,44 @@ class PropertyCommunityTestCase(SurveyTestMixin, VisitTestMixin,
                 [notice])
         self.assertEqual([notice.state, lasting.state],
             ['expired', 'published'])
+
+    @with_transaction()
+    def test_building_manager_board_notices(self):
+        """The building manager's board lists the notices to publish and
+        those of the site published in the office month, until its last
+        minute"""
+        pool = Pool()
+        Notice = pool.get('property.community.notice')
+        office = assembly_office()
+        site = office['site']
+        other, = pool.get('property.site').create([{'name': "River View",
+                    'code': 'RV', 'company': office['company'].id}])
+        keeper = create_staff("冯涛", 'bm', 'property_base.'
+            'group_property_building_manager', office['company'], [site])
+        elsewhere = create_staff("陈亮", 'bm.rv', 'property_base.'
+            'group_property_building_manager', office['company'], [other])
+        november = draft_notice(office, scope='sites',
+            sites=[('add', [site.id])], publish_date=dt.date(2026, 11, 28))
+        december = draft_notice(office, scope='sites',
+            sites=[('add', [site.id])], title="物业服务公告")
+        draft = draft_notice(office, scope='sites',
+            sites=[('add', [site.id])], title="电梯维保通知")
+        with as_user(office['manager'], office['company']):
+            Notice.publish([november, december])
+        board = 'property_base.act_building_manager_board'
+        to_publish = 'property_community.act_notice_to_publish'
+        published = 'property_community.act_notice_published_month'
+        with office_clock(dt.datetime(2026, 12, 31, 23, 59)):
+            rows = open_board(board, keeper)
+            self.assertEqual(rows[to_publish], [draft])
+            self.assertEqual(rows[published], [december])
+            # the drafts are the company's (the notice rule: a draft has
+            # no homes yet), the published ones the sites'
+            rows = open_board(board, elsewhere)
+            self.assertEqual((rows[to_publish], rows[published]),
+                ([draft], []))
+        with office_clock(dt.datetime(2027, 1, 1, 0, 1)):
+            self.assertEqual(open_board(board, keeper)[published], [])
 
     @with_transaction()
     def test_notice_on_fee_notice_000(self):

@@ -27,6 +27,12 @@ from .tools import (
     inspect, new_job, pay, savepoint)
 
 
+def datetime_after(date, minutes=1):
+    "The office wall-clock time minutes after the date's midnight ends"
+    return (dt.datetime.combine(date + dt.timedelta(days=1), dt.time())
+        + dt.timedelta(minutes=minutes))
+
+
 def count(model, domain=None):
     return Pool().get(model).search_count(domain or [])
 
@@ -932,6 +938,60 @@ class PropertyDecorationTestCase(AccountedCompanyTestMixin,
             board['property_decoration.act_application_in_progress'],
             [started])
 
+
+    @with_transaction()
+    def test_building_manager_board_inspections_and_notices_overdue(self):
+        """The building manager's board lists the site's renovation
+        inspections left unconfirmed and the rectification notices past
+        their deadline, from the first office minute after it"""
+        pool = Pool()
+        Inspection = pool.get('property.decoration.inspection')
+        Violation = pool.get('property.decoration.violation')
+        Type = pool.get('property.decoration.violation.type')
+        env = create_env()
+        job = approve_and_start(env, new_job(env))
+        keeper = create_staff("Building", 'bm.board',
+            'property_base.group_property_building_manager', env['company'],
+            [env['site']])
+        other_site, = pool.get('property.site').create([{
+                    'name': "River View", 'code': 'RV',
+                    'company': env['company'].id}])
+        elsewhere = create_staff("Building RV", 'bm.rv',
+            'property_base.group_property_building_manager', env['company'],
+            [other_site])
+        # the works started today (the office's date)
+        day = TODAY
+        violation, = inspect(env, job, [('V27', "Drilling at 21:00")],
+            date=day).violations
+        transaction = Transaction()
+        with office_clock(
+                dt.datetime.combine(day, dt.time(9))), \
+                transaction.set_user(keeper.id), \
+                transaction.set_context(_check_access=True,
+                    company=env['company'].id):
+            notice, = Violation.issue_notices([violation])
+            today, tomorrow = Inspection.create([{
+                        'application': job.id, 'date': date,
+                        'lines': [('create', [{
+                                        'type': Type.search(
+                                            [('code', '=', 'V05')])[0].id,
+                                        'description': "Cables"}])],
+                        } for date in [day, day + dt.timedelta(days=1)]])
+        board = 'property_base.act_building_manager_board'
+        inspections = 'property_decoration.act_inspection_to_confirm'
+        notices = 'property_decoration.act_notice_overdue'
+        with office_clock(datetime_after(day, minutes=-1)):
+            rows = open_board(board, keeper)
+            self.assertEqual(rows[inspections], [today])
+            self.assertEqual(rows[notices], [])
+        with office_clock(datetime_after(notice.deadline)):
+            rows = open_board(board, keeper)
+            self.assertEqual(rows[inspections], [today, tomorrow])
+            self.assertEqual(rows[notices], [notice])
+            rows = open_board(board, elsewhere)
+            self.assertEqual((rows[inspections], rows[notices]), ([], []))
+        with office_clock(datetime_after(notice.deadline, minutes=-2)):
+            self.assertEqual(open_board(board, keeper)[notices], [])
 
     @with_transaction()
     def test_unit_renovation_at_a_glance(self):

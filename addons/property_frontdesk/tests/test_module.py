@@ -1135,5 +1135,32 @@ class PropertyFrontdeskTestCase(
             self.assertEqual(board['property_frontdesk.act_parcel_waiting'],
                 [])
 
+    @with_transaction()
+    def test_building_manager_board_violations_past_deadline(self):
+        """The building manager's board lists the violations of the site
+        whose rectification deadline has passed, from the first office
+        minute after the deadline day"""
+        Violation = Pool().get('property.violation')
+        office = front_office()
+        keeper = create_staff("冯涛", 'bm', 'property_base.'
+            'group_property_building_manager', office['company'],
+            [office['site']])
+        elsewhere = create_staff("陈亮", 'bm.rv', 'property_base.'
+            'group_property_building_manager', office['company'],
+            [office['other_site']])
+        with as_user(office['clerk'], office['company']):
+            violation = self._violation(office, unit=office['units'][0].id)
+            self._violation(office, kind='garbage', location="3号楼北侧绿地",
+                description="装修垃圾堆放在绿地")  # no notice: no deadline
+            with office_clock(dt.datetime(2026, 12, 28, 23, 40)):
+                Violation.notify([violation])
+        key = 'property_frontdesk.act_violation_overdue'
+        board = 'property_base.act_building_manager_board'
+        with office_clock(dt.datetime(2027, 1, 4, 23, 59)):
+            self.assertEqual(open_board(board, keeper)[key], [])
+        with office_clock(dt.datetime(2027, 1, 5, 0, 1)):
+            self.assertEqual(open_board(board, keeper)[key], [violation])
+            self.assertEqual(open_board(board, elsewhere)[key], [])
+
 
 del ModuleTestCase

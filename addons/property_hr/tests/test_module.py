@@ -9,7 +9,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, create_employee
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    office_to_utc, office_today, open_notifications, open_relates,
+    office_to_utc, office_today, open_board, open_notifications,
+    open_relates,
     pdf_fonts, pdf_text,
     run_cron, set_chinese, suite_extras, with_transaction)
 from trytond.modules.property_hr.ir import _EMPLOYEES_RULE_MODELS
@@ -1206,6 +1207,58 @@ class PropertyHrTestCase(
                 transaction.set_context(_check_access=True,
                     company=env['company'].id):
             self.assertEqual(Line.search(week), [])
+
+
+    @with_transaction()
+    def test_hr_board_training_gaps_shifts_and_requests(self):
+        """HR's board opens at login with the training sessions of the
+        next three weeks, the staff on a post lacking one of its courses,
+        the shifts of the next seven office days and the swaps and leave
+        to decide"""
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        Session = pool.get('property.training.session')
+        Swap = pool.get('property.roster.swap')
+        ActWindow = pool.get('ir.action.act_window')
+        env = self._staff(create_hr())
+        newcomer = create_employee(env['company'], "Zhang Min")
+        Employee.write([newcomer], {'property_post': env['post'].id})
+        hr = create_staff("HR", 'hr.board', 'property_hr.group_property_hr',
+            env['company'], [env['site']])
+        self.assertEqual([a.id for a in hr.actions],
+            [ActWindow.get('property_hr.act_hr_board')['id']])
+        day = MONTH + dt.timedelta(days=8)
+        past, first, last, later = Session.create([{
+                    'course': env['rules'].id, 'site': env['site'].id,
+                    'date': day + dt.timedelta(days=d)}
+                for d in [-1, 0, 20, 21]])
+        roster = self._roster(env)
+        before, today, sixth, seventh = self._lines(roster, env['employee'],
+            [day + dt.timedelta(days=d) for d in [-1, 0, 6, 7]], 'A')
+        swap, = Swap.create([{'line': sixth.id, 'employee': env['wu'].id,
+                    'reason': "Family matter"}])
+        leave = self._leave(env, day + dt.timedelta(days=2),
+            day + dt.timedelta(days=3), employee=env['wu'])
+        self._leave(env, day, day, request=False)  # a draft
+        with office_clock(dt.datetime.combine(day, dt.time(0, 1))):
+            board = open_board('property_hr.act_hr_board', hr)
+        self.assertEqual(board['property_hr.act_training_session_coming'],
+            [first, last])
+        self.assertEqual(board['property_hr.act_qualification_gap'],
+            [newcomer])
+        self.assertEqual(board['property_hr.act_roster_line_week'],
+            [today, sixth])
+        self.assertEqual(board['property_hr.act_roster_swap_requested'],
+            [swap])
+        self.assertEqual(board['property_hr.act_leave_requested'], [leave])
+        # a minute earlier the office day before
+        with office_clock(dt.datetime.combine(day, dt.time(0, 0))
+                - dt.timedelta(minutes=1)):
+            board = open_board('property_hr.act_hr_board', hr)
+        self.assertEqual(board['property_hr.act_training_session_coming'],
+            [past, first])
+        self.assertEqual(board['property_hr.act_roster_line_week'],
+            [before, today])
 
 
 del ModuleTestCase
