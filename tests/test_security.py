@@ -80,6 +80,7 @@ TYPE_GUARD_EXEMPT = {
             'account.invoice',
             'account.invoice.line',
             'account.move',
+            'account.move.line',
             'company.company',
             'company.employee',
             'ir.action.keyword',

@@ -25,6 +25,7 @@ from dateutil.relativedelta import relativedelta
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.property_base.common import CheckValuesMixin
 from trytond.pool import Pool
+from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
@@ -49,7 +50,8 @@ class PrepaymentAlert(CheckValuesMixin, ModelSQL, ModelView):
     month = fields.Date("Month", required=True, readonly=True,
         help="The month whose expected fees the balance does not cover.")
     party = fields.Many2One('party.party', "Payer", required=True,
-        readonly=True, ondelete='CASCADE')
+        readonly=True, ondelete='CASCADE',
+        context={'company': Eval('company', -1)}, depends={'company'})
     unit = fields.Many2One('property.unit', "Home", required=True,
         readonly=True, ondelete='CASCADE',
         help="The payer's home with the largest expected fees.")
