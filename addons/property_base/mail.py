@@ -9,8 +9,12 @@ in Administration > Models > Email Notifications. Tryton sends those on its
 triggers; the suite sends them from its own code, when the office acts, in
 the recipients' language and from the company's address, and logs each
 e-mail sent in ``ir.email`` as the triggers do."""
+import smtplib
+
+from trytond.config import config
 from trytond.pool import Pool
-from trytond.sendmail import send_message_transactional
+from trytond.sendmail import (
+    get_smtp_server, send_message, send_message_transactional)
 from trytond.tools.email_ import has_rcpt
 from trytond.transaction import without_check_access
 
@@ -39,3 +43,58 @@ def send_notification_email(xml_id, record, sender):
         Email.from_message(msg, resource=record,
             notification_email=notification).save()
     return msg
+
+
+def company_sender(company):
+    "The company's e-mail address, else the server's ([email] from)"
+    return company.party.email or config.get('email', 'from')
+
+
+class SendOneByOne:
+    """Send messages one by one, each to a single address, through one
+    connection to Tryton's mail server, reused from one to the next (a
+    context manager that closes it). A refused address or a failing server
+    is the answer of `send` for that message (the server's words) and the
+    next message is tried on a new connection."""
+
+    def __init__(self):
+        self.server = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def send(self, msg, sender, address):
+        "Send msg to address: None when sent, else why it was not"
+        try:
+            if self.server is None:
+                self.server = get_smtp_server(strict=True)
+            self.server = send_message(msg, sender, [address],
+                server=self.server, strict=True)
+        except (smtplib.SMTPException, OSError) as error:
+            self.close()
+            return smtp_error(error, address)
+        return None
+
+    def close(self):
+        if self.server is not None:
+            try:
+                self.server.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.server = None
+
+
+def smtp_error(error, address):
+    "The mail server's answer for the address, as text"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, answer = error.recipients.get(address, (None, b''))
+    elif isinstance(error, smtplib.SMTPResponseException):
+        code, answer = error.smtp_code, error.smtp_error
+    else:
+        return str(error)[:200] or error.__class__.__name__
+    if isinstance(answer, bytes):
+        answer = answer.decode('utf-8', 'replace')
+    return f'{code} {answer}'.strip()[:200]

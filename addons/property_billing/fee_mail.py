@@ -12,19 +12,17 @@ server's answer. A refused address or a failing server for one payer is
 recorded and the next payer tried; a second click sends only to the
 payers not reached yet. Each e-mail sent is logged in Tryton's e-mail
 log as Tryton logs the e-mails it sends."""
-import smtplib
 from collections import defaultdict
 from email.message import EmailMessage
 from email.utils import formataddr
 
-from trytond.config import config
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.modules.property_base.common import clock
+from trytond.modules.property_base.mail import SendOneByOne, company_sender
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.sendmail import get_smtp_server, send_message
 from trytond.transaction import Transaction, without_check_access
 
 
@@ -125,7 +123,7 @@ class Run(metaclass=PoolMeta):
 
     def notice_email_sender(self):
         "The company's e-mail address, else the server's"
-        return self.company.party.email or config.get('email', 'from')
+        return company_sender(self.company)
 
     @classmethod
     def send_notice_emails(cls, runs):
@@ -139,16 +137,14 @@ class Run(metaclass=PoolMeta):
         results = {}
         with without_check_access():
             runs = cls.browse([r.id for r in runs])
-            server = None
             logged = []
-            try:
+            with SendOneByOne() as mail:
                 for run in runs:
                     if run.state != 'done':
                         continue
                     sender = run.notice_email_sender()
                     for party, address, invoices in (
                             run.notice_email_recipients()):
-                        error = None
                         if not address:
                             error = gettext(
                                 'property_billing.msg_notice_email_none',
@@ -156,15 +152,8 @@ class Run(metaclass=PoolMeta):
                         else:
                             msg = run.notice_email_message(
                                 party, address, sender, invoices)
-                            try:
-                                if server is None:
-                                    server = get_smtp_server(strict=True)
-                                server = send_message(msg, sender,
-                                    [address], server=server, strict=True)
-                            except (smtplib.SMTPException, OSError) as e:
-                                error = _smtp_error(e, address)
-                                server = _close(server)
-                            else:
+                            error = mail.send(msg, sender, address)
+                            if error is None:
                                 logged.append(IrEmail.from_message(
                                         msg, resource=invoices[0]))
                         Invoice.write(invoices, {
@@ -173,28 +162,6 @@ class Run(metaclass=PoolMeta):
                                 'notice_email_error': error,
                                 })
                         results.update({i.id: error for i in invoices})
-            finally:
-                _close(server)
             IrEmail.save(logged)
         return results
 
-
-def _smtp_error(error, address):
-    "The mail server's answer for the address, as text"
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        code, answer = error.recipients.get(address, (None, b''))
-    elif isinstance(error, smtplib.SMTPResponseException):
-        code, answer = error.smtp_code, error.smtp_error
-    else:
-        return str(error)[:200] or error.__class__.__name__
-    if isinstance(answer, bytes):
-        answer = answer.decode('utf-8', 'replace')
-    return f'{code} {answer}'.strip()[:200]
-
-
-def _close(server):
-    if server is not None:
-        try:
-            server.quit()
-        except (smtplib.SMTPException, OSError):
-            pass

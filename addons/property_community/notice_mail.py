@@ -14,18 +14,16 @@ publication is committed (a task of Tryton's queue). An address the mail
 server refuses does not stop the others: each owner's e-mail is recorded on
 the notice, sent or with the server's answer (and each e-mail sent in
 Tryton's e-mail log), and a retry sends only to those not reached yet."""
-import smtplib
 from email.message import EmailMessage
 from email.utils import formataddr
 from string import Template
 
-from trytond.config import config
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.property_base.common import (
     CheckValuesMixin, clock, rec_name_domain)
+from trytond.modules.property_base.mail import SendOneByOne, company_sender
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.sendmail import get_smtp_server, send_message
 from trytond.transaction import without_check_access
 
 from .notice import NOTICE_KINDS
@@ -204,7 +202,7 @@ class Notice(metaclass=PoolMeta):
 
     def email_sender(self):
         "The company's e-mail address, else the server's"
-        return self.company.party.email or config.get('email', 'from')
+        return company_sender(self.company)
 
     @classmethod
     def send_emails(cls, notices):
@@ -217,8 +215,7 @@ class Notice(metaclass=PoolMeta):
         with without_check_access():
             notices = cls.browse([n.id for n in notices])
             lines, logged = [], []
-            server = None
-            try:
+            with SendOneByOne() as mail:
                 for notice in notices:
                     if notice.state != 'published':
                         continue
@@ -228,16 +225,8 @@ class Notice(metaclass=PoolMeta):
                         if party in done:
                             continue
                         msg = notice.email_message(party, address, sender)
-                        error = None
-                        try:
-                            if server is None:
-                                server = get_smtp_server(strict=True)
-                            server = send_message(msg, sender, [address],
-                                server=server, strict=True)
-                        except (smtplib.SMTPException, OSError) as e:
-                            error = _smtp_error(e, address)
-                            server = _close(server)
-                        else:
+                        error = mail.send(msg, sender, address)
+                        if error is None:
                             # logged as Tryton logs the e-mails it sends
                             logged.append(
                                 IrEmail.from_message(msg, resource=notice))
@@ -245,33 +234,11 @@ class Notice(metaclass=PoolMeta):
                                 'party': party.id, 'address': address,
                                 'sent': error is None, 'error': error,
                                 'date': clock()})
-            finally:
-                _close(server)
             if lines:
                 Email.create(lines)
             IrEmail.save(logged)
         return lines
 
-
-def _smtp_error(error, address):
-    "The mail server's answer for the address, as text"
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        code, answer = error.recipients.get(address, (None, b''))
-    elif isinstance(error, smtplib.SMTPResponseException):
-        code, answer = error.smtp_code, error.smtp_error
-    else:
-        return str(error)[:200] or error.__class__.__name__
-    if isinstance(answer, bytes):
-        answer = answer.decode('utf-8', 'replace')
-    return f'{code} {answer}'.strip()[:200]
-
-
-def _close(server):
-    if server is not None:
-        try:
-            server.quit()
-        except (smtplib.SMTPException, OSError):
-            pass
 
 
 class NoticeEmail(CheckValuesMixin, ModelSQL, ModelView):
