@@ -1,6 +1,5 @@
 # This file is part of the property-management suite.
 import datetime as dt
-from contextlib import contextmanager
 from decimal import Decimal
 
 from trytond.exceptions import UserError
@@ -11,8 +10,8 @@ from trytond.modules.company.tests import CompanyTestMixin, set_company
 from trytond.modules.property_base.tests.test_module import create_party
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
-    open_board, pdf_fonts, pdf_text, run_cron, set_chinese, suite_extras,
-    with_transaction)
+    open_board, pdf_fonts, pdf_text, run_cron, set_chinese, smtp_server,
+    suite_extras, with_transaction)
 from trytond.modules.property_community.assembly import (
     Tally, decide, quorum_reached)
 from trytond.modules.property_frontdesk.tests.test_module import as_user
@@ -158,49 +157,6 @@ def closed_fund_meeting(office, amount, passed=True):
     with as_user(office['manager'], office['company']):
         Assembly.close([assembly])
     return matter
-
-
-@contextmanager
-def refusing_smtp_server(refused):
-    """A real SMTP server on loopback (aiosmtpd) that refuses the
-    recipients in refused (550) and takes the others: yields the list of
-    what it receives, as (envelope recipients, message)"""
-    import email
-    import email.policy
-    import socket
-
-    from aiosmtpd.controller import Controller
-
-    from trytond import config
-
-    received = []
-
-    class Handler:
-        async def handle_RCPT(self, server, session, envelope, address,
-                options):
-            if address in refused:
-                return '550 5.1.1 Mailbox unavailable'
-            envelope.rcpt_tos.append(address)
-            return '250 OK'
-
-        async def handle_DATA(self, server, session, envelope):
-            received.append((list(envelope.rcpt_tos),
-                    email.message_from_bytes(envelope.original_content,
-                        policy=email.policy.default)))
-            return '250 Message accepted for delivery'
-
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        port = sock.getsockname()[1]
-    controller = Controller(Handler(), hostname='127.0.0.1', port=port)
-    controller.start()
-    uri = config.get('email', 'uri')
-    config.set('email', 'uri', f'smtp://127.0.0.1:{port}')
-    try:
-        yield received
-    finally:
-        config.set('email', 'uri', uri)
-        controller.stop()
 
 
 class PropertyCommunityTestCase(SurveyTestMixin, VisitTestMixin,
@@ -851,7 +807,7 @@ class PropertyCommunityTestCase(SurveyTestMixin, VisitTestMixin,
             # sent after the publication is committed, by Tryton's queue
             task, = Queue.search([])
             self.assertEqual(task.data['method'], 'send_emails')
-            with refusing_smtp_server({'yi@example.com'}) as received:
+            with smtp_server(refused={'yi@example.com'}) as received:
                 Notice.send_emails([notice])
                 self.assertEqual([r for r, _ in received],
                     [['jia@example.com'], ['geng@example.com']])
