@@ -467,6 +467,40 @@ def excluded(suite, patterns):
     return result
 
 
+def definition_check_classes():
+    """The classes whose tests check a module's definitions: its views,
+    XML files, dependencies, field and button declarations, access records
+    and menus as loaded from its files (Tryton's ModuleTestCase, the
+    company module's mixin), its translations and list columns (ours).
+    They read the pool and the records the module's XML loaded, the same on
+    every backend: the rules' and workflows' tests are the subclasses'."""
+    from trytond.modules.company.tests import CompanyTestMixin
+    from trytond.modules.property_base.tests.tools import (
+        SuiteModuleTestMixin)
+    from trytond.tests.test_tryton import ModuleTestCase
+    return (ModuleTestCase, CompanyTestMixin, SuiteModuleTestMixin)
+
+
+def without_definition_checks(suite, classes):
+    """The suite without the tests a definition-check class defines (and
+    the test class does not override); and how many were left out"""
+    result, count = unittest.TestSuite(), 0
+    for test in suite:
+        if isinstance(test, unittest.TestSuite):
+            kept, left = without_definition_checks(test, classes)
+            result.addTest(kept)
+            count += left
+            continue
+        name = getattr(test, '_testMethodName', None)
+        owner = next((k for k in type(test).__mro__
+                if name and name in k.__dict__), None)
+        if owner in classes:
+            count += 1
+        else:
+            result.addTest(test)
+    return result, count
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -480,6 +514,10 @@ def main():
         help="write the counts as JSON to FILE")
     parser.add_argument('--exclude', metavar='PATTERN', action='append',
         default=[], help="leave out the tests matching the pattern (as -k)")
+    parser.add_argument('--no-definition-checks', action='store_true',
+        help="leave out the modules' definition checks (Tryton's "
+        "ModuleTestCase and the suite's: views, XML, depends, access, "
+        "translations), when the other backend's run has them")
     parser.add_argument('-k', dest='patterns', action='append',
         help="only run tests matching the pattern (as unittest -k)")
     parser.add_argument('-q', '--quiet', action='store_true')
@@ -545,6 +583,11 @@ def main():
     if args.exclude:
         suite = excluded(suite, [
                 p if '*' in p else f'*{p}*' for p in args.exclude])
+    if args.no_definition_checks:
+        suite, left = without_definition_checks(
+            suite, definition_check_classes())
+        print(f"=== {args.backend}: {left} definition checks left to the "
+            "other backend's run", flush=True)
     print(f"=== {args.backend}: running {suite.countTestCases()} tests",
         flush=True)
     runner = unittest.TextTestRunner(

@@ -26,7 +26,7 @@ import unittest  # noqa: E402
 from trytond.pool import Pool  # noqa: E402
 from trytond.modules.property_base.tests.tools import (  # noqa: E402
     SUITE_MODULES, with_transaction)
-from trytond.tests.test_tryton import activate_module  # noqa: E402
+from trytond.tests.test_tryton import activate_module, drop_db  # noqa: E402
 from trytond.transaction import Transaction  # noqa: E402
 
 # The groups of the demo's staff users, by role
@@ -139,6 +139,7 @@ class MenusTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        drop_db()   # as Tryton's ModuleTestCase: not an earlier class's
         activate_module(SUITE_MODULES)
 
     @with_transaction()
