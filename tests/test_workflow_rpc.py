@@ -160,6 +160,21 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
         for days, value in [(90, 10), (60, 20), (30, 30), (0, 1000)]:
             Reading.create([{'meter': other_meter.id, 'value': value,
                         'date': today - dt.timedelta(days=days)}])
+        # a shared meter's month flagged for its loss, to be reviewed
+        water = estate['fee_types']['WA']
+        shared_water, = get('property.fee.type').create([{'code': 'SW',
+                    'name': "Shared water", 'company': company.id,
+                    'product': water.product.id, 'method': 'metered',
+                    'timing': 'arrears'}])
+        shared, = get('property.meter.shared').create([{
+                    'company': company.id, 'building': unit.building.id,
+                    'number': 'M-1', 'fee_type': water.id,
+                    'share_fee_type': shared_water.id}])
+        get('property.meter.shared.month').create([{'meter': shared.id,
+                    'service_start': today.replace(day=1),
+                    'service_end': today, 'master_consumption': 10,
+                    'sub_consumption': 5, 'common_consumption': 5,
+                    'loss': 50, 'state': 'flagged'}])
         # The renovations at the stage of their inspections and acceptance
         # (as the buttons leave them)
         Application = get('property.decoration.application')

@@ -2985,4 +2985,163 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         self.assertIsNone(li.notice_email_error)
         print(f"\nfee notices e-mailed in {elapsed:.2f} s", file=sys.stderr)
 
+    # -- shared meters (公摊) ---------------------------------------------
+
+    def test_shared_apportion_rounding(self):
+        "The shares sum exactly to the common quantity: the last takes the rest"
+        from trytond.modules.property_billing.shared_meter import apportion
+        self.assertEqual(apportion(D('1.00'), [D(1)] * 3),
+            [D('0.33'), D('0.33'), D('0.34')])
+        shares = apportion(D('5.50'), [D('89.37'), D('120.00'), D('75.50')])
+        self.assertEqual(shares, [D('1.73'), D('2.32'), D('1.45')])
+        self.assertEqual(sum(shares), D('5.50'))
+
+    def _shared_meter(self, estate, master, method='area'):
+        """Building 1's homes 301 and 302 read 12.50 and 20.00 m³ of water
+        last month; the building manager registers the master water meter
+        (its shares billed with the shared water fee at 4.20) and its
+        readings, the last one master; finance; the meter"""
+        pool = Pool()
+        FeeType = pool.get('property.fee.type')
+        Shared = pool.get('property.meter.shared')
+        SharedReading = pool.get('property.meter.shared.reading')
+        company, site = estate['company'], estate['site']
+        u301, u302 = estate['units'][:2]
+        previous = MONTH - relativedelta(months=1)
+        water = estate['fee_types']['WA']
+        with set_company(company):
+            for unit, value in [(u301, D('112.50')), (u302, D('120.00'))]:
+                self._meter(estate, unit, [
+                        (previous - dt.timedelta(days=5), D('100')),
+                        (previous + dt.timedelta(days=24), value)])
+            shared_water, = FeeType.create([{'code': 'SW',
+                        'name': "Shared water", 'company': company.id,
+                        'product': water.product.id, 'method': 'metered',
+                        'timing': 'arrears', 'kind': 'utility'}])
+            self._assign(estate, 'WA', D('4.20'))
+            self._assign(dict(estate, fee_types={'SW': shared_water}),
+                'SW', D('4.20'))
+        builder = create_staff("楼长", 'building.manager.test',
+            'property_base.group_property_building_manager', company, [site])
+        with self._as(builder, company):
+            meter, = Shared.create([{'company': company.id,
+                        'building': estate['buildings'][0].id,
+                        'number': 'M-1', 'name': "公共区域用水",
+                        'fee_type': water.id,
+                        'share_fee_type': shared_water.id,
+                        'method': method}])
+            SharedReading.create([
+                    {'meter': meter.id, 'value': D('1000'),
+                        'date': previous - dt.timedelta(days=5)},
+                    {'meter': meter.id, 'value': D('1000') + master,
+                        'date': previous + dt.timedelta(days=24)}])
+        return builder, self._finance(company), Shared(meter.id)
+
+    def _bill_as(self, user, company, run=None):
+        "The user runs (or resumes) the month's billing; the worker bills it"
+        Run = Pool().get('property.billing.run')
+        with self._as(user, company):
+            if run is None:
+                run, = Run.create([{'company': company.id, 'month': MONTH,
+                            'invoice_date': MONTH}])
+                Run.process([run])
+            else:
+                Run.resume([run])
+        return self._work(user, company, run)
+
+    @with_transaction()
+    def test_shared_meter_area_count_consumption(self):
+        """The common water (master 38.00 less 32.50 of the homes) billed
+        to the homes by area, each share a fee line showing its basis; by
+        home count and by consumption the same month splits otherwise"""
+        estate = create_estate()
+        company = estate['company']
+        builder, finance, meter = self._shared_meter(estate, D('38.00'))
+        self.assertEqual(len(meter.sub_meters), 2)
+        run = self._bill_as(finance, company)
+        self.assertEqual((run.state, run.held), ('done', 0))
+        month, = meter.months
+        self.assertEqual((month.master_consumption, month.sub_consumption,
+                month.common_consumption, month.loss, month.state),
+            (D('38.00'), D('32.50'), D('5.50'), D('14.47'), 'valid'))
+        lines = self._lines(run)
+        l301 = lines[('301', 'SW', "Wang Fang")]
+        l302 = lines[('302', 'SW', "Li Wei")]
+        self.assertEqual((l301.quantity, l302.quantity),
+            (D('2.35'), D('3.15')))
+        self.assertEqual((l301.amount, l302.amount), (D('9.87'), D('13.23')))
+        previous = MONTH - relativedelta(months=1)
+        self.assertEqual(l301.description,
+            f"Shared water {previous:%Y-%m} "
+            "shared 5.50 m³ × 89.37/209.37 m²")
+        self.assertEqual(l301.invoice, lines[('301', 'WA', "Wang Fang")
+                ].invoice)
+        self.assertEqual([s.billing_line for s in month.lines], [l301, l302])
+        start, end = previous, month_end(previous)
+        for method, shares, basis in [
+                ('count', [D('2.75'), D('2.75')], "× 1/2 homes"),
+                ('consumption', [D('2.12'), D('3.38')],
+                    "× 12.50/32.50 m³")]:
+            meter.method = method
+            values = meter.apportion(start, end)
+            lines = values['lines'][0][1]
+            self.assertEqual([l['quantity'] for l in lines], shares)
+            self.assertIn(basis, lines[0]['description'])
+
+    @with_transaction()
+    def test_shared_meter_sub_above_master_then_flagged(self):
+        """Sub-meters counting more than their master meter: a clear error,
+        nothing apportioned nor billed. Read again, a loss above the
+        policy's 15 % (a default) holds the shares until the building
+        manager reviews the month; resuming the run bills them"""
+        pool = Pool()
+        Run = pool.get('property.billing.run')
+        Month = pool.get('property.meter.shared.month')
+        Line = pool.get('property.billing.line')
+        SharedReading = pool.get('property.meter.shared.reading')
+        Configuration = pool.get('property.billing.configuration')
+        estate = create_estate()
+        company = estate['company']
+        builder, finance, meter = self._shared_meter(estate, D('30.00'))
+        with self._as(finance, company):
+            run, = Run.create([{'company': company.id, 'month': MONTH,
+                        'invoice_date': MONTH}])
+            with self.assertRaises(UserError) as context:
+                Run.process([run])
+        previous = MONTH - relativedelta(months=1)
+        self.assertEqual(context.exception.message, gettext(
+                'property_billing.msg_shared_sub_above_master',
+                meter=meter.rec_name, month=f'{previous:%Y-%m}',
+                sub='32.50', master='30.00'))
+        self.assertEqual(Month.search([]), [])
+        self.assertEqual(Line.search([('run', '=', run.id)]), [])
+        self.assertEqual(Run(run.id).state, 'draft')
+
+        with self._as(builder, company):
+            wrong = meter.readings[0]
+            date = wrong.date
+            SharedReading.delete([wrong])
+            SharedReading.create([{'meter': meter.id, 'date': date,
+                        'value': D('1050.00')}])
+        self.assertEqual(
+            Configuration.get_value('shared_loss_limit', company), D(15))
+        with self._as(finance, company):
+            Run.process([run])
+        run = self._work(finance, company, run)
+        month, = Month.search([])
+        self.assertEqual((month.common_consumption, month.loss, month.state),
+            (D('17.50'), D('35.00'), 'flagged'))
+        self.assertEqual(run.held, 2)
+        self.assertNotIn(('301', 'SW', "Wang Fang"), self._lines(run))
+        with self._as(builder, company):
+            Month.review([month])
+        month = Month(month.id)
+        self.assertEqual((month.state, month.reviewed_by),
+            ('reviewed', builder))
+        run = self._bill_as(finance, company, run)
+        lines = self._lines(run)
+        self.assertEqual(lines[('301', 'SW', "Wang Fang")].quantity + lines[
+                ('302', 'SW', "Li Wei")].quantity, D('17.50'))
+        self.assertEqual(run.held, 0)
+
 del ModuleTestCase
