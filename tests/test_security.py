@@ -57,6 +57,8 @@ TYPE_GUARD_EXEMPT = {
             'property.ticket.correct_level.start',
             'property.training.contest_due.context',
             'property.training.shortfall.context',
+            'property.billing.opening.import.start',
+            'property.billing.opening.import.errors',
             ], _VIEW),
     **dict.fromkeys([
             'property.arrears.ageing',

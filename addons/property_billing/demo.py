@@ -44,6 +44,9 @@ def build(pool, company, rng, log):
         paid = _pay(pool, rng, run, share, methods, today)
         log(f"billing: {month:%Y-%m} billed {run.invoice_count} invoices, "
             f"{run.amount} CNY; {paid} paid")
+    openings = _opening_balances(pool, company, finance, months[0], rng)
+    log(f"billing: finance imported {openings} homes' opening balances "
+        "(期初欠费) from before the first billed month")
     _late_fee(pool, company)
     Dunning = pool.get('account.dunning')
     Dunning.generate_dunnings(date=today)
@@ -507,3 +510,41 @@ def _shared_meter(pool, company, rng, fee_type, meters):
         SharedReading.create([{'meter': shared.id, 'date': day,
                     'value': value}])
     return shared
+def _opening_balances(pool, company, finance, first_month, rng):
+    """The arrears of a few lived-in homes from the two months before the
+    suite's first billed month, imported by finance from the office's
+    spreadsheet (期初欠费): a posted opening invoice each, credited to the
+    chart's equity; the number of homes"""
+    Account = pool.get('account.account')
+    Configuration = pool.get('property.billing.configuration')
+    Ownership = pool.get('property.unit.ownership')
+    Opening = pool.get('property.billing.opening')
+    equity, = Account.search([('code', '=', '3.4.4'),
+            ('company', '=', company.id)])
+    Account.write([equity], {'name': "期初余额过渡"})
+    Configuration(1).set_multivalue('opening_account', equity.id,
+        company=company.id)
+    ownerships = Ownership.search([
+            ('unit.site.company', '=', company.id),
+            ('unit.state', '=', 'occupied'),
+            ('from_date', '<', first_month - relativedelta(months=2)),
+            ('to_date', '=', None),
+            ], order=[('id', 'ASC')])
+    size = Transaction().context.get('demo_size') or 'full'
+    chosen = rng.sample(ownerships, min(5 if size == 'full' else 2,
+            len(ownerships)))
+    rows = ['单元编号,缴费人,收费项目,月份,金额']
+    for ownership in chosen:
+        unit = ownership.unit
+        for n in rng.choice([(2, 1), (1,)]):
+            month = first_month - relativedelta(months=n)
+            amount = (unit.area * Decimal('2.20')).quantize(Decimal('0.01'))
+            rows.append(f'{unit.rec_name},{ownership.party.name},PF,'
+                f'{month:%Y-%m},{amount}')
+    data = ('\ufeff' + '\r\n'.join(rows) + '\r\n').encode('utf-8')
+    with Transaction().set_user(finance.id), \
+            Transaction().set_context(company=company.id):
+        account = Configuration(1).get_multivalue('opening_account',
+            company=company.id)
+        invoices = Opening.import_csv(company, data, account)
+    return len(invoices)

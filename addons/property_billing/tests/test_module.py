@@ -1,5 +1,6 @@
 # This file is part of the property-management suite.
 import datetime as dt
+import json
 import sys
 import time
 from decimal import Decimal
@@ -3143,5 +3144,207 @@ class PropertyBillingTestCase(AccountedCompanyTestMixin,
         self.assertEqual(lines[('301', 'SW', "Wang Fang")].quantity + lines[
                 ('302', 'SW', "Li Wei")].quantity, D('17.50'))
         self.assertEqual(run.held, 0)
+    # -- opening balances (期初欠费) ----------------------------------------
+
+    def _opening_setup(self):
+        """An estate whose billing policy credits the opening balances to
+        the chart's Miscellaneous Equity, and its finance clerk"""
+        pool = Pool()
+        Account = pool.get('account.account')
+        Configuration = pool.get('property.billing.configuration')
+        estate = create_estate()
+        company = estate['company']
+        with set_company(company):
+            account, = Account.search([('code', '=', '3.4.4'),
+                    ('company', '=', company.id)])
+            config = Configuration(1)
+            config.opening_account = account
+            config.save()
+        return estate, account, self._finance(company)
+
+    def _opening_import(self, user, company, data, account=None):
+        """The Import Opening Balances wizard run by the user on the file
+        (bytes): the errors it lists, or the action opening the invoices"""
+        Wizard = Pool().get('property.billing.opening.import', type='wizard')
+        with self._as(user, company):
+            Wizard.check_access()
+            session_id, _, _ = Wizard.create()
+            try:
+                start = Wizard.execute(session_id, {}, 'start')
+                values = {k: v for k, v in start['view']['defaults'].items()
+                    if '.' not in k}
+                template = values['template']
+                result = Wizard.execute(session_id, {'start': dict(values,
+                            file=data, file_name='opening.csv')}, 'import_')
+            finally:
+                Wizard.delete(session_id)
+        if account:
+            self.assertEqual(values['account'], account.id)
+        self.assertIn(bytes(template).decode('utf-8-sig').split(',')[0],
+            {'unit_code', '单元编号'})
+        if 'view' in result:
+            self.assertEqual(result['view']['state'], 'errors')
+            return result['view']['defaults']['errors'].splitlines()
+        (action, data), = result['actions']
+        self.assertEqual(action['res_model'], 'account.invoice')
+        return action
+
+    @with_transaction()
+    def test_opening_balances_imported(self):
+        """Finance imports the arrears of two homes from before the suite
+        (a UTF-8 file with a BOM, CRLF and empty lines, the second home's
+        code without its site): one posted invoice per payer and home,
+        a line per fee and month on the opening balance account, due from
+        the first month owed (ageing), the same file again refused line
+        by line with nothing imported twice"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Opening = pool.get('property.billing.opening')
+        Ageing = pool.get('property.arrears.ageing')
+        estate, account, finance = self._opening_setup()
+        company = estate['company']
+        site = estate['site']
+        unit1, unit2 = estate['units'][:2]
+        first = MONTH - relativedelta(months=3)
+        second = MONTH - relativedelta(months=2)
+        data = ('\ufeffunit_code,payer,fee_type,month,amount\r\n'
+            f'{site.code}/{unit1.code},Wang Fang,PF,{first:%Y-%m},165.33\r\n'
+            '\r\n'
+            f'{site.code}/{unit1.code},Wang Fang,PF,{second:%Y-%m},165.33\r\n'
+            f'{site.code}/{unit1.code},Wang Fang,PK,{second:%Y-%m},150\r\n'
+            ',,,,\r\n'
+            f'{unit2.code},Li Wei,PF,{MONTH:%Y-%m},222.00\r\n'
+            ).encode('utf-8')
+        start = time.perf_counter()
+        action = self._opening_import(finance, company, data, account)
+        elapsed = time.perf_counter() - start
+        invoices = Invoice.search([('property_openings', '!=', None)],
+            order=[('id', 'ASC')])
+        self.assertEqual(sorted(json.loads(action['pyson_domain'])[0][2]),
+            [i.id for i in invoices])
+        wang, li = invoices
+        self.assertEqual((wang.party, wang.property_unit, wang.state),
+            (estate['owners'][0], unit1, 'posted'))
+        self.assertEqual(wang.total_amount, D('480.66'))
+        self.assertEqual(wang.create_uid, finance)
+        self.assertEqual([(l.account, l.description, l.amount)
+                for l in wang.lines], [
+                (account, f"Property fee {first:%Y-%m}", D('165.33')),
+                (account, f"Property fee {second:%Y-%m}", D('165.33')),
+                (account, f"Parking {second:%Y-%m}", D('150.00'))])
+        self.assertEqual(wang.property_fees, "Property fee, Parking")
+        self.assertEqual(wang.property_month, first)
+        self.assertIn(f'{first:%Y-%m}/{second:%Y-%m}', wang.description)
+        due, = wang.lines_to_pay
+        self.assertEqual((due.maturity_date, due.debit), (first, D('480.66')))
+        self.assertEqual((li.party, li.property_unit, li.total_amount,
+                li.state), (estate['owners'][1], unit2, D('222.00'),
+                'posted'))
+        self.assertEqual(Opening.search([], count=True), 4)
+        ageing = {a.unit: a for a in Ageing.search([])}
+        self.assertEqual(ageing[unit1].total, D('480.66'))
+        self.assertEqual(ageing[unit1].oldest_due, first)
+        # the same file again: every line refused, nothing added
+        errors = self._opening_import(finance, company, data)
+        self.assertEqual([e.split(':')[0] for e in errors],
+            ['Line 2', 'Line 4', 'Line 5', 'Line 7'])
+        self.assertIn(wang.rec_name, errors[0])
+        self.assertEqual(Opening.search([], count=True), 4)
+        self.assertEqual(Invoice.search([('property_openings', '!=', None)],
+                count=True), 2)
+        print(f"\nopening balances imported in {elapsed:.2f} s",
+            file=sys.stderr)
+
+    @with_transaction()
+    def test_opening_balances_bad_lines(self):
+        """A file with wrong lines imports nothing and lists each wrong
+        line by its number, translated; a file that cannot be read, a
+        wrong header or no account in the policy: a clear error"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Opening = pool.get('property.billing.opening')
+        Configuration = pool.get('property.billing.configuration')
+        estate, account, finance = self._opening_setup()
+        company = estate['company']
+        site = estate['site']
+        unit = f"{site.code}/{estate['units'][0].code}"
+        month = f'{MONTH - relativedelta(months=1):%Y-%m}'
+        future = f'{MONTH + relativedelta(months=1):%Y-%m}'
+        rows = [
+            f'{unit},Wang Fang,PF,{month},100.00',         # 2: right
+            f'{site.code}/X-999,Wang Fang,PF,{month},1',   # 3: no unit
+            f'{unit},Nobody,PF,{month},1',                 # 4: no party
+            f'{unit},Li Wei,PF,{month},1',                 # 5: not hers
+            f'{unit},Wang Fang,XX,{month},1',              # 6: no fee
+            f'{unit},Wang Fang,PK,2025-13,1',              # 7: no month
+            f'{unit},Wang Fang,PK,{future},1',             # 8: future
+            f'{unit},Wang Fang,PK,{month},0',              # 9: not above 0
+            f'{unit},Wang Fang,WA,{month},1.005',          # 10: 3 decimals
+            f'{unit},Wang Fang,PF,{month},5',              # 11: as line 2
+            f'{unit},Wang Fang,PF',                        # 12: columns
+            ]
+        data = '\n'.join(['unit_code,payer,fee_type,month,amount']
+            + rows).encode('utf-8')
+        invoices = Invoice.search([], count=True)
+        errors = self._opening_import(finance, company, data)
+        self.assertEqual([e.split(':')[0] for e in errors],
+            [f'Line {n}' for n in range(3, 13)])
+        self.assertEqual(errors[0], gettext(
+                'property_billing.msg_opening_line_unit', line=3,
+                unit=f'{site.code}/X-999'))
+        self.assertEqual(errors[8], gettext(
+                'property_billing.msg_opening_line_twice', line=11,
+                other=2))
+        self.assertEqual((Opening.search([], count=True),
+                Invoice.search([], count=True)), (0, invoices))
+        set_chinese(('property_billing',))
+        with Transaction().set_context(language='zh_CN'):
+            errors = self._opening_import(finance, company, data)
+        self.assertTrue(errors[0].startswith('第 3 行：'), errors[0])
+        # the file itself wrong: a clear error, nothing imported
+        for data, message in [
+                ('单元,x'.encode('gb18030'), 'msg_opening_not_utf8'),
+                (b'unit,payer,fee\nA,B,C\n', 'msg_opening_header'),
+                (b'\xef\xbb\xbfunit_code,payer,fee_type,month,amount\r\n'
+                    b'\r\n', 'msg_opening_empty'),
+                ]:
+            with self.subTest(message=message):
+                with self.assertRaises(UserError) as context:
+                    self._opening_import(finance, company, data)
+                self.assertEqual(context.exception.message, gettext(
+                        f'property_billing.{message}',
+                        header='unit_code,payer,fee_type,month,amount'))
+        with set_company(company):
+            config = Configuration(1)
+            config.opening_account = None
+            config.save()
+        with self.assertRaises(UserError) as context:
+            self._opening_import(finance, company, data)
+        self.assertEqual(context.exception.message,
+            gettext('property_billing.msg_opening_no_account'))
+        self.assertEqual(Opening.search([], count=True), 0)
+
+    @with_transaction()
+    def test_opening_month_office_clock(self):
+        """A month is in the future until its first minute at the office,
+        while the UTC date is still the month before"""
+        Opening = Pool().get('property.billing.opening')
+        estate = create_estate()
+        company = estate['company']
+        unit = f"{estate['site'].code}/{estate['units'][0].code}"
+        data = ('unit_code,payer,fee_type,month,amount\n'
+            f'{unit},Wang Fang,PF,2027-01,10.00\n').encode('utf-8')
+        with office_clock(dt.datetime(2026, 12, 31, 23, 59)):
+            _, errors = Opening.read_csv(company, data)
+        self.assertEqual(errors, [gettext(
+                    'property_billing.msg_opening_line_future', line=2,
+                    month='2027-01')])
+        with office_clock(dt.datetime(2027, 1, 1, 0, 0)) as utc:
+            self.assertEqual(utc.date(), dt.date(2026, 12, 31))
+            values, errors = Opening.read_csv(company, data)
+        self.assertEqual(errors, [])
+        self.assertEqual([(v['month'], v['amount']) for v in values],
+            [(dt.date(2027, 1, 1), D('10.00'))])
+
 
 del ModuleTestCase
