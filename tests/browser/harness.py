@@ -262,6 +262,37 @@ def missing():
         return "sao is not installed (scripts/setup.sh)"
 
 
+class Download:
+    """A PDF the browser downloaded: its file name, bytes, text (pdftotext
+    -layout) and, when asked for, the list of its images (pdfimages)"""
+
+    def __init__(self, name, content, text, images=None):
+        self.name = name
+        self.content = content
+        self.text = text
+        self.images = images
+
+
+def download_pdf(page, click, images=False, timeout=120):
+    """Run click() (a click that makes the page download a file) and return
+    the file as a :class:`Download`, read back with poppler's tools"""
+    with page.expect_download(timeout=timeout * 1000) as download_info:
+        click()
+    download = download_info.value
+    name = download.suggested_filename
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, name or 'download.pdf')
+        download.save_as(path)
+        with open(path, 'rb') as fp:
+            content = fp.read()
+        text = subprocess.run(
+            ['pdftotext', '-layout', '-enc', 'UTF-8', path, '-'],
+            check=True, capture_output=True).stdout.decode('utf-8')
+        listed = subprocess.run(['pdfimages', '-list', path], check=True,
+            capture_output=True).stdout.decode() if images else None
+    return Download(name, content, text, listed)
+
+
 def free_port():
     "A free TCP port on the loopback interface"
     with socket.socket() as sock:
@@ -613,24 +644,22 @@ class Sao:
 
     def wait_idle(self, timeout=TIMEOUT):
         """Wait until sao is idle: no AJAX request and no action running in
-        the current tab, twice 100 ms apart (sao ignores clicks while an
-        action runs)"""
-        script = """() => {
-            if (!window.jQuery || jQuery.active !== 0) { return false; }
-            const tab = (Sao.Tab && Sao.Tab.tabs) ?
+        the current tab for 100 ms on end (sao ignores clicks while an
+        action runs). The page itself watches, every 20 ms: a request that
+        starts within the 100 ms starts the wait again."""
+        self.page.evaluate("() => { window.__idleSince = null; }")
+        self.page.wait_for_function("""() => {
+            const tab = (window.Sao && Sao.Tab && Sao.Tab.tabs) ?
                 Sao.Tab.tabs.get_current() : null;
-            return !(tab && tab._action_running);
-        }"""
-        deadline = time.monotonic() + timeout
-        ok = 0
-        while ok < 2:
-            if self.page.evaluate(script):
-                ok += 1
-            else:
-                ok = 0
-            if time.monotonic() > deadline:
-                raise TimeoutError("sao stayed busy")
-            self.page.wait_for_timeout(100)
+            const busy = !window.jQuery || jQuery.active !== 0
+                || Boolean(tab && tab._action_running);
+            const now = performance.now();
+            if (busy || window.__idleSince == null) {
+                window.__idleSince = busy ? null : now;
+                return false;
+            }
+            return now - window.__idleSince >= 100;
+        }""", polling=20, timeout=timeout * 1000)
 
     @property
     def tab(self):
@@ -1088,6 +1117,21 @@ class Sao:
                 f"{self.record_value(field)!r}, not {state!r}")
         self.wait_idle()
         self.screenshot(f'button-{name}')
+
+    def print_pdf(self, report, images=False):
+        """Print > ``report`` on the current tab (sao asks the server for
+        the report and hands the file over as a download): the document as
+        a :class:`Download`"""
+        self.close_infobar()
+        self.tab.locator('button#print').first.click()
+        entry = self.tab.locator('a[role="menuitem"]').filter(
+            has_text=report).first
+        entry.wait_for(state='visible')
+        self.screenshot('print-menu')
+        printed = download_pdf(self.page, entry.click, images=images)
+        self.wait_idle()
+        self.screenshot('printed')
+        return printed
 
     def wait_value(self, name, value, timeout=TIMEOUT, fail=True):
         """Wait until field ``name`` of the current record holds ``value``

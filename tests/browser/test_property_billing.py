@@ -5,14 +5,11 @@ that invoice at the cashier counter (收费台) by its number and the receipt
 PDF is handed over. The run, its billed fees, the invoices and the
 payment are then checked in the database."""
 import datetime as dt
-import os
-import subprocess
-import tempfile
 import time
 from decimal import Decimal
 
 from .harness import (OFFICE_TODAY, SETUP_COMPANY, STAFF, SUITE_MODULES,
-    Browser, BrowserTestCase, TrytonServer, setup_staff)
+    Browser, BrowserTestCase, TrytonServer, download_pdf, setup_staff)
 
 FINANCE = STAFF['finance'][0]
 CASHIER = STAFF['cashier'][0]
@@ -331,24 +328,12 @@ class PropertyBillingBrowserTestCase(BrowserTestCase):
                             has_text=number).count(), 1)
                     dialog_fill(sao, dialog, 'amount', '100.00')
                     sao.screenshot('counter-filled')
-                    with sao.page.expect_download(
-                            timeout=120 * 1000) as download_info:
-                        dialog.locator('.modal-footer button').filter(
-                            has_text='Pay and Print Receipt').click()
-                    download = download_info.value
+                    receipt = download_pdf(sao.page, dialog.locator(
+                            '.modal-footer button').filter(
+                            has_text='Pay and Print Receipt').click)
                     wizard.wait_for(state='detached')
                     sao.wait_idle()
                     sao.screenshot('counter-paid')
-                    receipt = download.suggested_filename
-                    with tempfile.TemporaryDirectory() as directory:
-                        path = os.path.join(directory, receipt)
-                        download.save_as(path)
-                        with open(path, 'rb') as fp:
-                            content = fp.read()
-                        text = subprocess.run(
-                            ['pdftotext', '-layout', '-enc', 'UTF-8',
-                                path, '-'], check=True,
-                            capture_output=True).stdout.decode('utf-8')
                     self.assertEqual(sao.errors, [], "JavaScript errors")
                 except BaseException:
                     sao.screenshot('failure')
@@ -357,15 +342,16 @@ class PropertyBillingBrowserTestCase(BrowserTestCase):
 
             result = server.query(CHECK_BILLING)
             counter = server.query(CHECK_COUNTER)
-        self.assertTrue(receipt.endswith('.pdf'), receipt)
-        self.assertTrue(content.startswith(b'%PDF'), content[:20])
+        self.assertTrue(receipt.name.endswith('.pdf'), receipt.name)
+        self.assertTrue(receipt.content.startswith(b'%PDF'),
+            receipt.content[:20])
         for expected in [number, WANG, '100.00', 'E2E Cashier Sun']:
-            self.assertIn(expected, text)
+            self.assertIn(expected, receipt.text)
         (cashier, method, amount, states, receipt_number), = \
             counter['payments']
         self.assertEqual((cashier, method, Decimal(amount), states),
             (CASHIER, 'cash', Decimal('100.00'), ['posted']))
-        self.assertIn(receipt_number, text)
+        self.assertIn(receipt_number, receipt.text)
         self.assertEqual(Decimal(counter['to_pay'][number]),
             WANG_AMOUNT - 100)
         self.assertEqual(len(result['runs']), 1, result['runs'])

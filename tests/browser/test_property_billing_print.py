@@ -7,9 +7,6 @@ a file with a wrong line and reads the error listed by its line number,
 goes back and uploads the corrected file, and the opening invoices open
 in the fee invoice list."""
 import datetime as dt
-import os
-import subprocess
-import tempfile
 import time
 
 from dateutil.relativedelta import relativedelta
@@ -152,28 +149,7 @@ class PropertyBillingPrintBrowserTestCase(BrowserTestCase):
                     sao.screenshot('invoice')
                     # Print > Fee Notice: sao asks the server for the
                     # report and hands the file over as a download
-                    sao.close_infobar()
-                    sao.tab.locator('button#print').first.click()
-                    entry = sao.tab.locator(
-                        'a[role="menuitem"]').filter(has_text='Fee Notice')
-                    entry.first.wait_for(state='visible')
-                    sao.screenshot('print-menu')
-                    with sao.page.expect_download(
-                            timeout=120 * 1000) as download_info:
-                        entry.first.click()
-                    download = download_info.value
-                    sao.wait_idle()
-                    sao.screenshot('printed')
-                    name = download.suggested_filename
-                    with tempfile.TemporaryDirectory() as directory:
-                        path = os.path.join(directory, name)
-                        download.save_as(path)
-                        with open(path, 'rb') as fp:
-                            content = fp.read()
-                        text = subprocess.run(
-                            ['pdftotext', '-layout', '-enc', 'UTF-8',
-                                path, '-'], check=True,
-                            capture_output=True).stdout.decode('utf-8')
+                    printed = sao.print_pdf('Fee Notice')
                     opening = self._import_opening(sao, fixtures)
                     self.assertEqual(sao.errors, [], "JavaScript errors")
                 except BaseException:
@@ -190,10 +166,11 @@ class PropertyBillingPrintBrowserTestCase(BrowserTestCase):
         self.assertEqual(len(errors), 1, errors)
         self.assertTrue(errors[0].startswith('Line 3:'), errors)
         self.assertEqual(count, 2)
-        self.assertTrue(name.endswith('.pdf'), name)
-        self.assertTrue(content.startswith(b'%PDF'), content[:20])
-        self.assertIn(number, text)
-        self.assertIn(WANG, text)
+        self.assertTrue(printed.name.endswith('.pdf'), printed.name)
+        self.assertTrue(printed.content.startswith(b'%PDF'),
+            printed.content[:20])
+        self.assertIn(number, printed.text)
+        self.assertIn(WANG, printed.text)
         print(' [' + ', '.join(
                 f'{k} {v:.1f}s' for k, v in timings.items()) + '] ',
             end='', flush=True)

@@ -5,8 +5,6 @@ the meeting in sao and prints the vote result sheet, whose PDF counts the
 owner's ballot with the clerk's paper one (read back with pdftotext)."""
 import os
 import shutil
-import subprocess
-import tempfile
 import time
 
 from .harness import (ARTIFACTS, OFFICE_TODAY, SETUP_COMPANY, STAFF,
@@ -146,34 +144,16 @@ class PropertyCommunityBrowserTestCase(BrowserTestCase):
                     sao.show_domain('Open', MEETING)
                     sao.open_record(MEETING)
                     sao.click_button('close', state='closed')
-                    sao.close_infobar()
-                    sao.tab.locator('button#print').first.click()
-                    entry = sao.tab.locator('a[role="menuitem"]').filter(
-                        has_text='Vote Result Sheet')
-                    entry.first.wait_for(state='visible')
-                    with sao.page.expect_download(
-                            timeout=120 * 1000) as download_info:
-                        entry.first.click()
-                    download = download_info.value
-                    sao.wait_idle()
-                    sao.screenshot('printed')
-                    name = download.suggested_filename
-                    with tempfile.TemporaryDirectory() as directory:
-                        path = os.path.join(directory, name)
-                        download.save_as(path)
-                        with open(path, 'rb') as fp:
-                            content = fp.read()
-                        text = subprocess.run(
-                            ['pdftotext', '-layout', '-enc', 'UTF-8',
-                                path, '-'], check=True,
-                            capture_output=True).stdout.decode('utf-8')
+                    printed = sao.print_pdf('Vote Result Sheet')
                     self.assertEqual(sao.errors, [], "JavaScript errors")
                 except BaseException:
                     sao.screenshot('failure')
                     raise
                 timings['sao'] = time.monotonic() - t
-        self.assertTrue(name.endswith('.pdf'), name)
-        self.assertTrue(content.startswith(b'%PDF'), content[:20])
+        self.assertTrue(printed.name.endswith('.pdf'), printed.name)
+        self.assertTrue(printed.content.startswith(b'%PDF'),
+            printed.content[:20])
+        text = printed.text
         lines = [' '.join(line.split()) for line in text.splitlines()]
         self.assertIn(MEETING, text)
         self.assertIn(MATTER, text)

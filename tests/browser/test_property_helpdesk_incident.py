@@ -4,7 +4,6 @@ taken on site from a file, files it and prints it from the toolbar's Print
 menu; the PDF sao hands over has the report's text, the photo's caption
 and the photo itself (read back with pdftotext and pdfimages)."""
 import os
-import subprocess
 import tempfile
 import time
 
@@ -75,27 +74,7 @@ class PropertyHelpdeskIncidentBrowserTestCase(BrowserTestCase):
                     self.assertEqual(sao.row_count('photos'), 1)
                     sao.click_button('file', state='filed')
                     # Print > Incident Report: the PDF as a download
-                    sao.close_infobar()
-                    sao.tab.locator('button#print').first.click()
-                    entry = sao.tab.locator('a[role="menuitem"]').filter(
-                        has_text='Incident Report')
-                    entry.first.wait_for(state='visible')
-                    with sao.page.expect_download(
-                            timeout=120 * 1000) as download_info:
-                        entry.first.click()
-                    download = download_info.value
-                    sao.wait_idle()
-                    sao.screenshot('printed')
-                    name = download.suggested_filename
-                    path = os.path.join(directory, name)
-                    download.save_as(path)
-                    with open(path, 'rb') as fp:
-                        content = fp.read()
-                    text = subprocess.run(
-                        ['pdftotext', '-layout', '-enc', 'UTF-8', path, '-'],
-                        check=True, capture_output=True).stdout.decode()
-                    images = subprocess.run(['pdfimages', '-list', path],
-                        check=True, capture_output=True).stdout.decode()
+                    printed = sao.print_pdf('Incident Report', images=True)
                     self.assertEqual(sao.errors, [], "JavaScript errors")
                 except BaseException:
                     sao.screenshot('failure')
@@ -113,13 +92,14 @@ result = {'state': incident.state, 'user': incident.filed_by.login,
         (_, caption, size), = filed['photos']
         self.assertEqual(caption, CAPTION)
         self.assertGreater(size, 0)
-        self.assertTrue(name.endswith('.pdf'), name)
-        self.assertTrue(content.startswith(b'%PDF'), content[:20])
-        self.assertIn(TITLE, text)
-        self.assertIn(CAPTION, text)
+        self.assertTrue(printed.name.endswith('.pdf'), printed.name)
+        self.assertTrue(printed.content.startswith(b'%PDF'),
+            printed.content[:20])
+        self.assertIn(TITLE, printed.text)
+        self.assertIn(CAPTION, printed.text)
         # the photo is printed at its size (pdfimages: width and height)
         self.assertTrue(any(line.split()[3:5] == ['64', '48']
-                for line in images.splitlines()[2:]), images)
+                for line in printed.images.splitlines()[2:]), printed.images)
         print(' [' + ', '.join(
                 f'{k} {v:.1f}s' for k, v in timings.items()) + '] ',
             end='', flush=True)

@@ -8,8 +8,9 @@ language), must name every entry in Chinese; every window entry of the
 suite's menu (under 物业管理) is opened once, as the first role that sees it,
 by the menu's own action (as a click on the entry runs it) and must open
 without an error dialog or a script error and show no English word of the
-suite's own (Tryton's own words allowed only where listed below). The
-wizards' entries (a dialog, not a list) are named by the tree check only.
+suite's own (Tryton's own words allowed only where listed below). A
+wizard's entry opens its dialog, which must read Chinese too, and is left
+by its own cancel (Escape), as a clerk leaves it.
 The manager also opens a site and leaves it unchanged: no "record
 modified, save?" question."""
 import json
@@ -77,25 +78,88 @@ MENU = """() => Sao.rpc({
     }, Sao.Session.current_session).then(menus => menus.map(
         m => [m.id, m.complete_name, m.action, m.parent]))"""
 
-# Open the menu entry as a click on it does; resolve once its tab is there
-OPEN = """async (id) => {
+# Open the menu entry as a click on it does, in the page: wait for its tab
+# (a window) or its dialog (a wizard), then for sao to be idle 100 ms on
+# end; return the tab's or the wizard's visible text (title, filters and
+# their tabs, headers, labels, values) and any other dialog's, then close
+# the tab or leave the wizard by Escape (its cancel). One call per entry.
+OPEN = """async ([id, wizard]) => {
+    const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+    const shown = selector => [...document.querySelectorAll(selector)]
+        .filter(e => e.getClientRects().length > 0);
+    async function until(done) {
+        const deadline = performance.now() + 60000;
+        while (!done()) {
+            if (performance.now() > deadline) {
+                throw new Error('menu entry ' + id + ' did not settle');
+            }
+            await sleep(20);
+        }
+    }
+    async function idle() {
+        let since = null;
+        await until(() => {
+            const tab = Sao.Tab.tabs.get_current();
+            const busy = jQuery.active !== 0
+                || Boolean(tab && tab._action_running);
+            const now = performance.now();
+            if (busy || since === null) {
+                since = busy ? null : now;
+                return false;
+            }
+            return now - since >= 100;
+        });
+    }
     const before = Sao.Tab.tabs.length;
     await Sao.Action.exec_keyword('tree_open',
         {'model': 'ir.ui.menu', 'id': id, 'ids': [id]});
-    return before;
-}"""
-
-# The visible text of the active tab: its title, the filters and their
-# tabs, the headers, the form's labels, the values
-TAB_TEXT = """() => {
+    await until(() => Sao.Tab.tabs.length > before
+        || shown('.modal.in').length);
+    await idle();
+    const dialogs = () => shown('.modal.in:not(.wizard-dialog)')
+        .map(e => e.innerText.trim()).join('\\n');
+    const result = {dialog: dialogs(), text: ''};
+    if (result.dialog) {
+        return result;
+    }
+    if (wizard) {
+        const [dialog] = shown('.modal.in.wizard-dialog');
+        if (!dialog) {
+            result.dialog = 'no wizard dialog';
+            return result;
+        }
+        result.text = dialog.innerText;
+        // sao takes Escape (the wizard's cancel) once the wizard has
+        // finished showing its form, which AJAX being idle does not tell:
+        // pressed again until the dialog goes, as a clerk would
+        await until(() => {
+            if (!shown('.modal.in').length) {
+                return true;
+            }
+            const now = performance.now();
+            if (!dialog.__escaped || now - dialog.__escaped > 500) {
+                dialog.__escaped = now;
+                jQuery(dialog).trigger(jQuery.Event('keydown',
+                        {'which': Sao.common.ESC_KEYCODE}));
+            }
+            return false;
+        });
+        await idle();
+        result.dialog = dialogs();
+        return result;
+    }
     const tab = Sao.Tab.tabs.get_current();
     const pane = document.querySelector('#tabcontent .tab-pane.active');
-    return [tab.name_long || tab.name || '', pane.innerText].join('\\n');
+    result.text = [tab.name_long || tab.name || '', pane.innerText]
+        .join('\\n');
+    Sao.Tab.tabs.close_current();
+    await until(() => Sao.Tab.tabs.length === before);
+    return result;
 }"""
 
 # An error dialog or question sao shows
 DIALOG = """() => [...document.querySelectorAll('.modal.in')]
-    .filter(e => e.offsetParent !== null)
+    .filter(e => e.getClientRects().length > 0)
     .map(e => e.innerText.trim()).join('\\n')"""
 
 
@@ -148,6 +212,7 @@ class PropertyMenusZhBrowserTestCase(BrowserTestCase):
                 page = sao.page
                 problems = []
                 opened = set()
+                wizards = 0
                 allowed = ALLOWED | sao_untranslated()
                 for role in ROLES:
                     t = time.monotonic()
@@ -161,35 +226,33 @@ class PropertyMenusZhBrowserTestCase(BrowserTestCase):
                     suite = [(id_, name, action) for id_, name, action, _
                         in menus
                         if name.startswith('物业管理')
-                        and action and action.startswith(
-                            'ir.action.act_window,')
+                        and action and action.startswith((
+                                'ir.action.act_window,',
+                                'ir.action.wizard,'))
                         and action not in opened]
                     for id_, name, action in suite:
                         opened.add(action)
-                        before = page.evaluate(OPEN, id_)
-                        page.wait_for_function(
-                            """(n) => Sao.Tab.tabs.length > n
-                                || [...document.querySelectorAll(
-                                    '.modal.in')].some(
-                                    e => e.offsetParent !== null)""",
-                            arg=before)
-                        sao.wait_idle()
-                        dialog = page.evaluate(DIALOG)
-                        if dialog:
+                        wizard = action.startswith('ir.action.wizard,')
+                        wizards += wizard
+                        try:
+                            shown = page.evaluate(OPEN, [id_, wizard])
+                        except Exception as exc:
+                            sao.screenshot(f'stuck-{action}')
+                            raise AssertionError(
+                                f"{role}: {name} ({action}): {exc}")
+                        if shown['dialog']:
                             problems.append(
-                                f"{role}: {name}: dialog {dialog!r}")
+                                f"{role}: {name}: dialog {shown['dialog']!r}")
                             sao.screenshot(f'dialog-{action}')
                             page.keyboard.press('Escape')
                             page.wait_for_function(
                                 "() => !document.querySelector('.modal.in')")
+                            sao.wait_idle()
                             continue
-                        words = english(page.evaluate(TAB_TEXT), allowed)
+                        words = english(shown['text'], allowed)
                         if words:
                             problems.append(f"{role}: {name}: {words}")
                             sao.screenshot(f'english-{action}')
-                        page.evaluate("() => Sao.Tab.tabs.close_current()")
-                        page.wait_for_function(
-                            "(n) => Sao.Tab.tabs.length === n", arg=before)
                     if role == 'manager':
                         self.site_unchanged(sao, problems)
                     timings[role] = (
@@ -197,7 +260,8 @@ class PropertyMenusZhBrowserTestCase(BrowserTestCase):
                         f"{len(suite)} entries")
                 problems.extend(f"script error: {e}" for e in sao.errors)
         timings['total'] = f"{time.monotonic() - start:.1f}s"
-        print(f"\nmenus in Chinese: {len(opened)} entries opened; "
+        print(f"\nmenus in Chinese: {len(opened)} entries opened "
+            f"({wizards} wizards); "
             f"{timings}")
         words = {}
         for problem in problems:
@@ -207,6 +271,7 @@ class PropertyMenusZhBrowserTestCase(BrowserTestCase):
         print('\n'.join(problems[:300]))
         self.maxDiff = None
         self.assertTrue(opened)
+        self.assertTrue(wizards)
         self.assertEqual(problems, [])
 
     def site_unchanged(self, sao, problems):

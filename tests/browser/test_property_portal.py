@@ -10,13 +10,11 @@ import datetime as dt
 import os
 import shutil
 import struct
-import subprocess
-import tempfile
 import time
 import zlib
 
 from .harness import (ARTIFACTS, STAFF, office_today, SUITE_MODULES, Browser,
-    BrowserTestCase, TrytonServer, setup_staff)
+    BrowserTestCase, TrytonServer, download_pdf, setup_staff)
 from .test_property_billing import WANG
 from .test_property_billing_print import SETUP_PRINT
 
@@ -142,11 +140,6 @@ result = {
 """
 
 
-def pdf_text(path):
-    return subprocess.run(['pdftotext', '-layout', '-enc', 'UTF-8', path,
-            '-'], check=True, capture_output=True).stdout.decode('utf-8')
-
-
 class PropertyPortalBrowserTestCase(BrowserTestCase):
     "An owner's phone: the bill, a leak reported, followed and rated"
 
@@ -188,15 +181,8 @@ class PropertyPortalBrowserTestCase(BrowserTestCase):
                     self.assertIn(fixtures['amount'], amount.replace(',', ''))
                     shot('bills')
                     link = bill.locator('a[href$="/notice.pdf"]')
-                    with phone.expect_download() as download_info:
-                        link.click(modifiers=['Alt'])
-                    download = download_info.value
-                    with tempfile.TemporaryDirectory() as directory:
-                        path = os.path.join(directory, 'notice.pdf')
-                        download.save_as(path)
-                        with open(path, 'rb') as fp:
-                            notice = fp.read()
-                        notice_text = pdf_text(path)
+                    notice = download_pdf(phone,
+                        lambda: link.click(modifiers=['Alt']))
                     timings['bill'] = time.monotonic() - t
                     # Report a problem: a leak, with a photo of the camera
                     phone.click('nav.tabs a[href$="/tickets"]')
@@ -303,11 +289,12 @@ class PropertyPortalBrowserTestCase(BrowserTestCase):
                     raise
                 timings['visit'] = time.monotonic() - t
             check = server.query(CHECK_TICKET.replace('TICKET', str(ticket)))
-        self.assertTrue(notice.startswith(b'%PDF'), notice[:20])
-        self.assertIn(number, notice_text)
-        self.assertIn(WANG, notice_text)
-        self.assertIn('B1-301', notice_text)
-        self.assertIn(fixtures['amount'], notice_text.replace(',', ''))
+        self.assertTrue(notice.content.startswith(b'%PDF'),
+            notice.content[:20])
+        self.assertIn(number, notice.text)
+        self.assertIn(WANG, notice.text)
+        self.assertIn('B1-301', notice.text)
+        self.assertIn(fixtures['amount'], notice.text.replace(',', ''))
         self.assertIn('App', visit_row)
         self.assertIn('4', visit_row)
         self.assertIn(COMMENT, visit_row)
