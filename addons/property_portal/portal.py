@@ -138,9 +138,11 @@ class Invitation(CheckValuesMixin, StampMixin, site_from('unit'), ModelSQL,
             for _ in range(CODE_LENGTH))
 
     @classmethod
-    def invite(cls, parties):
+    def invite(cls, parties, send_email=True):
         """Give each party a portal user (one per party) and a new
-        invitation code; the earlier codes of the party stop working"""
+        invitation code; the earlier codes of the party stop working.
+        The link is e-mailed unless send_email is false (a person signing
+        up at the counter, as the demo's owners: no mail is sent)"""
         pool = Pool()
         WebUser = pool.get('web.user')
         Configuration = pool.get('property.portal.configuration')
@@ -184,7 +186,8 @@ class Invitation(CheckValuesMixin, StampMixin, site_from('unit'), ModelSQL,
                     })
         invitations = cls.create(to_create)
         cls.stamp(invitations, by='invited_by', at='invited_at')
-        cls.send_emails(invitations)
+        if send_email:
+            cls.send_emails(invitations)
         return invitations
 
     @property

@@ -67,6 +67,13 @@ class Visit:
             return False
         return True
 
+    @functools.cached_property
+    def owns_home(self):
+        """Whether the signed-in visitor owns a home (a share) now: the
+        pages of owners only (renovations) are shown to them only"""
+        from .routes import owned_units
+        return bool(self.party and owned_units(self))
+
     def url(self, path=''):
         return f'{self.base}/{path}'
 

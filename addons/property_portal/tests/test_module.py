@@ -16,7 +16,7 @@ from werkzeug.test import Client
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import CompanyTestMixin
 from trytond.modules.property_frontdesk.tests.test_module import (
-    as_user, front_office, own)
+    as_user, front_office, let_to, own)
 from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, committed, create_staff, deliver_mail,
     office_clock,
@@ -250,7 +250,8 @@ class PropertyPortalTestCase(
         """The front desk's Invite e-mails the invitation's link and code
         (through a real SMTP server) to a person with an e-mail, in the
         portal's Chinese, with the end of its validity in office time; a
-        person with a mobile number only gets no mail"""
+        person with a mobile number only gets no mail, nor one invited
+        without e-mail (signed up at the counter, as the demo's owners)"""
         from trytond.modules.property_base.common import to_office
         pool = Pool()
         Party = pool.get('party.party')
@@ -260,10 +261,15 @@ class PropertyPortalTestCase(
         own(office['units'][0], owner)
         mobile = person("陈静", 'mobile', '13912345678')
         own(office['units'][1], mobile)
+        counter = person("林静", 'email', 'lin.jing@example.com')
+        let_to(office['units'][1], counter)
         with smtp_server() as received:
             with as_user(office['clerk'], office['company']):
                 Party.portal_invite([Party(owner.id), Party(mobile.id)])
+            # (the demo's path, run by the administrator)
+            Invitation.invite([Party(counter.id)], send_email=False)
             deliver_mail()
+        self.assertTrue(Invitation.search([('party', '=', counter.id)]))
         invitation, = Invitation.search([('party', '=', owner.id)])
         (to, message), = received
         self.assertEqual(to, ['he.jing@example.com'])
@@ -418,6 +424,34 @@ class PropertyPortalTestCase(
             HTTPStatus.UNAUTHORIZED)
         self.assertEqual(wrong.get('homes').status_code,
             HTTPStatus.SEE_OTHER)
+
+    def test_signout_everywhere(self):
+        """Signing out ends the session of this phone only; signing out
+        everywhere ends every session of the owner, another phone's too"""
+        def sessions():
+            return self.count('web.user.session',
+                [('user.party', '=', self.env['zhang'])])
+        before = sessions()
+        phone, tablet, laptop = PortalClient(), PortalClient(), PortalClient()
+        for client in [phone, tablet, laptop]:
+            self.assertEqual(client.sign_in('13800000003').status_code,
+                HTTPStatus.SEE_OTHER)
+        self.assertEqual(sessions(), before + 3)
+        self.assertEqual(phone.post('signout', {}).status_code,
+            HTTPStatus.SEE_OTHER)
+        self.assertEqual(phone.get('homes').status_code,
+            HTTPStatus.SEE_OTHER)
+        self.assertIn('张敏', self.page(tablet, 'homes'))
+        response = tablet.post('signout', {'everywhere': '1'})
+        self.assertEqual(response.status_code, HTTPStatus.SEE_OTHER)
+        self.assertTrue(response.location.endswith('/portal/signin'))
+        for client in [tablet, laptop]:
+            response = client.get('homes')
+            self.assertEqual(response.status_code, HTTPStatus.SEE_OTHER)
+            self.assertTrue(response.location.endswith('/portal/signin'))
+        self.assertEqual(sessions(), 0)
+        # another owner's session is not touched
+        self.assertIn('李伟', self.page(self.li, 'homes'))
 
     def test_invitation_code_sets_password_once(self):
         """The invited person sets a password with the code; a used,
@@ -1173,16 +1207,17 @@ class PropertyPortalTestCase(
 
     @SETTINGS
     @given(st.sampled_from(['request', 'guests', 'forgot', 'reset',
-                'renovations/new']),
+                'renovations/new', 'signin', 'invitation']),
         st.fixed_dictionaries({}, optional={name: HOSTILE for name in [
                     'role', 'name', 'phone', 'relation', 'from_date',
                     'to_date', 'unit', 'people', 'date', 'login', 'token',
                     'email', 'password', 'password2', 'planned_start',
                     'planned_end', 'contractor', 'scope', 'description',
-                    'scope_note_floors', 'doc_owner_identity']}))
+                    'scope_note_floors', 'doc_owner_identity', 'code']}))
     def test_new_forms_hostile_values(self, form, values):
-        """Hostile values on the new forms: a record of the owner's home
-        or a refusal in the owner's language, never a server error"""
+        """Hostile values on the new forms, the sign-in and the invitation:
+        a record of the owner's home or a refusal in the owner's language,
+        never a server error"""
         path = {'request': f"homes/{self.env['units'][1]}/request"}.get(
             form, form)
         with patch('trytond.modules.web_user.user.time'), \
@@ -1190,11 +1225,13 @@ class PropertyPortalTestCase(
             response = self.li.post(path, values)
         self.assertIn(response.status_code, {HTTPStatus.OK,
                 HTTPStatus.SEE_OTHER, HTTPStatus.BAD_REQUEST,
-                HTTPStatus.TOO_MANY_REQUESTS},
+                HTTPStatus.TOO_MANY_REQUESTS, HTTPStatus.UNAUTHORIZED},
             response.get_data(as_text=True)[:300])
-        if response.status_code == HTTPStatus.BAD_REQUEST:
+        if response.status_code in {HTTPStatus.BAD_REQUEST,
+                HTTPStatus.UNAUTHORIZED}:
             self.assertIn('class="error"', response.get_data(as_text=True))
-        elif response.status_code == HTTPStatus.SEE_OTHER and form != 'reset':
+        elif response.status_code == HTTPStatus.SEE_OTHER and form not in {
+                'reset', 'signin'}:
             self.assertFalse(response.location.endswith('/signin'))
 
 
@@ -1223,13 +1260,21 @@ class PropertyPortalTestCase(
         """Bad input on the renovation form (end before start, a start in
         the past, no scope, a required document missing, text named .jpg,
         a file over 10 MB, another owner's home) is refused in the owner's
-        language, nothing saved; a resident who owns no home gets 404"""
+        language, nothing saved; a resident who owns no home has no link
+        to the renovations in the menu and gets 404"""
         env = self.env
         zhao = PortalClient()
         self.assertEqual(zhao.sign_in('zhao@example.com').status_code,
             HTTPStatus.SEE_OTHER)
+        # the menu offers the renovations to owners only; the pages refuse
+        # a resident who owns none with the portal's usual message
+        renovations_link = 'href="/%s/portal/renovations"' % quote(DB_NAME)
+        self.assertNotIn(renovations_link, self.page(zhao, 'homes'))
+        self.assertIn(renovations_link, self.page(self.li, 'homes'))
         for path in ['renovations', 'renovations/new']:
-            self.page(zhao, path, HTTPStatus.NOT_FOUND)
+            html = self.page(zhao, path, HTTPStatus.NOT_FOUND)
+            self.assertIn('该页面不存在，或您无权查看。', html)
+            self.assertNotIn(renovations_link, html)
         self.assertEqual(zhao.post('renovations/new', self.renovation_form(
                     env['units'][2]), content_type='multipart/form-data'
                 ).status_code, HTTPStatus.NOT_FOUND)
