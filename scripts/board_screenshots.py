@@ -15,8 +15,9 @@ shows at 1280 x 800, in 中文 as the staff start:
     board-building-manager.png  building.gc
     board-hr.png                hr.gc
 
-Not a test: run it by hand when a board changes (about 5 minutes, most of
-it the activation and the demo), then commit the pictures.
+Not a test: run it by hand when a board changes (15 minutes on the shared
+machine under load, most of it the activation and the demo), then commit
+the pictures.
 """
 import argparse
 import glob
