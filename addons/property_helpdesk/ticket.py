@@ -915,6 +915,7 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
                     if employee.id in employees:
                         users[employee.id].append(user)
         Escalation = pool.get('property.ticket.escalation')
+        reasons = {}  # the reasons' labels per language
         notifications = []
         for escalation in escalations:
             employee = escalation.notified
@@ -924,12 +925,14 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
             for user in users[employee.id]:
                 # in the reader's language (the cron writes it)
                 with reader_language(user):
-                    reasons = dict(Escalation.fields_get(['reason']
-                            )['reason']['selection'])
+                    language = Transaction().language
+                    if language not in reasons:
+                        reasons[language] = dict(Escalation.fields_get(
+                                ['reason'])['reason']['selection'])
                     text = gettext(
                         'property_helpdesk.msg_ticket_escalation_notice',
                         ticket=ticket.rec_name, level=ticket.level,
-                        reason=reasons[escalation.reason],
+                        reason=reasons[language][escalation.reason],
                         description=(ticket.description or '')[:120])
                 # the client opens the ticket itself (model and records):
                 # an action_value would have to be a dictionary
