@@ -75,8 +75,13 @@ def build(database, size='full', log=log):
         for (strict sequences, singletons)"""
         for _ in range(10):
             try:
+                # in the office's language: the names and descriptions
+                # the suite writes (invoice lines, deposits, checklists...)
+                # are written in Chinese, as the office's staff would have
+                # them (the parts that use Tryton's test tools switch to
+                # English where these look records up by English names)
                 with Transaction().start(database, 0,
-                        context={'demo_size': size},
+                        context={'demo_size': size, 'language': 'zh_CN'},
                         **extras) as transaction:
                     build(transaction)
                 return

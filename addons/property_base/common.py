@@ -374,3 +374,12 @@ class NaturalCodeMixin:
             if getattr(self, 'sort_code', None) != key:
                 values['sort_code'] = key
         return values
+
+
+def reader_language(user):
+    """The context in which to write what a user will read (a
+    notification's title and text): the user's language, as Tryton's own
+    scheduled-action notifications are, not the language of whoever or
+    whichever scheduled action wrote it"""
+    return Transaction().set_context(
+        language=user.language.code if user.language else None)

@@ -31,23 +31,33 @@ class Cron(metaclass=PoolMeta):
         """Notify each subscribed user of the records of their own sites
         (those the notification's window shows them), or of all the
         records when no site is assigned to them. variables(records)
-        gives the message's other variables."""
+        gives the message's other variables, computed in the readers'
+        language (the records' names: "入住 GC/1-103" for a reader of
+        中文, whatever the language of the scheduled action)."""
         User = Pool().get('res.user')
-        method = Transaction().context.get('_cron')
+        transaction = Transaction()
+        method = transaction.context.get('_cron')
         if not method or not records:
             return
         audiences = defaultdict(list)
         for user in User.search([('notifications', 'in', method)]):
-            audiences[frozenset(s.id for s in user.property_sites)].append(
-                user.id)
-        for sites, user_ids in audiences.items():
+            audiences[(frozenset(s.id for s in user.property_sites),
+                    user.language.code if user.language else None)
+                ].append(user.id)
+        for (sites, language), user_ids in audiences.items():
             theirs = [r for r in records
                 if not sites or site(r).id in sites]
-            if theirs:
-                cls.notify(icon, action_id, None, message_id,
-                    n=len(theirs), user_domain=('id', 'in', user_ids),
-                    count=len(theirs),
-                    **(variables(theirs) if variables else {}))
+            if not theirs:
+                continue
+            values = {}
+            if variables:
+                with transaction.set_context(language=language):
+                    # read again in the language
+                    Model = type(theirs[0])
+                    values = variables(Model.browse([r.id for r in theirs]))
+            cls.notify(icon, action_id, None, message_id,
+                n=len(theirs), user_domain=('id', 'in', user_ids),
+                count=len(theirs), **values)
 
 
 class Date(metaclass=PoolMeta):

@@ -90,13 +90,16 @@ def _accounts(pool, company, first_month, today):
     from trytond.modules.account_invoice.tests.test_module import (
         set_invoice_sequences)
     FiscalYear = pool.get('account.fiscalyear')
-    create_chart(company)
-    years = range(first_month.year, today.year + 2)
-    for year in years:
-        fiscalyear = set_invoice_sequences(get_fiscalyear(company,
-                today=dt.date(year, 6, 30)))
-        fiscalyear.save()
-        FiscalYear.create_period([fiscalyear])
+    # in English: Tryton's test tools look the chart's template and the
+    # sequence types up by their English names (the demo writes in 中文)
+    with Transaction().set_context(language='en'):
+        create_chart(company)
+        years = range(first_month.year, today.year + 2)
+        for year in years:
+            fiscalyear = set_invoice_sequences(get_fiscalyear(company,
+                    today=dt.date(year, 6, 30)))
+            fiscalyear.save()
+            FiscalYear.create_period([fiscalyear])
 
 
 def _payment_methods(pool, company):

@@ -14,7 +14,7 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, clock, now, office_date)
+    CheckValuesMixin, clock, now, office_date, reader_language)
 from trytond.modules.property_base.printing import HTMLReport
 from trytond.modules.property_base.workflow import WorkflowGuardMixin
 from trytond.pool import Pool
@@ -159,11 +159,12 @@ class Incident(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
             employee = incident.notified_employee()
             if not employee:
                 continue
-            text = gettext('property_helpdesk.msg_incident_notice',
-                incident=incident.rec_name, level=incident.level,
-                location=incident.location,
-                description=(incident.description or '')[:120])
             for user in User.search([('employees', '=', employee.id)]):
+                with reader_language(user):
+                    text = gettext('property_helpdesk.msg_incident_notice',
+                        incident=incident.rec_name, level=incident.level,
+                        location=incident.location,
+                        description=(incident.description or '')[:120])
                 notifications.append(Notification(user=user,
                         label=incident.rec_name, description=text,
                         icon='tryton-warning', model=cls.__name__,

@@ -10,7 +10,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, clock, office_date)
+    CheckValuesMixin, clock, office_date, reader_language)
 from trytond.pool import Pool
 
 from .configuration import CEILINGS, RESPONSIBILITIES, TARGETS
@@ -382,14 +382,19 @@ class KPIWarning(CheckValuesMixin, ModelSQL, ModelView):
         for warning in warnings:
             if not warning.notified:
                 continue
-            text = gettext('property_helpdesk.msg_kpi_warning',
-                site=warning.site.rec_name, kpi=warning.kpi_string,
-                rate=warning.rate, target=warning.target,
-                month=warning.month.strftime('%Y-%m'))
             for user in User.search(
                     [('employees', '=', warning.notified.id)]):
+                # in the reader's language (the cron writes it): the
+                # warning read again in it for its title and the rate's name
+                with reader_language(user):
+                    read = cls(warning.id)
+                    label = read.rec_name
+                    text = gettext('property_helpdesk.msg_kpi_warning',
+                        site=read.site.rec_name, kpi=read.kpi_string,
+                        rate=read.rate, target=read.target,
+                        month=read.month.strftime('%Y-%m'))
                 notifications.append(Notification(user=user,
-                        label=warning.rec_name, description=text,
+                        label=label, description=text,
                         icon='tryton-warning', model=cls.__name__,
                         records=json.dumps([warning.id])))
         Notification.save(notifications)

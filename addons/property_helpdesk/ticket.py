@@ -20,7 +20,8 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 from trytond.modules.property_base.common import (
-    CheckValuesMixin, clock, now, office_date, rec_name_domain)
+    CheckValuesMixin, clock, now, office_date, reader_language,
+    rec_name_domain)
 from trytond.modules.property_base.audit import StateAuditMixin
 from trytond.modules.property_base.mail import send_notification_email
 from trytond.modules.property_base.site import user_site
@@ -913,17 +914,26 @@ class Ticket(StampMixin, WorkflowGuardMixin, StateAuditMixin, CheckValuesMixin,
                 for employee in user.employees:
                     if employee.id in employees:
                         users[employee.id].append(user)
+        Escalation = pool.get('property.ticket.escalation')
+        reasons = {}  # the reasons' labels per language
         notifications = []
         for escalation in escalations:
             employee = escalation.notified
             if not employee:
                 continue
             ticket = escalation.ticket
-            text = gettext('property_helpdesk.msg_ticket_escalation_notice',
-                ticket=ticket.rec_name, level=ticket.level,
-                reason=escalation.reason_string,
-                description=(ticket.description or '')[:120])
             for user in users[employee.id]:
+                # in the reader's language (the cron writes it)
+                with reader_language(user):
+                    language = Transaction().language
+                    if language not in reasons:
+                        reasons[language] = dict(Escalation.fields_get(
+                                ['reason'])['reason']['selection'])
+                    text = gettext(
+                        'property_helpdesk.msg_ticket_escalation_notice',
+                        ticket=ticket.rec_name, level=ticket.level,
+                        reason=reasons[language][escalation.reason],
+                        description=(ticket.description or '')[:120])
                 # the client opens the ticket itself (model and records):
                 # an action_value would have to be a dictionary
                 notifications.append(Notification(user=user,

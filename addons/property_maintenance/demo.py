@@ -222,7 +222,8 @@ def _storeroom(pool, site, done, rng):
     warehouse, = Location.search([('type', '=', 'warehouse')], limit=1)
     site.storeroom = warehouse
     site.save()
-    unit, = Uom.search([('name', '=', "Unit")])
+    # by its XML id: its name reads in the demo's language (中文)
+    unit = Uom(ModelData.get_id('product', 'uom_unit'))
     templates = Template.create([{'name': name, 'type': 'goods',
                 'default_uom': unit.id, 'products': [('create', [{}])]}
             for name, *_ in MATERIALS])

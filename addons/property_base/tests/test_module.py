@@ -10,7 +10,7 @@ from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, office_clock,
     office_pyson_dates, office_today, open_board, open_notifications,
     open_relates, pdf_fonts, pdf_pages, pdf_text,
-    run_cron, set_chinese, with_transaction)
+    run_cron, set_chinese, set_chinese_of, with_transaction)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
 from trytond.modules.property_base import common
@@ -655,13 +655,26 @@ class PropertyBaseTestCase(
             'group_property_front_desk', unit.site.company, [unit.site])
         pool.get('res.user').write([security, finance, far], {
                 'notifications': [method]})
+        # finance reads 中文: the moves are named in it in its notice
+        set_chinese_of('property_base',
+            'model:ir.message,text:msg_move_completed_notice',
+            'selection:property.move,kind:')
+        pool.get('res.user').write([finance], {
+                'language': pool.get('ir.lang').get('zh_CN').id})
         move = self._tenant_move(unit, tenant)
         with office_clock(dt.datetime.combine(TODAY, dt.time(23, 50))):
             Move.complete([move])
-        for user in [security, finance]:
-            (description, records), = open_notifications(user)
-            self.assertIn(move.rec_name, description)
-            self.assertIn(move, records)
+        (description, records), = open_notifications(security)
+        self.assertIn(move.rec_name, description)
+        self.assertTrue(move.rec_name.startswith("Tenant Move-in "))
+        self.assertIn(move, records)
+        with Transaction().set_context(language='zh_CN'):
+            name = Move(move.id).rec_name
+        self.assertEqual(name, move.rec_name.replace(
+                "Tenant Move-in", "租户入住"))
+        (description, records), = open_notifications(finance)
+        self.assertEqual(description, f"已办结 1 项迁入迁出手续：{name}。")
+        self.assertIn(move, records)
         self.assertEqual(open_notifications(far), [])
         self.assertEqual(open_notifications(quiet), [])
         # the next morning's run still tells of the late evening's move

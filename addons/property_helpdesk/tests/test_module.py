@@ -17,7 +17,8 @@ from trytond.modules.property_base.tests.tools import (
     SuiteModuleTestMixin, create_company, create_staff, deliver_mail,
     office_clock, office_to_utc, open_board, open_notifications, open_relates,
     pdf_fonts, pdf_images,
-    pdf_text, run_cron, set_chinese, smtp_server, with_transaction)
+    pdf_text, run_cron, set_chinese, set_chinese_of, smtp_server,
+    with_transaction)
 from trytond.modules.property_helpdesk.tests.tools import check_work_orders
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
@@ -505,14 +506,25 @@ class PropertyHelpdeskTestCase(
         supervisor = create_staff("Supervisor Li", 'supervisor',
             'property_base.group_property_manager', env['company'],
             [env['site']], env['supervisor'])
+        # the supervisor reads 中文: the notification the scheduled action
+        # writes (in the server's English) is written in his language
+        set_chinese_of('property_helpdesk',
+            'model:ir.message,text:msg_ticket_escalation_notice',
+            'selection:property.ticket.escalation,reason:')
+        supervisor.language = pool.get('ir.lang').get('zh_CN')
+        supervisor.save()
         escalation, = Ticket.escalate(dt.datetime(2026, 11, 24, 9, 0))
         self.assertEqual(escalation.notified, env['supervisor'])
+        self.assertEqual(escalation.reason_string, "Reply overdue")
         transaction = Transaction()
         with transaction.set_user(supervisor.id), \
                 transaction.set_context(_check_access=True,
                     company=env['company'].id):
             # what the client asks for the notification menu
             notification, = Notification.get()
+            self.assertEqual(notification['description'],
+                f"服务单 {ticket.number}，级别 2（答复超时）："
+                "Kitchen sink leaking")
             self.assertEqual(notification['model'], 'property.ticket')
             self.assertEqual(notification['records'], [ticket.id])
             self.assertIsNone(notification['action'])
@@ -861,6 +873,25 @@ class PropertyHelpdeskTestCase(
         # reading a row by its id finds the same figures
         kpi = KPI(KPI.search([('month', '=', dt.date(2026, 11, 1))])[0].id)
         self.assertEqual(kpi.tickets, 2)
+        # every site x month row (and company x month row) has its own id,
+        # never NULL, that reads back the same row (bench of issue 21)
+        Ticket.open([create_ticket(env, site=env['other_site'].id,
+                    unit=env['other_unit'].id, received_at=received)
+                for received in [tickets[0].received_at,
+                    tickets[2].received_at]])
+        for Model, key, count in [
+                (KPI, 'site', 5), (CompanyKPI, 'company', 3)]:
+            rows = Model.search_read([], fields_names=[key, 'month',
+                    'tickets'])
+            ids = [r['id'] for r in rows]
+            self.assertEqual(len(rows), count)
+            self.assertNotIn(None, ids)
+            self.assertEqual(len(set(ids)), len(ids))
+            self.assertEqual(len({(r[key], r['month']) for r in rows}),
+                len(rows))
+            self.assertEqual(sorted(Model.read(ids,
+                        [key, 'month', 'tickets']), key=lambda r: r['id']),
+                sorted(rows, key=lambda r: r['id']))
 
     @with_transaction()
     def test_front_desk_works_on_own_site_only(self):
@@ -1407,10 +1438,16 @@ class PropertyHelpdeskTestCase(
             Configuration.write([Configuration(1)],
                 {'target_repair_on_time': 98})
 
-        # The early warning during the month, to the site manager
+        # The early warning during the month, to the site manager, who
+        # reads 中文: the warnings are written in his language
         manager = create_staff("Manager Sun", 'manager',
             'property_base.group_property_manager', env['company'],
             [env['site']], env['manager'])
+        set_chinese_of('property_helpdesk',
+            'model:ir.message,text:msg_kpi_warning',
+            'selection:property.helpdesk.kpi.warning,kpi:')
+        manager.language = pool.get('ir.lang').get('zh_CN')
+        manager.save()
         with office_clock(dt.datetime(2026, 11, 30, 23, 30)):
             warnings = run_cron('property.helpdesk.kpi.warning|warn',
                 subscribers=[manager])
@@ -1420,8 +1457,10 @@ class PropertyHelpdeskTestCase(
         self.assertEqual({(w.site, w.month, w.notified) for w in warnings},
             {(env['site'], dt.date(2026, 11, 1), env['manager'])})
         texts = [text for text, _ in open_notifications(manager)]
-        self.assertTrue(any('below the target of 98' in t for t in texts),
-            texts)
+        self.assertIn("Garden Court，2026-11：维修及时率(%) 为 50.0 %，"
+            "低于目标 98 %。", texts)
+        self.assertIn("3 项服务指标低于目标。", texts)
+        self.assertFalse([t for t in texts if 'target' in t], texts)
         # once per rate and month
         with office_clock(dt.datetime(2026, 11, 30, 23, 45)):
             self.assertEqual(Warning_.warn(), [])
