@@ -641,7 +641,7 @@ class Debtor(ModelSQL, ModelView):
             invoice.property_site.as_('site'),
             invoice.party.as_('party'),
             Min(invoice.invoice_date).as_('oldest_date'),
-            Count(Literal('*')).as_('invoices'),
+            Count(invoice.id).as_('invoices'),
             Sum(outstanding).as_('amount_sum'),
             where=((invoice.type == 'out')
                 & (invoice.state == 'posted')

@@ -460,6 +460,7 @@ def _waive_late_fee(pool, company):
 def _collection(pool, company, today, finance, log):
     """催缴: two collectors (a building each), follow-up calls with one
     promise broken and reminded, one payer on hold"""
+    from .collection import amounts_due
     Party = pool.get('party.party')
     Employee = pool.get('company.employee')
     Building = pool.get('property.building')
@@ -472,22 +473,34 @@ def _collection(pool, company, today, finance, log):
     parties = Party.create([{'name': n} for n in ["周强", "吴刚"]])
     collectors = Employee.create([{'party': p.id, 'company': company.id,
                 'start_date': dt.date(2023, 4, 1)} for p in parties])
-    # the oldest unpaid bills of the two buildings, one per payer
+    # the oldest unpaid bills, one per payer who still owes (a prepaid
+    # balance may cover a posted bill)
     debtors = {}
     for invoice in Invoice.search([
                 ('company', '=', company.id), ('type', '=', 'out'),
                 ('state', '=', 'posted'),
-                ('property_unit.building', 'in', [b.id for b in buildings]),
+                ('property_unit', '!=', None),
                 ], order=[('invoice_date', 'ASC'), ('id', 'ASC')]):
-        debtors.setdefault(invoice.party, invoice)
-    debtors = list(debtors.values())[:4]
+        if (invoice.party not in debtors and invoice.amount_to_pay > 0
+                and amounts_due(company, invoice.property_site,
+                    [invoice.party])[invoice.party.id] > 0):
+            debtors[invoice.party] = invoice
+        if len(debtors) == 4:
+            break
+    debtors = list(debtors.values())
     transaction = Transaction()
     with transaction.set_user(finance.id), \
             transaction.set_context(company=company.id):
         Collector.create([{'company': company.id,
                     'site': b.site.id, 'building': b.id, 'employee': e.id}
                 for b, e in zip(buildings, collectors)])
-        if len(debtors) < 4:
+        # the debtors of the other buildings are 吴刚's own
+        Collector.create([{'company': company.id,
+                    'site': i.property_site.id, 'party': i.party.id,
+                    'employee': collectors[1].id}
+                for i in debtors if not Collector.collector_of(
+                    i.party, i.property_site, i.property_unit)])
+        if len(debtors) < 3:
             log("billing: no debtors to follow up")
             return
         values = []
