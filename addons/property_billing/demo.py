@@ -503,9 +503,15 @@ def _collection(pool, company, today, finance, log):
         if len(debtors) < 3:
             log("billing: no debtors to follow up")
             return
+        # the promise to break: made yesterday for yesterday by a payer
+        # who has paid nothing since
+        def paid_since(invoice, days):
+            return FollowUp(company=company, party=invoice.party,
+                date=today - dt.timedelta(days=days)).paid_since()
+        debtors.sort(key=lambda i: paid_since(i, 1) > 0)
         values = []
         for invoice, (days, outcome, promise) in zip(debtors, [
-                    (10, 'promised', 5), (2, 'promised', -5),
+                    (1, 'promised', 1), (2, 'promised', -5),
                     (3, 'refused', None), (1, 'unreachable', None)]):
             value = {'company': company.id,
                 'site': invoice.property_site.id,
