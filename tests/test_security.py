@@ -76,6 +76,8 @@ TYPE_GUARD_EXEMPT = {
             'property.ticket.site.load',
             'property.training.contest_due',
             'property.training.shortfall',
+            'property.collection.debtor',
+            'property.collection.rate.collector',
             ], _QUERY),
     **dict.fromkeys([
             'account.dunning.fee',

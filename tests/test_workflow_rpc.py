@@ -363,6 +363,15 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
                                     'questions': [('create', [
                                                 {'text': "Satisfied?"}])],
                                     }])]}])
+        # The collection follow-up's (催缴): a call to the payer of the
+        # unit's unpaid fee invoice, a payer on hold
+        get('property.collection.followup').create([{
+                    'company': company.id, 'site': site.id,
+                    'party': fee_invoice.party.id, 'unit': unit.id,
+                    'collector': staff.id, 'kind': 'call'}])
+        get('property.collection.hold').create([{'company': company.id,
+                    'site': site.id, 'party': fee_invoice.party.id,
+                    'reason': "Refuses to pay"}])
 
     def call(self, login, model, method, *args):
         return self.rpc(f'model.{model}.{method}',

@@ -68,6 +68,7 @@ def build(pool, company, rng, log):
     alerts = pool.get('property.prepayment.alert').raise_monthly(today)
     log(f"billing: {len(alerts)} prepaid balances below next month's fees "
         "(预存不足提醒)")
+    _collection(pool, company, today, finance, log)
 
 
 def _bills_by_email(pool, company, rng):
@@ -551,3 +552,81 @@ def _opening_balances(pool, company, finance, first_month, rng):
             company=company.id)
         invoices = Opening.import_csv(company, data, account)
     return len(invoices)
+def _collection(pool, company, today, finance, log):
+    """催缴: two collectors (a building each), follow-up calls with one
+    promise broken and reminded, one payer on hold"""
+    from .collection import amounts_due
+    Party = pool.get('party.party')
+    Employee = pool.get('company.employee')
+    Building = pool.get('property.building')
+    Invoice = pool.get('account.invoice')
+    Collector = pool.get('property.collection.collector')
+    FollowUp = pool.get('property.collection.followup')
+    Hold = pool.get('property.collection.hold')
+    buildings = Building.search([('site.company', '=', company.id)],
+        order=[('site', 'ASC'), ('id', 'ASC')])[:2]
+    parties = Party.create([{'name': n} for n in ["周强", "吴刚"]])
+    collectors = Employee.create([{'party': p.id, 'company': company.id,
+                'start_date': dt.date(2023, 4, 1)} for p in parties])
+    # the oldest unpaid bills, one per payer who still owes (a prepaid
+    # balance may cover a posted bill)
+    debtors = {}
+    for invoice in Invoice.search([
+                ('company', '=', company.id), ('type', '=', 'out'),
+                ('state', '=', 'posted'),
+                ('property_unit', '!=', None),
+                ], order=[('invoice_date', 'ASC'), ('id', 'ASC')]):
+        if (invoice.party not in debtors and invoice.amount_to_pay > 0
+                and amounts_due(company, invoice.property_site,
+                    [invoice.party])[invoice.party.id] > 0):
+            debtors[invoice.party] = invoice
+        if len(debtors) == 4:
+            break
+    debtors = list(debtors.values())
+    transaction = Transaction()
+    with transaction.set_user(finance.id), \
+            transaction.set_context(company=company.id):
+        Collector.create([{'company': company.id,
+                    'site': b.site.id, 'building': b.id, 'employee': e.id}
+                for b, e in zip(buildings, collectors)])
+        # the debtors of the other buildings are 吴刚's own
+        Collector.create([{'company': company.id,
+                    'site': i.property_site.id, 'party': i.party.id,
+                    'employee': collectors[1].id}
+                for i in debtors if not Collector.collector_of(
+                    i.party, i.property_site, i.property_unit)])
+        if len(debtors) < 3:
+            log("billing: no debtors to follow up")
+            return
+        # the promise to break: made yesterday for yesterday by a payer
+        # who has paid nothing since
+        def paid_since(invoice, days):
+            return FollowUp(company=company, party=invoice.party,
+                date=today - dt.timedelta(days=days)).paid_since()
+        debtors.sort(key=lambda i: paid_since(i, 1) > 0)
+        values = []
+        for invoice, (days, outcome, promise) in zip(debtors, [
+                    (1, 'promised', 1), (2, 'promised', -5),
+                    (3, 'refused', None), (1, 'unreachable', None)]):
+            value = {'company': company.id,
+                'site': invoice.property_site.id,
+                'party': invoice.party.id,
+                'unit': invoice.property_unit.id,
+                'collector': Collector.collector_of(invoice.party,
+                    invoice.property_site, invoice.property_unit).id,
+                'kind': 'call', 'date': today - dt.timedelta(days=days),
+                'outcome': outcome}
+            if promise is not None:
+                value['promised_date'] = today - dt.timedelta(days=promise)
+                value['promised_amount'] = invoice.amount_to_pay
+            values.append(value)
+        followups = FollowUp.create(values)
+        FollowUp.do(followups)
+        refused = debtors[2]
+        Hold.create([{'company': company.id,
+                    'site': refused.property_site.id,
+                    'party': refused.party.id,
+                    'reason': "长期拒缴物业费，经催缴仍拒不缴纳：暂停有偿服务"}])
+    todos = FollowUp.remind_promises(today)
+    log(f"billing: 2 collectors (催缴), {len(followups)} follow-up calls, "
+        f"{len(todos)} broken promise reminded, 1 payer on hold")

@@ -3,6 +3,7 @@
 from trytond.model import ModelView, fields
 from trytond.modules.property_base.common import office_date
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 
@@ -94,3 +95,17 @@ class Run(metaclass=PoolMeta):
                 domain.append(('ticket.unit.site', '=', run.site.id))
             with Transaction().set_context(company=run.company.id):
                 WorkOrder.create_charges(WorkOrder.search(domain))
+
+
+class Ticket(metaclass=PoolMeta):
+    "The front desk sees on a new ticket that finance holds the payer"
+    __name__ = 'property.ticket'
+    payer_hold = fields.Function(fields.Char("Payer on Hold",
+            states={'invisible': ~Eval('payer_hold')},
+            help="A payer of the home that finance holds (催缴)."),
+        'on_change_with_payer_hold')
+
+    @fields.depends('unit')
+    def on_change_with_payer_hold(self, name=None):
+        if self.unit:
+            return self.unit.payer_hold

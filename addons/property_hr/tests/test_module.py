@@ -1260,5 +1260,30 @@ class PropertyHrTestCase(
         self.assertEqual(board['property_hr.act_roster_line_week'],
             [before, today])
 
+    @with_transaction()
+    def test_appraisal_collection_rate_source(self):
+        """With property_billing: the "Collection rate" source scores the
+        collector's appraisal with his collection rate of the month (seed
+        001: 工资与收费率直接挂钩); nothing billed to his debtors, no score.
+        (The rate itself is computed and tested by property_billing.)"""
+        from unittest.mock import patch
+        pool = Pool()
+        Appraisal = pool.get('property.appraisal')
+        Rate = pool.get('property.collection.rate.collector')
+        env = create_hr()
+        template = self._template(env, [("Collection", 100,
+                    'collection_rate')])
+        appraisal, = Appraisal.create([{'employee': env['employee'].id,
+                    'site': env['site'].id, 'template': template.id,
+                    'month': MONTH}])
+        Appraisal.fill([appraisal])
+        self.assertIsNone(appraisal.lines[0].score)
+        with patch.object(Rate, 'rates', return_value={
+                    env['employee'].id: 87.5}) as rates:
+            Appraisal.fill([appraisal])
+        rates.assert_called_once_with([env['employee']], MONTH)
+        self.assertEqual(appraisal.lines[0].score, Decimal('87.5'))
+        self.assertEqual(appraisal.total, Decimal('87.50'))
+
 
 del ModuleTestCase
