@@ -27,6 +27,9 @@ from trytond.tests.test_tryton import DB_NAME, ModuleTestCase
 from trytond.transaction import Transaction
 
 PASSWORD = 'portal-Pa55word'
+# the plumber's own mobile and e-mail (staff data no owner sees)
+STAFF_MOBILE = '13900001111'
+STAFF_EMAIL = 'qian.plumber@example.com'
 SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
     suppress_health_check=list(HealthCheck))
 HOSTILE = st.one_of(
@@ -137,6 +140,11 @@ class PropertyPortalTestCase(
                     ('property_month', '=', earlier)])
             paid.pay_invoice(paid.amount_to_pay, method, earlier)
             technician = create_employee(company, "钱师傅")
+            # the staff's own contacts, which no owner may see
+            Party.write([technician.party], {'contact_mechanisms': [
+                        ('create', [
+                                {'type': 'mobile', 'value': STAFF_MOBILE},
+                                {'type': 'email', 'value': STAFF_EMAIL}])]})
             department, = Department.create([{'name': "Engineering",
                         'company': company.id,
                         'employees': [('add', [technician.id])]}])
@@ -750,6 +758,9 @@ class PropertyPortalTestCase(
         html = self.page(self.wang, f'tickets/{ticket_id}')
         for expected in ['钱师傅', '更换了水管接头', '确认并评价']:
             self.assertIn(expected, html)
+        # who is on it, by name only: never the staff's own data
+        for staff_data in [STAFF_MOBILE, STAFF_EMAIL]:
+            self.assertNotIn(staff_data, html)
         response = self.wang.post(f'tickets/{ticket_id}/rate',
             {'satisfaction': '9', 'comment': ''})
         self.assertEqual(response.status_code, HTTPStatus.BAD_REQUEST)
