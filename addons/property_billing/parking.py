@@ -851,6 +851,7 @@ class Posting(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
 class Offender(ModelSQL, ModelView):
     __name__ = 'property.parking.offender'
     __string__ = "Parking Repeat Offender"
+    _rec_name = 'plate'
     company = fields.Many2One('company.company', "Company")
     site = fields.Many2One('property.site', "Site")
     plate = fields.Char("Plate")
@@ -885,12 +886,12 @@ class Offender(ModelSQL, ModelView):
             entry.company.as_('company'),
             entry.site.as_('site'),
             entry.plate.as_('plate'),
-            Count(Literal('*')).as_('visits'),
+            Count(entry.id).as_('visits'),
             Min(entry.entered_at).as_('first_seen'),
             Max(entry.entered_at).as_('last_seen'),
             where=(entry.vehicle == Null) & (entry.entered_at >= since),
             group_by=[entry.company, entry.site, entry.plate],
-            having=Count(Literal('*')) > (visits or 0))
+            having=Count(entry.id) > (visits or 0))
 
 
 

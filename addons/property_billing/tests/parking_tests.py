@@ -19,7 +19,7 @@ from trytond.modules.property_billing.parking import (
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .tools import MONTH, create_estate
+from .tools import MONTH, _shared, create_estate
 
 D = Decimal
 
@@ -55,10 +55,16 @@ class ParkingTestMixin:
         for plate in ['沪a 12345', ' 沪A·12345 ', '沪A-12345', '沪A\u300012345']:
             self.assertEqual(normalise_plate(plate), '沪A12345')
 
-    def _parking_estate(self):
-        "An estate with three spaces (two let, one sold to 王芳)"
-        Space = Pool().get('property.parking.space')
-        estate = create_estate()
+    def _parking_estate(self, billed=False):
+        """An estate with three spaces (two let, one sold to its first
+        owner): the billing tests' estate with fee types, else a site of
+        two homes and their owners only (quicker to build)"""
+        pool = Pool()
+        Space = pool.get('property.parking.space')
+        if billed:
+            estate = create_estate()
+        else:
+            estate = self._parking_site()
         with set_company(estate['company']):
             spaces = Space.create([
                     {'site': estate['site'].id, 'code': code, 'level': 'B1',
@@ -69,6 +75,26 @@ class ParkingTestMixin:
                         ('B1-1', 'sold')]])
         estate['spaces'] = {s.code: s for s in spaces}
         return estate
+
+    def _parking_site(self):
+        pool = Pool()
+        Company = pool.get('company.company')
+        Site = pool.get('property.site')
+        Building = pool.get('property.building')
+        Unit = pool.get('property.unit')
+        Party = pool.get('party.party')
+        company = Company(_shared['company'])
+        with set_company(company):
+            site, = Site.create([{'name': "Garden Court", 'code': 'GC',
+                        'company': company.id}])
+            building, = Building.create([{'site': site.id, 'code': '1',
+                        'name': "Building 1", 'floors': 18}])
+            units = Unit.create([{'building': building.id, 'floor': 3,
+                        'number': n, 'area': D(90)} for n in ['301', '302']])
+            owners = Party.create([{'name': "Wang Fang"},
+                    {'name': "Li Wei"}])
+        return {'company': company, 'site': site, 'units': units,
+            'owners': owners}
 
     def _other_site(self, company):
         Site = Pool().get('property.site')
@@ -87,7 +113,7 @@ class ParkingTestMixin:
         Contract = pool.get('property.parking.contract')
         Run = pool.get('property.billing.run')
         Line = pool.get('property.billing.line')
-        estate = self._parking_estate()
+        estate = self._parking_estate(billed=True)
         company = estate['company']
         spaces = estate['spaces']
         u301, u302 = estate['units'][:2]
