@@ -864,7 +864,7 @@ class Offender(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('visits', 'DESC'), ('plate', 'ASC')]
+        cls._order = [('visits', 'DESC'), ('plate', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):

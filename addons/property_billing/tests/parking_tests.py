@@ -19,7 +19,7 @@ from trytond.modules.property_billing.parking import (
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .tools import MONTH, _shared, create_estate
+from .tools import MONTH, _shared
 
 D = Decimal
 
@@ -56,15 +56,15 @@ class ParkingTestMixin:
             self.assertEqual(normalise_plate(plate), '沪A12345')
 
     def _parking_estate(self, billed=False):
-        """An estate with three spaces (two let, one sold to its first
-        owner): the billing tests' estate with fee types, else a site of
-        two homes and their owners only (quicker to build)"""
+        """A site of two homes, their owners and three spaces (two let,
+        one sold to the first owner); billed: with the parking fee type
+        (the billing tests' estate takes longer to build)"""
         pool = Pool()
         Space = pool.get('property.parking.space')
+        estate = self._parking_site()
         if billed:
-            estate = create_estate()
-        else:
-            estate = self._parking_site()
+            estate['fee_types'] = {'PK': self._parking_fee_type(
+                    estate['company'])}
         with set_company(estate['company']):
             spaces = Space.create([
                     {'site': estate['site'].id, 'code': code, 'level': 'B1',
@@ -95,6 +95,32 @@ class ParkingTestMixin:
                     {'name': "Li Wei"}])
         return {'company': company, 'site': site, 'units': units,
             'owners': owners}
+
+    def _parking_fee_type(self, company):
+        "The parking fee type, its service product's revenue on the chart"
+        pool = Pool()
+        Account = pool.get('account.account')
+        Category = pool.get('product.category')
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+        FeeType = pool.get('property.fee.type')
+        with set_company(company):
+            revenue, = Account.search([('type.revenue', '=', True),
+                    ('closed', '!=', True),
+                    ('company', '=', company.id)], limit=1)
+            category, = Category.create([{'name': "Parking",
+                        'accounting': True, 'account_revenue': revenue.id}])
+            uom, = Uom.search([('symbol', '=', 'u')], limit=1)
+            template, = Template.create([{'name': "Parking rent",
+                        'type': 'service', 'default_uom': uom.id,
+                        'account_category': category.id,
+                        'products': [('create', [{}])]}])
+            fee_type, = FeeType.create([{'code': 'PK', 'name': "Parking",
+                        'company': company.id,
+                        'product': template.products[0].id,
+                        'method': 'fixed', 'kind': 'parking',
+                        'target_rate': D(98)}])
+        return fee_type
 
     def _other_site(self, company):
         Site = Pool().get('property.site')
