@@ -72,6 +72,7 @@ TYPE_GUARD_EXEMPT = {
             'property.helpdesk.complaint_cause',
             'property.helpdesk.kpi',
             'property.helpdesk.kpi.company',
+            'property.parking.offender',
             'property.site.occupancy',
             'property.ticket.site.load',
             'property.training.contest_due',

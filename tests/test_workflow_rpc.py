@@ -372,6 +372,15 @@ class WorkflowRpcTestCase(JsonRpc, unittest.TestCase):
         get('property.collection.hold').create([{'company': company.id,
                     'site': site.id, 'party': fee_invoice.party.id,
                     'reason': "Refuses to pay"}])
+        # The parking's: a rent contract and a day's takings to post
+        space, = get('property.parking.space').create([{'site': site.id,
+                    'code': 'P-1'}])
+        get('property.parking.contract').create([{'company': company.id,
+                    'space': space.id, 'tenant': owner.id, 'unit': unit.id,
+                    'fee_type': estate['fee_types']['PK'].id, 'rent': 300,
+                    'start_date': today}])
+        get('property.parking.posting').create([{'company': company.id,
+                    'site': site.id, 'date': today}])
 
     def call(self, login, model, method, *args):
         return self.rpc(f'model.{model}.{method}',

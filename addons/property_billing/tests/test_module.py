@@ -33,6 +33,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase
 from trytond.transaction import Transaction
 
+from .parking_tests import ParkingTestMixin
 from .tools import (
     pdf_fonts, pdf_qrcodes, pdf_text, set_chinese,
     MONTH, TODAY, AccountedCompanyTestMixin, bill, create_estate)
@@ -59,7 +60,7 @@ def month_days(month):
     return ((month + relativedelta(months=1)) - month).days
 
 
-class PropertyBillingTestCase(AccountedCompanyTestMixin,
+class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
         SuiteModuleTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test Property Billing module"
     module = 'property_billing'
