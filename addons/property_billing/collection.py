@@ -684,7 +684,8 @@ class CollectorRate(_RateMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('month', 'DESC'), ('collector', 'ASC')]
+        cls._order = [('month', 'DESC'), ('collector', 'ASC'),
+            ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):
