@@ -264,7 +264,7 @@ def missing():
 
 class Download:
     """A PDF the browser downloaded: its file name, bytes, text (pdftotext
-    -layout) and, when asked for, the list of its images (pdfimages)"""
+    -layout) and, when asked for, its images' (width, height) in pixels"""
 
     def __init__(self, name, content, text, images=None):
         self.name = name
@@ -275,22 +275,17 @@ class Download:
 
 def download_pdf(page, click, images=False, timeout=120):
     """Run click() (a click that makes the page download a file) and return
-    the file as a :class:`Download`, read back with poppler's tools"""
+    the file as a :class:`Download`, read back with poppler's tools as the
+    addons' tests read their PDFs (pdf_text, pdf_images)"""
+    from trytond.modules.property_base.tests.tools import (
+        pdf_images, pdf_text)
     with page.expect_download(timeout=timeout * 1000) as download_info:
         click()
     download = download_info.value
-    name = download.suggested_filename
-    with tempfile.TemporaryDirectory() as directory:
-        path = os.path.join(directory, name or 'download.pdf')
-        download.save_as(path)
-        with open(path, 'rb') as fp:
-            content = fp.read()
-        text = subprocess.run(
-            ['pdftotext', '-layout', '-enc', 'UTF-8', path, '-'],
-            check=True, capture_output=True).stdout.decode('utf-8')
-        listed = subprocess.run(['pdfimages', '-list', path], check=True,
-            capture_output=True).stdout.decode() if images else None
-    return Download(name, content, text, listed)
+    with open(download.path(), 'rb') as fp:
+        content = fp.read()
+    return Download(download.suggested_filename, content, pdf_text(content),
+        pdf_images(content) if images else None)
 
 
 def free_port():
@@ -618,6 +613,16 @@ class Browser:
         return sao
 
 
+# A JavaScript expression: sao is busy (an AJAX request open, or an action
+# running in the current tab: sao ignores clicks meanwhile)
+SAO_BUSY = """(() => {
+    const tab = (window.Sao && Sao.Tab && Sao.Tab.tabs) ?
+        Sao.Tab.tabs.get_current() : null;
+    return !window.jQuery || jQuery.active !== 0
+        || Boolean(tab && tab._action_running);
+})()"""
+
+
 class Sao:
     "Helpers to drive the sao web client"
 
@@ -649,10 +654,7 @@ class Sao:
         starts within the 100 ms starts the wait again."""
         self.page.evaluate("() => { window.__idleSince = null; }")
         self.page.wait_for_function("""() => {
-            const tab = (window.Sao && Sao.Tab && Sao.Tab.tabs) ?
-                Sao.Tab.tabs.get_current() : null;
-            const busy = !window.jQuery || jQuery.active !== 0
-                || Boolean(tab && tab._action_running);
+            const busy = """ + SAO_BUSY + """;
             const now = performance.now();
             if (busy || window.__idleSince == null) {
                 window.__idleSince = busy ? null : now;

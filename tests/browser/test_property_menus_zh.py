@@ -18,8 +18,9 @@ import os
 import re
 import time
 
-from .harness import (SAO_ROOT, SETUP_COMPANY, STAFF, SUITE_MODULES,
-    Browser, BrowserTestCase, TrytonServer, password, setup_staff)
+from .harness import (SAO_BUSY, SAO_ROOT, SETUP_COMPANY, STAFF,
+    SUITE_MODULES, Browser, BrowserTestCase, TrytonServer, password,
+    setup_staff)
 
 # The roles, in the order they log in: an entry is opened by the first
 # that sees it (the manager sees most)
@@ -99,9 +100,7 @@ OPEN = """async ([id, wizard]) => {
     async function idle() {
         let since = null;
         await until(() => {
-            const tab = Sao.Tab.tabs.get_current();
-            const busy = jQuery.active !== 0
-                || Boolean(tab && tab._action_running);
+            const busy = SAO_BUSY;
             const now = performance.now();
             if (busy || since === null) {
                 since = busy ? null : now;
@@ -155,7 +154,7 @@ OPEN = """async ([id, wizard]) => {
     Sao.Tab.tabs.close_current();
     await until(() => Sao.Tab.tabs.length === before);
     return result;
-}"""
+}""".replace('SAO_BUSY', SAO_BUSY)
 
 # An error dialog or question sao shows
 DIALOG = """() => [...document.querySelectorAll('.modal.in')]
