@@ -244,6 +244,12 @@ class SharedMeter(site_from('building'), CheckValuesMixin, DeactivableMixin,
         "counts, e.g. those of its stairwell (单元).\n"
         "Leave empty for all the homes' meters of the sub-meters' fee in "
         "the building.")
+    apportioned_meters = fields.Function(fields.Many2Many('property.meter',
+            None, None, "Meters Apportioned",
+            help="The sub-meters the months are apportioned over: those "
+            "chosen, else all the homes' meters of the sub-meters' fee in "
+            "the building."),
+        'get_apportioned_meters')
     readings = fields.One2Many('property.meter.shared.reading', 'meter',
         "Readings", readonly=True)
     months = fields.One2Many('property.meter.shared.month', 'meter',
@@ -273,6 +279,9 @@ class SharedMeter(site_from('building'), CheckValuesMixin, DeactivableMixin,
     @classmethod
     def search_rec_name(cls, name, clause):
         return rec_name_domain(clause, ['number', 'name', 'building.rec_name'])
+
+    def get_apportioned_meters(self, name):
+        return self.get_sub_meters()
 
     def get_sub_meters(self):
         """The ids of the sub-meters apportioned: those chosen, else all

@@ -3099,7 +3099,7 @@ class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
         company = estate['company']
         builder, finance, meter = self._shared_meter(estate, D('38.00'))
         # no sub-meter chosen: the homes' water meters of the building
-        self.assertEqual((meter.sub_meters, len(meter.get_sub_meters())),
+        self.assertEqual((meter.sub_meters, len(meter.apportioned_meters)),
             ((), 2))
         run = self._bill_as(finance, company)
         self.assertEqual((run.state, run.held), ('done', 0))
@@ -3634,8 +3634,9 @@ class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
             SharedReading.create([{'meter': m1.id, 'date': day,
                         'value': value}
                     for day, value in zip(days, [D('1000'), D('1037.50')])])
-            self.assertEqual(set(Shared(m1.id).sub_meters),
-                {w301, w302, w501})
+            m1 = Shared(m1.id)
+            self.assertEqual(set(m1.sub_meters), {w301, w302, w501})
+            self.assertEqual(m1.apportioned_meters, (w301, w302, w501))
         run = self._bill_as(self._finance(company), company)
         self.assertEqual((run.state, run.held), ('done', 0))
         month, = Shared(m1.id).months
