@@ -3,18 +3,27 @@
 
 A building's master meter (总表, e.g. the electricity of its corridors,
 lifts and pumps) counts what its homes' own meters count plus the common
-consumption. For each billing month the run apportions the common
+consumption. Its sub-meters are the homes' meters the building manager
+chose on it (a master meter of one stairwell, 单元, or of homes of several
+buildings), or without a choice all the homes' meters of the sub-meters'
+fee in its building; a meter is the sub-meter of one active master meter
+of a fee only. For each billing month the run apportions the common
 consumption (master consumption less the sum of the sub-meters') to the
 homes of the sub-meters by area, by home count or by their own
 consumption, as chosen on the master meter; each home's share is a billed
 line of the run priced by the share fee's rate (a metered fee: the rate
 per unit of consumption), its description showing the basis.
 
+The money is split to the cent: the common amount (the common
+consumption at the rate) is divided among the homes as their quantities
+are, each within a cent of its exact part, so that the homes' amounts add
+up exactly to it (split_money).
+
 A month whose loss (the common share of the master consumption) is above
 the billing policy's limit (a default of ours: 15 %; the seed manuals
 give none) is flagged: the run holds its shares until a building manager
 or finance reviews it, then resuming the run bills them."""
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
@@ -37,23 +46,116 @@ METHODS = [
     ('consumption', "By Consumption"),
     ]
 QUANTUM = Decimal('0.01')
+PRICE = Decimal('0.0001')
+# the cents an amount may move to be shown as quantity × unit price (a
+# share of q units moves by q / 100 cents a step of its price: up to 1,800)
+_NUDGES = [Decimal(n) * QUANTUM
+    for n in sorted(range(-9, 10), key=lambda n: (abs(n), -n))]
 
 
-def apportion(common, bases):
-    """The shares of the common quantity in proportion to the bases, to
-    the hundredth: the last takes the rounding remainder, so that the
-    shares sum exactly to the common quantity"""
-    total = sum(bases)
-    shares = []
-    left = common
-    for i, basis in enumerate(bases):
-        if i == len(bases) - 1:
-            share = left
-        else:
-            share = (common * basis / total).quantize(QUANTUM)
-        shares.append(share)
-        left -= share
-    return shares
+def _cent(amount):
+    "An amount rounded to the cent as a currency of 0.01 does"
+    return amount.quantize(QUANTUM, rounding=ROUND_HALF_EVEN)
+
+
+def apportion(total, weights, quantum=QUANTUM):
+    """The parts of the total in proportion to the weights, to the quantum,
+    by largest remainder: each part is its exact share rounded down, then
+    the quanta this leaves go one each to the parts with the largest
+    remainders (the first of equal ones). The parts sum exactly to the
+    total and each is within one quantum of its exact share."""
+    weight = sum(weights, Decimal(0))
+    if not weight:
+        return [Decimal(0) for _ in weights]
+    exact = [total * w / weight for w in weights]
+    parts = [e.quantize(quantum, rounding=ROUND_DOWN) for e in exact]
+    left = int((total - sum(parts, Decimal(0))) / quantum)
+    order = sorted(range(len(parts)), key=lambda i: (parts[i] - exact[i], i))
+    for i in order[:left]:
+        parts[i] += quantum
+    return parts
+
+
+def line_price(quantity, amount, rate, round_=_cent):
+    """A unit price to the 4 digits of an invoice line whose product with
+    the quantity rounds to the amount, as Tryton's invoice line computes
+    its amount: the rate when it does, else the nearest to amount /
+    quantity; None when no price does (a quantity above 100 moves its
+    amount by more than a cent for each step of the price)"""
+    if rate is not None and round_(quantity * rate) == amount:
+        return rate
+    if quantity <= 0:
+        return None
+    nearest = (amount / quantity).quantize(PRICE)
+    for step in [0, 1, -1]:
+        price = nearest + step * PRICE
+        if price >= 0 and round_(quantity * price) == amount:
+            return price
+    return None
+
+
+def split_money(value, quantities, weights, rates, round_=_cent):
+    """The money of the shares: (the common amount, [(amount, unit price)]
+    of each share, (None, None) for a share without a rate), or None when
+    it cannot be shown to the cent.
+
+    value is the exact money of the common consumption (at the shares'
+    rates, unrounded), weights the shares' parts of it (their basis × their
+    rate; None without a rate). The common amount, the value rounded to the
+    cent, is split in proportion to the weights of the shares with a
+    quantity by largest remainder (apportion), so that the amounts add up
+    exactly to it and each is within a cent of its exact part.
+
+    A share is billed as Tryton's invoice line bills: quantity × unit
+    price, rounded. The quantity stays the share of the consumption shown
+    on the apportionment; the unit price is the rate where quantity × rate
+    already gives the amount, else the 4-digit price that gives it (e.g.
+    0.84 m³ at 3.9762 = 3.34 where the rate is 4.00): the line shows the
+    consumption the home is charged for and the amount it pays, and the
+    lines add up to the common amount. A share above 100 units may have no
+    4-digit price for its amount: it then takes an amount a few cents off
+    that one gives, and another share the cents of the difference, the
+    fewest cents moved in all (the largest shares are settled first)."""
+    total = round_(value)
+    shown = [w if w is not None and q > 0 else Decimal(0)
+        for q, w in zip(quantities, weights)]
+    if total and not any(shown):
+        return None
+    amounts = apportion(total, shown)
+    result = [(None, None)] * len(weights)
+    order = sorted((i for i, w in enumerate(weights) if w is not None),
+        key=lambda i: (-quantities[i], i))
+    # the cents carried to the next share -> (cents moved so far, choice)
+    best = {Decimal(0): 0}
+    steps = []
+    for i in order:
+        prices = {}
+        step = {}
+        for carry, moved in best.items():
+            target = amounts[i] + carry
+            for nudge in _NUDGES:
+                amount = target + nudge
+                if amount < 0:
+                    continue
+                if amount not in prices:
+                    prices[amount] = line_price(
+                        quantities[i], amount, rates[i], round_)
+                if prices[amount] is None:
+                    continue
+                cost = moved + abs(nudge)
+                if -nudge not in step or cost < step[-nudge][0]:
+                    step[-nudge] = (cost, (carry, amount, prices[amount]))
+        if not step:
+            return None
+        steps.append((i, {c: choice for c, (_, choice) in step.items()}))
+        best = {c: cost for c, (cost, _) in step.items()}
+    if order and Decimal(0) not in best:
+        return None
+    carry = Decimal(0)
+    for i, choices in reversed(steps):
+        carry, amount, price = choices[carry]
+        result[i] = (amount, price)
+    return total, result
 
 
 def _number(value):
@@ -118,8 +220,7 @@ class SharedMeter(site_from('building'), CheckValuesMixin, DeactivableMixin,
             ('method', '=', 'metered'),
             ('company', '=', Eval('company', -1)),
             ],
-        help="The metered fee of the homes' own meters in the building: "
-        "they are the sub-meters.")
+        help="The metered fee of the homes' own meters: the sub-meters.")
     share_fee_type = fields.Many2One('property.fee.type', "Share Fee",
         required=True, ondelete='RESTRICT',
         domain=[
@@ -133,8 +234,22 @@ class SharedMeter(site_from('building'), CheckValuesMixin, DeactivableMixin,
         help="By area: in proportion to the homes' gross floor area.\n"
         "By home count: the same share for each home.\n"
         "By consumption: in proportion to the homes' own consumption.")
-    sub_meters = fields.Function(fields.Many2Many('property.meter', None,
-            None, "Sub-meters"), 'get_sub_meters')
+    sub_meters = fields.Many2Many('property.meter.shared-property.meter',
+        'shared_meter', 'meter', "Sub-meters",
+        domain=[
+            ('fee_type', '=', Eval('fee_type', -1)),
+            ('site', '=', Eval('site', -1)),
+            ],
+        help="The homes' meters whose consumption the master meter also "
+        "counts, e.g. those of its stairwell (单元).\n"
+        "Leave empty for all the homes' meters of the sub-meters' fee in "
+        "the building.")
+    apportioned_meters = fields.Function(fields.Many2Many('property.meter',
+            None, None, "Meters Apportioned",
+            help="The sub-meters the months are apportioned over: those "
+            "chosen, else all the homes' meters of the sub-meters' fee in "
+            "the building."),
+        'get_apportioned_meters')
     readings = fields.One2Many('property.meter.shared.reading', 'meter',
         "Readings", readonly=True)
     months = fields.One2Many('property.meter.shared.month', 'meter',
@@ -165,13 +280,28 @@ class SharedMeter(site_from('building'), CheckValuesMixin, DeactivableMixin,
     def search_rec_name(cls, name, clause):
         return rec_name_domain(clause, ['number', 'name', 'building.rec_name'])
 
-    def get_sub_meters(self, name=None):
-        "The homes' meters of the sub-meters' fee in the building"
-        Meter = Pool().get('property.meter')
-        return [m.id for m in Meter.search([
+    def get_apportioned_meters(self, name):
+        return self.get_sub_meters()
+
+    def get_sub_meters(self):
+        """The ids of the sub-meters apportioned: those chosen, else all
+        the homes' meters of the sub-meters' fee in the building"""
+        pool = Pool()
+        Meter = pool.get('property.meter')
+        SubMeter = pool.get('property.meter.shared-property.meter')
+        with without_check_access():
+            chosen = [s.meter.id for s in SubMeter.search([
+                        ('shared_meter', '=', self.id),
+                        ])]
+            if chosen:
+                domain = [('id', 'in', chosen)]
+            else:
+                domain = [
                     ('unit.building', '=', self.building.id),
                     ('fee_type', '=', self.fee_type.id),
-                    ], order=[('unit', 'ASC'), ('id', 'ASC')])]
+                    ]
+            return [m.id for m in Meter.search(domain,
+                    order=[('unit', 'ASC'), ('id', 'ASC')])]
 
     @classmethod
     def validate_fields(cls, meters, field_names):
@@ -181,6 +311,36 @@ class SharedMeter(site_from('building'), CheckValuesMixin, DeactivableMixin,
                 raise ValidationError(gettext(
                         'property_billing.msg_shared_meter_fee_types',
                         meter=meter.rec_name))
+
+    @classmethod
+    def validate(cls, meters):
+        super().validate(meters)
+        cls.check_sub_meters(meters)
+
+    @classmethod
+    def check_sub_meters(cls, meters):
+        """A meter is the sub-meter of one active master meter of its fee
+        only: its consumption is apportioned once"""
+        pool = Pool()
+        Meter = pool.get('property.meter')
+        with without_check_access():
+            for meter in meters:
+                if not meter.active:
+                    continue
+                mine = set(meter.get_sub_meters())
+                for other in cls.search([
+                            ('id', '!=', meter.id),
+                            ('company', '=', meter.company.id),
+                            ('fee_type', '=', meter.fee_type.id),
+                            ('active', '=', True),
+                            ], order=[('id', 'ASC')]):
+                    both = mine & set(other.get_sub_meters())
+                    if both:
+                        raise ValidationError(gettext(
+                                'property_billing.msg_shared_sub_meter_twice',
+                                meter=Meter(min(both)).rec_name,
+                                master=meter.rec_name,
+                                other=other.rec_name))
 
     def get_consumption(self, start, end):
         "The master meter's consumption read over [start, end]"
@@ -227,6 +387,7 @@ class SharedMeter(site_from('building'), CheckValuesMixin, DeactivableMixin,
             'master_consumption': master,
             'sub_consumption': sub,
             'common_consumption': common,
+            'common_amount': Decimal(0),
             'loss': loss,
             'state': 'flagged' if loss > limit else 'valid',
             'lines': [],
@@ -246,16 +407,30 @@ class SharedMeter(site_from('building'), CheckValuesMixin, DeactivableMixin,
                     meter=self.rec_name, month=month,
                     method=dict(self.__class__.fields_get(['method'])[
                             'method']['selection'])[self.method]))
+        quantities = apportion(common, bases)
+        rates = self.get_share_rates(units, start, end)
+        weights = [b * r if r is not None else None
+            for b, r in zip(bases, rates)]
+        money = split_money(
+            common * sum(w for w in weights if w is not None) / total,
+            quantities, weights, rates, self.company.currency.round)
+        if money is None:
+            raise UserError(gettext(
+                    'property_billing.msg_shared_cents',
+                    meter=self.rec_name, month=month))
+        values['common_amount'], money = money
         uom = self.share_fee_type.product.default_uom.symbol
         figure = ((lambda v: f'{int(v):,}') if self.method == 'count'
             else _number)
         lines = []
-        for unit, basis, share in zip(units, bases,
-                apportion(common, bases)):
+        for unit, basis, share, (amount, unit_price) in zip(units, bases,
+                quantities, money):
             lines.append({
                     'unit': unit.id,
                     'basis': basis,
                     'quantity': share,
+                    'unit_price': unit_price,
+                    'amount': amount,
                     'description': gettext(
                         f'property_billing.msg_shared_basis_{self.method}',
                         common=_number(common), uom=uom,
@@ -263,6 +438,20 @@ class SharedMeter(site_from('building'), CheckValuesMixin, DeactivableMixin,
                     })
         values['lines'] = [('create', lines)]
         return values
+
+    def get_share_rates(self, units, start, end):
+        """The share fee's unit price on each unit for the service period
+        [start, end] (its most specific rate), None without one"""
+        Assignment = Pool().get('property.fee.assignment')
+        assignments = Assignment.search([
+                ('fee_type', '=', self.share_fee_type.id),
+                ('site', 'in', list({u.site.id for u in units})),
+                ])
+        rates = []
+        for unit in units:
+            chosen = Assignment.most_specific(assignments, unit, start, end)
+            rates.append(chosen[0].get_unit_price() if chosen else None)
+        return rates
 
 
 class SharedReading(site_from('meter.building'), CheckValuesMixin,
@@ -373,7 +562,7 @@ class SharedMonth(site_from('meter.building'), WorkflowGuardMixin,
     __string__ = "Shared Meter Apportionment"
     _maintained_fields = ('meter', 'service_start', 'service_end',
         'master_consumption', 'sub_consumption', 'common_consumption',
-        'loss', 'reviewed_by')
+        'common_amount', 'loss', 'reviewed_by')
     meter = fields.Many2One('property.meter.shared', "Meter", required=True,
         ondelete='CASCADE', readonly=True)
     service_start = fields.Date("From", required=True, readonly=True)
@@ -386,6 +575,10 @@ class SharedMonth(site_from('meter.building'), WorkflowGuardMixin,
         digits=(16, 2), required=True, readonly=True,
         help="The master consumption less the sub-meters': apportioned to "
         "the homes.")
+    common_amount = fields.Numeric("Common Amount", digits=(16, 2),
+        readonly=True,
+        help="The common consumption at the share fee's rate: the homes' "
+        "shares add up to it to the cent.")
     loss = fields.Numeric("Loss (%)", digits=(5, 2), required=True,
         readonly=True,
         help="The common consumption's share of the master consumption.")
@@ -485,6 +678,12 @@ class SharedMonthLine(CheckValuesMixin, ModelSQL, ModelView):
         help="The home's area, one home, or its own consumption.")
     quantity = fields.Numeric("Share", digits=(16, 2), required=True,
         readonly=True)
+    unit_price = fields.Numeric("Unit Price", digits=(16, 4), readonly=True,
+        help="The share fee's rate, or the price that makes the share × "
+        "the price the amount to the cent.")
+    amount = fields.Numeric("Amount", digits=(16, 2), readonly=True,
+        help="The home's part of the common amount, to the cent; empty "
+        "without a rate of the share fee.")
     description = fields.Char("Description", readonly=True)
     billing_line = fields.Function(fields.Many2One('property.billing.line',
             "Billed"), 'get_billing_line')
@@ -525,8 +724,8 @@ class Run(metaclass=PoolMeta):
     def get_shared_fees(self, units):
         """The shares of the units in the shared meters apportioned for
         the run's month, not billed yet, as fees (values of a billed line,
-        no readings) priced by the share fee's rate; and how many are held
-        for the review of their month"""
+        no readings) of their amount to the cent (split_money); and how
+        many are held for the review of their month"""
         pool = Pool()
         Assignment = pool.get('property.fee.assignment')
         Share = pool.get('property.meter.shared.month.line')
@@ -577,7 +776,12 @@ class Run(metaclass=PoolMeta):
             if not payers:
                 continue
             party, _ = payers[0]
-            unit_price = assignment.get_unit_price()
+            if share.amount is not None:
+                unit_price, amount = share.unit_price, share.amount
+            else:
+                # apportioned without a rate: priced now, to the cent
+                unit_price = assignment.get_unit_price()
+                amount = currency.round(share.quantity * unit_price)
             service_days = (end - start).days + 1
             fees.append((dict(self.get_fee_base(unit),
                         fee_type=fee_type.id,
@@ -593,6 +797,42 @@ class Run(metaclass=PoolMeta):
                         unit_price=unit_price,
                         days=service_days,
                         discount=Decimal(0),
-                        amount=currency.round(share.quantity * unit_price)),
+                        amount=amount),
                     []))
         return fees, held
+
+
+class SharedSubMeter(CheckValuesMixin, ModelSQL):
+    __name__ = 'property.meter.shared-property.meter'
+    __string__ = "Shared Meter - Sub-meter"
+    shared_meter = fields.Many2One('property.meter.shared', "Master Meter",
+        required=True, ondelete='CASCADE')
+    meter = fields.Many2One('property.meter', "Sub-meter", required=True,
+        ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('shared_meter_meter_unique', Unique(t, t.shared_meter, t.meter),
+                'property_billing.msg_shared_sub_meter_unique'),
+            ]
+        cls._sql_indexes.add(Index(t, (t.meter, Index.Range())))
+
+
+class Meter(metaclass=PoolMeta):
+    __name__ = 'property.meter'
+
+    @classmethod
+    def validate(cls, meters):
+        super().validate(meters)
+        # a new home meter joins the master meters of its building that
+        # have no chosen sub-meters
+        Shared = Pool().get('property.meter.shared')
+        with without_check_access():
+            Shared.check_sub_meters(Shared.search([
+                        ('fee_type', 'in',
+                            list({m.fee_type.id for m in meters})),
+                        ('active', '=', True),
+                        ]))

@@ -2990,13 +2990,52 @@ class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
     # -- shared meters (公摊) ---------------------------------------------
 
     def test_shared_apportion_rounding(self):
-        "The shares sum exactly to the common quantity: the last takes the rest"
-        from trytond.modules.property_billing.shared_meter import apportion
+        """The shares sum exactly to the common quantity and their money to
+        the common amount, each within a hundredth of its exact part
+        (largest remainder); each share's quantity × unit price is its
+        amount to the cent, as on an invoice line"""
+        from trytond.modules.property_billing.shared_meter import (
+            apportion, split_money)
         self.assertEqual(apportion(D('1.00'), [D(1)] * 3),
-            [D('0.33'), D('0.33'), D('0.34')])
+            [D('0.34'), D('0.33'), D('0.33')])
         shares = apportion(D('5.50'), [D('89.37'), D('120.00'), D('75.50')])
-        self.assertEqual(shares, [D('1.73'), D('2.32'), D('1.45')])
+        self.assertEqual(shares, [D('1.72'), D('2.32'), D('1.46')])
         self.assertEqual(sum(shares), D('5.50'))
+
+        def split(common, bases, rates):
+            quantities = apportion(common, bases)
+            weights = [b * r if r is not None else None
+                for b, r in zip(bases, rates)]
+            return quantities, split_money(
+                common * sum(w for w in weights if w is not None)
+                / sum(bases), quantities, weights, rates)
+        # three equal homes, 2.50 m³ of common water at 4.00: 10.00
+        quantities, (total, money) = split(D('2.50'), [D(1)] * 3,
+            [D('4.0000')] * 3)
+        self.assertEqual(quantities, [D('0.84'), D('0.83'), D('0.83')])
+        self.assertEqual(total, D('10.00'))
+        self.assertEqual(money, [(D('3.34'), D('3.9762')),
+                (D('3.33'), D('4.0120')), (D('3.33'), D('4.0120'))])
+        # where quantity × rate gives the amount the rate stays; a home
+        # without a rate has no money
+        quantities, (total, money) = split(D('10.00'), [D(1)] * 4,
+            [D('2.0000')] * 3 + [None])
+        self.assertEqual(total, D('15.00'))
+        self.assertEqual(money, [(D('5.00'), D('2.0000'))] * 3
+            + [(None, None)])
+        # shares of hundreds of units: a step of a 4-digit price moves them
+        # by more than a cent. 145.34 m³ cannot show its 112.60 (the price
+        # 0.7747 gives 112.59, 0.7748 112.61): it takes 112.61, and the
+        # cent comes off 122.79 m³'s 95.12; the sum stays 358.90
+        quantities, (total, money) = split(D('463.28'),
+            [D('89.37'), D('120.00'), D('75.50')], [D('0.7747')] * 3)
+        self.assertEqual(quantities, [D('145.34'), D('195.15'), D('122.79')])
+        self.assertEqual((total, money), (D('358.90'), [
+                    (D('112.61'), D('0.7748')), (D('151.18'), D('0.7747')),
+                    (D('95.11'), D('0.7746'))]))
+        # two shares of hundreds of units whose cents no price shows
+        self.assertIsNone(split(D('500.18'), [D('139.15'), D('361.03')],
+                [D('2.6349')] * 2)[1])
 
     def _shared_meter(self, estate, master, method='area'):
         """Building 1's homes 301 and 302 read 12.50 and 20.00 m³ of water
@@ -3059,7 +3098,9 @@ class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
         estate = create_estate()
         company = estate['company']
         builder, finance, meter = self._shared_meter(estate, D('38.00'))
-        self.assertEqual(len(meter.sub_meters), 2)
+        # no sub-meter chosen: the homes' water meters of the building
+        self.assertEqual((meter.sub_meters, len(meter.apportioned_meters)),
+            ((), 2))
         run = self._bill_as(finance, company)
         self.assertEqual((run.state, run.held), ('done', 0))
         month, = meter.months
@@ -3071,7 +3112,17 @@ class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
         l302 = lines[('302', 'SW', "Li Wei")]
         self.assertEqual((l301.quantity, l302.quantity),
             (D('2.35'), D('3.15')))
-        self.assertEqual((l301.amount, l302.amount), (D('9.87'), D('13.23')))
+        # 23.10 of common water split to the cent: 9.8603 and 13.2397
+        self.assertEqual((l301.amount, l302.amount), (D('9.86'), D('13.24')))
+        self.assertEqual(month.common_amount, D('23.10'))
+        self.assertEqual((l301.unit_price, l302.unit_price),
+            (D('4.1957'), D('4.2032')))
+        self.assertEqual([(l.quantity, l.amount) for l in month.lines],
+            [(D('2.35'), D('9.86')), (D('3.15'), D('13.24'))])
+        # the invoice lines: quantity × unit price, the same amounts
+        self.assertEqual([i.amount for l in [l301, l302]
+                for i in l.invoice.lines if i.origin == l],
+            [D('9.86'), D('13.24')])
         previous = MONTH - relativedelta(months=1)
         self.assertEqual(l301.description,
             f"Shared water {previous:%Y-%m} "
@@ -3089,6 +3140,8 @@ class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
             lines = values['lines'][0][1]
             self.assertEqual([l['quantity'] for l in lines], shares)
             self.assertIn(basis, lines[0]['description'])
+            self.assertEqual(values['common_amount'], D('23.10'))
+            self.assertEqual(sum(l['amount'] for l in lines), D('23.10'))
 
     @with_transaction()
     def test_shared_meter_sub_above_master_then_flagged(self):
@@ -3534,5 +3587,95 @@ class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
                         for d in debtors), expected)
                 self.assertTrue(all(d.months == 3 and d.amount > 0
                         for d in debtors))
+
+    @with_transaction()
+    def test_shared_meter_chosen_sub_meters(self):
+        """The building manager chooses the sub-meters of a master meter:
+        homes 301 and 302 of Building 1 and 501 of Building 2, not 502 (its
+        200 m³ would be above the master's 37.50). Only they share the
+        common water, 2.50 m³ at 4.00 = 10.00, by home count to the cent:
+        3.34 + 3.33 + 3.33; by area and by consumption the 10.00 is split
+        otherwise, to the cent too. A meter is the sub-meter of one active
+        master meter of a fee only."""
+        pool = Pool()
+        FeeType = pool.get('property.fee.type')
+        Shared = pool.get('property.meter.shared')
+        SharedReading = pool.get('property.meter.shared.reading')
+        estate = create_estate()
+        company, site = estate['company'], estate['site']
+        b1, b2 = estate['buildings']
+        previous = MONTH - relativedelta(months=1)
+        days = [previous - dt.timedelta(days=5),
+            previous + dt.timedelta(days=24)]
+        water = estate['fee_types']['WA']
+        with set_company(company):
+            w301, w302, w501, w502 = [
+                self._meter(estate, unit, list(zip(days, [D('100'), value])))
+                for unit, value in zip(estate['units'][:4],
+                    [D('110'), D('120'), D('105'), D('300')])]
+            shared_water, = FeeType.create([{'code': 'SW',
+                        'name': "Shared water", 'company': company.id,
+                        'product': water.product.id, 'method': 'metered',
+                        'timing': 'arrears', 'kind': 'utility'}])
+            self._assign(estate, 'WA', D('4.00'))
+            self._assign(dict(estate, fee_types={'SW': shared_water}),
+                'SW', D('4.00'))
+        builder = create_staff("楼长", 'building.manager.test',
+            'property_base.group_property_building_manager', company, [site])
+        with self._as(builder, company):
+            m1, m2 = Shared.create([{'company': company.id,
+                        'building': b.id, 'number': number,
+                        'fee_type': water.id,
+                        'share_fee_type': shared_water.id, 'method': 'count',
+                        'sub_meters': [('add', [m.id for m in meters])]}
+                    for b, number, meters in [
+                        (b1, 'M-1', [w301, w302, w501]),
+                        (b2, 'M-2', [w502])]])
+            SharedReading.create([{'meter': m1.id, 'date': day,
+                        'value': value}
+                    for day, value in zip(days, [D('1000'), D('1037.50')])])
+            m1 = Shared(m1.id)
+            self.assertEqual(set(m1.sub_meters), {w301, w302, w501})
+            self.assertEqual(m1.apportioned_meters, (w301, w302, w501))
+        run = self._bill_as(self._finance(company), company)
+        self.assertEqual((run.state, run.held), ('done', 0))
+        month, = Shared(m1.id).months
+        self.assertEqual((month.master_consumption, month.sub_consumption,
+                month.common_consumption, month.common_amount),
+            (D('37.50'), D('35.00'), D('2.50'), D('10.00')))
+        lines = self._lines(run)
+        shares = [lines[(number, 'SW', owner)] for number, owner in [
+                ('301', "Wang Fang"), ('302', "Li Wei"),
+                ('501', "Zhang Min")]]
+        self.assertEqual([(l.quantity, l.unit_price, l.amount)
+                for l in shares], [
+                (D('0.84'), D('3.9762'), D('3.34')),
+                (D('0.83'), D('4.0120'), D('3.33')),
+                (D('0.83'), D('4.0120'), D('3.33'))])
+        self.assertEqual(sum(l.amount for l in shares), D('10.00'))
+        self.assertNotIn(('502', 'SW', "Liu Yang"), lines)
+        m1 = Shared(m1.id)
+        for method, amounts in [
+                ('area', [D('3.14'), D('4.21'), D('2.65')]),
+                ('consumption', [D('2.86'), D('5.71'), D('1.43')])]:
+            m1.method = method
+            values = m1.apportion(previous, month_end(previous))
+            self.assertEqual(values['common_amount'], D('10.00'))
+            shares = values['lines'][0][1]
+            self.assertEqual([l['amount'] for l in shares], amounts)
+            for share in shares:
+                self.assertEqual(
+                    (share['quantity'] * share['unit_price']).quantize(
+                        D('0.01')), share['amount'])
+
+        with self._as(builder, company):
+            with self.assertRaises(ValidationError) as context:
+                Shared.write([Shared(m2.id)],
+                    {'sub_meters': [('add', [w501.id])]})
+        self.assertEqual(context.exception.message, gettext(
+                'property_billing.msg_shared_sub_meter_twice',
+                meter=w501.rec_name, master=m2.rec_name,
+                other=m1.rec_name))
+
 
 del ModuleTestCase
