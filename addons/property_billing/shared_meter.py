@@ -106,17 +106,31 @@ def split_money(value, quantities, weights, rates, round_=_cent):
     quantity by largest remainder (apportion), so that the amounts add up
     exactly to it and each is within a cent of its exact part.
 
+    Where the shares billed at their rates (quantity × rate, rounded as
+    Tryton's invoice line rounds) add up to the common amount, as they
+    mostly do, that is the split: each home pays its share of the
+    consumption at the fee's rate (0.84 m³ × 4.00 = 3.36 and twice 0.83 m³
+    × 4.00 = 3.32 make 10.00). Only where the lines' rounding would not add
+    up is the common amount split by largest remainder as above.
+
     A share is billed as Tryton's invoice line bills: quantity × unit
     price, rounded. The quantity stays the share of the consumption shown
     on the apportionment; the unit price is the rate where quantity × rate
-    already gives the amount, else the 4-digit price that gives it (e.g.
-    0.84 m³ at 3.9762 = 3.34 where the rate is 4.00): the line shows the
+    already gives the amount, else the 4-digit price that gives it (0.84
+    m³ at 3.9762 gives 3.34): the line shows the
     consumption the home is charged for and the amount it pays, and the
     lines add up to the common amount. A share above 100 units may have no
     4-digit price for its amount: it then takes an amount a few cents off
     that one gives, and another share the cents of the difference, the
     fewest cents moved in all (the largest shares are settled first)."""
     total = round_(value)
+    # billed at their rates, the shares mostly add up to it already: then
+    # each home pays its share of the consumption at the fee's rate
+    plain = [round_(q * r) if r is not None else None
+        for q, r in zip(quantities, rates)]
+    if sum(a for a in plain if a is not None) == total:
+        return total, [(a, r) if r is not None else (None, None)
+            for a, r in zip(plain, rates)]
     shown = [w if w is not None and q > 0 else Decimal(0)
         for q, w in zip(quantities, weights)]
     if total and not any(shown):
@@ -415,9 +429,16 @@ class SharedMeter(site_from('building'), CheckValuesMixin, DeactivableMixin,
             common * sum(w for w in weights if w is not None) / total,
             quantities, weights, rates, self.company.currency.round)
         if money is None:
-            raise UserError(gettext(
-                    'property_billing.msg_shared_cents',
-                    meter=self.rec_name, month=month))
+            # no 4-digit prices give the split (shares above 100 units):
+            # each share is billed at its rate, as a meter of its own is,
+            # and the common amount is what the shares add up to (within
+            # a cent per share of the split); the month is billed all
+            # the same, never stopped by a cent
+            money = [(self.company.currency.round(q * r), r)
+                if r is not None else (None, None)
+                for q, r in zip(quantities, rates)]
+            money = (sum((a for a, _ in money if a is not None),
+                    Decimal(0)), money)
         values['common_amount'], money = money
         uom = self.share_fee_type.product.default_uom.symbol
         figure = ((lambda v: f'{int(v):,}') if self.method == 'count'

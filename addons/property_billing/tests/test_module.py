@@ -3009,13 +3009,21 @@ class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
             return quantities, split_money(
                 common * sum(w for w in weights if w is not None)
                 / sum(bases), quantities, weights, rates)
-        # three equal homes, 2.50 m³ of common water at 4.00: 10.00
+        # three equal homes, 2.50 m³ of common water at 4.00: 10.00, each
+        # home its share at the rate, as the lines add up
         quantities, (total, money) = split(D('2.50'), [D(1)] * 3,
             [D('4.0000')] * 3)
         self.assertEqual(quantities, [D('0.84'), D('0.83'), D('0.83')])
         self.assertEqual(total, D('10.00'))
-        self.assertEqual(money, [(D('3.34'), D('3.9762')),
-                (D('3.33'), D('4.0120')), (D('3.33'), D('4.0120'))])
+        self.assertEqual(money, [(D('3.36'), D('4.0000')),
+                (D('3.32'), D('4.0000')), (D('3.32'), D('4.0000'))])
+        # at 1.2345 the lines would make 1.26 of the 1.23: the common
+        # amount is split to the cent, the first share's price shows it
+        quantities, (total, money) = split(D('1.00'), [D(1)] * 3,
+            [D('1.2345')] * 3)
+        self.assertEqual((total, money), (D('1.23'), [
+                    (D('0.41'), D('1.2059')), (D('0.41'), D('1.2345')),
+                    (D('0.41'), D('1.2345'))]))
         # where quantity × rate gives the amount the rate stays; a home
         # without a rate has no money
         quantities, (total, money) = split(D('10.00'), [D(1)] * 4,
@@ -3023,17 +3031,16 @@ class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
         self.assertEqual(total, D('15.00'))
         self.assertEqual(money, [(D('5.00'), D('2.0000'))] * 3
             + [(None, None)])
-        # shares of hundreds of units: a step of a 4-digit price moves them
-        # by more than a cent. 145.34 m³ cannot show its 112.60 (the price
-        # 0.7747 gives 112.59, 0.7748 112.61): it takes 112.61, and the
-        # cent comes off 122.79 m³'s 95.12; the sum stays 358.90
+        # shares of hundreds of units at their rate add up: 358.90
         quantities, (total, money) = split(D('463.28'),
             [D('89.37'), D('120.00'), D('75.50')], [D('0.7747')] * 3)
         self.assertEqual(quantities, [D('145.34'), D('195.15'), D('122.79')])
         self.assertEqual((total, money), (D('358.90'), [
-                    (D('112.61'), D('0.7748')), (D('151.18'), D('0.7747')),
-                    (D('95.11'), D('0.7746'))]))
-        # two shares of hundreds of units whose cents no price shows
+                    (D('112.59'), D('0.7747')), (D('151.18'), D('0.7747')),
+                    (D('95.13'), D('0.7747'))]))
+        # two shares of hundreds of units whose cents no price shows (a
+        # step of a 4-digit price moves them by more than a cent): the
+        # apportionment then bills each at its rate (test below)
         self.assertIsNone(split(D('500.18'), [D('139.15'), D('361.03')],
                 [D('2.6349')] * 2)[1])
 
@@ -3112,17 +3119,17 @@ class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
         l302 = lines[('302', 'SW', "Li Wei")]
         self.assertEqual((l301.quantity, l302.quantity),
             (D('2.35'), D('3.15')))
-        # 23.10 of common water split to the cent: 9.8603 and 13.2397
-        self.assertEqual((l301.amount, l302.amount), (D('9.86'), D('13.24')))
+        # 23.10 of common water: each home's share at the rate, 4.20
+        self.assertEqual((l301.amount, l302.amount), (D('9.87'), D('13.23')))
         self.assertEqual(month.common_amount, D('23.10'))
         self.assertEqual((l301.unit_price, l302.unit_price),
-            (D('4.1957'), D('4.2032')))
+            (D('4.20'), D('4.20')))
         self.assertEqual([(l.quantity, l.amount) for l in month.lines],
-            [(D('2.35'), D('9.86')), (D('3.15'), D('13.24'))])
+            [(D('2.35'), D('9.87')), (D('3.15'), D('13.23'))])
         # the invoice lines: quantity × unit price, the same amounts
         self.assertEqual([i.amount for l in [l301, l302]
                 for i in l.invoice.lines if i.origin == l],
-            [D('9.86'), D('13.24')])
+            [D('9.87'), D('13.23')])
         previous = MONTH - relativedelta(months=1)
         self.assertEqual(l301.description,
             f"Shared water {previous:%Y-%m} "
@@ -3593,9 +3600,9 @@ class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
         """The building manager chooses the sub-meters of a master meter:
         homes 301 and 302 of Building 1 and 501 of Building 2, not 502 (its
         200 m³ would be above the master's 37.50). Only they share the
-        common water, 2.50 m³ at 4.00 = 10.00, by home count to the cent:
-        3.34 + 3.33 + 3.33; by area and by consumption the 10.00 is split
-        otherwise, to the cent too. A meter is the sub-meter of one active
+        common water, 2.50 m³ at 4.00 = 10.00, by home count: 0.84 m³ ×
+        4.00 + twice 0.83 m³ × 4.00 = 3.36 + 3.32 + 3.32; by area and by
+        consumption the 10.00 is split otherwise, to the cent too. A meter is the sub-meter of one active
         master meter of a fee only."""
         pool = Pool()
         FeeType = pool.get('property.fee.type')
@@ -3649,15 +3656,15 @@ class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
                 ('501', "Zhang Min")]]
         self.assertEqual([(l.quantity, l.unit_price, l.amount)
                 for l in shares], [
-                (D('0.84'), D('3.9762'), D('3.34')),
-                (D('0.83'), D('4.0120'), D('3.33')),
-                (D('0.83'), D('4.0120'), D('3.33'))])
+                (D('0.84'), D('4.00'), D('3.36')),
+                (D('0.83'), D('4.00'), D('3.32')),
+                (D('0.83'), D('4.00'), D('3.32'))])
         self.assertEqual(sum(l.amount for l in shares), D('10.00'))
         self.assertNotIn(('502', 'SW', "Liu Yang"), lines)
         m1 = Shared(m1.id)
         for method, amounts in [
-                ('area', [D('3.14'), D('4.21'), D('2.65')]),
-                ('consumption', [D('2.86'), D('5.71'), D('1.43')])]:
+                ('area', [D('3.16'), D('4.20'), D('2.64')]),
+                ('consumption', [D('2.84'), D('5.72'), D('1.44')])]:
             m1.method = method
             values = m1.apportion(previous, month_end(previous))
             self.assertEqual(values['common_amount'], D('10.00'))
@@ -3677,5 +3684,27 @@ class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
                 meter=w501.rec_name, master=m2.rec_name,
                 other=m1.rec_name))
 
+    @with_transaction()
+    def test_shared_meter_cents_no_price(self):
+        """Shares of hundreds of units whose cents no 4-digit price shows:
+        405.32 m³ of common water at 2.6349 is 1,067.98, split as 173.01
+        and 232.31 m³. The month is apportioned all the same, each home
+        billed its share at the rate, the common amount what the shares
+        add up to (1,067.97)."""
+        pool = Pool()
+        Assignment = pool.get('property.fee.assignment')
+        estate = create_estate()
+        builder, finance, meter = self._shared_meter(estate, D('437.82'))
+        assignment, = Assignment.search([('fee_type.code', '=', 'SW')])
+        Assignment.write([assignment], {'rate': D('2.6349')})
+        previous = MONTH - relativedelta(months=1)
+        with self._as(builder, estate['company']):
+            values = meter.apportion(previous, month_end(previous))
+        self.assertEqual((values['common_consumption'],
+                values['common_amount']), (D('405.32'), D('1067.97')))
+        self.assertEqual([(l['quantity'], l['unit_price'], l['amount'])
+                for l in values['lines'][0][1]], [
+                (D('173.01'), D('2.6349'), D('455.86')),
+                (D('232.31'), D('2.6349'), D('612.11'))])
 
 del ModuleTestCase
