@@ -3595,5 +3595,40 @@ class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
             self.assertEqual(fee_rate.collected,
                 invoices[wang].total_amount + invoices[li].total_amount)
 
+    @with_transaction()
+    def test_front_desk_prints_fee_notice(self):
+        """The front desk prints the fee notice of an invoice of its site
+        for the owner at the desk (read only: it still cannot create,
+        change nor post an invoice); the front desk of another site
+        cannot print it"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Site = pool.get('property.site')
+        company, invoice, earlier, finance = self._billed_notice()
+        clerk = self._user(company, 'clerk', 'property_base',
+            'group_property_front_desk', [invoice.property_site])
+        oext, content, _, _ = self._print(clerk, company, invoice)
+        self.assertEqual(oext, 'pdf')
+        text = pdf_text(content)
+        for expected in ['缴费通知单', invoice.number, "王芳",
+                invoice.property_unit.rec_name, '往期欠费', '预存余额',
+                f'{invoice.total_amount:,}', f'{earlier.amount_to_pay:,}',
+                invoice.customer_payment_reference]:
+            self.assertIn(expected, text)
+        with self._as(clerk, company):
+            with self.assertRaises(AccessError):
+                Invoice.create([{'company': company.id, 'type': 'out',
+                            'party': invoice.party.id}])
+            with self.assertRaises(AccessError):
+                Invoice.write([Invoice(earlier.id)], {'description': "?"})
+            with self.assertRaises(AccessError):
+                Invoice.post([Invoice(earlier.id)])
+        with set_company(company):
+            other, = Site.create([{'name': "River View", 'code': 'RV',
+                        'company': company.id}])
+        stranger = self._user(company, 'stranger', 'property_base',
+            'group_property_front_desk', [other])
+        with self.assertRaises(AccessError):
+            self._print(stranger, company, invoice)
 
 del ModuleTestCase
