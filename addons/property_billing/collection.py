@@ -708,10 +708,8 @@ class CollectorRate(_RateMixin, ModelSQL, ModelView):
     rate = fields.Function(fields.Float("Collection Rate (%)",
             digits=(5, 1),
             help="Collected by the end of the month over billed for the "
-            "month (收费率). How it is counted is the suite's default: the "
-            "office manual (seed 001) ties the collectors' pay to the rate "
-            "without defining it. A payment after the month's end does not "
-            "raise it."), 'get_rate')
+            "month (收费率), as the suite counts it by default: a payment "
+            "after the month's end does not raise it."), 'get_rate')
 
     @classmethod
     def __setup__(cls):
