@@ -183,28 +183,34 @@ class FeeNotice(HTMLReport):
         pool = Pool()
         Invoice = pool.get('account.invoice')
         MoveLine = pool.get('account.move.line')
-        earlier = Invoice.search([
-                ('company', '=', invoice.company.id),
-                ('party', '=', invoice.party.id),
-                ('type', '=', 'out'),
-                ('state', '=', 'posted'),
-                ('id', '!=', invoice.id),
-                ('invoice_date', '<=', invoice.invoice_date),
-                ])
-        arrears = sum((i.amount_to_pay for i in earlier), Decimal(0))
-        credits = MoveLine.search([
-                ('party', '=', invoice.party.id),
-                ('move.company', '=', invoice.company.id),
-                ] + PREPAID_DOMAIN)
-        prepaid = sum((l.credit - l.debit for l in credits), Decimal(0))
-        to_pay = invoice.amount_to_pay if invoice.state in {
-            'posted', 'paid'} else invoice.total_amount
-        late_fees = late_fees_due(invoice.party, invoice.company)
-        total = max(to_pay + arrears + late_fees - prepaid, Decimal(0))
-        reference = ((invoice.customer_payment_reference
-                if invoice.number else None) or invoice.number or '')
-        due_dates = [l.maturity_date for l in invoice.lines_to_pay
-            if l.maturity_date and not l.reconciliation]
+        # The payer's figures, whoever prints the notice: the report
+        # checked that the user may read the invoice (the front desk of its
+        # site prints it for the owner at the desk without reading the
+        # accounting's move lines nor the invoices of other sites)
+        with without_check_access():
+            earlier = Invoice.search([
+                    ('company', '=', invoice.company.id),
+                    ('party', '=', invoice.party.id),
+                    ('type', '=', 'out'),
+                    ('state', '=', 'posted'),
+                    ('id', '!=', invoice.id),
+                    ('invoice_date', '<=', invoice.invoice_date),
+                    ])
+            arrears = sum((i.amount_to_pay for i in earlier), Decimal(0))
+            credits = MoveLine.search([
+                    ('party', '=', invoice.party.id),
+                    ('move.company', '=', invoice.company.id),
+                    ] + PREPAID_DOMAIN)
+            prepaid = sum((l.credit - l.debit for l in credits), Decimal(0))
+            to_pay = invoice.amount_to_pay if invoice.state in {
+                'posted', 'paid'} else invoice.total_amount
+            late_fees = late_fees_due(invoice.party, invoice.company)
+            total = max(to_pay + arrears + late_fees - prepaid, Decimal(0))
+            reference = ((invoice.customer_payment_reference
+                    if invoice.number else None) or invoice.number or '')
+            due_dates = [l.maturity_date
+                for l in Invoice(invoice.id).lines_to_pay
+                if l.maturity_date and not l.reconciliation]
         return SimpleNamespace(arrears=arrears, prepaid=prepaid,
             late_fees=late_fees,
             total=invoice.currency.round(total), reference=reference,

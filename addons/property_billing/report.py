@@ -4,9 +4,9 @@ import datetime as dt
 from decimal import Decimal
 
 from sql import Column, Literal, Null
-from sql.aggregate import Min, Sum
+from sql.aggregate import Max, Min, Sum
 from sql.conditionals import Case, Coalesce
-from sql.functions import CurrentTimestamp
+from sql.functions import CurrentTimestamp, Extract
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
@@ -26,17 +26,57 @@ def invoice_payments():
             group_by=[payment.invoice])
 
 
-def collected_lines():
-    """Billed fees with the part of each collected so far: an invoice's
-    payments spread over its fees pro rata; cancelled invoices left out"""
+def month_index(date):
+    "The months since year 0 of a date column: compares months in SQL"
+    return Extract('YEAR', date) * 12 + Extract('MONTH', date)
+
+
+def paid_by_month_end(invoice, month):
+    """What was paid of the invoice by the end of the month (the month's
+    first day, a column): its payment lines dated (office dates, as the
+    counter and the pay wizard date them) in the month or before, or all
+    of it when it was paid (its receivable reconciled) by then"""
+    pool = Pool()
+    payment = pool.get('account.invoice-account.move.line').__table__()
+    move_line = pool.get('account.move.line').__table__()
+    move = pool.get('account.move').__table__()
+    to_pay = pool.get('account.move.line').__table__()
+    reconciliation = pool.get('account.move.reconciliation').__table__()
+    # (a move line's date is its move's)
+    paid_lines = payment.join(move_line,
+        condition=payment.line == move_line.id
+        ).join(move, condition=move_line.move == move.id
+        ).select(Sum(move_line.credit - move_line.debit),
+            where=(payment.invoice == invoice.id)
+            & (month_index(move.date) <= month_index(month)))
+    reconciled = to_pay.join(reconciliation,
+        condition=to_pay.reconciliation == reconciliation.id
+        ).select(Max(reconciliation.date),
+            where=(to_pay.move == invoice.move)
+            & (to_pay.account == invoice.account))
+    return Case(
+        ((invoice.state == 'paid')
+            & (month_index(reconciled) <= month_index(month)),
+            invoice.total_amount_cache),
+        else_=Coalesce(paid_lines, 0))
+
+
+def collected_lines(by_month_end=False):
+    """Billed fees with the part of each collected so far (by_month_end:
+    collected by the end of the fee's month, see paid_by_month_end): an
+    invoice's payments spread over its fees pro rata; cancelled invoices
+    left out"""
     pool = Pool()
     line = pool.get('property.billing.line').__table__()
     invoice = pool.get('account.invoice').__table__()
     payments = invoice_payments()
     total = invoice.total_amount_cache
-    paid = Case(
-        (invoice.state == 'paid', total),
-        else_=Coalesce(payments.amount, 0))
+    if by_month_end:
+        paid = paid_by_month_end(invoice, line.month)
+    else:
+        paid = Case(
+            (invoice.state == 'paid', total),
+            else_=Coalesce(payments.amount, 0))
     # Multiplied before divided: SQLite divides integers as integers.
     collected = Case(
         (total > 0, line.amount * paid / total),

@@ -3706,5 +3706,99 @@ class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
                 for l in values['lines'][0][1]], [
                 (D('173.01'), D('2.6349'), D('455.86')),
                 (D('232.31'), D('2.6349'), D('612.11'))])
+    def test_collector_rate_by_month_end(self):
+        """The collector's rate (收费率) counts what was paid of the month's
+        fees by the end of the month, office time (a default of ours: seed
+        001 ties pay to it but does not define it): 王芳 paying at the
+        counter at 23:59 of the month's last day (Asia/Shanghai; 15:59
+        UTC) counts, 李伟 paying at 00:01 the next day (16:01 UTC, the same
+        UTC day) does not: the closed month's rate is not raised. The
+        rate per fee type counts both (collected so far)."""
+        pool = Pool()
+        Configuration = pool.get('property.billing.configuration')
+        FiscalYear = pool.get('account.fiscalyear')
+        Invoice = pool.get('account.invoice')
+        Unit = pool.get('property.unit')
+        Rate = pool.get('property.collection.rate.collector')
+        FeeRate = pool.get('property.collection.rate.fee')
+        from trytond.modules.property_billing.counter import take_payment
+        estate, finance, zhou, wu = self._collection_month()
+        company, site = estate['company'], estate['site']
+        wang, li = estate['owners'][:2]
+        first = MONTH + relativedelta(months=1)
+        with set_company(company):
+            config = Configuration(1)
+            config.counter_cash_method = self._cash(company)
+            config.save()
+            if not FiscalYear.search([('company', '=', company.id),
+                        ('start_date', '<=', first),
+                        ('end_date', '>=', first)]):
+                # (December's next day is in the next fiscal year)
+                year = set_invoice_sequences(get_fiscalyear(company, first))
+                year.save()
+                FiscalYear.create_period([year])
+        cashier = self._user(company, 'cashier', 'property_billing',
+            'group_property_cashier', [site])
+        invoices = {i.party: i for i in Invoice.search([
+                    ('company', '=', company.id), ('type', '=', 'out')])}
+        for party, unit, clock in [
+                (wang, estate['units'][0], dt.datetime.combine(
+                        first - dt.timedelta(days=1), dt.time(23, 59))),
+                (li, estate['units'][1], dt.datetime.combine(
+                        first, dt.time(0, 1)))]:
+            with office_clock(clock) as utc, self._as(cashier, company):
+                payment = take_payment(company, Unit(unit.id),
+                    invoices[party].total_amount, 'cash')
+            self.assertEqual((payment.date, utc.date()),
+                (clock.date(), (first - dt.timedelta(days=1))))
+        self.assertEqual({Invoice(i.id).state for p, i in invoices.items()
+                if p in {wang, li}}, {'paid'})
+        with self._as(finance, company):
+            rate, = Rate.search([('month', '=', MONTH),
+                    ('collector', '=', zhou.id)])
+            self.assertEqual((rate.billed, rate.collected, rate.rate),
+                (invoices[wang].total_amount + invoices[li].total_amount,
+                    invoices[wang].total_amount,
+                    round(100 * float(invoices[wang].total_amount
+                            / rate.billed), 1)))
+            fee_rate, = FeeRate.search([('month', '=', MONTH)])
+            self.assertEqual(fee_rate.collected,
+                invoices[wang].total_amount + invoices[li].total_amount)
+
+    @with_transaction()
+    def test_front_desk_prints_fee_notice(self):
+        """The front desk prints the fee notice of an invoice of its site
+        for the owner at the desk (read only: it still cannot create,
+        change nor post an invoice); the front desk of another site
+        cannot print it"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Site = pool.get('property.site')
+        company, invoice, earlier, finance = self._billed_notice()
+        clerk = self._user(company, 'clerk', 'property_base',
+            'group_property_front_desk', [invoice.property_site])
+        oext, content, _, _ = self._print(clerk, company, invoice)
+        self.assertEqual(oext, 'pdf')
+        text = pdf_text(content)
+        for expected in ['缴费通知单', invoice.number, "王芳",
+                invoice.property_unit.rec_name, '往期欠费', '预存余额',
+                f'{invoice.total_amount:,}', f'{earlier.amount_to_pay:,}',
+                invoice.customer_payment_reference]:
+            self.assertIn(expected, text)
+        with self._as(clerk, company):
+            with self.assertRaises(AccessError):
+                Invoice.create([{'company': company.id, 'type': 'out',
+                            'party': invoice.party.id}])
+            with self.assertRaises(AccessError):
+                Invoice.write([Invoice(earlier.id)], {'description': "?"})
+            with self.assertRaises(AccessError):
+                Invoice.post([Invoice(earlier.id)])
+        with set_company(company):
+            other, = Site.create([{'name': "River View", 'code': 'RV',
+                        'company': company.id}])
+        stranger = self._user(company, 'stranger', 'property_base',
+            'group_property_front_desk', [other])
+        with self.assertRaises(AccessError):
+            self._print(stranger, company, invoice)
 
 del ModuleTestCase
