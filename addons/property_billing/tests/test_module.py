@@ -3706,6 +3706,8 @@ class PropertyBillingTestCase(ParkingTestMixin, AccountedCompanyTestMixin,
                 for l in values['lines'][0][1]], [
                 (D('173.01'), D('2.6349'), D('455.86')),
                 (D('232.31'), D('2.6349'), D('612.11'))])
+
+    @with_transaction()
     def test_collector_rate_by_month_end(self):
         """The collector's rate (收费率) counts what was paid of the month's
         fees by the end of the month, office time (a default of ours: seed
