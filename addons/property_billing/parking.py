@@ -1055,7 +1055,9 @@ class Invoice(metaclass=PoolMeta):
             if invoice.state != 'posted' or invoice.type != 'out':
                 continue
             for line in invoice.lines_to_pay:
-                if (not line.reconciliation and line.invoice_payment
+                # (a credit: the invoices' own debits are not read further)
+                if (line.credit and not line.reconciliation
+                        and line.invoice_payment
                         and line.invoice_payment != invoice
                         and line.currency == invoice.currency):
                     amounts[invoice.id] -= line.debit - line.credit
