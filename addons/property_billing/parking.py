@@ -4,10 +4,13 @@
 - parking spaces of a site, sold to an owner or let;
 - monthly rent contracts on let spaces, billed by the billing run of the
   month as a fee line per contract (Run.get_fees), prorated by days as
-  the run prorates every periodic fee (fee.price_of);
+  the run prorates every periodic fee (fee.price_of); a contract ended
+  after a run billed days past its end credits them on a credit note
+  (Contract.credit_unused);
 - vehicles registered to the residents, by plate;
 - temporary parking recorded at the gate, priced by the tariff of the
-  billing policy and posted daily, one move per site and day;
+  billing policy and posted daily, one move per site and day, every stay
+  of the day with it (the free ones at 0), so that the day is closed;
 - the plates without a registration seen at the gate again and again.
 
 Seed 001 sets the collection target of the parking fees (车位费或车辆看管费
@@ -17,7 +20,6 @@ the repeat offenders are defaults of ours, set in the billing policy."""
 import datetime as dt
 import math
 import re
-from collections import defaultdict
 from decimal import Decimal
 
 from sql import Literal, Null
@@ -37,7 +39,8 @@ from trytond.modules.property_base.common import (
     CheckValuesMixin, NaturalCodeMixin, clock, multivalue_default, now,
     office_date, office_today, rec_name_domain)
 from trytond.modules.property_base.site import site_from
-from trytond.modules.property_base.workflow import WorkflowGuardMixin
+from trytond.modules.property_base.workflow import (
+    WorkflowGuardMixin, check_first)
 
 from .fee import month_end, price_of
 
@@ -238,6 +241,7 @@ class Contract(CheckValuesMixin, site_from('space'), WorkflowGuardMixin,
         StateAuditMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'property.parking.contract'
     __string__ = "Parking Rent Contract"
+    _maintained_fields = ('credit_note',)
     _states = {'readonly': Eval('state') != 'draft'}
     company = fields.Many2One('company.company', "Company", required=True,
         ondelete='RESTRICT', states=_states)
@@ -270,6 +274,11 @@ class Contract(CheckValuesMixin, site_from('space'), WorkflowGuardMixin,
         "without one ends it today.")
     state = fields.Selection(CONTRACT_STATES, "State", readonly=True,
         required=True, sort=False)
+    credit_note = fields.Many2One('account.invoice', "Credit Note",
+        readonly=True, ondelete='RESTRICT',
+        states={'invisible': ~Eval('credit_note')},
+        help="The rent of the days after the end date that a run had "
+        "already billed, credited to the tenant when the contract ended.")
     del _states
 
     @classmethod
@@ -382,18 +391,151 @@ class Contract(CheckValuesMixin, site_from('space'), WorkflowGuardMixin,
         # refused before the state changes
         cls.check_overlap(contracts)
 
+    def get_end_date(self):
+        "The date the contract ends on if ended now: its end date, else today"
+        today = office_today(self.company)
+        if not self.end_date or self.end_date > today:
+            return max(today, self.start_date)
+        return self.end_date
+
+    @classmethod
+    def _check_end(cls, contracts):
+        """Only a running contract ends (once: two clerks ending it at once,
+        the second waits, then finds it ended), and not while the run of a
+        month it was billed for is still drafting its invoices"""
+        Line = Pool().get('property.billing.line')
+        cls.lock(contracts)
+        contracts = cls.browse([c.id for c in contracts])
+        for contract in contracts:
+            if contract.state != 'running':
+                raise ValidationError(gettext(
+                        'property_billing.msg_parking_contract_end_state',
+                        contract=contract.rec_name,
+                        state=cls._state_string(contract.state)))
+            with without_check_access():
+                drafts = Line.search([
+                        ('parking_contract', '=', contract.id),
+                        ('service_end', '>', contract.get_end_date()),
+                        ['OR',
+                            ('invoice', '=', None),
+                            ('invoice.state', '=', 'draft')],
+                        ], limit=1)
+            if drafts:
+                raise ValidationError(gettext(
+                        'property_billing.msg_parking_contract_end_billing',
+                        contract=contract.rec_name,
+                        run=drafts[0].run.rec_name))
+
     @classmethod
     @ModelView.button
+    @check_first('_check_end')
     @Workflow.transition('ended')
     def end(cls, contracts):
-        "The contract ends on its end date, else today"
-        today = office_today()
+        """The contract ends on its end date, else today; the rent a run
+        already billed for the days after it is credited (credit_unused)"""
+        # (read as _check_end left them)
+        contracts = cls.browse([c.id for c in contracts])
         for contract in contracts:
-            if not contract.end_date or contract.end_date > today:
-                contract.end_date = today
-                if contract.end_date < contract.start_date:
-                    contract.end_date = contract.start_date
+            contract.end_date = contract.get_end_date()
         cls.save(contracts)
+        cls.credit_unused(contracts)
+
+    @classmethod
+    def credit_unused(cls, contracts):
+        """Credit the tenant of each contract with the rent billed for days
+        after its end date: one posted credit note per contract, a line
+        per billed month, of the billed rent less the rent of the days
+        the contract had in that month (get_fee, the run's proration), so
+        that the tenant pays exactly what a run after the end would have
+        billed.
+
+        A credit note now rather than a negative line on the next run (as
+        Tryton's sale_subscription would only stop invoicing): the tenant
+        leaves, so there may be no next invoice of his for that unit, and
+        the invoice of the month is corrected the day it is known. The
+        credit note is Tryton's (account.invoice with the credited
+        invoice line's _credit(): its product, account, taxes and origin),
+        built as the suite's invoices are (property_invoice_values). While
+        the credited invoice is still to pay, the credit is added to its
+        payments (Tryton's payment lines), so that the tenant owes only
+        the rest; else it stays the tenant's credit on his account."""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        InvoiceLine = pool.get('account.invoice.line')
+        Line = pool.get('property.billing.line')
+        MoveLine = pool.get('account.move.line')
+        Run = pool.get('property.billing.run')
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        with without_check_access():
+            for contract in contracts:
+                lines = Line.search([
+                        ('parking_contract', '=', contract.id),
+                        ('service_end', '>', contract.end_date),
+                        ('invoice.state', 'in', ['posted', 'paid']),
+                        ], order=[('month', 'ASC'), ('id', 'ASC')])
+                if not lines:
+                    continue
+                origins = {l.origin: l for l in InvoiceLine.search([
+                            ('origin', 'in', [str(l) for l in lines]),
+                            ])}
+                credit_lines, credited = [], []
+                for line in lines:
+                    start, end = line.month, month_end(line.month)
+                    kept = Decimal(0)
+                    if contract.end_date >= max(start, contract.start_date):
+                        kept = contract.get_fee(start, end)['unit_price']
+                    unit_price = line.unit_price - kept
+                    if unit_price <= 0:
+                        continue
+                    first = max(line.service_start,
+                        contract.end_date + dt.timedelta(days=1))
+                    credit = origins[line]._credit()
+                    credit.unit_price = unit_price
+                    credit.description = gettext(
+                        'property_billing.msg_parking_credit_line',
+                        fee=contract.fee_type.name,
+                        space=contract.space.code,
+                        start=lang.strftime(first),
+                        end=lang.strftime(line.service_end),
+                        days=(line.service_end - first).days + 1,
+                        service_days=line.service_days)
+                    credit_lines.append(credit)
+                    credited.append(line.invoice)
+                if not credit_lines:
+                    continue
+                company = contract.company
+                tenant = contract.tenant
+                tenant = Invoice.property_invoice_parties(
+                    {tenant.id: contract.unit.id})[tenant.id]
+                # dated today, never before the last numbered invoice
+                date = Run(company=company).next_invoice_date()
+                defaults = Invoice.property_invoice_defaults(company, date)
+                credit_note = Invoice(**Invoice.property_invoice_values(
+                        defaults, tenant, contract.unit,
+                        description=gettext(
+                            'property_billing.msg_parking_credit_note',
+                            contract=contract.rec_name,
+                            date=lang.strftime(contract.end_date)),
+                        account=credited[0].account.id))
+                credit_note.lines = credit_lines
+                credit_note.save()
+                Invoice.post([credit_note])
+                contract.credit_note = credit_note
+                cls.save([contract])
+                # the credit pays the credited invoice while it is to pay
+                invoice = Invoice(credited[0].id)
+                if (len(set(credited)) == 1 and invoice.state == 'posted'
+                        and invoice.account == credit_note.account
+                        and invoice.amount_to_pay
+                        >= -credit_note.total_amount):
+                    Invoice.add_payment_lines(
+                        {invoice: list(credit_note.lines_to_pay)})
+                    invoice = Invoice(invoice.id)
+                    if not invoice.amount_to_pay:
+                        MoveLine.reconcile(list(invoice.lines_to_pay)
+                            + list(invoice.payment_lines))
+                        Invoice.process([invoice, credit_note])
 
     @classmethod
     def get_fees(cls, run, units):
@@ -761,7 +903,9 @@ class Posting(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
     def post(cls, postings):
         """Post the takings of the day of each posting: one move of the
         site's day debiting the takings method's account and crediting the
-        parking revenue account"""
+        parking revenue account. Every stay of the site that ended that day
+        is taken, the free ones too (their fee is 0), so that the day is
+        closed; a day of free stays only is posted without a move."""
         pool = Pool()
         Configuration = pool.get('property.billing.configuration')
         Entry = pool.get('property.parking.entry')
@@ -781,11 +925,16 @@ class Posting(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
                     ('posting', '=', None),
                     ('left_at', '!=', None),
                     ])
-            amount = sum((e.fee or 0 for e in entries), Decimal(0))
-            if not amount:
+            if not entries:
                 raise UserError(gettext(
                         'property_billing.msg_parking_posting_nothing',
                         posting=posting.rec_name))
+            amount = sum((e.fee or 0 for e in entries), Decimal(0))
+            posting.amount = amount
+            posting.entry_count = len(entries)
+            to_write.append((entries, posting))
+            if not amount:
+                continue
             method = Configuration.get_value(
                 'parking_payment_method', company)
             revenue = Configuration.get_value(
@@ -807,9 +956,6 @@ class Posting(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
                     ])
             moves.append(move)
             posting.move = move
-            posting.amount = amount
-            posting.entry_count = len(entries)
-            to_write.append((entries, posting))
         with without_check_access():
             Move.save(moves)
             Move.post(moves)
@@ -820,24 +966,22 @@ class Posting(CheckValuesMixin, WorkflowGuardMixin, StateAuditMixin,
     @classmethod
     def post_daily(cls, date=None):
         """Scheduled action: post the takings of every site for each day
-        before today (the office's) not posted yet"""
+        before today (the office's) with stays not posted yet, also a day
+        of free stays only"""
         pool = Pool()
         Entry = pool.get('property.parking.entry')
         Company = pool.get('company.company')
         postings = []
         for company in Company.search([]):
             today = date or office_today(company)
-            days = defaultdict(Decimal)
+            days = set()
             for entry in Entry.search([
                         ('company', '=', company.id),
                         ('posting', '=', None),
                         ('date', '<', today),
                         ]):
-                # (numbers are compared in Python: SQLite compares text)
-                if entry.fee:
-                    days[(entry.site, entry.date)] += entry.fee
-            for (site, day), amount in sorted(days.items(),
-                    key=lambda i: (i[0][1], i[0][0].id)):
+                days.add((entry.site, entry.date))
+            for site, day in sorted(days, key=lambda d: (d[1], d[0].id)):
                 if not cls.search([
                             ('site', '=', site.id), ('date', '=', day)]):
                     postings.append(cls(company=company, site=site,
@@ -893,6 +1037,31 @@ class Offender(ModelSQL, ModelView):
             group_by=[entry.company, entry.site, entry.plate],
             having=Count(entry.id) > (visits or 0))
 
+
+
+class Invoice(metaclass=PoolMeta):
+    __name__ = 'account.invoice'
+
+    @classmethod
+    def get_amount_to_pay(cls, invoices, name):
+        """A credit note whose credit pays another invoice (its line among
+        that invoice's payment lines, as Contract.credit_unused adds it)
+        has nothing left to pay back: its credit is counted once, by the
+        invoice it pays, in every sum of the amounts to pay (the unit's
+        amount due, the notice's arrears, the collectors' debts). The
+        suite bills in the company's currency."""
+        amounts = super().get_amount_to_pay(invoices, name)
+        for invoice in invoices:
+            if invoice.state != 'posted' or invoice.type != 'out':
+                continue
+            for line in invoice.lines_to_pay:
+                # (a credit: the invoices' own debits are not read further)
+                if (line.credit and not line.reconciliation
+                        and line.invoice_payment
+                        and line.invoice_payment != invoice
+                        and line.currency == invoice.currency):
+                    amounts[invoice.id] -= line.debit - line.credit
+        return amounts
 
 
 class Move(metaclass=PoolMeta):

@@ -389,3 +389,134 @@ class ParkingTestMixin:
                 [('苏E55555', 6, site)])
         with office_clock(now), self._as(stranger, company):
             self.assertEqual(Offender.search([]), [])
+
+    @with_transaction()
+    def test_parking_end_credits_billed_days(self):
+        """Finance ends a contract on the 20th of a 30-day month its run
+        billed in full: the 10 days after are credited on a posted credit
+        note (the run's proration) that pays part of the month's invoice;
+        a contract ended before its month's run: nothing credited, the run
+        bills its days up to the end; ending while the run drafts its
+        invoice, or ending twice, is refused with nothing changed"""
+        pool = Pool()
+        Contract = pool.get('property.parking.contract')
+        Run = pool.get('property.billing.run')
+        Batch = pool.get('property.billing.run.batch')
+        Line = pool.get('property.billing.line')
+        Invoice = pool.get('account.invoice')
+        estate = self._parking_estate(billed=True)
+        company = estate['company']
+        spaces = estate['spaces']
+        u301, u302 = estate['units'][:2]
+        wang, li = estate['owners'][:2]
+        finance = self._finance(company)
+        # a month of 30 days in the fiscal year of the tests' company
+        month = dt.date(MONTH.year, 11, 1)
+        twentieth = month.replace(day=20)
+        transaction = Transaction()
+        with office_clock(dt.datetime.combine(twentieth, dt.time(17, 0))):
+            with self._as(finance, company):
+                billed, left = Contract.create([
+                        {'space': spaces[code].id, 'tenant': tenant.id,
+                            'unit': unit.id, 'rent': D(300),
+                            'start_date': month - dt.timedelta(days=40)}
+                        for code, tenant, unit in [('B1-10', li, u302),
+                            ('B1-2', wang, u301)]])
+                Contract.run([billed, left])
+                # its month not billed yet: ends today, nothing credited
+                Contract.end([left])
+                run, = Run.create([{'company': company.id, 'month': month,
+                            'invoice_date': month}])
+                Run.process([run])
+            # the worker drafts the invoices; ended now, the contract
+            # would leave a draft to correct: refused until they are posted
+            with transaction.set_user(finance.id), \
+                    transaction.set_context(company=company.id):
+                Batch._draft(Batch.search([('run', '=', run.id)]))
+            with self._as(finance, company):
+                message = refused(self, ValidationError, Contract.end,
+                    [billed])
+            self.assertEqual(message, gettext(
+                    'property_billing.msg_parking_contract_end_billing',
+                    run=Run(run.id).rec_name, contract=billed.rec_name))
+            self.assertEqual(Contract(billed.id).state, 'running')
+            run = self._work(finance, company, run)
+            with self._as(finance, company):
+                Contract.end([billed])
+                message = refused(self, ValidationError, Contract.end,
+                    [billed])
+        self.assertEqual(message, gettext(
+                'property_billing.msg_parking_contract_end_state',
+                contract=billed.rec_name, state="Ended"))
+        left, billed = Contract(left.id), Contract(billed.id)
+        self.assertEqual((left.state, left.end_date, left.credit_note),
+            ('ended', twentieth, None))
+        lines = {l.parking_contract: l for l in Line.search(
+                [('run', '=', run.id)])}
+        self.assertEqual((lines[left].days, lines[left].amount),
+            (20, D('200.00')))
+        self.assertEqual((lines[billed].days, lines[billed].amount),
+            (30, D('300.00')))
+        self.assertEqual((billed.state, billed.end_date),
+            ('ended', twentieth))
+        credit = billed.credit_note
+        self.assertEqual(Invoice.search([('total_amount', '<', 0)]),
+            [credit])
+        self.assertEqual((credit.state, credit.party, credit.property_unit,
+                credit.invoice_date, credit.total_amount),
+            ('posted', li, u302, twentieth, D('-100.00')))
+        line, = credit.lines
+        invoice = lines[billed].invoice
+        self.assertEqual((line.quantity, line.unit_price, line.origin,
+                line.product), (-1, D('100.0000'), invoice.lines[0],
+                invoice.lines[0].product))
+        self.assertIn(f"({10}/{30} days)", line.description)
+        # the tenant pays the 20 days, as the run bills a contract ended
+        # on the 20th
+        self.assertEqual(invoice.amount_to_pay, lines[left].amount)
+        self.assertEqual(invoice.payment_lines, credit.lines_to_pay)
+        # (its credit counted once: by the invoice it pays)
+        self.assertEqual(credit.amount_to_pay, D(0))
+
+    @with_transaction()
+    def test_parking_free_day_posted(self):
+        """A day whose stays were all free (within the free minutes) is
+        posted too, at 0 and without a move, so that its entries are
+        closed: a free stay leaving at 23:59 (Asia/Shanghai) is the day's,
+        one leaving at 00:01 the next day's"""
+        pool = Pool()
+        Entry = pool.get('property.parking.entry')
+        estate = self._parking_estate()
+        company = estate['company']
+        site = estate['site']
+        clerk = create_staff("gate", 'gate.free',
+            'property_base.group_property_front_desk', company, [site])
+        day = MONTH + dt.timedelta(days=10)
+        next_day = day + dt.timedelta(days=1)
+
+        def at(date, hour, minute):
+            return to_utc(dt.datetime.combine(date, dt.time(hour, minute)),
+                company)
+        with self._as(clerk, company):
+            late, night = Entry.create([
+                    {'site': site.id, 'plate': '苏E55555',
+                        'entered_at': at(day, 23, 45),
+                        'left_at': at(day, 23, 59)},
+                    {'site': site.id, 'plate': '浙A11111',
+                        'entered_at': at(day, 23, 50),
+                        'left_at': at(next_day, 0, 1)},
+                    ])
+        self.assertEqual((late.fee, late.date), (D(0), day))
+        self.assertEqual((night.fee, night.date), (D(0), next_day))
+        with office_clock(dt.datetime.combine(next_day, dt.time(0, 30))):
+            posting, = run_cron('property.parking.posting|post_daily')
+        self.assertEqual((posting.date, posting.state, posting.amount,
+                posting.entry_count, posting.move),
+            (day, 'posted', D(0), 1, None))
+        self.assertEqual(Entry(late.id).posting, posting)
+        self.assertIsNone(Entry(night.id).posting)
+        # the next night the day of the 00:01 stay is closed
+        with office_clock(dt.datetime.combine(
+                    next_day + dt.timedelta(days=1), dt.time(0, 30))):
+            posting, = run_cron('property.parking.posting|post_daily')
+        self.assertEqual(Entry(night.id).posting, posting)
