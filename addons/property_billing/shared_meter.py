@@ -94,6 +94,15 @@ def line_price(quantity, amount, rate, round_=_cent):
     return None
 
 
+def at_rates(quantities, rates, round_=_cent):
+    """The shares billed at their rates, as a meter of their own is: (what
+    they add up to, [(quantity × rate rounded, rate)] of each share,
+    (None, None) for a share without a rate)"""
+    money = [(round_(q * r), r) if r is not None else (None, None)
+        for q, r in zip(quantities, rates)]
+    return sum((a for a, _ in money if a is not None), Decimal(0)), money
+
+
 def split_money(value, quantities, weights, rates, round_=_cent):
     """The money of the shares: (the common amount, [(amount, unit price)]
     of each share, (None, None) for a share without a rate), or None when
@@ -117,20 +126,18 @@ def split_money(value, quantities, weights, rates, round_=_cent):
     price, rounded. The quantity stays the share of the consumption shown
     on the apportionment; the unit price is the rate where quantity × rate
     already gives the amount, else the 4-digit price that gives it (0.84
-    m³ at 3.9762 gives 3.34): the line shows the
-    consumption the home is charged for and the amount it pays, and the
-    lines add up to the common amount. A share above 100 units may have no
+    m³ at 3.9762 gives 3.34): the line shows the consumption the home is
+    charged for and the amount it pays, and the lines add up to the common
+    amount. A share above 100 units may have no
     4-digit price for its amount: it then takes an amount a few cents off
     that one gives, and another share the cents of the difference, the
     fewest cents moved in all (the largest shares are settled first)."""
     total = round_(value)
     # billed at their rates, the shares mostly add up to it already: then
     # each home pays its share of the consumption at the fee's rate
-    plain = [round_(q * r) if r is not None else None
-        for q, r in zip(quantities, rates)]
-    if sum(a for a in plain if a is not None) == total:
-        return total, [(a, r) if r is not None else (None, None)
-            for a, r in zip(plain, rates)]
+    plain = at_rates(quantities, rates, round_)
+    if plain[0] == total:
+        return plain
     shown = [w if w is not None and q > 0 else Decimal(0)
         for q, w in zip(quantities, weights)]
     if total and not any(shown):
@@ -434,11 +441,7 @@ class SharedMeter(site_from('building'), CheckValuesMixin, DeactivableMixin,
             # and the common amount is what the shares add up to (within
             # a cent per share of the split); the month is billed all
             # the same, never stopped by a cent
-            money = [(self.company.currency.round(q * r), r)
-                if r is not None else (None, None)
-                for q, r in zip(quantities, rates)]
-            money = (sum((a for a, _ in money if a is not None),
-                    Decimal(0)), money)
+            money = at_rates(quantities, rates, self.company.currency.round)
         values['common_amount'], money = money
         uom = self.share_fee_type.product.default_uom.symbol
         figure = ((lambda v: f'{int(v):,}') if self.method == 'count'
