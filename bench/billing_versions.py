@@ -44,13 +44,17 @@ def git(*args, cwd=ROOT):
         capture_output=True, text=True).stdout.strip()
 
 
+def setup(folder):
+    "the virtualenv of the revision checked out in folder, by its own setup"
+    done = subprocess.run(['bash', 'scripts/setup.sh'], cwd=folder,
+        capture_output=True, text=True)
+    if done.returncode:
+        sys.stdout.write(done.stdout[-2000:] + done.stderr[-2000:])
+        raise RuntimeError(f"scripts/setup.sh failed in {folder}")
+
+
 def measure(folder, units, batch_size):
     "the benchmark of the revision checked out in folder"
-    setup = subprocess.run(['bash', 'scripts/setup.sh'], cwd=folder,
-        capture_output=True, text=True)
-    if setup.returncode:
-        sys.stdout.write(setup.stdout[-2000:] + setup.stderr[-2000:])
-        raise RuntimeError(f"scripts/setup.sh failed in {folder}")
     env = {k: v for k, v in os.environ.items()
         if not k.startswith('TRYTOND_')}
     process = subprocess.Popen([os.path.join(folder, '.venv', 'bin',
@@ -105,10 +109,13 @@ def main():
                     if not os.path.isdir(folder):
                         git('worktree', 'add', '--detach', '-q', folder,
                             commit)
+                        setup(folder)
                     subject = git('log', '-1', '--format=%s', commit)
                 else:
                     folder, commit = ROOT, head + (' + changes' if dirty
                         else '')
+                    if number == 1:
+                        setup(folder)
                     subject = git('log', '-1', '--format=%s', 'HEAD')
                 print(f"== round {number}, {name} ({commit}): "
                     f"{subject[:60]}", flush=True)
